@@ -1,0 +1,33 @@
+/**
+ * mlflow-haystack: MLflow Tracing for Haystack-style pipelines on Node.js.
+ */
+import "./internal/diagnostics";
+
+export { startSpan } from "./tracing/start-span";
+export type { StartSpanOptions } from "./tracing/start-span";
+export { traced } from "./tracing/traced";
+export type { TracedOptions } from "./tracing/traced";
+export { LiveSpan } from "./tracing/live-span";
+export { SpanType } from "./tracing/span-type";
+export type { SpanTypeName } from "./tracing/span-type";
+export { SpanAttributeKey } from "./tracing/span";
+export type { Span, SpanEvent, SpanStatus, SpanStatusCode } from "./tracing/span";
+export { Trace, TraceInfo } from "./tracing/trace";
+export type { TraceJson, TraceInfoJson, TokenUsage, Cost, TraceState } from "./tracing/trace";
+export type { SpanJson } from "./tracing/wire-format";
+export type { JsonValue } from "./tracing/serialize";
+export {
+  getLastActiveTrace,
+  getLastActiveTraceId,
+  getTrace,
+  getCurrentActiveSpan,
+  updateCurrentTrace,
+  tracing,
+} from "./tracing/fluent";
+export type { UpdateTraceOptions } from "./tracing/fluent";
+export { setCompletedTraceCapacity } from "./tracing/completed-traces";
+export { configureTracing } from "./tracing/configure";
+export type { TracingConfig } from "./tracing/configure";
+export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";
+export type { DiagnosticsLogger, DiagnosticsLevel } from "./internal/diagnostics";
+export type { TraceClient, ExportResult, ExportFailure, ExportOptions } from "./export/trace-client";

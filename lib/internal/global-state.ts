@@ -1,0 +1,67 @@
+/**
+ * Process-wide state under one `Symbol.for` key on `globalThis`, so two copies of the package
+ * (an ESM and a CJS load, or two installed versions with the same major) share one context,
+ * one completed-trace buffer and one exporter.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DiagnosticsLogger } from "./diagnostics";
+import type { LiveSpan } from "../tracing/live-span";
+import type { Trace } from "../tracing/trace";
+
+/** Receives every completed trace; the export layer installs one. Must not throw or block. */
+export interface TraceSink {
+  onTraceCompleted(trace: Trace): void;
+}
+
+/** Serialization limits applied when inputs, outputs and attributes are snapshotted. */
+export interface SerializationLimits {
+  maxStringLength: number;
+  maxDepth: number;
+  maxCollectionItems: number;
+}
+
+export interface SdkState {
+  readonly version: 0;
+  readonly context: AsyncLocalStorage<LiveSpan>;
+  tracingEnabled: boolean;
+  readonly diagnostics: { logger: DiagnosticsLogger | undefined; silent: boolean; counts: Map<string, number> };
+  readonly completed: { traces: Trace[]; byId: Map<string, Trace>; capacity: number };
+  lastTraceByContext: WeakMap<object, Trace> | undefined;
+  sinks: TraceSink[];
+  /** Reads a trace from the configured destination when it is no longer in memory. */
+  traceReader: ((traceId: string) => Promise<Trace | undefined>) | undefined;
+  limits: SerializationLimits;
+  /** How long a trace whose root ended waits for still-open children, in ms. */
+  lateSpanWaitMs: number;
+}
+
+const KEY = Symbol.for("mlflow-haystack.v0");
+
+function createState(): SdkState {
+  return {
+    version: 0,
+    context: new AsyncLocalStorage<LiveSpan>(),
+    tracingEnabled: process.env["MLFLOW_TRACING_ENABLED"]?.toLowerCase() !== "false",
+    diagnostics: {
+      logger: undefined,
+      silent: false,
+      counts: new Map(),
+    },
+    completed: { traces: [], byId: new Map(), capacity: 100 },
+    lastTraceByContext: undefined,
+    sinks: [],
+    traceReader: undefined,
+    limits: { maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000 },
+    lateSpanWaitMs: 5_000,
+  };
+}
+
+let cached: SdkState | undefined;
+
+/** The shared state, created on first use. */
+export function sdkState(): SdkState {
+  if (cached !== undefined) return cached;
+  const holder = globalThis as unknown as Record<symbol, SdkState | undefined>;
+  cached = holder[KEY] ??= createState();
+  return cached;
+}

@@ -1,0 +1,29 @@
+/**
+ * Span timestamps. The hot path reads `performance.now()` (a double of ms since the time origin);
+ * conversion to nanoseconds since the epoch happens once, when a trace is assembled.
+ */
+import { performance } from "node:perf_hooks";
+
+const origin = performance.timeOrigin;
+
+/** Monotonic milliseconds since the process's time origin. */
+export function nowPerf(): number {
+  return performance.now();
+}
+
+/** Nanoseconds since the Unix epoch for a `nowPerf()` reading. */
+export function perfToEpochNs(perf: number): bigint {
+  const ms = origin + perf;
+  const wholeMs = Math.floor(ms);
+  return BigInt(wholeMs) * 1_000_000n + BigInt(Math.round((ms - wholeMs) * 1_000_000));
+}
+
+/** Milliseconds since the Unix epoch for a `nowPerf()` reading. */
+export function perfToEpochMs(perf: number): number {
+  return origin + perf;
+}
+
+/** Nanoseconds since the epoch, now. */
+export function nowEpochNs(): bigint {
+  return perfToEpochNs(performance.now());
+}

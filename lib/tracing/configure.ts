@@ -1,0 +1,52 @@
+/**
+ * Process-wide tracing settings: serialization limits, the completed-trace buffer and the wait for
+ * late child spans. Validated here, once, so the per-span path never checks them.
+ */
+import { sdkState } from "../internal/global-state";
+
+/** Settings for {@link configureTracing}; omitted fields keep their value. */
+export interface TracingConfig {
+  /** Longest string kept in inputs, outputs and attributes (default 1,000,000 chars); longer ones are cut with a marker. */
+  maxStringLength?: number;
+  /** Deepest nesting kept (default 20); deeper values become `"[Object]"` / `"[Array]"`. */
+  maxDepth?: number;
+  /** Most array items, object keys or map entries kept (default 10,000). */
+  maxCollectionItems?: number;
+  /** Completed traces kept in memory for `getLastActiveTrace()` / `getTrace()` (default 100). */
+  completedTraceCapacity?: number;
+  /** How long a trace whose root ended waits for open children, in ms (default 5,000). */
+  lateSpanWaitMs?: number;
+}
+
+function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Expected \`${name}\` to be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Changes tracing limits for the whole process.
+ *
+ * @example
+ * configureTracing({ maxStringLength: 100_000, completedTraceCapacity: 10 });
+ */
+export function configureTracing(config: TracingConfig): void {
+  const state = sdkState();
+  const limits = { ...state.limits };
+  limits.maxStringLength = positiveInteger("maxStringLength", config.maxStringLength) ?? limits.maxStringLength;
+  limits.maxDepth = positiveInteger("maxDepth", config.maxDepth) ?? limits.maxDepth;
+  limits.maxCollectionItems = positiveInteger("maxCollectionItems", config.maxCollectionItems) ?? limits.maxCollectionItems;
+  const capacity = positiveInteger("completedTraceCapacity", config.completedTraceCapacity);
+  let lateWait = state.lateSpanWaitMs;
+  if (config.lateSpanWaitMs !== undefined) {
+    if (!Number.isFinite(config.lateSpanWaitMs) || config.lateSpanWaitMs < 0) {
+      throw new RangeError(`Expected \`lateSpanWaitMs\` to be a finite number >= 0, got ${String(config.lateSpanWaitMs)}`);
+    }
+    lateWait = config.lateSpanWaitMs;
+  }
+  state.limits = limits;
+  state.lateSpanWaitMs = lateWait;
+  if (capacity !== undefined) state.completed.capacity = capacity;
+}

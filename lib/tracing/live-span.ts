@@ -1,0 +1,174 @@
+/**
+ * A span while it runs. Every method is safe to call at any time: after `end()` changes are
+ * ignored, and no method throws into user code.
+ */
+import { sdkState } from "../internal/global-state";
+import { reportOnce } from "../internal/diagnostics";
+import { nowPerf, perfToEpochNs } from "./clock";
+import { toJsonSafe, type JsonValue } from "./serialize";
+import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
+import type { TraceRecord } from "./trace-record";
+
+/** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
+export type EventAttributes = Record<string, unknown>;
+
+const UNSET: SpanStatus = { code: "UNSET", description: "" };
+
+export class LiveSpan {
+  /** @internal */ readonly record: TraceRecord;
+  /** @internal */ readonly parent: LiveSpan | undefined;
+  /** @internal */ readonly startPerf: number;
+  /** @internal */ endPerf = -1;
+  /** @internal */ inputsValue: JsonValue | undefined = undefined;
+  /** @internal */ outputsValue: JsonValue | undefined = undefined;
+  /** @internal */ attributesValue: Record<string, JsonValue> | undefined = undefined;
+  /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
+  /** @internal */ statusValue: SpanStatus = UNSET;
+  /** 16 lowercase hex digits. */
+  readonly spanId: string;
+  private spanTypeValue: string;
+  private nameValue: string;
+
+  /** @internal Use `startSpan` or `traced`. */
+  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string, spanId: string) {
+    this.record = record;
+    this.parent = parent;
+    this.nameValue = name;
+    this.spanTypeValue = spanType;
+    this.spanId = spanId;
+    this.startPerf = nowPerf();
+  }
+
+  get name(): string {
+    return this.nameValue;
+  }
+  /** The MLflow trace id (`tr-` + 32 hex). */
+  get traceId(): string {
+    return this.record.traceId;
+  }
+  get parentId(): string | null {
+    return this.parent === undefined ? this.record.externalParentSpanId : this.parent.spanId;
+  }
+  get spanType(): string {
+    return this.spanTypeValue;
+  }
+  /** Whether the span has ended. */
+  get ended(): boolean {
+    return this.endPerf >= 0;
+  }
+  get inputs(): JsonValue | undefined {
+    return this.inputsValue;
+  }
+  get outputs(): JsonValue | undefined {
+    return this.outputsValue;
+  }
+  get attributes(): Readonly<Record<string, JsonValue>> {
+    return this.attributesValue ?? {};
+  }
+  get status(): SpanStatus {
+    return this.statusValue;
+  }
+
+  /** Records the span's inputs, snapshotted now (later mutation of `inputs` does not show). */
+  setInputs(inputs: unknown): this {
+    if (this.writable("setInputs")) this.inputsValue = toJsonSafe(inputs, sdkState().limits);
+    return this;
+  }
+
+  /** Records the span's outputs, snapshotted now. */
+  setOutputs(outputs: unknown): this {
+    if (this.writable("setOutputs")) this.outputsValue = toJsonSafe(outputs, sdkState().limits);
+    return this;
+  }
+
+  setAttribute(key: string, value: unknown): this {
+    if (this.writable("setAttribute")) (this.attributesValue ??= {})[key] = toJsonSafe(value, sdkState().limits);
+    return this;
+  }
+
+  setAttributes(attributes: Record<string, unknown>): this {
+    if (!this.writable("setAttributes")) return this;
+    const limits = sdkState().limits;
+    const target = (this.attributesValue ??= {});
+    for (const key of Object.keys(attributes)) target[key] = toJsonSafe(attributes[key], limits);
+    return this;
+  }
+
+  setSpanType(spanType: string): this {
+    if (this.writable("setSpanType")) this.spanTypeValue = spanType;
+    return this;
+  }
+
+  /** Sets the status: `"OK"`, `"ERROR"` (with an optional description) or a status object. */
+  setStatus(status: SpanStatusCode | SpanStatus, description = ""): this {
+    if (!this.writable("setStatus")) return this;
+    this.statusValue = typeof status === "string" ? { code: status, description } : status;
+    return this;
+  }
+
+  /** Adds a timestamped event. Non-primitive attribute values are JSON-encoded. */
+  addEvent(name: string, attributes: EventAttributes = {}, timeNs?: bigint): this {
+    if (!this.writable("addEvent")) return this;
+    (this.eventsValue ??= []).push({
+      name,
+      timeNs: timeNs ?? perfToEpochNs(nowPerf()),
+      attributes: primitiveAttributes(attributes),
+    });
+    return this;
+  }
+
+  /** Records an `exception` event (type, message, stack trace) and sets the status to ERROR. */
+  recordException(error: unknown): this {
+    if (!this.writable("recordException")) return this;
+    const { type, message, stack } = describeException(error);
+    this.addEvent("exception", { "exception.type": type, "exception.message": message, "exception.stacktrace": stack });
+    this.statusValue = { code: "ERROR", description: `${type}: ${message}` };
+    return this;
+  }
+
+  /** Ends the span; optional final outputs, attributes and status. A second call is ignored. */
+  end(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode } = {}): void {
+    if (this.ended) return;
+    try {
+      if (options.outputs !== undefined) this.setOutputs(options.outputs);
+      if (options.attributes !== undefined) this.setAttributes(options.attributes);
+      if (options.status !== undefined) this.setStatus(options.status);
+    } finally {
+      this.endPerf = nowPerf();
+      this.record.spanEnded(this);
+    }
+  }
+
+  private writable(operation: string): boolean {
+    if (this.endPerf < 0) return true;
+    reportOnce(`span-ended.${operation}`, "debug", `${operation}() on span "${this.nameValue}" after it ended was ignored`);
+    return false;
+  }
+}
+
+function primitiveAttributes(attributes: EventAttributes): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key];
+    if (value === undefined) continue;
+    out[key] =
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+        ? value
+        : JSON.stringify(toJsonSafe(value, sdkState().limits));
+  }
+  return out;
+}
+
+/** Type, message and stack of anything thrown, read defensively. */
+export function describeException(error: unknown): { type: string; message: string; stack: string } {
+  try {
+    if (error instanceof Error) {
+      const type = error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
+      return { type, message: error.message, stack: error.stack ?? `${type}: ${error.message}` };
+    }
+    const message = typeof error === "string" ? error : JSON.stringify(toJsonSafe(error, sdkState().limits));
+    return { type: typeof error === "object" && error !== null ? "Object" : typeof error, message, stack: message };
+  } catch {
+    return { type: "Unknown", message: "unreadable exception", stack: "" };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Snapshots arbitrary values into bounded, JSON-safe data. Never throws: cycles, BigInt, Map/Set,
+ * Error, Buffer and typed arrays, Date, class instances, throwing getters, functions, symbols and
+ * huge strings all become readable JSON values.
+ */
+import type { SerializationLimits } from "../internal/global-state";
+
+/** A value that `JSON.stringify` renders faithfully. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Cuts a string longer than `max` and says how much was dropped. */
+export function truncateString(value: string, max: number): string {
+  if (value.length <= max) return value;
+  return `${value.slice(0, max)}...[truncated ${value.length - max} of ${value.length} chars]`;
+}
+
+/**
+ * Returns a JSON-safe deep copy of `value` within `limits`. `undefined` becomes `null` at the top
+ * level and in arrays and is omitted from objects, as `JSON.stringify` does.
+ *
+ * @example
+ * toJsonSafe(new Map([["a", 1n]]), limits); // { a: 1 }
+ */
+export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonValue {
+  switch (typeof value) {
+    case "string":
+      return value.length <= limits.maxStringLength ? value : truncateString(value, limits.maxStringLength);
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "boolean":
+      return value;
+    case "undefined":
+      return null;
+    default:
+      return new Snapshotter(limits).convert(value, 0);
+  }
+}
+
+class Snapshotter {
+  private readonly ancestors = new Set<object>();
+  constructor(private readonly limits: SerializationLimits) {}
+
+  convert(value: unknown, depth: number): JsonValue {
+    switch (typeof value) {
+      case "string":
+        return truncateString(value, this.limits.maxStringLength);
+      case "number":
+        return Number.isFinite(value) ? value : String(value);
+      case "boolean":
+        return value;
+      case "undefined":
+        return null;
+      case "bigint":
+        return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+      case "symbol":
+        return value.toString();
+      case "function":
+        return `[Function ${value.name || "anonymous"}]`;
+      default:
+        break;
+    }
+    if (value === null) return null;
+    const obj = value as object;
+    if (this.ancestors.has(obj)) return "[Circular]";
+    if (depth >= this.limits.maxDepth) return Array.isArray(obj) ? "[Array]" : "[Object]";
+    this.ancestors.add(obj);
+    try {
+      return this.convertObject(obj, depth);
+    } catch (error) {
+      return `[Unserializable: ${describeError(error)}]`;
+    } finally {
+      this.ancestors.delete(obj);
+    }
+  }
+
+  private convertObject(obj: object, depth: number): JsonValue {
+    if (Array.isArray(obj)) return this.convertList(obj, depth);
+    if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
+    if (obj instanceof Error) return this.convertError(obj, depth);
+    if (obj instanceof Map) return this.convertMap(obj, depth);
+    if (obj instanceof Set) return this.convertList([...obj], depth);
+    if (Buffer.isBuffer(obj) || obj instanceof ArrayBuffer || obj instanceof DataView || obj instanceof Uint8Array) {
+      return `[${obj.constructor.name}: ${(obj as ArrayBuffer).byteLength} bytes]`;
+    }
+    if (ArrayBuffer.isView(obj)) return this.convertList(Array.from(obj as unknown as ArrayLike<number>), depth);
+    if (obj instanceof Promise) return "[Promise]";
+    if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof WeakRef) return `[${obj.constructor.name}]`;
+    const toJSON = (obj as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return this.convert(toJSON.call(obj), depth + 1);
+    return this.convertRecord(obj, depth);
+  }
+
+  private convertList(list: readonly unknown[], depth: number): JsonValue[] {
+    const max = this.limits.maxCollectionItems;
+    const n = Math.min(list.length, max);
+    const out: JsonValue[] = new Array<JsonValue>(n);
+    for (let i = 0; i < n; i++) out[i] = this.convert(list[i], depth + 1);
+    if (list.length > max) out.push(`...[${list.length - max} more items]`);
+    return out;
+  }
+
+  private convertMap(map: Map<unknown, unknown>, depth: number): JsonValue {
+    const out: Record<string, JsonValue> = {};
+    let count = 0;
+    for (const [key, entry] of map) {
+      if (count++ >= this.limits.maxCollectionItems) {
+        out["..."] = `[${map.size - this.limits.maxCollectionItems} more entries]`;
+        break;
+      }
+      const name = typeof key === "string" ? key : String(this.convert(key, depth + 1));
+      out[name] = this.convert(entry, depth + 1);
+    }
+    return out;
+  }
+
+  private convertError(error: Error, depth: number): JsonValue {
+    const out: Record<string, JsonValue> = { name: error.name, message: error.message };
+    if (error.stack !== undefined) out["stack"] = truncateString(error.stack, this.limits.maxStringLength);
+    if (error.cause !== undefined) out["cause"] = this.convert(error.cause, depth + 1);
+    const own = this.convertRecord(error, depth) as Record<string, JsonValue>;
+    return { ...own, ...out };
+  }
+
+  private convertRecord(obj: object, depth: number): JsonValue {
+    const out: Record<string, JsonValue> = {};
+    const keys = Object.keys(obj);
+    const max = this.limits.maxCollectionItems;
+    const n = Math.min(keys.length, max);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as string;
+      let entry: unknown;
+      try {
+        entry = (obj as Record<string, unknown>)[key];
+      } catch (error) {
+        out[key] = `[Getter threw: ${describeError(error)}]`;
+        continue;
+      }
+      if (entry === undefined) continue;
+      out[key] = this.convert(entry, depth + 1);
+    }
+    if (keys.length > max) out["..."] = `[${keys.length - max} more keys]`;
+    return out;
+  }
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "unknown error";
+  }
+}
+
+/** `JSON.stringify` for values already made safe by {@link toJsonSafe}. */
+export function stringifySafe(value: JsonValue | undefined): string {
+  return value === undefined ? "null" : JSON.stringify(value);
+}

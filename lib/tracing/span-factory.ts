@@ -1,0 +1,42 @@
+/**
+ * Creates live spans: a child of the active span, or the root of a new trace.
+ */
+import { sdkState } from "../internal/global-state";
+import { newOtelTraceId, newSpanId, mlflowTraceId } from "./ids";
+import { LiveSpan } from "./live-span";
+import { TraceRecord } from "./trace-record";
+
+/** Where a new root span continues an outside trace (W3C `traceparent` or an OpenTelemetry span). */
+export interface ExternalParent {
+  readonly otelTraceId: string;
+  readonly spanId: string;
+}
+
+/** Hook for interop layers: asked only when a span has no active parent in this SDK. */
+export type ExternalParentResolver = () => ExternalParent | undefined;
+
+let resolveExternalParent: ExternalParentResolver | undefined;
+
+/** Installs (or with `undefined`, removes) the resolver consulted for root spans. */
+export function setExternalParentResolver(resolver: ExternalParentResolver | undefined): void {
+  resolveExternalParent = resolver;
+}
+
+export function createSpan(name: string, spanType: string, parent: LiveSpan | undefined): LiveSpan {
+  let record: TraceRecord;
+  if (parent !== undefined) {
+    record = parent.record;
+  } else {
+    const external = resolveExternalParent?.();
+    const otelTraceId = external?.otelTraceId ?? newOtelTraceId();
+    record = new TraceRecord(otelTraceId, mlflowTraceId(otelTraceId), external?.spanId ?? null);
+  }
+  const span = new LiveSpan(record, parent, name, spanType, newSpanId());
+  record.spanStarted(span);
+  return span;
+}
+
+/** The span active in the current async context, if any. */
+export function activeSpan(): LiveSpan | undefined {
+  return sdkState().context.getStore();
+}

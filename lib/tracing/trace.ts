@@ -1,0 +1,219 @@
+/**
+ * A completed trace: `{ info, data }` as in MLflow, with `toJSON()` giving the shape of Python's
+ * `Trace.to_dict()` and `Trace.fromJSON` reading it back.
+ */
+import { inspect } from "node:util";
+import type { JsonValue } from "./serialize";
+import type { Span } from "./span";
+import { spanFromJson, spanToJson, type SpanJson } from "./wire-format";
+
+/** Token counts of a span or a whole trace. */
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly totalTokens: number;
+  readonly cacheReadInputTokens?: number;
+}
+
+/** Cost in USD. */
+export interface Cost {
+  readonly inputCost: number;
+  readonly outputCost: number;
+  readonly totalCost: number;
+}
+
+export type TraceState = "OK" | "ERROR" | "IN_PROGRESS" | "STATE_UNSPECIFIED";
+
+/** Python `TraceInfo.to_dict()` form. */
+export interface TraceInfoJson {
+  trace_id: string;
+  client_request_id?: string;
+  trace_location: { type: "MLFLOW_EXPERIMENT"; mlflow_experiment: { experiment_id: string } };
+  request_time: string;
+  execution_duration_ms: number;
+  state: TraceState;
+  request_preview?: string;
+  response_preview?: string;
+  trace_metadata: Record<string, string>;
+  tags: Record<string, string>;
+  assessments: unknown[];
+}
+
+/** Python `Trace.to_dict()` form (`Trace.to_json()` is its JSON text). */
+export interface TraceJson {
+  info: TraceInfoJson;
+  data: { spans: SpanJson[] };
+}
+
+/** Fields of a trace's info; see {@link Trace}. */
+export interface TraceInfoFields {
+  traceId: string;
+  clientRequestId?: string | undefined;
+  experimentId?: string | undefined;
+  requestTime: number;
+  executionDuration: number;
+  state: TraceState;
+  requestPreview?: string | undefined;
+  responsePreview?: string | undefined;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+/** Metadata of a completed trace. */
+export class TraceInfo {
+  /** `tr-` + 32 lowercase hex. */
+  readonly traceId: string;
+  readonly clientRequestId: string | undefined;
+  /** The experiment the trace was (or will be) logged to, once known. */
+  experimentId: string | undefined;
+  /** Start of the root span, ms since the epoch. */
+  readonly requestTime: number;
+  /** Root span duration in ms. */
+  readonly executionDuration: number;
+  readonly state: TraceState;
+  readonly tags: Record<string, string>;
+  readonly metadata: Record<string, string>;
+  private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
+
+  constructor(fields: TraceInfoFields, computePreviews?: () => { request?: string; response?: string }) {
+    this.traceId = fields.traceId;
+    this.clientRequestId = fields.clientRequestId;
+    this.experimentId = fields.experimentId;
+    this.requestTime = fields.requestTime;
+    this.executionDuration = fields.executionDuration;
+    this.state = fields.state;
+    this.tags = fields.tags;
+    this.metadata = fields.metadata;
+    this.previews = { request: fields.requestPreview, response: fields.responsePreview, compute: computePreviews };
+  }
+
+  /** Alias of {@link traceId}, as MLflow's `request_id`. */
+  get requestId(): string {
+    return this.traceId;
+  }
+
+  /** Truncated JSON of the root span's inputs (computed on first read). */
+  get requestPreview(): string | undefined {
+    this.resolvePreviews();
+    return this.previews.request;
+  }
+
+  /** Truncated JSON of the root span's outputs (computed on first read). */
+  get responsePreview(): string | undefined {
+    this.resolvePreviews();
+    return this.previews.response;
+  }
+
+  /** Trace-level token usage (`mlflow.trace.tokenUsage`), summed without double counting. */
+  get tokenUsage(): TokenUsage | undefined {
+    const raw = parseJsonObject(this.metadata["mlflow.trace.tokenUsage"]);
+    if (raw === undefined) return undefined;
+    const usage: { -readonly [K in keyof TokenUsage]: TokenUsage[K] } = {
+      inputTokens: Number(raw["input_tokens"] ?? 0),
+      outputTokens: Number(raw["output_tokens"] ?? 0),
+      totalTokens: Number(raw["total_tokens"] ?? 0),
+    };
+    if (raw["cache_read_input_tokens"] !== undefined) usage.cacheReadInputTokens = Number(raw["cache_read_input_tokens"]);
+    return usage;
+  }
+
+  /** Trace-level cost in USD (`mlflow.trace.cost`), when the models' prices are known. */
+  get cost(): Cost | undefined {
+    const raw = parseJsonObject(this.metadata["mlflow.trace.cost"]);
+    if (raw === undefined) return undefined;
+    return { inputCost: Number(raw["input_cost"] ?? 0), outputCost: Number(raw["output_cost"] ?? 0), totalCost: Number(raw["total_cost"] ?? 0) };
+  }
+
+  private resolvePreviews(): void {
+    const compute = this.previews.compute;
+    if (compute === undefined) return;
+    this.previews.compute = undefined;
+    const computed = compute();
+    this.previews.request ??= computed.request;
+    this.previews.response ??= computed.response;
+  }
+
+  toJSON(): TraceInfoJson {
+    const json: TraceInfoJson = {
+      trace_id: this.traceId,
+      trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: this.experimentId ?? "0" } },
+      request_time: new Date(this.requestTime).toISOString(),
+      execution_duration_ms: this.executionDuration,
+      state: this.state,
+      trace_metadata: { ...this.metadata },
+      tags: { ...this.tags },
+      assessments: [],
+    };
+    if (this.clientRequestId !== undefined) json.client_request_id = this.clientRequestId;
+    if (this.requestPreview !== undefined) json.request_preview = this.requestPreview;
+    if (this.responsePreview !== undefined) json.response_preview = this.responsePreview;
+    return json;
+  }
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A completed trace.
+ *
+ * @example
+ * const trace = getLastActiveTrace();
+ * console.log(trace?.info.traceId, trace?.info.tokenUsage, trace?.data.spans.map((s) => s.name));
+ */
+export class Trace {
+  readonly info: TraceInfo;
+  readonly data: { readonly spans: readonly Span[] };
+
+  constructor(info: TraceInfo, spans: readonly Span[]) {
+    this.info = info;
+    this.data = { spans };
+  }
+
+  /** The root span (the one without a parent in this trace). */
+  get rootSpan(): Span | undefined {
+    const ids = new Set(this.data.spans.map((s) => s.spanId));
+    return this.data.spans.find((s) => s.parentId === null || !ids.has(s.parentId));
+  }
+
+  /** Python `Trace.to_dict()` shape; `JSON.stringify(trace)` gives `Trace.to_json()`. */
+  toJSON(): TraceJson {
+    return { info: this.info.toJSON(), data: { spans: this.data.spans.map(spanToJson) } };
+  }
+
+  /** Reads `Trace.to_json()` / `Trace.to_dict()` output (ours or MLflow's). */
+  static fromJSON(json: TraceJson | string): Trace {
+    const parsed = (typeof json === "string" ? JSON.parse(json) : json) as TraceJson;
+    const info = parsed.info;
+    const experimentId = info.trace_location?.mlflow_experiment?.experiment_id;
+    return new Trace(
+      new TraceInfo({
+        traceId: info.trace_id,
+        clientRequestId: info.client_request_id,
+        experimentId,
+        requestTime: typeof info.request_time === "number" ? info.request_time : Date.parse(info.request_time),
+        executionDuration: Number(info.execution_duration_ms ?? 0),
+        state: info.state,
+        requestPreview: info.request_preview,
+        responsePreview: info.response_preview,
+        tags: { ...(info.tags ?? {}) },
+        metadata: { ...(info.trace_metadata ?? {}) },
+      }),
+      (parsed.data?.spans ?? []).map(spanFromJson),
+    );
+  }
+
+  [inspect.custom](): string {
+    const spans = this.data.spans.map((s) => `${s.name}(${s.spanType}, ${s.status.code})`).join(", ");
+    return `Trace ${this.info.traceId} [${this.info.state}] ${this.data.spans.length} span(s): ${spans}`;
+  }
+}
+
+export type { JsonValue };

@@ -1,0 +1,126 @@
+/**
+ * `traced(fn, options)` and the `@traced(options)` decorator: a span around every call of a
+ * function or method — sync, async, generator or async generator. Works with TC39 standard
+ * decorators and with `experimentalDecorators`.
+ */
+import { sdkState } from "../internal/global-state";
+import { nameArguments, readParamNames, type ParamInfo } from "./param-names";
+import { SpanAttributeKey } from "./span";
+import type { SpanTypeName } from "./span-type";
+import { openSpan, settle, type StartSpanOptions } from "./start-span";
+import { NOOP_SPAN } from "./noop-span";
+import { traceAsyncIterator, traceIterator } from "./traced-stream";
+
+/** Options of {@link traced}. */
+export interface TracedOptions {
+  /** Span name; default the function's name. */
+  name?: string;
+  spanType?: SpanTypeName;
+  attributes?: Record<string, unknown>;
+  /** For generators: turns the list of chunks into the span's outputs. */
+  outputReducer?: (chunks: unknown[]) => unknown;
+}
+
+type AnyFunction = (this: unknown, ...args: never[]) => unknown;
+
+const WRAPPED = Symbol.for("mlflow-haystack.traced");
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
+
+function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {
+  if ((fn as unknown as Record<symbol, unknown>)[WRAPPED] === true) return fn;
+  const name = options.name ?? (fn.name || fallbackName || "anonymous");
+  const params: ParamInfo = readParamNames(fn);
+  const attributes = { [SpanAttributeKey.FUNCTION_NAME]: fn.name || fallbackName || name, ...options.attributes };
+  const spanOptions = (args: readonly unknown[]): StartSpanOptions & { outputReducer?: TracedOptions["outputReducer"] } => ({
+    name,
+    spanType: options.spanType ?? "UNKNOWN",
+    inputs: nameArguments(params, args),
+    attributes,
+    outputReducer: options.outputReducer,
+  });
+  const state = sdkState();
+  let wrapper: Function;
+  if (fn instanceof AsyncGeneratorFunction) {
+    wrapper = function (this: unknown, ...args: never[]) {
+      const iterator = fn.apply(this, args) as AsyncGenerator;
+      return state.tracingEnabled ? traceAsyncIterator(iterator, spanOptions(args)) : iterator;
+    };
+  } else if (fn instanceof GeneratorFunction) {
+    wrapper = function (this: unknown, ...args: never[]) {
+      const iterator = fn.apply(this, args) as Generator;
+      return state.tracingEnabled ? traceIterator(iterator, spanOptions(args)) : iterator;
+    };
+  } else {
+    wrapper = function (this: unknown, ...args: never[]) {
+      if (!state.tracingEnabled) return fn.apply(this, args);
+      const span = openSpan(spanOptions(args), state.context.getStore());
+      if (span === NOOP_SPAN) return fn.apply(this, args);
+      let result: unknown;
+      try {
+        result = state.context.run(span, () => fn.apply(this, args));
+      } catch (error) {
+        span.recordException(error);
+        span.end();
+        throw error;
+      }
+      return settle(span, result, (s, value) => {
+        if (s.outputsValue === undefined) s.setOutputs(value);
+      });
+    };
+  }
+  Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });
+  Object.defineProperty(wrapper, "length", { value: fn.length, configurable: true });
+  Object.defineProperty(wrapper, WRAPPED, { value: true });
+  return wrapper as F;
+}
+
+interface StandardMethodContext {
+  kind: string;
+  name: string | symbol;
+}
+
+function isStandardContext(value: unknown): value is StandardMethodContext {
+  return typeof value === "object" && value !== null && "kind" in value && "name" in value;
+}
+
+type MethodDecorator = {
+  <F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
+  (target: object, key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+};
+
+function decorator(options: TracedOptions): MethodDecorator {
+  return function (target: unknown, keyOrContext: unknown, descriptor?: PropertyDescriptor): never {
+    if (isStandardContext(keyOrContext)) {
+      if (keyOrContext.kind !== "method") {
+        throw new TypeError(`@traced applies to methods, not to a ${keyOrContext.kind} ("${String(keyOrContext.name)}")`);
+      }
+      return wrap(target as AnyFunction, options, String(keyOrContext.name)) as never;
+    }
+    if (descriptor === undefined || typeof descriptor.value !== "function") {
+      throw new TypeError(`@traced applies to methods; "${String(keyOrContext)}" is not a method`);
+    }
+    return { ...descriptor, value: wrap(descriptor.value as AnyFunction, options, String(keyOrContext)) } as never;
+  } as MethodDecorator;
+}
+
+/**
+ * Traces a function: `traced(fn, options?)` returns a wrapped function with the same `this`,
+ * `name` and `length`. As a decorator, `@traced(options?)` (or bare `@traced`) traces a method.
+ * Inputs are the call's arguments, named by the parameter names; outputs the return value
+ * (awaited for promises; for generators the list of chunks or `outputReducer(chunks)`).
+ *
+ * @example
+ * const search = traced(async function search(query: string) { ... }, { spanType: SpanType.RETRIEVER });
+ * class Agent { @traced({ spanType: "AGENT" }) async run(task: string) { ... } }
+ */
+export function traced<F extends AnyFunction>(fn: F, options?: TracedOptions): F;
+export function traced(options?: TracedOptions): MethodDecorator;
+export function traced<F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
+export function traced(target: object, key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function traced(first?: unknown, second?: unknown, third?: unknown): unknown {
+  if (typeof first === "function" && isStandardContext(second)) return decorator({})(first as AnyFunction, second);
+  if (third !== undefined && typeof second !== "object") return decorator({})(first as object, second as string, third as PropertyDescriptor);
+  if (typeof first === "function") return wrap(first as AnyFunction, (second as TracedOptions | undefined) ?? {});
+  return decorator((first as TracedOptions | undefined) ?? {});
+}

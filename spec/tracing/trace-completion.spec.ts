@@ -1,0 +1,65 @@
+import { configureTracing, getDiagnosticsCounts, getLastActiveTrace, getLastActiveTraceId, startSpan, type LiveSpan } from "../../lib/index";
+import { setDiagnosticsLogger } from "../../lib/internal/diagnostics";
+import { openSpan } from "../../lib/tracing/start-span";
+
+describe("trace completion", () => {
+  afterEach(() => configureTracing({ lateSpanWaitMs: 5_000 }));
+
+  it("waits for a child that ends after its root, then completes the trace with it", async () => {
+    let late: LiveSpan | undefined;
+    startSpan({ name: "root-with-late-child" }, (root) => {
+      late = openSpan({ name: "late" }, root);
+    });
+    expect(getLastActiveTrace()?.data.spans[0]?.name).not.toBe("root-with-late-child");
+    await new Promise((r) => setTimeout(r, 10));
+    late!.end({ outputs: "finally" });
+    const trace = getLastActiveTrace()!;
+    expect(trace.data.spans.map((s) => s.name)).toEqual(["root-with-late-child", "late"]);
+    expect(trace.data.spans[1]!.outputs).toBe("finally");
+  });
+
+  it("exports after the bounded wait when a child never ends, and counts the late span", async () => {
+    configureTracing({ lateSpanWaitMs: 20 });
+    setDiagnosticsLogger(() => undefined);
+    try {
+      let child: LiveSpan | undefined;
+      startSpan({ name: "root-never" }, (root) => {
+        child = openSpan({ name: "never-ends" }, root);
+      });
+      await new Promise((r) => setTimeout(r, 60));
+      const trace = getLastActiveTrace()!;
+      expect(trace.data.spans[0]!.name).toBe("root-never");
+      expect(trace.data.spans).toHaveLength(2);
+      const before = getDiagnosticsCounts()["late-span"] ?? 0;
+      child!.end();
+      expect(getDiagnosticsCounts()["late-span"]).toBe(before + 1);
+    } finally {
+      setDiagnosticsLogger(undefined);
+    }
+  });
+
+  it("getLastActiveTraceId names the newest completed trace", () => {
+    startSpan({ name: "first" }, () => undefined);
+    startSpan({ name: "second" }, () => undefined);
+    expect(getLastActiveTrace()!.data.spans[0]!.name).toBe("second");
+    expect(getLastActiveTraceId()).toBe(getLastActiveTrace()!.info.traceId);
+  });
+
+  it("keeps only the configured number of completed traces in memory", async () => {
+    configureTracing({ completedTraceCapacity: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      startSpan({ name: `t${i}` }, () => undefined);
+      ids.push(getLastActiveTraceId()!);
+    }
+    const { getTrace } = await import("../../lib/index");
+    expect(await getTrace(ids[0]!)).toBeUndefined();
+    expect(await getTrace(ids[2]!)).toBeDefined();
+    configureTracing({ completedTraceCapacity: 100 });
+  });
+
+  it("rejects invalid configuration with a message naming the option", () => {
+    expect(() => configureTracing({ maxStringLength: -1 })).toThrow("Expected `maxStringLength` to be a positive integer, got -1");
+    expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(/lateSpanWaitMs/);
+  });
+});

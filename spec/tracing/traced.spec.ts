@@ -1,0 +1,69 @@
+import { getLastActiveTrace, startSpan, traced, tracing } from "../../lib/index";
+
+describe("traced(fn)", () => {
+  it("wraps a plain function keeping this, name and length", () => {
+    const obj = {
+      factor: 3,
+      scale: traced(function scale(this: { factor: number }, value: number) {
+        return value * this.factor;
+      }),
+    };
+    expect(obj.scale(2)).toBe(6);
+    expect(obj.scale.name).toBe("scale");
+    expect(obj.scale.length).toBe(1);
+    expect(getLastActiveTrace()!.data.spans[0]).toMatchObject({ name: "scale", inputs: { value: 2 }, outputs: 6 });
+  });
+
+  it("names rest and extra arguments", () => {
+    const f = traced((first: string, ...rest: number[]) => rest.length + first.length, { name: "rest" });
+    f("ab", 1, 2);
+    expect(getLastActiveTrace()!.data.spans[0]!.inputs).toEqual({ first: "ab", rest: [1, 2] });
+  });
+
+  it("rethrows the same error from a rejected async function and records it", async () => {
+    const err = new RangeError("out of range");
+    const f = traced(async function failing() {
+      throw err;
+    });
+    await expect(f()).rejects.toBe(err);
+    const span = getLastActiveTrace()!.data.spans[0]!;
+    expect(span.status.code).toBe("ERROR");
+    expect(span.events[0]!.attributes["exception.type"]).toBe("RangeError");
+  });
+
+  it("records an error thrown inside a generator and ends the span", () => {
+    const err = new Error("mid-stream");
+    const gen = traced(function* broken() {
+      yield 1;
+      throw err;
+    });
+    const it = gen();
+    expect(it.next().value).toBe(1);
+    expect(() => it.next()).toThrow(err);
+    const span = getLastActiveTrace()!.data.spans[0]!;
+    expect(span.status.code).toBe("ERROR");
+    expect(span.events.map((e) => e.name)).toEqual(["mlflow.chunk.item.0", "exception"]);
+  });
+
+  it("calls straight through, creating no trace, when tracing is disabled", () => {
+    startSpan({ name: "before-disable" }, () => undefined);
+    const lastId = getLastActiveTrace()!.info.traceId;
+    tracing.disable();
+    try {
+      const f = traced((x: number) => x + 1);
+      expect(f(1)).toBe(2);
+      expect(startSpan({ name: "off" }, (span) => { span.setOutputs("x"); return 5; })).toBe(5);
+      expect(getLastActiveTrace()!.info.traceId).toBe(lastId);
+    } finally {
+      tracing.enable();
+    }
+  });
+
+  it("does not wrap a function twice", () => {
+    const once = traced(function twice(x: number) { return x; });
+    const again = traced(once);
+    expect(again).toBe(once);
+    startSpan({ name: "outer" }, () => again(1));
+    expect(getLastActiveTrace()!.data.spans.map((s) => s.name)).toEqual(["outer", "twice"]);
+  });
+});
