@@ -1,0 +1,41 @@
+// Loads the built package the way users do, through the `exports` map, both with require and
+// import, and checks that the two share one tracing state. `npm test` builds first.
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+
+function runNode(script: string, type: "commonjs" | "module"): string {
+  return execFileSync(process.execPath, ["--input-type", type, "-e", script], { cwd: root, encoding: "utf8" });
+}
+
+describe("the built package", () => {
+  it("serves mlflow-haystack to require and import with one shared tracing state", () => {
+    const out = runNode(
+      `
+      const cjs = require("mlflow-haystack");
+      import("mlflow-haystack").then((esm) => {
+        cjs.startSpan({ name: "from-cjs" }, () => 1);
+        const seenByEsm = esm.getLastActiveTrace().data.spans[0].name;
+        esm.startSpan({ name: "from-esm" }, () => 2);
+        const seenByCjs = cjs.getLastActiveTrace().data.spans[0].name;
+        console.log(JSON.stringify({ seenByEsm, seenByCjs, sameFn: esm.startSpan === cjs.startSpan }));
+      });`,
+      "commonjs",
+    );
+    expect(JSON.parse(out)).toEqual({ seenByEsm: "from-cjs", seenByCjs: "from-esm", sameFn: true });
+  });
+
+  it("shares state between two separately loaded copies through the global symbol", () => {
+    const out = runNode(
+      `
+      const a = require("mlflow-haystack");
+      for (const key of Object.keys(require.cache)) delete require.cache[key];
+      const b = require("mlflow-haystack");
+      a.startSpan({ name: "from-a" }, () => 1);
+      console.log(JSON.stringify({ distinct: a.startSpan !== b.startSpan, seen: b.getLastActiveTrace().data.spans[0].name }));`,
+      "commonjs",
+    );
+    expect(JSON.parse(out)).toEqual({ distinct: true, seen: "from-a" });
+  });
+});

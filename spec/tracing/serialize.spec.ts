@@ -1,0 +1,89 @@
+import { configureTracing, getLastActiveTrace, startSpan } from "../../lib/index";
+import { toJsonSafe } from "../../lib/tracing/serialize";
+
+const limits = { maxStringLength: 50, maxDepth: 4, maxCollectionItems: 3 };
+
+describe("serialization of inputs, outputs and attributes", () => {
+  it("turns awkward values into readable JSON without throwing", () => {
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular["self"] = circular;
+    class Point {
+      constructor(public x: number, public y: number) {}
+      get sum(): number { return this.x + this.y; }
+    }
+    const throwing = Object.defineProperty({}, "bad", { enumerable: true, get: () => { throw new Error("nope"); } });
+    const value = {
+      circular,
+      big: 12345678901234567890n,
+      small: 42n,
+      map: new Map<unknown, unknown>([["a", 1], [2, "b"]]),
+      set: new Set([1, 2]),
+      date: new Date("2026-01-02T03:04:05.000Z"),
+      buffer: Buffer.from("hello"),
+      floats: new Float32Array([0.5, 1.5]),
+      point: new Point(1, 2),
+      fn: function namedFn() {},
+      sym: Symbol("tag"),
+      nan: Number.NaN,
+      undef: undefined,
+      throwing,
+    };
+    const safe = toJsonSafe(value, { maxStringLength: 1000, maxDepth: 10, maxCollectionItems: 100 }) as Record<string, unknown>;
+    expect(safe).toEqual({
+      circular: { name: "loop", self: "[Circular]" },
+      big: "12345678901234567890",
+      small: 42,
+      map: { a: 1, "2": "b" },
+      set: [1, 2],
+      date: "2026-01-02T03:04:05.000Z",
+      buffer: "[Buffer: 5 bytes]",
+      floats: [0.5, 1.5],
+      point: { x: 1, y: 2 },
+      fn: "[Function namedFn]",
+      sym: "Symbol(tag)",
+      nan: "NaN",
+      throwing: { bad: "[Getter threw: Error: nope]" },
+    });
+    expect(() => JSON.stringify(safe)).not.toThrow();
+  });
+
+  it("keeps shared (non-circular) references", () => {
+    const shared = { v: 1 };
+    expect(toJsonSafe({ a: shared, b: shared }, limits)).toEqual({ a: { v: 1 }, b: { v: 1 } });
+  });
+
+  it("serializes errors with name, message, stack and cause", () => {
+    const err = new Error("outer", { cause: new TypeError("inner") });
+    const safe = toJsonSafe(err, { maxStringLength: 10_000, maxDepth: 5, maxCollectionItems: 10 }) as Record<string, unknown>;
+    expect(safe["name"]).toBe("Error");
+    expect(safe["message"]).toBe("outer");
+    expect(String(safe["stack"])).toContain("outer");
+    expect((safe["cause"] as Record<string, unknown>)["message"]).toBe("inner");
+  });
+
+  it("bounds strings, depth and collections with markers saying what was dropped", () => {
+    const safe = toJsonSafe({ s: "x".repeat(60), deep: { a: { b: { c: { d: 1 } } } }, list: [1, 2, 3, 4, 5] }, limits) as Record<string, unknown>;
+    expect(safe["s"]).toBe(`${"x".repeat(50)}...[truncated 10 of 60 chars]`);
+    expect(safe["deep"]).toEqual({ a: { b: { c: "[Object]" } } });
+    expect(safe["list"]).toEqual([1, 2, 3, "...[2 more items]"]);
+  });
+
+  it("cuts a 5 MB string by default and never throws on a proxy that throws", () => {
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error("trap"); } });
+    startSpan({ name: "huge", inputs: { text: "y".repeat(5_000_000), hostile } }, () => undefined);
+    const inputs = getLastActiveTrace()!.data.spans[0]!.inputs as Record<string, string>;
+    expect(inputs["text"]!.length).toBeLessThan(1_100_000);
+    expect(inputs["text"]).toMatch(/\.\.\.\[truncated 4000000 of 5000000 chars\]$/);
+    expect(inputs["hostile"]).toBe("[Unserializable: Error: trap]");
+  });
+
+  it("honours configured limits", () => {
+    configureTracing({ maxStringLength: 10 });
+    try {
+      startSpan({ name: "limited", inputs: "abcdefghijklmnop" }, () => undefined);
+      expect(getLastActiveTrace()!.data.spans[0]!.inputs).toBe("abcdefghij...[truncated 6 of 16 chars]");
+    } finally {
+      configureTracing({ maxStringLength: 1_000_000 });
+    }
+  });
+});
