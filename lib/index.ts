@@ -25,7 +25,6 @@ export {
   tracing,
 } from "./tracing/fluent";
 export type { UpdateTraceOptions } from "./tracing/fluent";
-export { setCompletedTraceCapacity } from "./tracing/completed-traces";
 export { configureTracing } from "./tracing/configure";
 export type { TracingConfig } from "./tracing/configure";
 export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";

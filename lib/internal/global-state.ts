@@ -25,7 +25,7 @@ export interface SdkState {
   readonly context: AsyncLocalStorage<LiveSpan>;
   tracingEnabled: boolean;
   readonly diagnostics: { logger: DiagnosticsLogger | undefined; silent: boolean; counts: Map<string, number> };
-  readonly completed: { traces: Trace[]; byId: Map<string, Trace>; capacity: number };
+  readonly completed: { traces: Trace[]; ids: string[]; capacity: number };
   lastTraceByContext: WeakMap<object, Trace> | undefined;
   sinks: TraceSink[];
   /** Reads a trace from the configured destination when it is no longer in memory. */
@@ -47,7 +47,7 @@ function createState(): SdkState {
       silent: false,
       counts: new Map(),
     },
-    completed: { traces: [], byId: new Map(), capacity: 100 },
+    completed: { traces: [], ids: [], capacity: 100 },
     lastTraceByContext: undefined,
     sinks: [],
     traceReader: undefined,

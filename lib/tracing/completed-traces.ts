@@ -6,18 +6,19 @@ import { sdkState, type TraceSink } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import type { Trace } from "./trace";
 
-export function publishTrace(trace: Trace): void {
+export function publishTrace(traceId: string, trace: Trace): void {
   const state = sdkState();
   const buffer = state.completed;
   buffer.traces.push(trace);
-  buffer.byId.set(trace.info.traceId, trace);
-  while (buffer.traces.length > buffer.capacity) {
-    const evicted = buffer.traces.shift();
-    if (evicted !== undefined && buffer.byId.get(evicted.info.traceId) === evicted) buffer.byId.delete(evicted.info.traceId);
+  buffer.ids.push(traceId);
+  if (buffer.traces.length > buffer.capacity * 2) {
+    buffer.traces.splice(0, buffer.traces.length - buffer.capacity);
+    buffer.ids.splice(0, buffer.ids.length - buffer.capacity);
   }
-  for (const sink of state.sinks) {
+  const sinks = state.sinks;
+  for (let i = 0; i < sinks.length; i++) {
     try {
-      sink.onTraceCompleted(trace);
+      (sinks[i] as TraceSink).onTraceCompleted(trace);
     } catch (error) {
       reportOnce("sink-threw", "error", "a trace sink threw; the trace was not exported there", error);
     }
@@ -30,17 +31,12 @@ export function lastCompletedTrace(): Trace | undefined {
   return traces[traces.length - 1];
 }
 
-/** A completed trace still held in memory. */
+/** A completed trace still held in memory (the newest `capacity` traces). */
 export function completedTraceById(traceId: string): Trace | undefined {
-  return sdkState().completed.byId.get(traceId);
-}
-
-/** Sets how many completed traces stay in memory (default 100). */
-export function setCompletedTraceCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`Expected the completed-trace capacity to be a positive integer, got ${String(capacity)}`);
-  }
-  sdkState().completed.capacity = capacity;
+  const { traces, ids, capacity } = sdkState().completed;
+  const oldest = Math.max(0, ids.length - capacity);
+  for (let i = ids.length - 1; i >= oldest; i--) if (ids[i] === traceId) return traces[i];
+  return undefined;
 }
 
 /** Registers a sink for completed traces; returns a function that removes it. */

@@ -94,6 +94,11 @@ export class LiveSpan {
     return this;
   }
 
+  /** @internal Adopts attributes already made JSON-safe (copied, so the source can be shared). */
+  adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>): void {
+    this.attributesValue = this.attributesValue === undefined ? { ...attributes } : Object.assign(this.attributesValue, attributes);
+  }
+
   setSpanType(spanType: string): this {
     if (this.writable("setSpanType")) this.spanTypeValue = spanType;
     return this;

@@ -37,7 +37,7 @@ export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonVal
 }
 
 class Snapshotter {
-  private readonly ancestors = new Set<object>();
+  private readonly ancestors: object[] = [];
   constructor(private readonly limits: SerializationLimits) {}
 
   convert(value: unknown, depth: number): JsonValue {
@@ -61,20 +61,24 @@ class Snapshotter {
     }
     if (value === null) return null;
     const obj = value as object;
-    if (this.ancestors.has(obj)) return "[Circular]";
+    if (this.ancestors.includes(obj)) return "[Circular]";
     if (depth >= this.limits.maxDepth) return Array.isArray(obj) ? "[Array]" : "[Object]";
-    this.ancestors.add(obj);
+    this.ancestors.push(obj);
     try {
       return this.convertObject(obj, depth);
     } catch (error) {
       return `[Unserializable: ${describeError(error)}]`;
     } finally {
-      this.ancestors.delete(obj);
+      this.ancestors.pop();
     }
   }
 
   private convertObject(obj: object, depth: number): JsonValue {
     if (Array.isArray(obj)) return this.convertList(obj, depth);
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if ((proto === Object.prototype || proto === null) && typeof (obj as { toJSON?: unknown }).toJSON !== "function") {
+      return this.convertRecord(obj, depth);
+    }
     if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
     if (obj instanceof Error) return this.convertError(obj, depth);
     if (obj instanceof Map) return this.convertMap(obj, depth);

@@ -44,6 +44,7 @@ type NumberRecord = Record<string, number>;
  * same tokens once), as MLflow's `aggregate_usage_from_spans` does.
  */
 export function sumOutermost(spans: readonly Span[], key: string): NumberRecord | undefined {
+  if (!spans.some((s) => s.attributes[key] !== undefined)) return undefined;
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   let total: NumberRecord | undefined;
   for (const span of spans) {
@@ -76,10 +77,17 @@ function roundCost(cost: NumberRecord): NumberRecord {
   return out;
 }
 
+/** A trace for `record`, assembled when first read. */
 export function buildTrace(record: TraceRecord): Trace {
   const root = record.root as LiveSpan;
   const rootEnd = root.endPerf >= 0 ? root.endPerf : root.startPerf;
-  const spans = record.spans.map((live) => snapshotSpan(live, rootEnd));
+  const count = record.spans.length;
+  return Trace.lazy(() => assemble(record, record.spans.slice(0, count), rootEnd));
+}
+
+function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: number): { info: TraceInfo; spans: Span[] } {
+  const root = record.root as LiveSpan;
+  const spans = live.map((span) => snapshotSpan(span, rootEnd));
   const rootSpan = spans[0] as Span;
   const state: TraceState = record.stateOverride ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
@@ -116,5 +124,5 @@ export function buildTrace(record: TraceRecord): Trace {
       return previews;
     },
   );
-  return new Trace(info, spans);
+  return { info, spans };
 }

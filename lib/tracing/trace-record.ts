@@ -4,7 +4,7 @@
  * for late children runs out.
  */
 import { sdkState } from "../internal/global-state";
-import { diag, reportOnce } from "../internal/diagnostics";
+import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
 import { Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
@@ -69,7 +69,6 @@ export class TraceRecord {
       reportOnce("trace-assembly", "error", `could not assemble trace ${this.traceId}`, error);
       return;
     }
-    publishTrace(trace);
-    diag("debug", `trace ${this.traceId} completed with ${trace.data.spans.length} span(s)`);
+    publishTrace(this.traceId, trace);
   }
 }

@@ -169,12 +169,39 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
  * console.log(trace?.info.traceId, trace?.info.tokenUsage, trace?.data.spans.map((s) => s.name));
  */
 export class Trace {
-  readonly info: TraceInfo;
-  readonly data: { readonly spans: readonly Span[] };
+  private built: { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } | undefined;
+  private build: (() => { info: TraceInfo; spans: readonly Span[] }) | undefined;
 
   constructor(info: TraceInfo, spans: readonly Span[]) {
-    this.info = info;
-    this.data = { spans };
+    this.built = { info, data: { spans } };
+  }
+
+  /**
+   * @internal A trace assembled on first read, so completing a trace on the caller's path costs
+   * almost nothing; the exporter or the first reader pays for assembly.
+   */
+  static lazy(build: () => { info: TraceInfo; spans: readonly Span[] }): Trace {
+    const trace = Object.create(Trace.prototype) as Trace;
+    trace.built = undefined;
+    trace.build = build;
+    return trace;
+  }
+
+  private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
+    if (this.built === undefined) {
+      const { info, spans } = (this.build as () => { info: TraceInfo; spans: readonly Span[] })();
+      this.built = { info, data: { spans } };
+      this.build = undefined;
+    }
+    return this.built;
+  }
+
+  get info(): TraceInfo {
+    return this.materialize().info;
+  }
+
+  get data(): { readonly spans: readonly Span[] } {
+    return this.materialize().data;
   }
 
   /** The root span (the one without a parent in this trace). */

@@ -7,8 +7,11 @@ import { sdkState } from "../internal/global-state";
 import { nameArguments, readParamNames, type ParamInfo } from "./param-names";
 import { SpanAttributeKey } from "./span";
 import type { SpanTypeName } from "./span-type";
-import { openSpan, settle, type StartSpanOptions } from "./start-span";
-import { NOOP_SPAN } from "./noop-span";
+import { settle, type StartSpanOptions } from "./start-span";
+import { reportOnce } from "../internal/diagnostics";
+import type { LiveSpan } from "./live-span";
+import { toJsonSafe, type JsonValue } from "./serialize";
+import { createSpan } from "./span-factory";
 import { traceAsyncIterator, traceIterator } from "./traced-stream";
 
 /** Options of {@link traced}. */
@@ -32,9 +35,11 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   const name = options.name ?? (fn.name || fallbackName || "anonymous");
   const params: ParamInfo = readParamNames(fn);
   const attributes = { [SpanAttributeKey.FUNCTION_NAME]: fn.name || fallbackName || name, ...options.attributes };
+  const spanType = options.spanType ?? "UNKNOWN";
+  let safeAttributes: Readonly<Record<string, JsonValue>> | undefined;
   const spanOptions = (args: readonly unknown[]): StartSpanOptions & { outputReducer?: TracedOptions["outputReducer"] } => ({
     name,
-    spanType: options.spanType ?? "UNKNOWN",
+    spanType,
     inputs: nameArguments(params, args),
     attributes,
     outputReducer: options.outputReducer,
@@ -54,8 +59,15 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   } else {
     wrapper = function (this: unknown, ...args: never[]) {
       if (!state.tracingEnabled) return fn.apply(this, args);
-      const span = openSpan(spanOptions(args), state.context.getStore());
-      if (span === NOOP_SPAN) return fn.apply(this, args);
+      let span: LiveSpan;
+      try {
+        span = createSpan(name, spanType, state.context.getStore());
+        span.adoptSafeAttributes((safeAttributes ??= toJsonSafe(attributes, state.limits) as Record<string, JsonValue>));
+        span.setInputs(nameArguments(params, args));
+      } catch (error) {
+        reportOnce("span-create", "error", `could not create span "${name}"; running untraced`, error);
+        return fn.apply(this, args);
+      }
       let result: unknown;
       try {
         result = state.context.run(span, () => fn.apply(this, args));
