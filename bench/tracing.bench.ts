@@ -4,7 +4,7 @@
  * under MLflow's own TypeScript SDK), plus disabled tracing and memory per finished 5-span trace.
  * Run: npm run bench (all Node versions) or npx ts-node bench/tracing.bench.ts (this Node).
  */
-import { context, trace as otelTrace } from "@opentelemetry/api";
+import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { configureTracing, getLastActiveTrace, startSpan, traced, tracing } from "../lib/index";

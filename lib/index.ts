@@ -29,4 +29,18 @@ export { configureTracing } from "./tracing/configure";
 export type { TracingConfig } from "./tracing/configure";
 export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";
 export type { DiagnosticsLogger, DiagnosticsLevel } from "./internal/diagnostics";
+import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnabled } from "./autolog/haystack";
+
+/**
+ * The Haystack integration.
+ *
+ * @example
+ * mlflow.haystack.autolog();
+ */
+export const haystack = { autolog: haystackAutolog, isAutologEnabled: isHaystackAutologEnabled } as const;
+export type { HaystackAutologOptions } from "./autolog/haystack";
+export { autolog } from "./autolog/index";
+export type { AutologOptions } from "./autolog/index";
+export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog/model-pricing";
+export type { ModelPrice } from "./autolog/model-pricing";
 export type { TraceClient, ExportResult, ExportFailure, ExportOptions } from "./export/trace-client";

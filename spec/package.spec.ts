@@ -38,4 +38,9 @@ describe("the built package", () => {
     );
     expect(JSON.parse(out)).toEqual({ distinct: true, seen: "from-a" });
   });
+
+  it("serves mlflow-haystack/haystack to import", () => {
+    const out = runNode(`import * as h from "mlflow-haystack/haystack"; console.log(typeof h.Pipeline);`, "module");
+    expect(out.trim()).toBe("function");
+  });
 });

@@ -24,7 +24,8 @@ export interface TracedOptions {
   outputReducer?: (chunks: unknown[]) => unknown;
 }
 
-type AnyFunction = (this: unknown, ...args: never[]) => unknown;
+
+type AnyFunction = (...args: never[]) => unknown;
 
 const WRAPPED = Symbol.for("mlflow-haystack.traced");
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;

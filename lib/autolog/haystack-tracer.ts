@@ -1,0 +1,103 @@
+/**
+ * The MLflow tracer plugged into the pipeline's tracing hook: a CHAIN span per pipeline run and a
+ * span per component run, with component metadata, token usage, model, cost and cache hits.
+ */
+import type { ComponentRunEvent, PipelineRunEvent, PipelineTracer } from "../haystack/tracing-hook";
+import type { LiveSpan } from "../tracing/live-span";
+import { SpanAttributeKey } from "../tracing/span";
+import { SpanType } from "../tracing/span-type";
+import { startSpan } from "../tracing/start-span";
+import { costOf } from "./model-pricing";
+import { inferComponentSpanType } from "./span-type-inference";
+import { modelFromOutputs, usageFromOutputs } from "./token-usage";
+
+/** Name of a pipeline span without `metadata.name`, as in MLflow's Python integration. */
+export const DEFAULT_PIPELINE_SPAN_NAME = "haystack.pipeline.run";
+
+const SECRET_KEY = /(api[_-]?key|token|secret|password|authorization|credential)/i;
+
+/** Init parameters with any secret-looking string value replaced, as a last line of defence. */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 20 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && typeof entry === "string" ? "**********" : redactSecrets(entry, depth + 1);
+  }
+  return out;
+}
+
+function providerOf(event: ComponentRunEvent): string | undefined {
+  if (!/openai/i.test(event.className)) return undefined;
+  const params = event.initParameters;
+  const base = params["apiBaseUrl"] ?? params["api_base_url"] ?? process.env["OPENAI_BASE_URL"];
+  return typeof base !== "string" || base === "" || base.includes("api.openai.com") ? "openai" : "openai-compatible";
+}
+
+function annotateOutputs(span: LiveSpan, event: ComponentRunEvent, outputs: unknown): void {
+  if (span.spanType === SpanType.LLM || span.spanType === SpanType.CHAT_MODEL) {
+    const usage = usageFromOutputs(outputs);
+    const model = modelFromOutputs(outputs, event.initParameters["model"]);
+    if (model !== undefined) span.setAttribute(SpanAttributeKey.MODEL, model);
+    const provider = providerOf(event);
+    if (provider !== undefined) span.setAttribute(SpanAttributeKey.MODEL_PROVIDER, provider);
+    if (usage !== undefined) {
+      span.setAttribute(SpanAttributeKey.CHAT_USAGE, usage);
+      const cost = model === undefined ? undefined : costOf(model, usage);
+      if (cost !== undefined) span.setAttribute(SpanAttributeKey.LLM_COST, cost);
+    }
+  }
+  const out = outputs as { hits?: unknown; misses?: unknown } | undefined;
+  if (out !== undefined && Array.isArray(out.hits) && Array.isArray(out.misses)) {
+    const hits = out.hits.length;
+    const misses = out.misses.length;
+    span.setAttributes({
+      "haystack.cache.hits": hits,
+      "haystack.cache.misses": misses,
+      "haystack.cache.hit_ratio": hits + misses === 0 ? 0 : hits / (hits + misses),
+    });
+  }
+}
+
+/** The tracer `mlflow.haystack.autolog()` installs. */
+export const mlflowPipelineTracer: PipelineTracer = {
+  tracePipeline<T>(event: PipelineRunEvent, run: () => Promise<T>): Promise<T> {
+    return startSpan(
+      {
+        name: event.name ?? DEFAULT_PIPELINE_SPAN_NAME,
+        spanType: SpanType.CHAIN,
+        inputs: event.inputs,
+        attributes: {
+          "haystack.pipeline.metadata": event.metadata,
+          "haystack.pipeline.max_runs_per_component": event.maxRunsPerComponent,
+          "haystack.pipeline.execution_mode": event.executionMode,
+        },
+      },
+      () => run(),
+    );
+  },
+
+  traceComponent<T>(event: ComponentRunEvent, run: () => Promise<T>): Promise<T> {
+    return startSpan(
+      {
+        name: event.name,
+        spanType: inferComponentSpanType(event.className, event.name, event.spanType),
+        inputs: event.inputs,
+        attributes: {
+          "haystack.component.name": event.name,
+          "haystack.component.type": event.className,
+          "haystack.component.init_parameters": redactSecrets(event.initParameters),
+          "haystack.component.input_spec": event.inputSpec,
+          "haystack.component.output_spec": event.outputSpec,
+          "haystack.component.visits": event.visits,
+        },
+      },
+      async (span) => {
+        const outputs = await run();
+        span.setOutputs(outputs);
+        annotateOutputs(span, event, outputs);
+        return outputs;
+      },
+    );
+  },
+};

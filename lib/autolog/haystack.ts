@@ -1,0 +1,41 @@
+/**
+ * `mlflow.haystack.autolog()`: traces every pipeline and component run through the pipeline's
+ * tracing hook. No monkey-patching; calling it twice installs one tracer.
+ */
+import { getPipelineTracer, setPipelineTracer } from "../haystack/tracing-hook";
+import { sdkState } from "../internal/global-state";
+import { mlflowPipelineTracer } from "./haystack-tracer";
+
+/** Options of {@link autolog}. */
+export interface HaystackAutologOptions {
+  /** Turn Haystack tracing off (default false). */
+  disable?: boolean;
+  /** `false` is the same as `disable: true` (default true). */
+  logTraces?: boolean;
+  /** Suppress the SDK's own warnings during setup and tracing (default false). */
+  silent?: boolean;
+}
+
+/**
+ * Traces every `Pipeline.run` as an MLflow trace: a CHAIN span for the pipeline and a span per
+ * component run with its metadata, inputs, outputs, token usage, model, cost and cache hits.
+ *
+ * @example
+ * mlflow.haystack.autolog();
+ * await pipe.run({ retriever: { query } });
+ * mlflow.haystack.autolog({ disable: true });
+ */
+export function autolog(options: HaystackAutologOptions = {}): void {
+  const off = options.disable === true || options.logTraces === false;
+  sdkState().diagnostics.silent = options.silent === true;
+  if (off) {
+    if (getPipelineTracer() === mlflowPipelineTracer) setPipelineTracer(undefined);
+    return;
+  }
+  setPipelineTracer(mlflowPipelineTracer);
+}
+
+/** Whether Haystack autologging is on. */
+export function isAutologEnabled(): boolean {
+  return getPipelineTracer() === mlflowPipelineTracer;
+}

@@ -1,0 +1,124 @@
+/**
+ * How Python Jinja2 prints values, applied to `@huggingface/jinja` runtime values: `{{ x }}`
+ * shows Python's `str()` (`True`, `None`, `[1, 'a']`, `{'k': 2.0}`), and `tojson` is Jinja2's
+ * `htmlsafe_json_dumps` with `sort_keys=True` and `ensure_ascii=True`.
+ */
+import { pythonFloatRepr, pythonStringRepr } from "../python-format";
+
+interface RuntimeValue {
+  type: string;
+  value: unknown;
+}
+
+function isRuntimeValue(value: unknown): value is RuntimeValue {
+  return typeof value === "object" && value !== null && typeof (value as RuntimeValue).type === "string" && "value" in value;
+}
+
+function entriesOf(value: unknown): [string, unknown][] {
+  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [String(k), v]);
+  return Object.entries(value as Record<string, unknown>);
+}
+
+/** Python `repr()` of a runtime value (how items inside lists and dicts print). */
+export function pythonReprOf(v: unknown): string {
+  if (!isRuntimeValue(v)) {
+    if (v === null || v === undefined) return "None";
+    if (typeof v === "boolean") return v ? "True" : "False";
+    if (typeof v === "number") return Number.isInteger(v) ? String(v) : pythonFloatRepr(v);
+    if (typeof v === "string") return pythonStringRepr(v);
+    if (Array.isArray(v)) return `[${v.map(pythonReprOf).join(", ")}]`;
+    if (v instanceof Map || typeof v === "object") {
+      return `{${entriesOf(v).map(([k, item]) => `${pythonStringRepr(k)}: ${pythonReprOf(item)}`).join(", ")}}`;
+    }
+    return String(v);
+  }
+  switch (v.type) {
+    case "IntegerValue":
+      return String(v.value);
+    case "FloatValue":
+      return pythonFloatRepr(v.value as number);
+    case "TupleValue": {
+      const items = (v.value as unknown[]).map(pythonReprOf);
+      return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+    }
+    case "FunctionValue":
+      return "<function>";
+    default:
+      return pythonReprOf(v.value);
+  }
+}
+
+/** Python `str()` of a printed value, or undefined where Jinja2 prints nothing (Undefined). */
+export function pythonStr(v: RuntimeValue): string | undefined {
+  switch (v.type) {
+    case "UndefinedValue":
+      return undefined;
+    case "StringValue":
+      return v.value as string;
+    case "NullValue":
+    case "BooleanValue":
+    case "IntegerValue":
+    case "FloatValue":
+    case "ArrayValue":
+    case "TupleValue":
+    case "ObjectValue":
+      return pythonReprOf(v);
+    default:
+      return String(v);
+  }
+}
+
+const HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" };
+
+function jsonString(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    const ch = s[i] ?? "";
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += HTML_SAFE[ch] ?? ch;
+  }
+  return `"${out}"`;
+}
+
+function dumps(v: unknown, indent: number | undefined, depth: number): string {
+  if (isRuntimeValue(v)) {
+    if (v.type === "FloatValue") return pythonFloatRepr(v.value as number);
+    if (v.type === "UndefinedValue") return "null";
+    return dumps(v.value, indent, depth);
+  }
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pythonFloatRepr(v);
+  if (typeof v === "string") return jsonString(v);
+  const pad = indent === undefined ? "" : `\n${" ".repeat(indent * (depth + 1))}`;
+  const end = indent === undefined ? "" : `\n${" ".repeat(indent * depth)}`;
+  const sep = indent === undefined ? ", " : ",";
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    return `[${pad}${v.map((item) => dumps(item, indent, depth + 1)).join(sep + pad)}${end}]`;
+  }
+  if (typeof v === "object") {
+    const entries = entriesOf(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length === 0) return "{}";
+    const body = entries.map(([k, item]) => `${jsonString(k)}: ${dumps(item, indent, depth + 1)}`);
+    return `{${pad}${body.join(sep + pad)}${end}}`;
+  }
+  return jsonString(String(v));
+}
+
+/** Jinja2's `tojson` filter; `options` is the filter's keyword arguments (`indent`). */
+export function jinjaToJson(value: unknown, options?: unknown): string {
+  let indent: number | undefined;
+  if (options instanceof Map) {
+    const given = options.get("indent") as RuntimeValue | undefined;
+    if (given !== undefined && typeof given.value === "number") indent = given.value;
+  }
+  return dumps(value, indent, 0);
+}

@@ -1,0 +1,129 @@
+/**
+ * Jinja2 templates with Python Jinja's defaults (`trim_blocks`/`lstrip_blocks` off, one trailing
+ * newline dropped), on `@huggingface/jinja`'s low-level API: its `Template` class hard-codes the
+ * chat-template whitespace settings, which change PromptBuilder output.
+ */
+import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
+import { jinjaToJson, pythonStr } from "./jinja-python-output";
+import { templateValue } from "./template-values";
+import { undeclaredVariables } from "./template-variables";
+
+type Program = ReturnType<typeof parse>;
+
+function pythonRange(start: number, stop?: number, step = 1): number[] {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (step === 0) throw new RangeError("range() arg 3 must not be zero");
+  const out: number[] = [];
+  for (let i = from; step > 0 ? i < to : i > to; i += step) out.push(i);
+  return out;
+}
+
+type AstNode = { type: string; [key: string]: unknown };
+
+const TOJSON = "__haystack_tojson__";
+
+/**
+ * Routes every `x | tojson` to Jinja2's own semantics (sorted keys, ASCII and HTML-safe escapes,
+ * Python floats), which `@huggingface/jinja`'s built-in filter does not reproduce.
+ */
+function rewriteToJson(node: unknown, seen = new Set<unknown>()): void {
+  if (typeof node !== "object" || node === null || seen.has(node)) return;
+  seen.add(node);
+  const n = node as AstNode;
+  if (n.type === "FilterExpression" && typeof n["filter"] === "object" && n["filter"] !== null) {
+    const filter = n["filter"] as AstNode;
+    const callee = filter.type === "CallExpression" ? (filter["callee"] as AstNode | undefined) : filter;
+    if (callee?.type === "Identifier" && callee["value"] === "tojson") {
+      const kwargs = filter.type === "CallExpression" ? (filter["args"] as unknown[]) : [];
+      const call: AstNode = { type: "CallExpression", callee: { type: "Identifier", value: TOJSON }, args: [n["operand"], ...kwargs] };
+      for (const key of Object.keys(n)) delete n[key];
+      Object.assign(n, call);
+    }
+  }
+  const children = node instanceof Map ? [...node.keys(), ...node.values()] : Object.values(node);
+  for (const child of children) rewriteToJson(child, seen);
+}
+
+const STATEMENTS = new Set(["Program", "If", "For", "Break", "Continue", "Set", "Macro", "Comment", "FilterStatement", "CallStatement"]);
+
+/** Prints `{{ expr }}` values the way Python's `str()` does (`True`, `None`, `[1, 'a']`). */
+class PythonOutputInterpreter extends Interpreter {}
+{
+  type Evaluated = { type: string; value: unknown; toString(): string };
+  type Self = { evaluate(statement: AstNode, env: unknown): Evaluated };
+  const proto = Interpreter.prototype as unknown as Record<string, unknown>;
+  const original = proto["evaluateBlock"];
+  const stringCtor = (): (new (value: string) => unknown) | undefined => {
+    const env = new Environment();
+    env.set("s", "");
+    return (env.variables.get("s") as object | undefined)?.constructor as (new (value: string) => unknown) | undefined;
+  };
+  const StringValue = stringCtor();
+  if (typeof original === "function" && StringValue !== undefined) {
+    (PythonOutputInterpreter.prototype as unknown as Record<string, unknown>)["evaluateBlock"] = function (
+      this: Self,
+      statements: AstNode[],
+      env: unknown,
+    ): unknown {
+      let result = "";
+      for (const statement of statements) {
+        const value = this.evaluate(statement, env);
+        if (STATEMENTS.has(statement.type)) {
+          if (value.type !== "NullValue" && value.type !== "UndefinedValue") result += value.toString();
+        } else {
+          result += pythonStr(value) ?? "";
+        }
+      }
+      return new StringValue(result);
+    };
+  }
+}
+
+const GLOBALS: Record<string, unknown> = {
+  true: true,
+  false: false,
+  none: null,
+  True: true,
+  False: false,
+  None: null,
+  range: pythonRange,
+  [TOJSON]: jinjaToJson,
+};
+
+/**
+ * A compiled Jinja2 template: render with variables, and list the variables it reads.
+ *
+ * @example
+ * const t = new JinjaTemplate("Hello {{ name }}!");
+ * t.variables;               // ["name"]
+ * t.render({ name: "Ada" }); // "Hello Ada!"
+ */
+export class JinjaTemplate {
+  /** Variables the template reads from its context (not loop variables, not `{% set %}` targets). */
+  readonly variables: readonly string[];
+  private readonly program: Program;
+
+  constructor(readonly source: string) {
+    if (typeof source !== "string") {
+      throw new TypeError(`A Jinja template must be a string, got ${source === null ? "null" : typeof source}.`);
+    }
+    try {
+      this.program = parse(tokenize(source, { trim_blocks: false, lstrip_blocks: false }));
+    } catch (err) {
+      throw new SyntaxError(`Invalid Jinja template: ${(err as Error).message}`, { cause: err });
+    }
+    this.variables = Object.freeze(undeclaredVariables(this.program));
+    rewriteToJson(this.program);
+  }
+
+  /** Renders the template; missing variables render as empty text, as in Jinja2. */
+  render(variables: Record<string, unknown> = {}): string {
+    const env = new Environment();
+    for (const [name, value] of Object.entries(GLOBALS)) env.set(name, value);
+    for (const [name, value] of Object.entries(variables)) {
+      if (value !== undefined) env.set(name, templateValue(value));
+    }
+    const result = new PythonOutputInterpreter(env).run(this.program);
+    return typeof result.value === "string" ? result.value : String(result.value);
+  }
+}

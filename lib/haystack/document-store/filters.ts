@@ -1,0 +1,177 @@
+/**
+ * Haystack's metadata filters (`haystack/utils/filters.py`): comparison conditions
+ * `{ field, operator, value }` and logical conditions `{ operator: "AND"|"OR"|"NOT", conditions }`.
+ * Unlike Haystack, the structure is validated up front, so a malformed filter fails even on an
+ * empty store, with the path of the offending condition in the message.
+ */
+import type { Document } from "../document";
+import { FilterError } from "./errors";
+import { compareDates, parseIsoDate } from "./filter-dates";
+
+/** Comparison operators of a {@link ComparisonFilter}. */
+export type ComparisonOperator = "==" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "not in";
+/** Logical operators of a {@link LogicalFilter}. */
+export type LogicalOperator = "AND" | "OR" | "NOT";
+
+/** `{ field: "meta.year", operator: ">=", value: 2020 }`; a bare field name means `meta.<name>`. */
+export interface ComparisonFilter {
+  field: string;
+  operator: ComparisonOperator;
+  value: unknown;
+}
+
+/** `{ operator: "AND", conditions: [...] }`; `NOT` negates the AND of its conditions. */
+export interface LogicalFilter {
+  operator: LogicalOperator;
+  conditions: readonly Filter[];
+}
+
+/** A Haystack filter. @example { operator: "AND", conditions: [{ field: "meta.lang", operator: "==", value: "en" }] } */
+export type Filter = ComparisonFilter | LogicalFilter;
+
+const COMPARISON = new Set<string>(["==", "!=", ">", ">=", "<", "<=", "in", "not in"]);
+const LOGICAL = new Set<string>(["AND", "OR", "NOT"]);
+const ORDERING = new Set<string>([">", ">=", "<", "<="]);
+const DOCUMENT_FIELDS = new Set(["id", "content", "blob", "meta", "score", "embedding", "sparse_embedding"]);
+const DOCS = "See https://docs.haystack.deepset.ai/docs/metadata-filtering.";
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "string" ? JSON.stringify(value) : typeof value;
+}
+
+/**
+ * Throws a {@link FilterError} naming the first problem in `filter`.
+ *
+ * @example
+ * validateFilter({ field: "meta.year", operator: "=", value: 1 }); // FilterError: filters: unknown comparison operator "="…
+ */
+export function validateFilter(filter: unknown, path = "filters"): asserts filter is Filter {
+  if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
+    throw new FilterError(`${path} must be an object with 'operator', got ${describe(filter)}. ${DOCS}`);
+  }
+  const f = filter as Record<string, unknown>;
+  if (!("operator" in f)) {
+    throw new FilterError(`${path} has no 'operator' key (got keys: ${Object.keys(f).join(", ") || "none"}). ${DOCS}`);
+  }
+  if ("field" in f) {
+    if (typeof f["field"] !== "string" || f["field"] === "") {
+      throw new FilterError(`${path}.field must be a non-empty string like "meta.year", got ${describe(f["field"])}.`);
+    }
+    const op = f["operator"];
+    if (typeof op !== "string" || !COMPARISON.has(op)) {
+      throw new FilterError(
+        `${path}: unknown comparison operator ${describe(op)}; expected one of ${[...COMPARISON].join(", ")}.`,
+      );
+    }
+    if (!("value" in f)) throw new FilterError(`${path} ('${f["field"]}' ${op}) has no 'value' key.`);
+    if ((op === "in" || op === "not in") && !Array.isArray(f["value"])) {
+      throw new FilterError(`${path}: operator '${op}' needs an array value, got ${describe(f["value"])}.`);
+    }
+    if (ORDERING.has(op) && Array.isArray(f["value"])) {
+      throw new FilterError(`${path}: operator '${op}' cannot compare with an array value.`);
+    }
+    return;
+  }
+  const op = f["operator"];
+  if (typeof op !== "string" || !LOGICAL.has(op)) {
+    const hint = typeof op === "string" && COMPARISON.has(op) ? " (a comparison needs a 'field' key)" : "";
+    throw new FilterError(`${path}: unknown logical operator ${describe(op)}${hint}; expected AND, OR or NOT.`);
+  }
+  if (!Array.isArray(f["conditions"])) {
+    throw new FilterError(`${path} (${op}) needs a 'conditions' array, got ${describe(f["conditions"])}.`);
+  }
+  f["conditions"].forEach((c: unknown, i: number) => validateFilter(c, `${path}.conditions[${i}]`));
+}
+
+function fieldValue(doc: Document, field: string): unknown {
+  if (field.includes(".")) {
+    const [head = "", ...rest] = field.split(".");
+    if (!DOCUMENT_FIELDS.has(head)) {
+      throw new FilterError(`Filter field '${field}': '${head}' is not a Document field; use 'meta.${field}'.`);
+    }
+    let value: unknown = (doc as unknown as Record<string, unknown>)[head];
+    for (const part of rest) {
+      if (value === null || typeof value !== "object" || !(part in value)) return null;
+      value = (value as Record<string, unknown>)[part];
+    }
+    return value;
+  }
+  // Fields that are not Document attributes are looked up in meta (Haystack's legacy fallback).
+  if (!DOCUMENT_FIELDS.has(field)) return doc.meta[field] ?? null;
+  return (doc as unknown as Record<string, unknown>)[field] ?? null;
+}
+
+/** Python `==` on JSON-like data. */
+export function pythonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null) return a == null && b == null;
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => pythonEquals(v, b[i]));
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    const rb = b as Record<string, unknown>;
+    return ka.length === Object.keys(rb).length && ka.every((k) => k in rb && pythonEquals((a as Record<string, unknown>)[k], rb[k]));
+  }
+  return false;
+}
+
+function greaterThan(docValue: unknown, filterValue: unknown): boolean {
+  if (docValue == null || filterValue == null) return false;
+  if (typeof docValue === "string" || typeof filterValue === "string") {
+    return compareDates(parseIsoDate(docValue), parseIsoDate(filterValue)) > 0;
+  }
+  const a = docValue instanceof Date ? docValue.getTime() : docValue;
+  const b = filterValue instanceof Date ? filterValue.getTime() : filterValue;
+  if ((typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean")) {
+    return Number(a) > Number(b);
+  }
+  throw new FilterError(`Cannot compare ${describe(docValue)} with ${describe(filterValue)} using '>', '>=', '<', '<='.`);
+}
+
+function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown): boolean {
+  switch (op) {
+    case "==":
+      return pythonEquals(docValue, filterValue);
+    case "!=":
+      return !pythonEquals(docValue, filterValue);
+    case ">":
+      return greaterThan(docValue, filterValue);
+    case ">=":
+      if (docValue == null || filterValue == null) return false;
+      return pythonEquals(docValue, filterValue) || greaterThan(docValue, filterValue);
+    case "<":
+      if (docValue == null || filterValue == null) return false;
+      return !(pythonEquals(docValue, filterValue) || greaterThan(docValue, filterValue));
+    case "<=":
+      if (docValue == null || filterValue == null) return false;
+      return !greaterThan(docValue, filterValue);
+    case "in":
+      return (filterValue as unknown[]).some((v) => pythonEquals(v, docValue));
+    case "not in":
+      return !(filterValue as unknown[]).some((v) => pythonEquals(v, docValue));
+  }
+}
+
+/**
+ * Whether `doc` matches a filter already checked by {@link validateFilter}.
+ *
+ * @example
+ * documentMatchesFilter({ field: "meta.lang", operator: "==", value: "en" }, doc);
+ */
+export function documentMatchesFilter(filter: Filter, doc: Document): boolean {
+  if ("field" in filter) return compare(filter.operator, fieldValue(doc, filter.field), filter.value);
+  switch (filter.operator) {
+    case "AND":
+      return filter.conditions.every((c) => documentMatchesFilter(c, doc));
+    case "OR":
+      return filter.conditions.some((c) => documentMatchesFilter(c, doc));
+    case "NOT":
+      return !filter.conditions.every((c) => documentMatchesFilter(c, doc));
+  }
+}

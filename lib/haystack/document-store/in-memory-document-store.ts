@@ -1,0 +1,251 @@
+import { Document } from "../document";
+import { Bm25Index, TopK, type Bm25Algorithm, type Bm25Parameters } from "./bm25";
+import { DuplicateDocumentError } from "./errors";
+import { documentMatchesFilter, validateFilter, type Filter } from "./filters";
+import { createBm25Tokenizer, DEFAULT_BM25_TOKENIZATION_REGEX, type Bm25Tokenizer } from "./tokenizer";
+
+/** What `writeDocuments` does with an id already in the store; `"none"` means `"fail"`. */
+export type DuplicatePolicy = "none" | "fail" | "skip" | "overwrite";
+
+/** Options of {@link InMemoryDocumentStore}. */
+export interface InMemoryDocumentStoreOptions {
+  /** Default `"BM25L"`, as in Haystack. */
+  bm25Algorithm?: Bm25Algorithm;
+  bm25Parameters?: Bm25Parameters;
+  /** A Python-syntax pattern; default `(?u)\b\w+\b` (Unicode words). */
+  bm25TokenizationRegex?: string;
+  /** Stores created with the same index share their documents (process-wide); default: private. */
+  index?: string;
+}
+
+/** Options of {@link InMemoryDocumentStore.bm25Retrieval}. */
+export interface Bm25RetrievalOptions {
+  query: string;
+  filters?: Filter | undefined;
+  topK?: number | undefined;
+  /** Map scores into (0, 1) with `expit(score / 8)`. */
+  scaleScore?: boolean | undefined;
+}
+
+interface StoreData {
+  readonly documents: Map<string, Document>;
+  readonly bm25: Bm25Index;
+}
+
+const BM25_SCALING_FACTOR = 8;
+const ALGORITHMS: readonly Bm25Algorithm[] = ["BM25Okapi", "BM25L", "BM25Plus"];
+const POLICIES: readonly DuplicatePolicy[] = ["none", "fail", "skip", "overwrite"];
+const SHARED = new Map<string, StoreData>();
+const CONTENT_NOT_NULL: Filter = { field: "content", operator: "!=", value: null };
+
+function isDocument(value: unknown): value is Document {
+  return value instanceof Document || (typeof value === "object" && value !== null && typeof (value as Document).id === "string" && "meta" in value);
+}
+
+function isEmptyFilter(filters: Filter | undefined | null): filters is undefined | null {
+  return filters === undefined || filters === null || Object.keys(filters).length === 0;
+}
+
+/**
+ * Haystack's in-memory document store: documents by id, metadata filters and BM25 retrieval.
+ * Methods are synchronous (their results work with `await` too); `…Async` variants return promises.
+ *
+ * @example
+ * const store = new InMemoryDocumentStore();
+ * store.writeDocuments([new Document({ content: "Paris is the capital of France." })]);
+ * store.bm25Retrieval({ query: "capital of France", topK: 3 });
+ */
+export class InMemoryDocumentStore {
+  readonly bm25Algorithm: Bm25Algorithm;
+  readonly bm25Parameters: Readonly<Bm25Parameters>;
+  readonly bm25TokenizationRegex: string;
+  readonly index: string | undefined;
+  private readonly tokenize: Bm25Tokenizer;
+  private readonly data: StoreData;
+
+  constructor(options: InMemoryDocumentStoreOptions = {}) {
+    const algorithm = options.bm25Algorithm ?? "BM25L";
+    if (!ALGORITHMS.includes(algorithm)) {
+      throw new TypeError(`bm25Algorithm must be one of ${ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}.`);
+    }
+    this.bm25Algorithm = algorithm;
+    this.bm25Parameters = Object.freeze({ ...(options.bm25Parameters ?? {}) });
+    this.bm25TokenizationRegex = options.bm25TokenizationRegex ?? DEFAULT_BM25_TOKENIZATION_REGEX;
+    this.tokenize = createBm25Tokenizer(this.bm25TokenizationRegex);
+    this.index = options.index;
+    const fresh = (): StoreData => ({ documents: new Map(), bm25: new Bm25Index() });
+    if (options.index === undefined) this.data = fresh();
+    else {
+      const existing = SHARED.get(options.index);
+      this.data = existing ?? fresh();
+      if (existing === undefined) SHARED.set(options.index, this.data);
+    }
+  }
+
+  /** Number of documents in the store. */
+  countDocuments(): number {
+    return this.data.documents.size;
+  }
+
+  /**
+   * Documents matching `filters` (all documents without filters), in insertion order.
+   *
+   * @example
+   * store.filterDocuments({ field: "meta.lang", operator: "in", value: ["en", "fr"] });
+   */
+  filterDocuments(filters?: Filter | null): Document[] {
+    const all = [...this.data.documents.values()];
+    if (isEmptyFilter(filters)) return all;
+    validateFilter(filters);
+    return all.filter((doc) => documentMatchesFilter(filters, doc));
+  }
+
+  /**
+   * Writes documents and returns how many were written. Policy `"fail"` (default) throws
+   * {@link DuplicateDocumentError} on a known id; `"skip"` leaves it; `"overwrite"` replaces it.
+   *
+   * @example
+   * store.writeDocuments(docs, { policy: "overwrite" }); // 2
+   */
+  writeDocuments(documents: readonly Document[], options: { policy?: DuplicatePolicy } = {}): number {
+    if (!Array.isArray(documents)) {
+      throw new TypeError(`writeDocuments() expects an array of Document instances, got ${typeof documents}.`);
+    }
+    const bad = documents.findIndex((d) => !isDocument(d));
+    if (bad >= 0) {
+      throw new TypeError(`writeDocuments() expects Document instances; item ${bad} is ${typeof documents[bad]}.`);
+    }
+    const policy = options.policy ?? "none";
+    if (!POLICIES.includes(policy)) {
+      throw new TypeError(`policy must be one of ${POLICIES.join(", ")}, got ${JSON.stringify(policy)}.`);
+    }
+    let written = 0;
+    for (const doc of documents) {
+      if (this.data.documents.has(doc.id)) {
+        if (policy === "skip") continue;
+        if (policy !== "overwrite") throw new DuplicateDocumentError(doc.id);
+        this.deleteDocuments([doc.id]);
+      }
+      this.data.documents.set(doc.id, doc);
+      this.data.bm25.add(doc.id, doc.content === null ? [] : this.tokenize(doc.content));
+      written++;
+    }
+    return written;
+  }
+
+  /** Deletes the documents with these ids; unknown ids are ignored. */
+  deleteDocuments(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (!this.data.documents.delete(id)) continue;
+      this.data.bm25.remove(id);
+    }
+  }
+
+  /**
+   * The `topK` documents that best match `query` by BM25, as new Documents carrying `score`.
+   * Only documents with content are searched; results with a score ≤ 0 are dropped, except for
+   * unscaled BM25Okapi whose negative scores are meaningful.
+   *
+   * @example
+   * store.bm25Retrieval({ query: "Who lives in Paris?", topK: 1 })[0]?.score; // 1.3929…
+   */
+  bm25Retrieval(options: Bm25RetrievalOptions): Document[] {
+    const { query, filters, topK = 10, scaleScore = false } = options;
+    if (typeof query !== "string" || query === "") {
+      throw new TypeError(`bm25Retrieval() needs a non-empty query string, got ${JSON.stringify(query)}.`);
+    }
+    if (!isEmptyFilter(filters)) validateFilter(filters);
+    const scored = this.rankBm25(query, isEmptyFilter(filters) ? undefined : filters, topK);
+    const negativesAreValid = this.bm25Algorithm === "BM25Okapi" && !scaleScore;
+    const results: Document[] = [];
+    for (const { item, score: raw } of scored) {
+      const score = scaleScore ? 1 / (1 + Math.exp(-raw / BM25_SCALING_FACTOR)) : raw;
+      if (!negativesAreValid && score <= 0.0) continue;
+      results.push(item.withFields({ score }));
+    }
+    return results;
+  }
+
+  private rankBm25(query: string, filters: Filter | undefined, topK: number): { item: Document; score: number }[] {
+    if (topK <= 0) return [];
+    const prepared = this.data.bm25.prepare(this.tokenize(query), this.bm25Algorithm, this.bm25Parameters);
+    const top = new TopK<Document>(Math.floor(topK));
+    const docs = this.data.documents;
+    if (filters !== undefined) {
+      const filter: Filter = { operator: "AND", conditions: [CONTENT_NOT_NULL, filters] };
+      for (const doc of docs.values()) {
+        if (documentMatchesFilter(filter, doc)) top.push(doc, prepared.score(doc.id), prepared.seq(doc.id));
+      }
+      return top.result();
+    }
+    const hits = prepared.hits();
+    for (const id of hits) {
+      const doc = docs.get(id);
+      if (doc !== undefined && doc.content !== null) top.push(doc, prepared.score(id), prepared.seq(id));
+    }
+    // Documents without any query term all score baseScore; the first topK of them suffice.
+    let taken = 0;
+    for (const doc of docs.values()) {
+      if (taken >= topK) break;
+      if (doc.content === null || hits.has(doc.id)) continue;
+      top.push(doc, prepared.baseScore, prepared.seq(doc.id));
+      taken++;
+    }
+    return top.result();
+  }
+
+  /** Promise form of {@link writeDocuments}. */
+  async writeDocumentsAsync(documents: readonly Document[], options: { policy?: DuplicatePolicy } = {}): Promise<number> {
+    return this.writeDocuments(documents, options);
+  }
+
+  /** Promise form of {@link filterDocuments}. */
+  async filterDocumentsAsync(filters?: Filter | null): Promise<Document[]> {
+    return this.filterDocuments(filters);
+  }
+
+  /** Promise form of {@link bm25Retrieval}. */
+  async bm25RetrievalAsync(options: Bm25RetrievalOptions): Promise<Document[]> {
+    return this.bm25Retrieval(options);
+  }
+
+  /** Haystack's serialized form (the Python type name keeps YAML exchangeable). */
+  toDict(): { type: string; init_parameters: Record<string, unknown> } {
+    return {
+      type: "haystack.document_stores.in_memory.document_store.InMemoryDocumentStore",
+      init_parameters: {
+        bm25_tokenization_regex: this.bm25TokenizationRegex,
+        bm25_algorithm: this.bm25Algorithm,
+        bm25_parameters: { ...this.bm25Parameters },
+        embedding_similarity_function: "dot_product",
+        index: this.index ?? null,
+      },
+    };
+  }
+
+  /** Rebuilds a store from {@link toDict} output (documents are not part of it). */
+  static fromDict(data: { init_parameters?: Record<string, unknown> }): InMemoryDocumentStore {
+    const p = data.init_parameters ?? {};
+    const options: InMemoryDocumentStoreOptions = {};
+    if (typeof p["bm25_algorithm"] === "string") options.bm25Algorithm = p["bm25_algorithm"] as Bm25Algorithm;
+    if (typeof p["bm25_parameters"] === "object" && p["bm25_parameters"] !== null) {
+      options.bm25Parameters = p["bm25_parameters"] as Bm25Parameters;
+    }
+    if (typeof p["bm25_tokenization_regex"] === "string") options.bm25TokenizationRegex = p["bm25_tokenization_regex"];
+    if (typeof p["index"] === "string") options.index = p["index"];
+    return new InMemoryDocumentStore(options);
+  }
+}
+
+/**
+ * Accepts a store instance, or the `toDict()` form a serialized pipeline carries, and returns a
+ * store; throws a TypeError naming `owner` for anything else.
+ */
+export function reviveDocumentStore(value: unknown, owner: string): InMemoryDocumentStore {
+  if (value instanceof InMemoryDocumentStore) return value;
+  const record = value as { type?: unknown; init_parameters?: Record<string, unknown> } | null;
+  if (typeof record?.type === "string" && record.type.endsWith("InMemoryDocumentStore")) return InMemoryDocumentStore.fromDict(record);
+  throw new TypeError(
+    `${owner} needs an InMemoryDocumentStore as 'documentStore', got ${value === null ? "null" : typeof value === "object" ? (value as object).constructor?.name ?? "object" : typeof value}.`,
+  );
+}

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import { inspect } from "node:util";
+import { pythonJsonDumps, pythonRepr } from "./python-format";
+
+/** Metadata attached to a {@link Document}: any JSON-like values. */
+export type DocumentMeta = Record<string, unknown>;
+
+/** Constructor fields of a {@link Document}. */
+export interface DocumentInit {
+  /** Leave empty to derive the id from content, meta and embedding (Haystack's hash). */
+  id?: string;
+  content?: string | null;
+  meta?: DocumentMeta;
+  score?: number | null;
+  embedding?: readonly number[] | null;
+}
+
+/** The plain-object form of a {@link Document} (`toDict()`), snake_case like Haystack's. */
+export interface DocumentDict {
+  id: string;
+  content: string | null;
+  meta?: DocumentMeta;
+  score: number | null;
+  embedding: number[] | null;
+  [flattenedMetaKey: string]: unknown;
+}
+
+/**
+ * How the id hash writes `meta`: `"json"` is Haystack 3.x's deterministic key-sorted JSON (the
+ * default here); `"repr"` is Haystack 2.x's Python dict repr, which depends on key order.
+ */
+export type DocumentIdScheme = "json" | "repr";
+
+/**
+ * Haystack's document id: sha256 of content, blob, mime type, meta, embedding and sparse
+ * embedding, each in Python's text form (blobs and sparse embeddings are not supported here,
+ * so they hash as Python's `None` / empty).
+ *
+ * @example
+ * documentId({ content: "test text" });
+ * // "f63a61aeda788a9deb6f83bf52388ab254c085c3df40b324e13c3f5112efd485"
+ */
+export function documentId(
+  fields: Pick<DocumentInit, "content" | "meta" | "embedding">,
+  options: { scheme?: DocumentIdScheme } = {},
+): string {
+  const meta = fields.meta ?? {};
+  const metaText = (options.scheme ?? "json") === "json" ? pythonJsonDumps(meta) : pythonRepr(meta);
+  const embedding = fields.embedding == null ? "None" : pythonRepr(fields.embedding, { asFloat: true });
+  const content = fields.content ?? "None";
+  // text, dataframe (always None), blob repr, blob mime type, meta, embedding, sparse embedding
+  const text = `${content}NoneNoneNone${metaText}${embedding}`;
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+const DOCUMENT_FIELDS = new Set(["id", "content", "meta", "score", "embedding", "blob", "sparse_embedding"]);
+const LEGACY_FIELDS = new Set(["content_type", "id_hash_keys", "dataframe"]);
+
+/**
+ * A piece of text with metadata: what stores hold, retrievers return and prompts render.
+ *
+ * @example
+ * const doc = new Document({ content: "Paris is the capital of France.", meta: { source: "wiki" } });
+ * doc.id; // sha256-derived, stable for the same content and meta
+ */
+export class Document {
+  id: string;
+  content: string | null;
+  meta: DocumentMeta;
+  score: number | null;
+  embedding: number[] | null;
+
+  constructor(init: DocumentInit = {}) {
+    this.content = init.content ?? null;
+    this.meta = init.meta ?? {};
+    this.score = init.score ?? null;
+    this.embedding = init.embedding == null ? null : [...init.embedding];
+    this.id = init.id !== undefined && init.id !== "" ? init.id : documentId(this);
+  }
+
+  /**
+   * The plain form. With `flatten` (the default, as in Haystack) meta keys sit at the top level.
+   *
+   * @example
+   * new Document({ content: "x", meta: { a: 1 } }).toDict(); // { a: 1, id: "…", content: "x", score: null, embedding: null }
+   */
+  toDict(options: { flatten?: boolean } = {}): DocumentDict {
+    const data = {
+      id: this.id,
+      content: this.content,
+      score: this.score,
+      embedding: this.embedding === null ? null : [...this.embedding],
+    };
+    if (options.flatten ?? true) return { ...structuredClone(this.meta), ...data };
+    return { id: data.id, content: data.content, meta: structuredClone(this.meta), score: data.score, embedding: data.embedding };
+  }
+
+  /** `JSON.stringify(doc)` gives the flattened dict. */
+  toJSON(): DocumentDict {
+    return this.toDict();
+  }
+
+  /**
+   * Rebuilds a Document from `toDict()` output, flattened or not; unknown top-level keys become meta.
+   *
+   * @example
+   * Document.fromDict({ content: "x", source: "wiki" }).meta; // { source: "wiki" }
+   */
+  static fromDict(data: Record<string, unknown>): Document {
+    const meta = (data["meta"] ?? {}) as DocumentMeta;
+    const flattened: DocumentMeta = {};
+    for (const [key, value] of Object.entries(data)) {
+      if (!DOCUMENT_FIELDS.has(key) && !LEGACY_FIELDS.has(key)) flattened[key] = value;
+    }
+    if (Object.keys(meta).length > 0 && Object.keys(flattened).length > 0) {
+      throw new TypeError(
+        "Document.fromDict() received both a 'meta' object and flattened meta keys " +
+          `(${Object.keys(flattened).join(", ")}); pass one or the other.`,
+      );
+    }
+    const init: DocumentInit = { meta: { ...meta, ...flattened } };
+    if (typeof data["id"] === "string") init.id = data["id"];
+    if (typeof data["content"] === "string") init.content = data["content"];
+    if (typeof data["score"] === "number") init.score = data["score"];
+    if (Array.isArray(data["embedding"])) init.embedding = data["embedding"] as number[];
+    return new Document(init);
+  }
+
+  /** Equal when the plain forms are equal, as in Haystack. */
+  equals(other: unknown): boolean {
+    return other instanceof Document && JSON.stringify(this.toDict()) === JSON.stringify(other.toDict());
+  }
+
+  /** Returns a copy with some fields replaced (keeps the id unless `id` is given). */
+  withFields(fields: Omit<DocumentInit, "id"> & { id?: string }): Document {
+    return new Document({
+      id: fields.id ?? this.id,
+      content: "content" in fields ? fields.content ?? null : this.content,
+      meta: fields.meta ?? structuredClone(this.meta),
+      score: "score" in fields ? fields.score ?? null : this.score,
+      embedding: "embedding" in fields ? fields.embedding ?? null : this.embedding,
+    });
+  }
+
+  toString(): string {
+    const parts = [`id=${this.id}`];
+    if (this.content !== null) {
+      const preview = this.content.length > 100 ? `${this.content.slice(0, 100)}...` : this.content;
+      parts.push(`content: '${preview}'`);
+    }
+    if (Object.keys(this.meta).length > 0) parts.push(`meta: ${JSON.stringify(this.meta)}`);
+    if (this.score !== null) parts.push(`score: ${this.score}`);
+    if (this.embedding !== null) parts.push(`embedding: vector of size ${this.embedding.length}`);
+    return `Document(${parts.join(", ")})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

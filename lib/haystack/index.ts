@@ -1,0 +1,49 @@
+/**
+ * `mlflow-haystack/haystack`: a Haystack 2.x-style component and pipeline framework.
+ * Every public name is listed here; internals (scheduler, graph, run loops) are not exported.
+ */
+
+// Components
+export { component, getComponentInfo, isComponent, setInputTypes, setOutputTypes } from "./component";
+export type {
+  ComponentDecorator,
+  ComponentInfo,
+  ComponentOptions,
+  InputSocketSpec,
+  ResolvedInputSocket,
+  ResolvedOutputSocket,
+  SocketType,
+} from "./component";
+
+// Pipelines
+export { AsyncPipeline, Pipeline } from "./pipeline";
+export type { AsyncRunOptions, PipelineDict, PipelineOutputs, RunOptions } from "./pipeline";
+export type { PipelineBase, PipelineOptions, PipelineSocketInfo } from "./pipeline-base";
+export { componentFromDict, componentToDict } from "./serialization";
+export type { ComponentDict } from "./serialization";
+
+// Errors
+export {
+  ComponentError,
+  HaystackError,
+  PipelineComponentsBlockedError,
+  PipelineConnectError,
+  PipelineError,
+  PipelineMaxComponentRunsError,
+  PipelineRuntimeError,
+  PipelineValidationError,
+  SerializationError,
+} from "./errors";
+
+// Tracing hook (used by mlflow-haystack's autolog; any tracer may implement it)
+export { getPipelineTracer, setPipelineTracer } from "./tracing-hook";
+export type { ComponentRunEvent, PipelineRunEvent, PipelineTracer, SocketDescription } from "./tracing-hook";
+
+// Data classes, stores and RAG components
+export { Document } from "./document";
+export { Secret } from "./secret";
+export { InMemoryDocumentStore } from "./document-store/in-memory-document-store";
+export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";
+export { PromptBuilder } from "./components/prompt-builder";
+export { OpenAIGenerator } from "./components/openai-generator";
+export { CacheChecker } from "./components/cache-checker";

@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { getComponentInfo } from "../../../lib/haystack/component";
+import { PromptBuilder } from "../../../lib/haystack/components/prompt-builder";
+import { Document } from "../../../lib/haystack/document";
+
+interface GoldenCase {
+  name: string;
+  template: string;
+  variables: Record<string, unknown>;
+  inferred: string[];
+  expected: string;
+}
+
+// Rendered by Python Jinja2 3.1 (SandboxedEnvironment) with prompt_builder_golden.py.
+const golden = JSON.parse(readFileSync(join(__dirname, "../../support/fixtures/haystack/prompt-builder-golden.json"), "utf8")) as {
+  documents: { content: string; meta: Record<string, unknown> }[];
+  cases: GoldenCase[];
+};
+const documents = golden.documents.map((d) => new Document(d));
+
+function inputsOf(builder: PromptBuilder): Record<string, { mandatory: boolean; type: string; default?: unknown }> {
+  const out: Record<string, { mandatory: boolean; type: string; default?: unknown }> = {};
+  for (const [name, socket] of getComponentInfo(builder).inputs) {
+    out[name] = { mandatory: socket.mandatory, type: socket.type, ...(socket.hasDefault ? { default: socket.default } : {}) };
+  }
+  return out;
+}
+
+describe("PromptBuilder", () => {
+  describe("renders like Python Jinja2", () => {
+    it.each(golden.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+      const variables = Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, v === "DOCS" ? documents : v]));
+      const builder = new PromptBuilder({ template: c.template });
+      expect(builder.run(variables).prompt).toBe(c.expected);
+      expect([...builder.variables].sort()).toEqual(c.inferred);
+    });
+  });
+
+  it("turns template variables into optional 'any' sockets with default '' plus template overrides", () => {
+    const builder = new PromptBuilder({ template: "{% for d in documents %}{{ d.content }}{% endfor %}{{ question }}" });
+    expect(inputsOf(builder)).toEqual({
+      template: { type: "str", mandatory: false },
+      templateVariables: { type: "dict", mandatory: false },
+      documents: { type: "any", mandatory: false, default: "" },
+      question: { type: "any", mandatory: false, default: "" },
+    });
+    expect([...getComponentInfo(builder).outputs.keys()]).toEqual(["prompt"]);
+  });
+
+  it("excludes loop variables, set targets, filters, tests and globals from the variables", () => {
+    const builder = new PromptBuilder({
+      template:
+        "{% set sep = ', ' %}{% for i in range(n) %}{{ loop.index }}{{ i }}{% endfor %}" +
+        "{{ items | join(sep) | default(fallback) }}{% if x is none %}{{ y.z[key] }}{% endif %}{{ obj.method(arg) }}",
+    });
+    expect(builder.variables).toEqual(["n", "items", "fallback", "x", "y", "key", "obj", "arg"]);
+  });
+
+  it("makes required variables mandatory sockets and names missing ones", () => {
+    const builder = new PromptBuilder({ template: "{{ a }} {{ b }} {{ c }}", requiredVariables: ["a", "c"] });
+    expect(inputsOf(builder)["a"]?.mandatory).toBe(true);
+    expect(inputsOf(builder)["b"]?.mandatory).toBe(false);
+    expect(() => builder.run({ b: 1 })).toThrow("Missing required input variables in PromptBuilder: a, c.");
+  });
+
+  it("treats requiredVariables '*' as every variable", () => {
+    const builder = new PromptBuilder({ template: "{{ a }}{{ b }}", requiredVariables: "*" });
+    expect(Object.values(inputsOf(builder)).filter((s) => s.mandatory)).toHaveLength(2);
+    expect(() => builder.run({ a: 1 })).toThrow(/: b\./);
+  });
+
+  it("rejects a required variable the template does not use", () => {
+    expect(() => new PromptBuilder({ template: "{{ question }}", requiredVariables: ["questoin"] })).toThrow(
+      /requiredVariables names questoin, which the template does not use \(its variables: question\)/,
+    );
+  });
+
+  it("uses an explicit variables list instead of the inferred one", () => {
+    const builder = new PromptBuilder({ template: "{{ a }}", variables: ["a", "extra"] });
+    expect(Object.keys(inputsOf(builder))).toEqual(["template", "templateVariables", "a", "extra"]);
+  });
+
+  it("lets templateVariables override socket values and a runtime template replace the template", () => {
+    const builder = new PromptBuilder({ template: "Hi {{ name }}" });
+    expect(builder.run({ name: "socket", templateVariables: { name: "override" } }).prompt).toBe("Hi override");
+    expect(builder.run({ name: "Ada", template: "Bye {{ name }}" }).prompt).toBe("Bye Ada");
+    expect(builder.run({ name: "Ada" }).prompt).toBe("Hi Ada");
+  });
+
+  it("renders Document fields but not their methods", () => {
+    const builder = new PromptBuilder({ template: "{{ doc.content }}|{{ doc.meta['k'] }}|{{ doc.toDict }}|" });
+    expect(builder.run({ doc: new Document({ content: "text", meta: { k: "v" } }) }).prompt).toBe("text|v||");
+  });
+
+  it("reports template syntax errors at construction", () => {
+    expect(() => new PromptBuilder({ template: "{% for x in %}" })).toThrow(SyntaxError);
+    expect(() => new PromptBuilder({} as { template: string })).toThrow(/needs a 'template' string/);
+  });
+
+  it("captures its options as init parameters", () => {
+    const builder = new PromptBuilder({ template: "{{ q }}", requiredVariables: ["q"] });
+    expect(getComponentInfo(builder).initParameters).toEqual({ template: "{{ q }}", requiredVariables: ["q"] });
+    expect(getComponentInfo(builder).type).toBe("haystack.components.builders.prompt_builder.PromptBuilder");
+  });
+});

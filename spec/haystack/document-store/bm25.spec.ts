@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Document } from "../../../lib/haystack/document";
+import type { Bm25Algorithm, Bm25Parameters } from "../../../lib/haystack/document-store/bm25";
+import { InMemoryDocumentStore } from "../../../lib/haystack/document-store/in-memory-document-store";
+import { createBm25Tokenizer } from "../../../lib/haystack/document-store/tokenizer";
+
+const JEAN = "My name is Jean and I live in Paris.";
+const MARK = "My name is Mark and I live in Berlin.";
+const GIORGIO = "My name is Giorgio and I live in Rome.";
+
+function docstringStore(bm25Algorithm: Bm25Algorithm): InMemoryDocumentStore {
+  const store = new InMemoryDocumentStore({ bm25Algorithm });
+  store.writeDocuments([JEAN, MARK, GIORGIO].map((content) => new Document({ content })));
+  return store;
+}
+
+describe("BM25 retrieval", () => {
+  // Golden values from the reference (§A3), computed from Haystack 2.31's code.
+  it.each<[Bm25Algorithm, number, number, number, number]>([
+    ["BM25L", 1.392951, 0.779933, 0.54342, 0.524354],
+    ["BM25Okapi", 0.307818, -0.203008, 0.509618, 0.493656],
+    ["BM25Plus", 2.228721, 1.247892, 0.569201, 0.538918],
+  ])("scores the docstring example like Haystack with %s", (algorithm, jean, other, jeanScaled, otherScaled) => {
+    const store = docstringStore(algorithm);
+    const raw = store.bm25Retrieval({ query: "Who lives in Paris?" });
+    expect(raw.map((d) => d.content)).toEqual([JEAN, MARK, GIORGIO]);
+    expect(raw[0]?.score).toBeCloseTo(jean, 6);
+    expect(raw[1]?.score).toBeCloseTo(other, 6);
+    expect(raw[2]?.score).toBeCloseTo(other, 6);
+    const scaled = store.bm25Retrieval({ query: "Who lives in Paris?", scaleScore: true });
+    expect(scaled.map((d) => d.score)).toEqual([
+      expect.closeTo(jeanScaled, 6),
+      expect.closeTo(otherScaled, 6),
+      expect.closeTo(otherScaled, 6),
+    ]);
+  });
+
+  it("returns new documents with the same ids and leaves stored ones unscored", () => {
+    const store = docstringStore("BM25L");
+    const [top] = store.bm25Retrieval({ query: "Paris", topK: 1 });
+    const stored = store.filterDocuments().find((d) => d.id === top?.id);
+    expect(top?.score).toBeGreaterThan(0);
+    expect(stored?.score).toBeNull();
+    expect(top).not.toBe(stored);
+  });
+
+  it("drops non-positive scores except for unscaled BM25Okapi", () => {
+    const okapi = docstringStore("BM25Okapi");
+    expect(okapi.bm25Retrieval({ query: "zzz" }).map((d) => d.score)).toEqual([0, 0, 0]);
+    expect(docstringStore("BM25L").bm25Retrieval({ query: "zzz" })).toEqual([]);
+  });
+
+  it("rejects an empty query", () => {
+    expect(() => docstringStore("BM25L").bm25Retrieval({ query: "" })).toThrow(/non-empty query/);
+  });
+
+  it("skips documents without content and returns nothing from an empty store", () => {
+    const store = new InMemoryDocumentStore();
+    expect(store.bm25Retrieval({ query: "x" })).toEqual([]);
+    store.writeDocuments([new Document({ id: "n", content: null, meta: { a: 1 } })]);
+    expect(store.bm25Retrieval({ query: "x" })).toEqual([]);
+  });
+
+  describe("against a line-by-line Python restatement of Haystack 2.31 (fixtures/haystack/bm25-golden.json)", () => {
+    type Case = {
+      algorithm: Bm25Algorithm;
+      params?: Bm25Parameters;
+      step: "all" | "after_delete" | "after_overwrite";
+      query: string;
+      topK: number;
+      scaleScore: boolean;
+      filterLang?: string;
+      results: [string, number][];
+    };
+    const golden = JSON.parse(readFileSync(join(__dirname, "../../support/fixtures/haystack/bm25-golden.json"), "utf8")) as {
+      corpus: [string, string | null, string][];
+      cases: Case[];
+    };
+
+    function build(c: Case): InMemoryDocumentStore {
+      const options = c.params === undefined ? { bm25Algorithm: c.algorithm } : { bm25Algorithm: c.algorithm, bm25Parameters: c.params };
+      const store = new InMemoryDocumentStore(options);
+      store.writeDocuments(golden.corpus.map(([id, content, lang]) => new Document({ id, content, meta: { lang } })));
+      if (c.step !== "all") store.deleteDocuments(["d3", "d12"]);
+      if (c.step === "after_overwrite") {
+        const replacement = new Document({ id: "d1", content: "A brand new text about a fox in Paris.", meta: { lang: "en" } });
+        store.writeDocuments([replacement], { policy: "overwrite" });
+      }
+      return store;
+    }
+
+    const rows = golden.cases.map((c) => [`${c.algorithm} ${c.step} "${c.query}" topK=${c.topK}${c.scaleScore ? " scaled" : ""}${c.filterLang ? " filtered" : ""}`, c] as const);
+    it.each(rows)("%s", (_name, c) => {
+      const store = build(c);
+      const filters = c.filterLang === undefined ? undefined : { field: "meta.lang", operator: "==" as const, value: c.filterLang };
+      const results = store.bm25Retrieval({ query: c.query, topK: c.topK, scaleScore: c.scaleScore, filters });
+      expect(results.map((d) => d.id)).toEqual(c.results.map(([id]) => id));
+      results.forEach((d, i) => expect(d.score).toBeCloseTo(c.results[i]?.[1] ?? NaN, 9));
+    });
+  });
+});
+
+describe("BM25 tokenizer", () => {
+  it("lowercases and splits on Unicode words like Python's (?u)\\b\\w+\\b", () => {
+    expect(createBm25Tokenizer()("Héllo, Wörld! été 2024 ½ don't 東京 ²3")).toEqual(["héllo", "wörld", "été", "2024", "½", "don", "t", "東京", "²3"]);
+  });
+
+  it("translates Python \\w and \\b in custom patterns to Unicode-aware JS", () => {
+    expect(createBm25Tokenizer(String.raw`(?u)\b\w\w+\b`)("a été où bb")).toEqual(["été", "où", "bb"]);
+  });
+
+  it("returns the capture group like Python's findall", () => {
+    expect(createBm25Tokenizer(String.raw`#(\w+)`)("see #Tag and #other")).toEqual(["tag", "other"]);
+  });
+});

@@ -1,0 +1,93 @@
+import { Document } from "../../../lib/haystack/document";
+import { DuplicateDocumentError } from "../../../lib/haystack/document-store/errors";
+import { InMemoryDocumentStore } from "../../../lib/haystack/document-store/in-memory-document-store";
+
+const doc = (id: string, content: string | null = `text ${id}`) => new Document({ id, content });
+
+describe("InMemoryDocumentStore", () => {
+  it("writes documents and counts them", () => {
+    const store = new InMemoryDocumentStore();
+    expect(store.writeDocuments([doc("1"), doc("2")])).toBe(2);
+    expect(store.countDocuments()).toBe(2);
+  });
+
+  it("fails on a duplicate id by default and with policy 'none' or 'fail'", () => {
+    const store = new InMemoryDocumentStore();
+    store.writeDocuments([doc("1")]);
+    for (const policy of [undefined, "none", "fail"] as const) {
+      const options = policy === undefined ? {} : { policy };
+      expect(() => store.writeDocuments([doc("1")], options)).toThrow(DuplicateDocumentError);
+    }
+    expect(() => store.writeDocuments([doc("1")])).toThrow("ID '1' already exists");
+  });
+
+  it("skips duplicates with policy 'skip' and does not count them", () => {
+    const store = new InMemoryDocumentStore();
+    store.writeDocuments([doc("1", "old")]);
+    expect(store.writeDocuments([doc("1", "new"), doc("2")], { policy: "skip" })).toBe(1);
+    expect(store.filterDocuments().map((d) => d.content)).toEqual(["old", "text 2"]);
+  });
+
+  it("replaces duplicates with policy 'overwrite' and keeps BM25 statistics right", () => {
+    const store = new InMemoryDocumentStore();
+    store.writeDocuments([doc("1", "apple apple"), doc("2", "banana")]);
+    expect(store.writeDocuments([doc("1", "cherry")], { policy: "overwrite" })).toBe(1);
+    expect(store.countDocuments()).toBe(2);
+    expect(store.bm25Retrieval({ query: "apple" })).toEqual([]);
+    const fresh = new InMemoryDocumentStore();
+    fresh.writeDocuments([doc("2", "banana"), doc("1", "cherry")]);
+    expect(store.bm25Retrieval({ query: "cherry banana" })).toEqual(fresh.bm25Retrieval({ query: "cherry banana" }));
+  });
+
+  it("deletes documents by id and ignores unknown ids", () => {
+    const store = new InMemoryDocumentStore();
+    store.writeDocuments([doc("1"), doc("2"), doc("3")]);
+    store.deleteDocuments(["2", "nope"]);
+    expect(store.filterDocuments().map((d) => d.id)).toEqual(["1", "3"]);
+  });
+
+  it("rejects input that is not an array of Documents", () => {
+    const store = new InMemoryDocumentStore();
+    expect(() => store.writeDocuments("x" as unknown as Document[])).toThrow(/expects an array of Document instances/);
+    expect(() => store.writeDocuments([doc("1"), "x" as unknown as Document])).toThrow(/item 1 is string/);
+    expect(() => store.writeDocuments([doc("1")], { policy: "replace" as "skip" })).toThrow(/policy must be one of/);
+  });
+
+  it("shares documents between stores created with the same index", () => {
+    const a = new InMemoryDocumentStore({ index: "shared-spec-index" });
+    const b = new InMemoryDocumentStore({ index: "shared-spec-index" });
+    a.writeDocuments([doc("s1")]);
+    expect(b.countDocuments()).toBe(1);
+    expect(new InMemoryDocumentStore().countDocuments()).toBe(0);
+  });
+
+  it("works with await through the Async variants", async () => {
+    const store = new InMemoryDocumentStore();
+    await expect(store.writeDocumentsAsync([doc("1")])).resolves.toBe(1);
+    await expect(store.filterDocumentsAsync()).resolves.toHaveLength(1);
+    await expect(store.bm25RetrievalAsync({ query: "text" })).resolves.toHaveLength(1);
+  });
+
+  it("serializes its settings, not its documents, and revives them", () => {
+    const store = new InMemoryDocumentStore({ bm25Algorithm: "BM25Plus", bm25Parameters: { k1: 1.2 } });
+    const dict = store.toDict();
+    expect(dict).toEqual({
+      type: "haystack.document_stores.in_memory.document_store.InMemoryDocumentStore",
+      init_parameters: {
+        bm25_tokenization_regex: "(?u)\\b\\w+\\b",
+        bm25_algorithm: "BM25Plus",
+        bm25_parameters: { k1: 1.2 },
+        embedding_similarity_function: "dot_product",
+        index: null,
+      },
+    });
+    const revived = InMemoryDocumentStore.fromDict(dict);
+    expect(revived.bm25Algorithm).toBe("BM25Plus");
+    expect(revived.bm25Parameters).toEqual({ k1: 1.2 });
+  });
+
+  it("rejects an unknown BM25 algorithm and an invalid tokenization regex", () => {
+    expect(() => new InMemoryDocumentStore({ bm25Algorithm: "BM25" as "BM25L" })).toThrow(/bm25Algorithm must be one of BM25Okapi, BM25L, BM25Plus/);
+    expect(() => new InMemoryDocumentStore({ bm25TokenizationRegex: "(" })).toThrow(/not a valid regular expression/);
+  });
+});

@@ -1,0 +1,60 @@
+import { inspect } from "node:util";
+import { Document, documentId } from "../../lib/haystack/document";
+
+describe("Document", () => {
+  it("derives Haystack's id for an empty document", () => {
+    expect(new Document().id).toBe("d4675c57fcfe114db0b95f1da46eea3c5d6f5729c17d01fb5251ae19830a3455");
+  });
+
+  it("derives Haystack's id from content", () => {
+    expect(new Document({ content: "test text" }).id).toBe("f63a61aeda788a9deb6f83bf52388ab254c085c3df40b324e13c3f5112efd485");
+    expect(new Document({ content: "My name is Jean and I live in Paris." }).id).toBe(
+      "6c90b78ad94e4e634e2a067b5fe2d26d4ce95405ec222cbaefaeb09ab4dce81e",
+    );
+  });
+
+  it("hashes meta as Haystack 3.x key-sorted JSON by default, whatever the key order", () => {
+    const expected = "54954ab6b4da4055450357d3a53d1861a75b0fe2d19011ffa206c4630f42ed27";
+    expect(new Document({ content: "test text", meta: { b: 1, a: "é" } }).id).toBe(expected);
+    expect(new Document({ content: "test text", meta: { a: "é", b: 1 } }).id).toBe(expected);
+  });
+
+  it("can compute Haystack 2.x ids (Python dict repr of meta)", () => {
+    expect(documentId({ content: "test text", meta: { b: 1, a: "é" } }, { scheme: "repr" })).toBe(
+      "9320624044a194a0048d6a8de851371b0f4b238dcfbe9f59589ec541ecf58697",
+    );
+  });
+
+  it("hashes embeddings as Python float lists", () => {
+    // python3: sha256("test text" + "None"*3 + "{}" + str([0.1, 1.0, 2.5e-07]))
+    expect(new Document({ content: "test text", embedding: [0.1, 1, 2.5e-7] }).id).toBe(
+      "b99a77a72eacfb523f0df5f0e6e0fc54acc962eb6e96ba2557dc01ad42e937ad",
+    );
+  });
+
+  it("keeps an explicit id", () => {
+    expect(new Document({ id: "my-id", content: "x" }).id).toBe("my-id");
+  });
+
+  it("round-trips through toDict/fromDict, flattened or not", () => {
+    const doc = new Document({ content: "x", meta: { source: "wiki", page: 3 }, score: 0.5 });
+    const flat = doc.toDict();
+    expect(flat).toEqual({ source: "wiki", page: 3, id: doc.id, content: "x", score: 0.5, embedding: null });
+    expect(Document.fromDict(flat).equals(doc)).toBe(true);
+    expect(Document.fromDict(doc.toDict({ flatten: false })).equals(doc)).toBe(true);
+  });
+
+  it("refuses both a meta object and flattened meta keys", () => {
+    expect(() => Document.fromDict({ content: "x", meta: { a: 1 }, b: 2 })).toThrow(/both a 'meta' object and flattened meta keys \(b\)/);
+  });
+
+  it("serializes to the flattened dict with JSON.stringify", () => {
+    const doc = new Document({ content: "x", meta: { a: 1 } });
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc.toDict());
+  });
+
+  it("prints a readable summary with util.inspect", () => {
+    const doc = new Document({ id: "1", content: "hello", meta: { a: 1 }, score: 2 });
+    expect(inspect(doc)).toBe(`Document(id=1, content: 'hello', meta: {"a":1}, score: 2)`);
+  });
+});
