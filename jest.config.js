@@ -1,8 +1,8 @@
 /** Every test runs from `npm test`: unit specs (TC39 decorators), the decorator specs again in
- * legacy `experimentalDecorators` mode, and integration specs against real loopback servers. */
-const fs = require("node:fs");
-const path = require("node:path");
+ * legacy `experimentalDecorators` mode, and integration specs against real loopback servers
+ * (a real `mlflow server` started once by the integration project's global setup). */
 const tsJest = (tsconfig) => ({ "^.+\\.ts$": ["ts-jest", { tsconfig, diagnostics: { warnOnly: false } }] });
+const localStore = "<rootDir>/spec/support/jest-local-store.ts";
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -13,21 +13,24 @@ module.exports = {
       transform: tsJest("tsconfig.json"),
       testMatch: ["<rootDir>/spec/**/*.spec.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/spec/integration/"],
+      setupFilesAfterEnv: [localStore],
     },
     {
       displayName: "legacy-decorators",
       testEnvironment: "node",
       transform: tsJest("tsconfig.legacy-decorators.json"),
       testMatch: ["<rootDir>/spec/**/*.decorators.spec.ts"],
+      setupFilesAfterEnv: [localStore],
     },
-    fs.existsSync(path.join(__dirname, "spec/support/global-setup.ts")) && {
+    {
       displayName: "integration",
       testEnvironment: "node",
       transform: tsJest("tsconfig.json"),
       testMatch: ["<rootDir>/spec/integration/**/*.spec.ts"],
       globalSetup: "<rootDir>/spec/support/global-setup.ts",
       globalTeardown: "<rootDir>/spec/support/global-teardown.ts",
-      testTimeout: 120000,
+      // testTimeout is a global-only option; this sets 120 s for the integration project alone.
+      setupFilesAfterEnv: [localStore, "<rootDir>/spec/support/integration-timeout.ts"],
     },
-  ].filter(Boolean),
+  ],
 };

@@ -1,7 +1,9 @@
 /**
  * mlflow-haystack: MLflow Tracing for Haystack-style pipelines on Node.js.
  */
-import "./internal/diagnostics";
+import { installExporter } from "./export/exporter";
+
+installExporter();
 
 export { startSpan } from "./tracing/start-span";
 export type { StartSpanOptions } from "./tracing/start-span";
@@ -44,3 +46,14 @@ export type { AutologOptions } from "./autolog/index";
 export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog/model-pricing";
 export type { ModelPrice } from "./autolog/model-pricing";
 export type { TraceClient, ExportResult, ExportFailure, ExportOptions } from "./export/trace-client";
+export { setTrackingUri, getTrackingUri, setExperiment } from "./config";
+export type { Experiment, SetExperimentOptions } from "./config";
+export { flushTraces, setTraceClient, configureExport, shutdownExport } from "./export/exporter";
+export type { FlushResult } from "./export/flush-waiters";
+export type { BatchProcessorOptions } from "./export/batch-options";
+export { MemoryClient } from "./export/memory-client";
+export { MlflowRestClient } from "./export/mlflow-rest-client";
+export type { MlflowRestClientOptions } from "./export/mlflow-rest-client";
+export { LocalStore } from "./export/local-store";
+export type { LocalStoreOptions } from "./export/local-store";
+export { MlflowHaystackError, ConfigError, ExportError, MlflowApiError } from "./export/errors";

@@ -18,9 +18,9 @@ const LOCK_STALE_MS = 30 * 60 * 1000;
 
 function pinnedRequirement() {
   const lines = fs.readFileSync(requirementsFile, "utf8").split("\n");
-  const pin = lines.map((l) => l.trim()).find((l) => /^mlflow==\S+$/.test(l));
-  if (!pin) throw new Error(`${requirementsFile} must contain one line "mlflow==<version>"`);
-  return { requirement: pin, version: pin.slice("mlflow==".length) };
+  const pin = lines.map((l) => l.trim()).find((l) => /^mlflow(\[[\w,]+\])?==\S+$/.test(l));
+  if (!pin) throw new Error(`${requirementsFile} must contain one line "mlflow[extras]==<version>"`);
+  return { requirement: pin, version: pin.slice(pin.indexOf("==") + 2) };
 }
 
 function venvDir(version) {

@@ -1,117 +1,142 @@
 /**
  * Haystack's in-memory BM25 (`InMemoryDocumentStore._score_bm25*`, 2.31) with incremental
- * statistics and an inverted index. Scores are computed term by term in query order, exactly as
- * the Python code sums them, so rankings and ties agree with Haystack.
+ * statistics and an inverted index. Scores are summed term by term in query order, exactly as the
+ * Python code does, so scores and ties (broken by insertion order) agree with Haystack's.
  *
- * Speed: a document containing none of the query terms scores the same constant for every
- * algorithm (the term-frequency part no longer depends on its length), so only documents in the
- * query terms' posting lists are scored individually; the rest enter the ranking at that constant.
+ * Speed: a document containing none of the query terms scores the same constant under all three
+ * algorithms (their term-frequency part then no longer depends on the length), so only documents
+ * in the query terms' posting lists are scored; the others enter the ranking at that constant,
+ * and only the first `topK` of them need to be looked at. Documents live in numbered slots (in
+ * insertion order); deleted slots are skipped and compacted away once they dominate.
  */
+import { termFrequency, type Bm25Algorithm, type Bm25Parameters } from "./bm25-formulas";
+import { TopK } from "./top-k";
 
-/** The BM25 variants Haystack offers; `BM25L` is the default. */
-export type Bm25Algorithm = "BM25Okapi" | "BM25L" | "BM25Plus";
+export type { Bm25Algorithm, Bm25Parameters } from "./bm25-formulas";
 
-/** BM25 tuning: `k1` (1.5), `b` (0.75), `delta` (BM25L 0.5, BM25Plus 1.0), `epsilon` (Okapi 0.25). */
-export interface Bm25Parameters {
-  k1?: number;
-  b?: number;
-  delta?: number;
-  epsilon?: number;
+interface Posting {
+  slots: number[];
+  freqs: number[];
 }
 
-interface DocStats {
-  readonly freq: Map<string, number>;
+interface Slot<T> {
+  readonly id: string;
+  readonly payload: T;
   readonly length: number;
-  /** Insertion order, for Python's stable sort among equal scores. */
-  readonly seq: number;
+  readonly terms: readonly string[];
 }
 
-/** A prepared query: per-document scorer plus the documents that contain at least one term. */
-export interface Bm25Query {
-  /** The score of a document that contains none of the query terms. */
-  readonly baseScore: number;
-  score(id: string): number;
-  /** Ids of documents containing at least one query term. */
-  hits(): Set<string>;
-  seq(id: string): number;
+/** Options of {@link Bm25Index.search}. */
+export interface Bm25SearchOptions<T> {
+  algorithm: Bm25Algorithm;
+  params?: Bm25Parameters;
+  topK: number;
+  /** Which documents may be returned (content present, filters). Only called on candidates. */
+  accept: (payload: T) => boolean;
 }
 
-/** Per-document statistics, document frequencies and postings for one store. */
-export class Bm25Index {
-  private readonly stats = new Map<string, DocStats>();
-  private readonly postings = new Map<string, Map<string, number>>();
+/** Per-document statistics, document frequencies and postings of one store. */
+export class Bm25Index<T> {
+  private slots: (Slot<T> | undefined)[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private postings = new Map<string, Posting>();
   // Like Python's Counter.subtract, deleted terms keep a zero entry: BM25Okapi's mean IDF counts them.
   private readonly docFreq = new Map<string, number>();
   private totalLength = 0;
-  private nextSeq = 0;
   private version = 0;
   private okapiEps: { version: number; epsilon: number; value: number } | undefined;
 
   get size(): number {
-    return this.stats.size;
+    return this.slotOf.size;
   }
 
   get averageLength(): number {
-    return this.stats.size === 0 ? 0 : this.totalLength / this.stats.size;
+    return this.slotOf.size === 0 ? 0 : this.totalLength / this.slotOf.size;
   }
 
-  add(id: string, tokens: readonly string[]): void {
-    const freq = new Map<string, number>();
-    for (const t of tokens) freq.set(t, (freq.get(t) ?? 0) + 1);
-    this.stats.set(id, { freq, length: tokens.length, seq: this.nextSeq++ });
-    for (const [term, f] of freq) {
+  add(id: string, tokens: readonly string[], payload: T): void {
+    const counts = new Map<string, number>();
+    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const slot = this.slots.length;
+    this.slots.push({ id, payload, length: tokens.length, terms: [...counts.keys()] });
+    this.slotOf.set(id, slot);
+    for (const [term, f] of counts) {
       this.docFreq.set(term, (this.docFreq.get(term) ?? 0) + 1);
       let posting = this.postings.get(term);
-      if (posting === undefined) this.postings.set(term, (posting = new Map()));
-      posting.set(id, f);
+      if (posting === undefined) this.postings.set(term, (posting = { slots: [], freqs: [] }));
+      posting.slots.push(slot);
+      posting.freqs.push(f);
     }
     this.totalLength += tokens.length;
     this.version++;
   }
 
   remove(id: string): void {
-    const s = this.stats.get(id);
-    if (s === undefined) return;
-    this.stats.delete(id);
-    for (const term of s.freq.keys()) {
-      this.docFreq.set(term, (this.docFreq.get(term) ?? 1) - 1);
-      const posting = this.postings.get(term);
-      posting?.delete(id);
-      if (posting?.size === 0) this.postings.delete(term);
-    }
-    this.totalLength -= s.length;
+    const slot = this.slotOf.get(id);
+    const entry = slot === undefined ? undefined : this.slots[slot];
+    if (slot === undefined || entry === undefined) return;
+    this.slots[slot] = undefined;
+    this.slotOf.delete(id);
+    for (const term of entry.terms) this.docFreq.set(term, (this.docFreq.get(term) ?? 1) - 1);
+    this.totalLength -= entry.length;
     this.version++;
+    if (this.slots.length > 1024 && this.slots.length > 2 * this.slotOf.size) this.compact();
   }
 
-  /** Prepares `queryTokens` (duplicates count once, as in Haystack) for scoring. */
-  prepare(queryTokens: readonly string[], algorithm: Bm25Algorithm, params: Bm25Parameters = {}): Bm25Query {
+  /** The best `topK` accepted documents for the query, by score then insertion order. */
+  search(queryTokens: readonly string[], options: Bm25SearchOptions<T>): { payload: T; score: number }[] {
+    const topK = Math.floor(options.topK);
+    if (topK <= 0 || this.slotOf.size === 0) return [];
     const terms = [...new Set(queryTokens)];
-    const idf = terms.map((t) => this.idf(t, algorithm, params));
+    const params = options.params ?? {};
     const avg = this.averageLength;
-    const tf = termFrequency(algorithm, params, avg);
-    const scoreOf = (freq: Map<string, number> | undefined, length: number): number => {
-      if (avg === 0) return 0;
-      let score = 0.0;
-      for (let i = 0; i < terms.length; i++) score += (idf[i] ?? 0) * tf(freq?.get(terms[i] ?? "") ?? 0, length);
-      return score;
-    };
-    return {
-      baseScore: scoreOf(undefined, avg),
-      score: (id) => {
-        const s = this.stats.get(id);
-        return s === undefined ? 0 : scoreOf(s.freq, s.length);
-      },
-      hits: () => {
-        const ids = new Set<string>();
-        for (const t of terms) for (const id of this.postings.get(t)?.keys() ?? []) ids.add(id);
-        return ids;
-      },
-      seq: (id) => this.stats.get(id)?.seq ?? Number.MAX_SAFE_INTEGER,
-    };
+    const idf = terms.map((t) => this.idf(t, options.algorithm, params));
+    const tf = termFrequency(options.algorithm, params, avg);
+    const slots = this.slots;
+    const top = new TopK<T>(topK);
+
+    const touched: number[] = [];
+    const isTouched = new Uint8Array(slots.length);
+    for (const term of terms) {
+      const posting = this.postings.get(term);
+      if (posting === undefined) continue;
+      for (const s of posting.slots) {
+        if (isTouched[s] === 0 && slots[s] !== undefined) {
+          isTouched[s] = 1;
+          touched.push(s);
+        }
+      }
+    }
+    const candidates = touched.filter((s) => options.accept((slots[s] as Slot<T>).payload));
+    const scores = new Float64Array(candidates.length);
+    if (avg !== 0 && candidates.length > 0) {
+      const freqOf = new Float64Array(slots.length);
+      for (let j = 0; j < terms.length; j++) {
+        const posting = this.postings.get(terms[j] as string);
+        if (posting !== undefined) for (let p = 0; p < posting.slots.length; p++) freqOf[posting.slots[p] as number] = posting.freqs[p] as number;
+        const w = idf[j] as number;
+        for (let c = 0; c < candidates.length; c++) {
+          const s = candidates[c] as number;
+          scores[c] = (scores[c] as number) + w * tf(freqOf[s] as number, (slots[s] as Slot<T>).length);
+        }
+        if (posting !== undefined) for (const s of posting.slots) freqOf[s] = 0;
+      }
+    }
+    candidates.forEach((s, c) => top.push((slots[s] as Slot<T>).payload, scores[c] as number, s));
+
+    const base = avg === 0 ? 0 : terms.reduce((sum, _t, j) => sum + (idf[j] as number) * tf(0, avg), 0.0);
+    let taken = 0;
+    for (let s = 0; s < slots.length && taken < topK; s++) {
+      const entry = slots[s];
+      if (entry === undefined || isTouched[s] === 1 || !options.accept(entry.payload)) continue;
+      top.push(entry.payload, base, s);
+      taken++;
+    }
+    return top.result();
   }
 
   private idf(term: string, algorithm: Bm25Algorithm, params: Bm25Parameters): number {
-    const corpus = this.stats.size;
+    const corpus = this.slotOf.size;
     const n = this.docFreq.get(term);
     switch (algorithm) {
       case "BM25L":
@@ -126,10 +151,10 @@ export class Bm25Index {
     }
   }
 
-  /** `epsilon × mean IDF` over the whole vocabulary; replaces negative Okapi IDFs. Cached per write. */
+  /** `epsilon × mean IDF` over the whole vocabulary, replacing negative Okapi IDFs; cached per write. */
   private okapiEpsilon(epsilon: number): number {
     if (this.okapiEps?.version === this.version && this.okapiEps.epsilon === epsilon) return this.okapiEps.value;
-    const corpus = this.stats.size;
+    const corpus = this.slotOf.size;
     let sum = 0.0;
     for (const n of this.docFreq.values()) sum += Math.log((corpus - n + 0.5) / (n + 0.5));
     const value = this.docFreq.size === 0 ? 0 : (epsilon * sum) / this.docFreq.size;
@@ -137,65 +162,29 @@ export class Bm25Index {
     return value;
   }
 
-}
-
-function termFrequency(algorithm: Bm25Algorithm, params: Bm25Parameters, avg: number): (f: number, length: number) => number {
-  const k = params.k1 ?? 1.5;
-  const b = params.b ?? 0.75;
-  switch (algorithm) {
-    case "BM25L": {
-      const delta = params.delta ?? 0.5;
-      return (f, length) => {
-        const ctd = f / (1 - b + (b * length) / avg);
-        return ((1.0 + k) * (ctd + delta)) / (k + ctd + delta);
-      };
+  /** Renumbers live slots densely (order kept) and drops deleted entries from the postings. */
+  private compact(): void {
+    const remap = new Int32Array(this.slots.length).fill(-1);
+    const live: Slot<T>[] = [];
+    this.slots.forEach((entry, s) => {
+      if (entry === undefined) return;
+      remap[s] = live.length;
+      this.slotOf.set(entry.id, live.length);
+      live.push(entry);
+    });
+    const postings = new Map<string, Posting>();
+    for (const [term, posting] of this.postings) {
+      const next: Posting = { slots: [], freqs: [] };
+      posting.slots.forEach((s, p) => {
+        const to = remap[s] as number;
+        if (to >= 0) {
+          next.slots.push(to);
+          next.freqs.push(posting.freqs[p] as number);
+        }
+      });
+      if (next.slots.length > 0) postings.set(term, next);
     }
-    case "BM25Okapi":
-      return (f, length) => (f * (1.0 + k)) / (f + k * (1 - b + (b * length) / avg));
-    case "BM25Plus": {
-      const delta = params.delta ?? 1.0;
-      return (f, length) => (f * (1.0 + k)) / (f + k * (1 - b + (b * length) / avg)) + delta;
-    }
+    this.slots = live;
+    this.postings = postings;
   }
-}
-
-/** Keeps the best `k` entries by score descending, then insertion order (Python's stable sort). */
-export class TopK<T> {
-  private readonly items: { item: T; score: number; seq: number }[] = [];
-
-  private static readonly INSERTION_LIMIT = 64;
-
-  constructor(private readonly k: number) {}
-
-  push(item: T, score: number, seq: number): void {
-    const items = this.items;
-    if (this.k > TopK.INSERTION_LIMIT) {
-      items.push({ item, score, seq });
-      return;
-    }
-    if (items.length === this.k) {
-      const last = items[items.length - 1];
-      if (last === undefined || !ranksBefore(score, seq, last.score, last.seq)) return;
-      items.pop();
-    }
-    let i = items.length;
-    while (i > 0) {
-      const prev = items[i - 1];
-      if (prev === undefined || !ranksBefore(score, seq, prev.score, prev.seq)) break;
-      i--;
-    }
-    items.splice(i, 0, { item, score, seq });
-  }
-
-  result(): { item: T; score: number }[] {
-    if (this.k > TopK.INSERTION_LIMIT) {
-      this.items.sort((a, b) => (ranksBefore(a.score, a.seq, b.score, b.seq) ? -1 : 1));
-      this.items.length = Math.min(this.items.length, this.k);
-    }
-    return this.items.map(({ item, score }) => ({ item, score }));
-  }
-}
-
-function ranksBefore(score: number, seq: number, otherScore: number, otherSeq: number): boolean {
-  return score > otherScore || (score === otherScore && seq < otherSeq);
 }

@@ -85,22 +85,25 @@ export function validateFilter(filter: unknown, path = "filters"): asserts filte
   f["conditions"].forEach((c: unknown, i: number) => validateFilter(c, `${path}.conditions[${i}]`));
 }
 
-function fieldValue(doc: Document, field: string): unknown {
+/** Compiles a field name into a reader; throws for a dotted path that does not start at a Document field. */
+function fieldReader(field: string): (doc: Document) => unknown {
   if (field.includes(".")) {
     const [head = "", ...rest] = field.split(".");
     if (!DOCUMENT_FIELDS.has(head)) {
       throw new FilterError(`Filter field '${field}': '${head}' is not a Document field; use 'meta.${field}'.`);
     }
-    let value: unknown = (doc as unknown as Record<string, unknown>)[head];
-    for (const part of rest) {
-      if (value === null || typeof value !== "object" || !(part in value)) return null;
-      value = (value as Record<string, unknown>)[part];
-    }
-    return value;
+    return (doc) => {
+      let value: unknown = (doc as unknown as Record<string, unknown>)[head];
+      for (const part of rest) {
+        if (value === null || typeof value !== "object" || !(part in value)) return null;
+        value = (value as Record<string, unknown>)[part];
+      }
+      return value;
+    };
   }
   // Fields that are not Document attributes are looked up in meta (Haystack's legacy fallback).
-  if (!DOCUMENT_FIELDS.has(field)) return doc.meta[field] ?? null;
-  return (doc as unknown as Record<string, unknown>)[field] ?? null;
+  if (!DOCUMENT_FIELDS.has(field)) return (doc) => doc.meta[field] ?? null;
+  return (doc) => (doc as unknown as Record<string, unknown>)[field] ?? null;
 }
 
 /** Python `==` on JSON-like data. */
@@ -159,19 +162,36 @@ function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown
 }
 
 /**
- * Whether `doc` matches a filter already checked by {@link validateFilter}.
+ * Compiles a filter already checked by {@link validateFilter} into a predicate.
+ *
+ * @example
+ * const isEnglish = compileFilter({ field: "meta.lang", operator: "==", value: "en" });
+ * docs.filter(isEnglish);
+ */
+export function compileFilter(filter: Filter): (doc: Document) => boolean {
+  if ("field" in filter) {
+    const read = fieldReader(filter.field);
+    const { operator, value } = filter;
+    return (doc) => compare(operator, read(doc), value);
+  }
+  const conditions = filter.conditions.map(compileFilter);
+  switch (filter.operator) {
+    case "AND":
+      return (doc) => conditions.every((c) => c(doc));
+    case "OR":
+      return (doc) => conditions.some((c) => c(doc));
+    case "NOT":
+      return (doc) => !conditions.every((c) => c(doc));
+  }
+}
+
+/**
+ * Whether `doc` matches `filter` (validated first).
  *
  * @example
  * documentMatchesFilter({ field: "meta.lang", operator: "==", value: "en" }, doc);
  */
 export function documentMatchesFilter(filter: Filter, doc: Document): boolean {
-  if ("field" in filter) return compare(filter.operator, fieldValue(doc, filter.field), filter.value);
-  switch (filter.operator) {
-    case "AND":
-      return filter.conditions.every((c) => documentMatchesFilter(c, doc));
-    case "OR":
-      return filter.conditions.some((c) => documentMatchesFilter(c, doc));
-    case "NOT":
-      return !filter.conditions.every((c) => documentMatchesFilter(c, doc));
-  }
+  validateFilter(filter);
+  return compileFilter(filter)(doc);
 }

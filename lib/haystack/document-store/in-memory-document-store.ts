@@ -1,7 +1,7 @@
 import { Document } from "../document";
-import { Bm25Index, TopK, type Bm25Algorithm, type Bm25Parameters } from "./bm25";
+import { Bm25Index, type Bm25Algorithm, type Bm25Parameters } from "./bm25";
 import { DuplicateDocumentError } from "./errors";
-import { documentMatchesFilter, validateFilter, type Filter } from "./filters";
+import { compileFilter, validateFilter, type Filter } from "./filters";
 import { createBm25Tokenizer, DEFAULT_BM25_TOKENIZATION_REGEX, type Bm25Tokenizer } from "./tokenizer";
 
 /** What `writeDocuments` does with an id already in the store; `"none"` means `"fail"`. */
@@ -29,14 +29,13 @@ export interface Bm25RetrievalOptions {
 
 interface StoreData {
   readonly documents: Map<string, Document>;
-  readonly bm25: Bm25Index;
+  readonly bm25: Bm25Index<Document>;
 }
 
 const BM25_SCALING_FACTOR = 8;
 const ALGORITHMS: readonly Bm25Algorithm[] = ["BM25Okapi", "BM25L", "BM25Plus"];
 const POLICIES: readonly DuplicatePolicy[] = ["none", "fail", "skip", "overwrite"];
 const SHARED = new Map<string, StoreData>();
-const CONTENT_NOT_NULL: Filter = { field: "content", operator: "!=", value: null };
 
 function isDocument(value: unknown): value is Document {
   return value instanceof Document || (typeof value === "object" && value !== null && typeof (value as Document).id === "string" && "meta" in value);
@@ -73,7 +72,7 @@ export class InMemoryDocumentStore {
     this.bm25TokenizationRegex = options.bm25TokenizationRegex ?? DEFAULT_BM25_TOKENIZATION_REGEX;
     this.tokenize = createBm25Tokenizer(this.bm25TokenizationRegex);
     this.index = options.index;
-    const fresh = (): StoreData => ({ documents: new Map(), bm25: new Bm25Index() });
+    const fresh = (): StoreData => ({ documents: new Map(), bm25: new Bm25Index<Document>() });
     if (options.index === undefined) this.data = fresh();
     else {
       const existing = SHARED.get(options.index);
@@ -97,7 +96,7 @@ export class InMemoryDocumentStore {
     const all = [...this.data.documents.values()];
     if (isEmptyFilter(filters)) return all;
     validateFilter(filters);
-    return all.filter((doc) => documentMatchesFilter(filters, doc));
+    return all.filter(compileFilter(filters));
   }
 
   /**
@@ -127,7 +126,7 @@ export class InMemoryDocumentStore {
         this.deleteDocuments([doc.id]);
       }
       this.data.documents.set(doc.id, doc);
-      this.data.bm25.add(doc.id, doc.content === null ? [] : this.tokenize(doc.content));
+      this.data.bm25.add(doc.id, doc.content === null ? [] : this.tokenize(doc.content), doc);
       written++;
     }
     return written;
@@ -155,43 +154,25 @@ export class InMemoryDocumentStore {
       throw new TypeError(`bm25Retrieval() needs a non-empty query string, got ${JSON.stringify(query)}.`);
     }
     if (!isEmptyFilter(filters)) validateFilter(filters);
-    const scored = this.rankBm25(query, isEmptyFilter(filters) ? undefined : filters, topK);
+    let accept = (doc: Document): boolean => doc.content !== null;
+    if (!isEmptyFilter(filters)) {
+      const matches = compileFilter(filters);
+      accept = (doc) => doc.content !== null && matches(doc);
+    }
+    const scored = this.data.bm25.search(this.tokenize(query), {
+      algorithm: this.bm25Algorithm,
+      params: this.bm25Parameters,
+      topK,
+      accept,
+    });
     const negativesAreValid = this.bm25Algorithm === "BM25Okapi" && !scaleScore;
     const results: Document[] = [];
-    for (const { item, score: raw } of scored) {
+    for (const { payload, score: raw } of scored) {
       const score = scaleScore ? 1 / (1 + Math.exp(-raw / BM25_SCALING_FACTOR)) : raw;
       if (!negativesAreValid && score <= 0.0) continue;
-      results.push(item.withFields({ score }));
+      results.push(payload.withFields({ score }));
     }
     return results;
-  }
-
-  private rankBm25(query: string, filters: Filter | undefined, topK: number): { item: Document; score: number }[] {
-    if (topK <= 0) return [];
-    const prepared = this.data.bm25.prepare(this.tokenize(query), this.bm25Algorithm, this.bm25Parameters);
-    const top = new TopK<Document>(Math.floor(topK));
-    const docs = this.data.documents;
-    if (filters !== undefined) {
-      const filter: Filter = { operator: "AND", conditions: [CONTENT_NOT_NULL, filters] };
-      for (const doc of docs.values()) {
-        if (documentMatchesFilter(filter, doc)) top.push(doc, prepared.score(doc.id), prepared.seq(doc.id));
-      }
-      return top.result();
-    }
-    const hits = prepared.hits();
-    for (const id of hits) {
-      const doc = docs.get(id);
-      if (doc !== undefined && doc.content !== null) top.push(doc, prepared.score(id), prepared.seq(id));
-    }
-    // Documents without any query term all score baseScore; the first topK of them suffice.
-    let taken = 0;
-    for (const doc of docs.values()) {
-      if (taken >= topK) break;
-      if (doc.content === null || hits.has(doc.id)) continue;
-      top.push(doc, prepared.baseScore, prepared.seq(doc.id));
-      taken++;
-    }
-    return top.result();
   }
 
   /** Promise form of {@link writeDocuments}. */

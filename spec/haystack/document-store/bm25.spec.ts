@@ -62,6 +62,20 @@ describe("BM25 retrieval", () => {
     expect(store.bm25Retrieval({ query: "x" })).toEqual([]);
   });
 
+  it("ranks the same after many deletes and overwrites as a store built from the survivors", () => {
+    const text = (i: number) => `doc ${i} ${"alpha ".repeat(i % 5)} ${i % 3 === 0 ? "beta" : "gamma"} w${i % 17}`;
+    const churned = new InMemoryDocumentStore();
+    churned.writeDocuments(Array.from({ length: 1500 }, (_, i) => new Document({ id: `d${i}`, content: text(i) })));
+    churned.deleteDocuments(Array.from({ length: 1200 }, (_, i) => `d${i}`));
+    churned.writeDocuments([new Document({ id: "d1300", content: "alpha beta w3 fresh" })], { policy: "overwrite" });
+    const fresh = new InMemoryDocumentStore();
+    fresh.writeDocuments(churned.filterDocuments());
+    for (const query of ["alpha beta", "gamma w3", "fresh", "doc 1450"]) {
+      expect(churned.bm25Retrieval({ query, topK: 20 })).toEqual(fresh.bm25Retrieval({ query, topK: 20 }));
+    }
+    expect(churned.bm25Retrieval({ query: "fresh", topK: 1 })[0]?.id).toBe("d1300");
+  });
+
   describe("against a line-by-line Python restatement of Haystack 2.31 (fixtures/haystack/bm25-golden.json)", () => {
     type Case = {
       algorithm: Bm25Algorithm;

@@ -1,0 +1,48 @@
+/**
+ * `traces show <id>|--last`: one trace as a span tree, or its raw MLflow JSON with `--json`.
+ */
+import { MlflowRestClient } from "../../export/mlflow-rest-client";
+import type { Trace } from "../../tracing/trace";
+import type { CliIo } from "../cli-io";
+import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
+import { renderTrace } from "../render-tree";
+import { resolveSource, type SourceOptions } from "../store-source";
+
+export interface ShowOptions extends SourceOptions {
+  readonly last?: boolean;
+  readonly verbose?: boolean;
+  readonly json?: boolean;
+}
+
+export async function showCommand(traceId: string | undefined, options: ShowOptions, io: CliIo): Promise<void> {
+  if ((traceId === undefined) === (options.last !== true)) {
+    throw new CliError(ExitCode.USAGE_ERROR, "Give either a trace id or --last, e.g. `mlflow-haystack traces show --last`.");
+  }
+  const source = resolveSource(options, io.env, io.cwd ?? process.cwd());
+  let trace: Trace | undefined;
+  if (source.kind === "server") {
+    if (traceId === undefined) {
+      throw new CliError(ExitCode.USAGE_ERROR, "--last works on the local store only; pass a trace id with --tracking-uri.");
+    }
+    const client = new MlflowRestClient({ trackingUri: source.trackingUri });
+    try {
+      trace = await client.getTrace(traceId, { signal: AbortSignal.timeout(30_000) });
+    } finally {
+      await client.shutdown();
+    }
+    if (trace === undefined) throw new CliError(ExitCode.NOT_FOUND, `Trace ${traceId} does not exist on ${source.trackingUri}.`);
+  } else if (traceId === undefined) {
+    trace = await source.store.lastTrace();
+    if (trace === undefined) throw new CliError(ExitCode.NOT_FOUND, `No traces in ${source.store.dir}; run your app first, or pass --store <dir>.`);
+  } else {
+    trace = await source.store.getTrace(traceId);
+    if (trace === undefined) {
+      throw new CliError(ExitCode.NOT_FOUND, `Trace ${traceId} is not in ${source.store.dir}; run \`mlflow-haystack traces list\` to see the ids.`);
+    }
+  }
+  if (options.json === true) {
+    io.stdout.write(`${JSON.stringify(trace, null, 2)}\n`);
+    return;
+  }
+  io.stdout.write(renderTrace(trace, { verbose: options.verbose === true, colors: palette(colorEnabled(io.stdout, io.env)) }));
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `npx mlflow-haystack traces list|show|sync`: look at local traces in a terminal and send them to
+ * a tracking server. {@link runCli} runs in-process (tests pass their own streams and env).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { ConfigError, MlflowHaystackError } from "../export/errors";
+import { CliError, ExitCode, type CliIo, type ExitCodeValue } from "./cli-io";
+import { listCommand } from "./commands/list";
+import { showCommand } from "./commands/show";
+import { syncCommand, type ClientFactory } from "./commands/sync";
+
+/** Options of {@link runCli}: the streams and environment, plus test seams. */
+export interface RunCliOptions extends CliIo {
+  /** Replaces the HTTP client used by `traces sync` for a destination (tests). */
+  readonly clientFor?: ClientFactory;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}".`);
+  return n;
+}
+
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "mlflow-haystack") return pkg.version ?? "0.0.0";
+  }
+  return "0.0.0";
+}
+
+function buildProgram(io: RunCliOptions): Command {
+  const program = new Command("mlflow-haystack")
+    .description("Look at traces recorded by mlflow-haystack and send them to an MLflow tracking server.")
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .showSuggestionAfterError();
+  const traces = program.command("traces").description("list, show and sync traces");
+  const storeOption = ["--store <dir>", "local store directory (default: MLFLOW_TRACKING_URI when mlflow-haystack-local:, else MLFLOW_HAYSTACK_LOCAL_DIR, else ./mlflow-haystack-traces)"] as const;
+
+  traces
+    .command("list")
+    .description("newest traces first: id, name, state, start, duration, tokens, cost")
+    .option("-n, --limit <count>", "how many traces", positiveInt, 20)
+    .option(...storeOption)
+    .option("--tracking-uri <uri>", "read a local store given as mlflow-haystack-local:<dir> (servers: not supported yet)")
+    .option("--json", "print the summaries as JSON")
+    .action((opts: { limit: number; store?: string; trackingUri?: string; json?: boolean }) => listCommand(opts, io));
+
+  traces
+    .command("show")
+    .description("one trace as a span tree with types, durations, status, tokens and cost")
+    .argument("[trace-id]", "the trace id (tr-...)")
+    .option("--last", "the newest trace of the local store")
+    .option("-v, --verbose", "also print each span's inputs and outputs")
+    .option("--json", "print the trace as MLflow JSON (Trace.to_json)")
+    .option(...storeOption)
+    .option("--tracking-uri <uri>", "read the trace from this MLflow server (http://...) instead")
+    .action((id: string | undefined, opts: { last?: boolean; verbose?: boolean; json?: boolean; store?: string; trackingUri?: string }) =>
+      showCommand(id, opts, io),
+    );
+
+  traces
+    .command("sync")
+    .description("send local traces to a tracking server, exactly once and resumable; without --to, send undelivered traces where they were going")
+    .option("--to <tracking-uri>", "the MLflow server (http://..., https://..., databricks), or file:<dir> to write MLflow's file-store layout")
+    .option("--experiment <name>", "experiment name (created when missing; default MLFLOW_EXPERIMENT_NAME / _ID, else Default)")
+    .option("--experiment-id <id>", "experiment id instead of a name")
+    .option("--batch-size <count>", "traces per request batch", positiveInt, 20)
+    .option(...storeOption)
+    .action((opts: { to?: string; experiment?: string; experimentId?: string; store?: string; batchSize: number }) => syncCommand(opts, io, io.clientFor));
+  return program;
+}
+
+function exitCodeOf(err: unknown): ExitCodeValue {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof ConfigError) return ExitCode.USAGE_ERROR;
+  return ExitCode.RUNTIME_ERROR;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code.
+ *
+ * @example
+ * const code = await runCli(["traces", "list"], { stdout: process.stdout, stderr: process.stderr, env: process.env });
+ */
+export async function runCli(argv: readonly string[], io: RunCliOptions): Promise<ExitCodeValue> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return ExitCode.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return ExitCode.OK;
+      return ExitCode.USAGE_ERROR;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const prefix = err instanceof CliError || err instanceof MlflowHaystackError ? "" : "unexpected: ";
+    io.stderr.write(`error: ${prefix}${message.split("\n")[0]}\n`);
+    return exitCodeOf(err);
+  }
+}
+
+if (require.main === module) {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(ExitCode.OK);
+  });
+  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Which store a CLI command reads: `--tracking-uri` (a server, or a local-store URI), else
+ * `--store <dir>`, else the default local store for the environment.
+ */
+import { resolve } from "node:path";
+import { parseTrackingUri } from "../config";
+import { ConfigError } from "../export/errors";
+import { LocalStore } from "../export/local-store";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/local-store/location";
+import { CliError, ExitCode } from "./cli-io";
+
+/** Options shared by the read commands. */
+export interface SourceOptions {
+  readonly store?: string;
+  readonly trackingUri?: string;
+}
+
+export type Source = { readonly kind: "local"; readonly store: LocalStore } | { readonly kind: "server"; readonly trackingUri: string };
+
+/** Resolves the source; bad URIs become usage errors. */
+export function resolveSource(options: SourceOptions, env: NodeJS.ProcessEnv, cwd: string): Source {
+  if (options.trackingUri !== undefined) {
+    const local = parseLocalStoreUri(options.trackingUri, cwd);
+    if (local !== undefined) return { kind: "local", store: new LocalStore({ dir: local }) };
+    try {
+      parseTrackingUri(options.trackingUri);
+    } catch (err) {
+      throw new CliError(ExitCode.USAGE_ERROR, err instanceof ConfigError ? err.message : String(err));
+    }
+    return { kind: "server", trackingUri: options.trackingUri };
+  }
+  const dir = options.store === undefined ? defaultLocalStoreDir(env, cwd) : resolve(cwd, options.store);
+  return { kind: "local", store: new LocalStore({ dir }) };
+}

@@ -1,0 +1,406 @@
+/**
+ * The batcher between the tracing core and a `TraceClient`: it owns the bounded queue, the
+ * batch timer, concurrency, timeouts, retries, drops, flush and shutdown. Clients only turn a batch
+ * into requests. `enqueue` is O(1) and does no I/O; all work runs later, in the processor's own
+ * ticks and timers, and nothing it does can throw into user code or leave a rejection unhandled.
+ */
+import { reportOnce } from "../internal/diagnostics";
+import { planRetry } from "./backoff";
+import { resolveBatchOptions, type BatchProcessorOptions, type ExportableTrace, type ResolvedBatchOptions } from "./batch-options";
+import { ExportError } from "./errors";
+import { startExportCall, type CallOutcome, type RunningCall } from "./export-call";
+import { DropCounter } from "./drop-counter";
+import { registerExitFlush } from "./exit-flush";
+import { BatchQueue, type QueueEntry } from "./batch-queue";
+import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
+import type { ExportFailure, ExportOptions, ExportResult } from "./trace-client";
+
+/** The part of a `TraceClient` the processor uses, generic over the trace type (a `TraceClient` fits). */
+export interface BatchExportClient<T> {
+  export(traces: readonly T[], options: ExportOptions): Promise<ExportResult>;
+  shutdown(): Promise<void>;
+}
+
+/** Counters since the processor was created, and what it holds now. */
+export interface BatchProcessorStats {
+  /** Held but not in flight: waiting for a batch or for a retry. */
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly exported: number;
+  readonly failed: number;
+  readonly dropped: number;
+  /** Retries scheduled (one per trace per retry). */
+  readonly retries: number;
+}
+
+interface Job<T> {
+  readonly entries: QueueEntry<T>[];
+  call: RunningCall | undefined;
+}
+
+interface Backoff<T> {
+  readonly entries: QueueEntry<T>[];
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface Settled<T> {
+  readonly entry: QueueEntry<T>;
+  readonly error: Error;
+  readonly retryAfterMs?: number | undefined;
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function isExportResult(value: unknown): value is ExportResult {
+  return typeof value === "object" && value !== null && Array.isArray((value as ExportResult).failures);
+}
+
+/**
+ * Batches completed traces and delivers them through a client, with bounded memory, retries and
+ * acknowledged flushes.
+ *
+ * @example
+ * const processor = new BatchProcessor(client, { maxBatchSize: 50 });
+ * processor.enqueue(trace);                       // O(1), never throws
+ * const { exported, failed } = await processor.flush();
+ * await processor.shutdown();
+ */
+export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
+  /** The resolved, frozen options. */
+  readonly config: ResolvedBatchOptions<T>;
+  private readonly client: BatchExportClient<T>;
+  private readonly queue = new BatchQueue<T>();
+  private readonly jobs = new Set<Job<T>>();
+  private readonly backoffs = new Set<Backoff<T>>();
+  private readonly waiters = new FlushWaiters((active) => this.onFlushActive(active));
+  private held = 0;
+  private bytes = 0;
+  private inFlight = 0;
+  private workScheduled = false;
+  private drainDue = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private shutdownPromise: Promise<FlushResult> | undefined;
+  private readonly unregisterExit: (() => void) | undefined;
+  private readonly counts = { exported: 0, failed: 0, retries: 0 };
+  private readonly drops: DropCounter;
+
+  /** Throws a `ConfigError` for bad options; nothing later throws. */
+  constructor(client: BatchExportClient<T>, options: BatchProcessorOptions<T> = {}) {
+    this.config = resolveBatchOptions(options);
+    this.client = client;
+    this.drops = new DropCounter(`maxQueueSize ${this.config.maxQueueSize} traces, maxQueueBytes ${this.config.maxQueueBytes} bytes`);
+    this.unregisterExit = this.config.flushOnExit
+      ? registerExitFlush({
+          hasPendingWork: () => this.held > 0,
+          flushAtExit: () => this.flush({ timeoutMs: this.config.exitFlushTimeoutMs }).then((r) => r.pending),
+          abandonAtExit: () => this.abandonAtExit(),
+        })
+      : undefined;
+  }
+
+  /** Queues a completed trace for export. O(1); drops (and counts) it when the queue is full. */
+  enqueue(trace: T): void {
+    if (this.closed) return this.drops.closed();
+    if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes) return this.drops.full();
+    this.held += 1;
+    this.queue.push(trace);
+    if (!this.workScheduled) this.scheduleWork();
+  }
+
+  /**
+   * Resolves when every trace enqueued before the call is acknowledged or has failed for good,
+   * including traces waiting to retry (so it is bounded by `retryBudgetMs` plus one
+   * `exportTimeoutMs`), or when `timeoutMs` passes. While it waits, the processor's timers keep
+   * the process alive. Never rejects.
+   */
+  flush(options: { readonly timeoutMs?: number } = {}): Promise<FlushResult> {
+    this.drops.summarise();
+    const dropped = this.drops.takeSinceFlush();
+    if (this.held === 0) return Promise.resolve({ exported: 0, failed: 0, dropped, pending: 0 });
+    const waiting = this.waiters.wait({
+      target: this.queue.seqAfterLast,
+      remaining: this.held,
+      dropped,
+      timeoutMs: options.timeoutMs,
+    });
+    this.scheduleWork();
+    return waiting;
+  }
+
+  /**
+   * Stops accepting traces, flushes (up to `timeoutMs`), hands what is still undelivered to
+   * `onDeliveryFailed`, then shuts the client down. Runs once; later calls return the same promise.
+   */
+  shutdown(options: { readonly timeoutMs?: number } = {}): Promise<FlushResult> {
+    this.shutdownPromise ??= this.runShutdown(options);
+    return this.shutdownPromise;
+  }
+
+  /** Counters since creation, plus what is held right now. */
+  getStats(): BatchProcessorStats {
+    return { queued: this.held - this.inFlight, inFlight: this.inFlight, dropped: this.drops.total, ...this.counts };
+  }
+
+  /** The process is ending (`exit`): hand everything held to `onDeliveryFailed`, synchronously. */
+  private abandonAtExit(): void {
+    this.drops.summarise();
+    const lost = this.held;
+    if (lost === 0) return;
+    this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`));
+    reportOnce(
+      "export.lost-at-exit",
+      "warn",
+      `${lost} trace(s) were not exported before the process exited; await flushTraces() before process.exit() and in signal handlers`,
+    );
+  }
+
+  private async runShutdown(options: { readonly timeoutMs?: number }): Promise<FlushResult> {
+    this.closed = true;
+    this.unregisterExit?.();
+    const result = await this.flush(options);
+    let failed = result.failed;
+    if (result.pending > 0) {
+      failed += result.pending;
+      this.abandonAll(new ExportError(`the processor shut down before ${result.pending} trace(s) were exported`));
+    }
+    this.clearBatchTimer();
+    try {
+      await this.config.runOutsideTracing(() => new Promise<void>((resolve) => resolve(this.client.shutdown())));
+    } catch (error) {
+      reportOnce("export.client-shutdown", "warn", "the trace client failed to shut down", error);
+    }
+    this.drops.summarise();
+    return { exported: result.exported, failed, dropped: result.dropped, pending: 0 };
+  }
+
+  private scheduleWork(): void {
+    if (this.workScheduled) return;
+    this.workScheduled = true;
+    setImmediate(this.runWork);
+  }
+
+  private readonly runWork = (): void => {
+    this.workScheduled = false;
+    try {
+      this.intake();
+      this.pump();
+    } catch (error) {
+      reportOnce("export.internal", "error", "the batch processor hit an internal error", error);
+    }
+  };
+
+  /** Measures newly enqueued traces (off the hot path); drops those over `maxQueueBytes`. */
+  private intake(): void {
+    this.queue.intake(
+      (trace) => this.measure(trace),
+      (bytes) => {
+        if (this.bytes + bytes > this.config.maxQueueBytes) return false;
+        this.bytes += bytes;
+        return true;
+      },
+      (seq) => {
+        this.held -= 1;
+        this.drops.full();
+        if (this.waiters.credit(seq, "dropped")) this.drops.sinceFlush -= 1;
+        this.waiters.resolveDone();
+      },
+    );
+  }
+
+  private measure(trace: T): number {
+    try {
+      const n = this.config.sizeOf(trace);
+      return Number.isFinite(n) && n > 0 ? n : 0;
+    } catch (error) {
+      reportOnce("export.size-of", "warn", "sizeOf threw; the trace is counted as 0 bytes", error);
+      return 0;
+    }
+  }
+
+  /** Starts exports while slots are free; arms the batch timer for a partial batch. */
+  private pump(): void {
+    while (this.jobs.size < this.config.maxConcurrentExports) {
+      const batch = this.takeBatch();
+      if (batch === undefined) break;
+      this.startExport(batch);
+    }
+    this.updateTimer();
+  }
+
+  private takeBatch(): QueueEntry<T>[] | undefined {
+    return this.queue.take(this.config.maxBatchSize, this.drainDue || this.waiters.active || this.closed);
+  }
+
+  private updateTimer(): void {
+    const { waiting } = this.queue;
+    if (waiting === 0) this.drainDue = false;
+    if (waiting === 0 || this.drainDue || this.waiters.active || waiting >= this.config.maxBatchSize) {
+      this.clearBatchTimer();
+      return;
+    }
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drainDue = true;
+      this.runWork();
+    }, this.config.scheduledDelayMs);
+    this.timer.unref();
+  }
+
+  private clearBatchTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private startExport(entries: QueueEntry<T>[]): void {
+    const now = Date.now();
+    let attempt = 0;
+    for (const e of entries) {
+      if (e.attempts === 0) e.firstAttemptAt = now;
+      e.attempts += 1;
+      attempt = Math.max(attempt, e.attempts);
+    }
+    this.inFlight += entries.length;
+    const job: Job<T> = { entries, call: undefined };
+    this.jobs.add(job);
+    const traces = entries.map((e) => e.trace);
+    const { exportTimeoutMs: timeoutMs, runOutsideTracing } = this.config;
+    job.call = startExportCall(
+      (options) => this.client.export(traces, options),
+      { timeoutMs, attempt, keepAlive: this.waiters.active, runOutsideTracing },
+      (outcome) => this.finish(job, outcome),
+    );
+  }
+
+  private finish(job: Job<T>, outcome: CallOutcome): void {
+    if (!this.jobs.delete(job)) return;
+    try {
+      this.inFlight -= job.entries.length;
+      let error = "error" in outcome ? outcome.error : undefined;
+      if (error === undefined && !isExportResult("result" in outcome ? outcome.result : undefined)) {
+        reportOnce("export.bad-result", "error", "the trace client returned something other than { failures: [] }");
+        error = new ExportError("the trace client returned an invalid result");
+      }
+      if (error !== undefined) {
+        const cause = error;
+        this.retryOrFail(job.entries.map((entry) => ({ entry, error: cause })));
+      } else if ("result" in outcome) {
+        this.applyResult(job.entries, outcome.result as ExportResult);
+      }
+      this.pump();
+    } catch (internal) {
+      reportOnce("export.internal", "error", "the batch processor hit an internal error", internal);
+    }
+  }
+
+  private applyResult(entries: QueueEntry<T>[], result: ExportResult): void {
+    const byId = new Map<string, ExportFailure>();
+    for (const f of result.failures) byId.set(f.traceId, f);
+    const ok: QueueEntry<T>[] = [];
+    const retry: Settled<T>[] = [];
+    const final: Settled<T>[] = [];
+    for (const entry of entries) {
+      const f = byId.get(entry.trace.info.traceId);
+      if (f === undefined) ok.push(entry);
+      else (f.retryable ? retry : final).push({ entry, error: toError(f.error), retryAfterMs: f.retryAfterMs });
+    }
+    this.settle(ok, "exported");
+    this.fail(final);
+    this.retryOrFail(retry);
+  }
+
+  /** Schedules one retry for the group, or fails the traces out of attempts, budget or patience. */
+  private retryOrFail(items: Settled<T>[]): void {
+    if (items.length === 0) return;
+    const { delayMs, retry, giveUp } = planRetry(items, this.config, Date.now());
+    // Once a shutdown's flush is over, nothing may be scheduled any more.
+    const stopped = this.closed && !this.waiters.active;
+    this.fail(stopped ? items : giveUp);
+    if (stopped || retry.length === 0) return;
+    const again = retry.map((r) => r.entry);
+    this.counts.retries += again.length;
+    const backoff: Backoff<T> = { entries: again, timer: undefined };
+    this.backoffs.add(backoff);
+    backoff.timer = setTimeout(() => {
+      this.backoffs.delete(backoff);
+      this.queue.retry(again);
+      this.runWork();
+    }, delayMs);
+    this.applyKeepAlive(backoff.timer);
+  }
+
+  private fail(items: Settled<T>[]): void {
+    if (items.length === 0) return;
+    const byError = new Map<Error, QueueEntry<T>[]>();
+    for (const { entry, error } of items) {
+      const list = byError.get(error);
+      if (list === undefined) byError.set(error, [entry]);
+      else list.push(entry);
+    }
+    for (const [error, entries] of byError) this.settle(entries, "failed", error);
+  }
+
+  private settle(entries: QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">, error?: Error): void {
+    if (entries.length === 0) return;
+    for (const e of entries) {
+      this.held -= 1;
+      this.bytes -= e.bytes;
+    }
+    this.counts[outcome] += entries.length;
+    for (const e of entries) this.waiters.credit(e.seq, outcome);
+    if (outcome === "failed") this.deliveryFailed(entries.map((e) => e.trace), error ?? new ExportError("export failed"));
+    this.waiters.resolveDone();
+  }
+
+  private deliveryFailed(traces: T[], error: Error): void {
+    reportOnce("export.delivery-failed", "warn", `${traces.length} trace(s) could not be exported`, error);
+    const hook = this.config.onDeliveryFailed;
+    if (hook === undefined) return;
+    try {
+      hook(traces, error);
+    } catch (hookError) {
+      reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
+    }
+  }
+
+  private onFlushActive(active: boolean): void {
+    this.setKeepAlive(active);
+    if (!active) this.updateTimer();
+  }
+
+  /** Fails everything held, at once: in flight (aborted), waiting to retry, queued and unmeasured. */
+  private abandonAll(error: ExportError): void {
+    const entries: QueueEntry<T>[] = [];
+    for (const job of this.jobs) {
+      job.call?.abandon(error);
+      this.inFlight -= job.entries.length;
+      entries.push(...job.entries);
+    }
+    this.jobs.clear();
+    for (const b of this.backoffs) {
+      clearTimeout(b.timer);
+      entries.push(...b.entries);
+    }
+    this.backoffs.clear();
+    entries.push(...this.queue.drain());
+    this.clearBatchTimer();
+    this.settle(entries, "failed", error);
+  }
+
+  /** While a flush waits, the timers it waits on must keep the process alive; otherwise they must not. */
+  private setKeepAlive(on: boolean): void {
+    for (const job of this.jobs) job.call?.setKeepAlive(on);
+    for (const b of this.backoffs) {
+      if (on) b.timer?.ref();
+      else b.timer?.unref();
+    }
+  }
+
+  private applyKeepAlive(timer: NodeJS.Timeout): void {
+    if (!this.waiters.active) timer.unref();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The traces a batch processor holds that are not in flight: freshly enqueued ones (not yet
+ * measured), measured ones in arrival order, and retries whose backoff is over (sent first).
+ */
+
+/** A measured trace with its delivery history. */
+export interface QueueEntry<T> {
+  readonly trace: T;
+  readonly bytes: number;
+  /** Order of acceptance; a flush waits for every entry below its target. */
+  readonly seq: number;
+  attempts: number;
+  firstAttemptAt: number;
+}
+
+/**
+ * FIFO of traces waiting for a batch. `push` is O(1) and measures nothing: `intake` does that
+ * later, off the caller's hot path.
+ *
+ * @example
+ * const q = new BatchQueue<Trace>();
+ * q.push(trace);
+ * q.intake((t) => 100, () => true, () => {});
+ * const batch = q.take(100, true);
+ */
+export class BatchQueue<T> {
+  private incoming: T[] = [];
+  private ready: QueueEntry<T>[] = [];
+  private head = 0;
+  private retries: QueueEntry<T>[] = [];
+  private nextSeq = 0;
+
+  /** Adds a trace; O(1). */
+  push(trace: T): void {
+    this.incoming.push(trace);
+  }
+
+  /** Sequence number the next pushed trace will get. */
+  get seqAfterLast(): number {
+    return this.nextSeq + this.incoming.length;
+  }
+
+  /** Measured traces waiting for a batch (retries not included). */
+  get waiting(): number {
+    return this.ready.length - this.head;
+  }
+
+  /**
+   * Measures pushed traces in order; `admit(bytes)` decides whether each one fits (and accounts
+   * for it), `onDrop(seq)` hears about those that did not.
+   */
+  intake(measure: (trace: T) => number, admit: (bytes: number) => boolean, onDrop: (seq: number) => void): void {
+    const arrived = this.incoming;
+    if (arrived.length === 0) return;
+    this.incoming = [];
+    for (const trace of arrived) {
+      const seq = this.nextSeq++;
+      const bytes = measure(trace);
+      if (admit(bytes)) this.ready.push({ trace, bytes, seq, attempts: 0, firstAttemptAt: 0 });
+      else onDrop(seq);
+    }
+  }
+
+  /** Puts traces whose backoff is over at the front. */
+  retry(entries: readonly QueueEntry<T>[]): void {
+    this.retries.push(...entries);
+  }
+
+  /** The next batch: retries first, topped up from the queue; a partial batch only if `partialOk` or retries wait. */
+  take(maxBatchSize: number, partialOk: boolean): QueueEntry<T>[] | undefined {
+    const waiting = this.waiting;
+    if (this.retries.length === 0 && (waiting === 0 || (waiting < maxBatchSize && !partialOk))) return undefined;
+    const batch = this.retries.splice(0, maxBatchSize);
+    const take = Math.min(maxBatchSize - batch.length, waiting);
+    for (let i = 0; i < take; i++) batch.push(this.ready[this.head + i] as QueueEntry<T>);
+    this.head += take;
+    if (this.head === this.ready.length) {
+      this.ready = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
+    }
+    return batch;
+  }
+
+  /** Empties the queue, unmeasured traces included (as 0-byte entries). */
+  drain(): QueueEntry<T>[] {
+    const all = [...this.retries, ...this.ready.slice(this.head)];
+    for (const trace of this.incoming) all.push({ trace, bytes: 0, seq: this.nextSeq++, attempts: 0, firstAttemptAt: 0 });
+    this.incoming = [];
+    this.retries = [];
+    this.ready = [];
+    this.head = 0;
+    return all;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Wires completed traces to their destination: a sink on the tracing core feeds one batch
+ * processor, whose client routes each batch by the configuration in force — a client set with
+ * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
+ * server could not take within the retry budget are kept in the local store for `traces sync`.
+ */
+import { getExperimentSpec, getTrackingUri } from "../config";
+import { reportOnce } from "../internal/diagnostics";
+import { sdkState } from "../internal/global-state";
+import { addTraceSink } from "../tracing/completed-traces";
+import type { Trace } from "../tracing/trace";
+import { BatchProcessor } from "./batch-processor";
+import { resolveBatchOptions, type BatchProcessorOptions } from "./batch-options";
+import type { FlushResult } from "./flush-waiters";
+import { LocalStore } from "./local-store";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
+import { MlflowRestClient } from "./mlflow-rest-client";
+import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
+
+interface ExporterState {
+  processor: BatchProcessor<Trace> | undefined;
+  options: BatchProcessorOptions<Trace>;
+  userClient: TraceClient | undefined;
+  rest: MlflowRestClient | undefined;
+  local: LocalStore | undefined;
+  removeSink: (() => void) | undefined;
+}
+
+const KEY = Symbol.for("mlflow-haystack.v0.exporter");
+
+function state(): ExporterState {
+  const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
+  return (holder[KEY] ??= { processor: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+}
+
+function localStore(uri: string | undefined): LocalStore {
+  const st = state();
+  const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
+  if (st.local === undefined || st.local.dir !== dir) st.local = new LocalStore({ dir });
+  return st.local;
+}
+
+/** The client for the configuration in force now. */
+function currentClient(): { client: TraceClient; remoteUri: string | undefined } {
+  const st = state();
+  if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
+  const uri = getTrackingUri();
+  if (uri === undefined || parseLocalStoreUri(uri) !== undefined) return { client: localStore(uri), remoteUri: undefined };
+  return { client: (st.rest ??= new MlflowRestClient()), remoteUri: uri };
+}
+
+const routingClient: TraceClient = {
+  export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
+    return currentClient().client.export(traces, options);
+  },
+  async getTrace(traceId: string): Promise<Trace | undefined> {
+    const { client } = currentClient();
+    return client.getTrace === undefined ? undefined : client.getTrace(traceId);
+  },
+  // Clients outlive any one processor (configureExport replaces it); shutdownExport closes them.
+  async shutdown(): Promise<void> {},
+};
+
+function keepUndelivered(traces: readonly Trace[], error: Error): void {
+  const { remoteUri } = currentClient();
+  if (remoteUri === undefined) {
+    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
+    return;
+  }
+  const experiment = getExperimentSpec();
+  const destination = experiment === undefined ? { trackingUri: remoteUri } : { trackingUri: remoteUri, experiment };
+  localStore(undefined).deliveryFailedHook(destination)(traces, error);
+}
+
+function processor(): BatchProcessor<Trace> {
+  const st = state();
+  st.processor ??= new BatchProcessor<Trace>(routingClient, {
+    onDeliveryFailed: keepUndelivered,
+    runOutsideTracing: (fn) => sdkState().context.exit(fn),
+    ...st.options,
+  });
+  return st.processor;
+}
+
+/** Installs the export sink once per process (every copy of the package shares it). */
+export function installExporter(): void {
+  const st = state();
+  if (st.removeSink !== undefined) return;
+  st.removeSink = addTraceSink({ onTraceCompleted: (trace) => processor().enqueue(trace) });
+  sdkState().traceReader = (traceId) => routingClient.getTrace?.(traceId) ?? Promise.resolve(undefined);
+}
+
+/**
+ * Sends traces to your own {@link TraceClient} instead of the configured destination;
+ * `undefined` goes back to the tracking URI (or the local store).
+ *
+ * @example
+ * const memory = new MemoryClient();
+ * setTraceClient(memory);
+ */
+export function setTraceClient(client: TraceClient | undefined): void {
+  state().userClient = client;
+}
+
+/**
+ * Waits until every trace completed before the call has been delivered or has failed for good,
+ * and says how many. Call it before a serverless handler returns or the process exits.
+ *
+ * @example
+ * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };
+ */
+export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+  const current = state().processor;
+  if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
+  return current.flush(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+}
+
+/**
+ * Changes batching and retry settings (see the README's table); traces already queued are
+ * flushed first with the old settings.
+ *
+ * @example
+ * await configureExport({ scheduledDelayMs: 200, maxAttempts: 3 });
+ */
+export async function configureExport(options: BatchProcessorOptions<Trace>): Promise<void> {
+  resolveBatchOptions(options);
+  const st = state();
+  const previous = st.processor;
+  st.options = { ...options };
+  st.processor = undefined;
+  if (previous !== undefined) await previous.shutdown();
+}
+
+/**
+ * Flushes, then closes the exporter's connections. Traces completed afterwards start a new
+ * exporter. Use it when a long-running process wants to release sockets deliberately.
+ *
+ * @example
+ * process.on("SIGTERM", async () => { await shutdownExport(); process.exit(0); });
+ */
+export async function shutdownExport(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+  const st = state();
+  const current = st.processor;
+  st.processor = undefined;
+  const result = current === undefined ? { exported: 0, failed: 0, dropped: 0, pending: 0 } : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const rest = st.rest;
+  st.rest = undefined;
+  await Promise.all([rest?.shutdown(), st.userClient?.shutdown()]);
+  return result;
+}

@@ -1,0 +1,210 @@
+/**
+ * Delivers finished traces to an MLflow tracking server the way MLflow's Python SDK does:
+ * spans via OTLP `/v1/traces` when the server takes them (best effort), then StartTraceV3 per
+ * trace, then the `traces.json` artifact unless the server says it already stores the spans.
+ * No queue and no retries: failures are classified and returned to the batch processor.
+ */
+import { connectionFor, getTrackingUri, resolveExperimentAt } from "../config";
+import { diag } from "../internal/diagnostics";
+import type { Trace } from "../tracing/trace";
+import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "./errors";
+import type { ExperimentSpec } from "./experiments";
+import { MlflowApi } from "./mlflow-api";
+import {
+  SPANS_LOCATION_TRACKING_STORE,
+  TAG_ARTIFACT_LOCATION,
+  TAG_SPANS_LOCATION,
+  TRACE_DATA_FILE_NAME,
+} from "./mlflow-rest-spec";
+import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "./trace-wire";
+import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
+
+/** Options of {@link MlflowRestClient}. */
+export interface MlflowRestClientOptions {
+  /** `http(s)://...` or `databricks[://profile]`; default: the configured tracking URI, read per batch. */
+  readonly trackingUri?: string;
+  /** Default: the configured experiment (`setExperiment`, `MLFLOW_EXPERIMENT_NAME`/`_ID`, else "0"). */
+  readonly experiment?: ExperimentSpec;
+  /** Traces of one batch sent at the same time (default 4). */
+  readonly concurrency?: number;
+  /** Also send spans over OTLP `/v1/traces` so the server stores them in its database (default true). */
+  readonly otlp?: boolean;
+}
+
+const OTLP_SCOPE = "mlflow-haystack";
+/** OTLP answers that mean "this server cannot ingest OTLP/JSON": stop trying for this client. */
+const OTLP_UNSUPPORTED = new Set([400, 404, 405, 415, 501]);
+
+/**
+ * The {@link TraceClient} for MLflow tracking servers.
+ *
+ * @example
+ * const client = new MlflowRestClient({ trackingUri: "http://127.0.0.1:5000", experiment: { name: "my-app" } });
+ * const { failures } = await client.export([trace], { signal: AbortSignal.timeout(30_000) });
+ * await client.shutdown();
+ */
+export class MlflowRestClient implements TraceClient {
+  private readonly options: MlflowRestClientOptions;
+  private readonly concurrency: number;
+  private otlpEnabled: boolean;
+  private api: { uri: string; api: MlflowApi } | undefined;
+  private closed = false;
+
+  constructor(options: MlflowRestClientOptions = {}) {
+    if (options.trackingUri !== undefined) connectionFor(options.trackingUri);
+    const concurrency = options.concurrency ?? 4;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new ConfigError(`Expected \`concurrency\` to be a positive integer, got ${String(options.concurrency)}.`);
+    }
+    this.options = options;
+    this.concurrency = concurrency;
+    this.otlpEnabled = options.otlp ?? true;
+  }
+
+  async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
+    let api: MlflowApi;
+    let uri: string;
+    try {
+      ({ api, uri } = this.currentApi());
+    } catch (err) {
+      return { failures: traces.map((t) => toExportFailure(t.info.traceId, err)) };
+    }
+    const failures: ExportFailure[] = [];
+    const targets: { trace: Trace; experimentId: string }[] = [];
+    let defaultExperiment: Promise<string> | undefined;
+    for (const trace of traces) {
+      let experimentId = trace.info.experimentId;
+      if (experimentId === undefined) {
+        defaultExperiment ??= resolveExperimentAt(uri, this.options.experiment, options.signal).then((e) => e.experimentId);
+        try {
+          experimentId = await defaultExperiment;
+        } catch (err) {
+          failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "resolving the experiment")));
+          continue;
+        }
+      }
+      targets.push({ trace, experimentId });
+    }
+    if (this.otlpEnabled && targets.length > 0) await this.sendOtlp(api, targets, options.signal);
+    await forEachLimited(targets, this.concurrency, async ({ trace, experimentId }) => {
+      try {
+        await this.exportOne(api, trace, experimentId, options.signal);
+      } catch (err) {
+        failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "exporting the trace")));
+      }
+    });
+    return { failures };
+  }
+
+  /** Reads a trace back from the server (info + spans), or `undefined` when it does not exist. */
+  async getTrace(traceId: string, options: { signal?: AbortSignal } = {}): Promise<Trace | undefined> {
+    const { api } = this.currentApi();
+    let info;
+    try {
+      info = (await api.getTraceInfoV3(traceId, options.signal)).trace.trace_info;
+    } catch (err) {
+      if (err instanceof MlflowApiError && (err.code === "RESOURCE_DOES_NOT_EXIST" || err.status === 404)) return undefined;
+      throw err;
+    }
+    let data;
+    try {
+      data = await api.getTraceData(traceId, options.signal);
+    } catch (err) {
+      // A trace record without span data (upload failed or still pending) reads as a trace with no spans.
+      if (!(err instanceof MlflowApiError && err.status === 404)) throw err;
+    }
+    return traceFromWire(info, data);
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    this.api?.api.close();
+    this.api = undefined;
+  }
+
+  private currentApi(): { api: MlflowApi; uri: string } {
+    if (this.closed) throw new ExportError("The MLflow client was shut down.", { retryable: false });
+    const uri = this.options.trackingUri ?? getTrackingUri();
+    if (uri === undefined) {
+      throw new ConfigError("No tracking URI: call setTrackingUri(\"http://...\") or set MLFLOW_TRACKING_URI.");
+    }
+    if (this.api?.uri !== uri) {
+      this.api?.api.close();
+      this.api = { uri, api: new MlflowApi(connectionFor(uri)) };
+    }
+    return this.api;
+  }
+
+  private async exportOne(api: MlflowApi, trace: Trace, experimentId: string, signal: AbortSignal): Promise<void> {
+    const response = await api.startTraceV3(startTraceBody(trace, experimentId), signal);
+    trace.info.experimentId = experimentId;
+    const tags = response.trace?.trace_info?.tags ?? {};
+    if (tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE) return;
+    const location = tags[TAG_ARTIFACT_LOCATION];
+    if (location === undefined) {
+      throw new ExportError(`The server did not return ${TAG_ARTIFACT_LOCATION} for trace ${trace.info.traceId}; spans were not uploaded.`, {
+        endpoint: "POST /api/3.0/mlflow/traces",
+        retryable: false,
+      });
+    }
+    await api.uploadArtifact(`${artifactPathFromUri(location)}/${TRACE_DATA_FILE_NAME}`, traceDataFile(trace), signal);
+  }
+
+  /** Best effort: a failure only means the artifact path carries the spans this time. */
+  private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<void> {
+    const byExperiment = new Map<string, Trace[]>();
+    for (const { trace, experimentId } of targets) {
+      const list = byExperiment.get(experimentId) ?? [];
+      list.push(trace);
+      byExperiment.set(experimentId, list);
+    }
+    for (const [experimentId, traces] of byExperiment) {
+      if (!this.otlpEnabled || signal.aborted) return;
+      try {
+        await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE), signal);
+      } catch (err) {
+        if (err instanceof MlflowApiError && OTLP_UNSUPPORTED.has(err.status ?? 0)) {
+          this.otlpEnabled = false;
+          diag("info", `server does not accept OTLP/JSON spans (${err.code}); uploading traces.json artifacts only`);
+        } else {
+          diag("debug", "OTLP span export failed; falling back to the traces.json artifact", err);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `mlflow-artifacts:/1/traces/tr-x/artifacts` (or `mlflow-artifacts://host/1/...`) → `1/traces/tr-x/artifacts`,
+ * each segment URL-encoded. Other schemes are not reachable through the server's artifact proxy.
+ */
+export function artifactPathFromUri(uri: string): string {
+  const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(uri);
+  if (match === null) {
+    throw new ExportError(
+      `The experiment's artifact location "${uri.split(":")[0]}:..." is not served by the tracking server. ` +
+        "Start `mlflow server` with artifact serving (the default, --serve-artifacts) and use an experiment created by it.",
+      { retryable: false },
+    );
+  }
+  return (match[1] ?? "").split("/").filter((s) => s !== "").map(encodeURIComponent).join("/");
+}
+
+function wrapAbort(err: unknown, what: string): unknown {
+  if (err instanceof ExportError || err instanceof ConfigError) return err;
+  if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) {
+    return new ExportError(`Stopped while ${what}: ${err.message}`, { cause: err, retryable: true });
+  }
+  return err;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

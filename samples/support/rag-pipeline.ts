@@ -1,0 +1,35 @@
+/**
+ * The seed's RAG pipeline: BM25 retrieval over an in-memory store, a Jinja prompt, an OpenAI
+ * generator — shared by the samples.
+ */
+import { Document, InMemoryBM25Retriever, InMemoryDocumentStore, OpenAIGenerator, Pipeline, PromptBuilder } from "../../lib/haystack/index";
+import type { LanguageModel } from "./language-model";
+
+export const template = `
+Given the following information, answer the question.
+
+Documents:
+{% for doc in documents %}
+    {{ doc.content }}
+{% endfor %}
+
+Question: {{question}}
+Answer:
+`;
+
+export function buildRagPipeline(model: LanguageModel): Pipeline {
+  const documentStore = new InMemoryDocumentStore();
+  documentStore.writeDocuments([
+    new Document({ content: "My name is Jean and I live in Paris." }),
+    new Document({ content: "My name is Mark and I live in Berlin." }),
+    new Document({ content: "My name is Giorgio and I live in Rome." }),
+  ]);
+
+  const pipe = new Pipeline();
+  pipe.addComponent("retriever", new InMemoryBM25Retriever({ documentStore }));
+  pipe.addComponent("prompt_builder", new PromptBuilder({ template }));
+  pipe.addComponent("llm", new OpenAIGenerator(model.generatorOptions));
+  pipe.connect("retriever", "prompt_builder.documents");
+  pipe.connect("prompt_builder", "llm");
+  return pipe;
+}

@@ -1,0 +1,261 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runCli, type RunCliOptions } from "../../lib/cli/main";
+import { LocalStore } from "../../lib/export/local-store";
+import type { Trace } from "../../lib/tracing/trace";
+import type { TraceClient } from "../../lib/export/trace-client";
+import { startSpan, getLastActiveTrace } from "../../lib/index";
+import { makeRealTrace, makeTrace } from "../export/local-store.fixtures";
+
+const ROOT = resolve(__dirname, "..", "..");
+const ESC = "\u001b[";
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(argv: string[], options: { env?: NodeJS.ProcessEnv; tty?: boolean; clientFor?: RunCliOptions["clientFor"] } = {}): Promise<Run> {
+  let out = "";
+  let err = "";
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (out += s), isTTY: options.tty ?? false },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+    env: options.env ?? {},
+    cwd: dir,
+    ...(options.clientFor ? { clientFor: options.clientFor } : {}),
+  });
+  return { code, out, err };
+}
+
+function failingTrace(): Trace {
+  try {
+    startSpan({ name: "pipeline", spanType: "CHAIN" }, () =>
+      startSpan({ name: "llm", spanType: "LLM" }, () => {
+        throw new TypeError("model not found");
+      }),
+    );
+  } catch {
+    // expected
+  }
+  return getLastActiveTrace() as Trace;
+}
+
+describe("mlflow-haystack traces list", () => {
+  it("prints the newest traces first in aligned columns", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const real = makeRealTrace("rag");
+    await store.export([makeTrace({ requestTime: Date.now() - 60_000, name: "older" }), real]);
+    const { code, out } = await cli(["traces", "list"]);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^TRACE ID\s+NAME\s+STATE\s+STARTED\s+DURATION\s+TOKENS\s+COST$/);
+    expect(lines[1]).toContain(real.info.traceId);
+    expect(lines[1]).toMatch(/rag\s+OK\s+.*\s42\s+\$0\.0012$/);
+    expect(lines[2]).toContain("older");
+    expect(lines[1]?.indexOf("OK")).toBe(lines[2]?.indexOf("OK"));
+    expect(out).not.toContain(ESC);
+  });
+
+  it("says where it looked when the store is empty, and honours --store and --limit", async () => {
+    expect((await cli(["traces", "list", "--store", "nowhere"])).out).toMatch(/No traces in .*nowhere/);
+    const store = new LocalStore({ dir: join(dir, "s") });
+    await store.export([1, 2, 3].map((i) => makeTrace({ requestTime: Date.now() - i * 1000, name: `t${i}` })));
+    const { out } = await cli(["traces", "list", "--store", "s", "-n", "2"]);
+    expect(out).toContain("t1");
+    expect(out).not.toContain("t3");
+    expect(out).toContain("2 of 3 traces");
+  });
+
+  it("reads the store named by MLFLOW_TRACKING_URI=mlflow-haystack-local:<dir>", async () => {
+    await new LocalStore({ dir: join(dir, "custom") }).export([makeTrace({ name: "from-env" })]);
+    const { out } = await cli(["traces", "list"], { env: { MLFLOW_TRACKING_URI: "mlflow-haystack-local:custom" } });
+    expect(out).toContain("from-env");
+  });
+
+  it("prints JSON summaries with --json", async () => {
+    const trace = makeRealTrace();
+    await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
+    const parsed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { traceId: string; tokenUsage: unknown }[];
+    expect(parsed[0]).toMatchObject({ traceId: trace.info.traceId, tokenUsage: { totalTokens: 42 } });
+  });
+});
+
+describe("mlflow-haystack traces show", () => {
+  let store: LocalStore;
+  beforeEach(() => {
+    store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+  });
+
+  it("draws the span tree with types, status, durations, tokens and cost", async () => {
+    const trace = makeRealTrace();
+    await store.export([trace]);
+    const { code, out } = await cli(["traces", "show", trace.info.traceId]);
+    expect(code).toBe(0);
+    const lines = out.split("\n");
+    expect(lines[0]).toBe(`Trace ${trace.info.traceId}  answer_question`);
+    expect(lines[1]).toMatch(/^OK · started .* · 3 spans · 42 \(12 in \/ 30 out\) tokens · \$0\.0012$/);
+    const tree = lines.slice(3, 6);
+    expect(tree[0]).toMatch(/^answer_question\s+CHAIN\s+OK\s+\S+ m?s$/);
+    expect(tree[1]).toMatch(/^├─ retrieve\s+RETRIEVER\s+OK\s+/);
+    expect(tree[2]).toMatch(/^└─ chat\s+CHAT_MODEL\s+OK\s+.*42 \(12 in \/ 30 out\) tok\s+\$0\.0012$/);
+    expect(new Set(tree.map((l) => l.search(/CHAIN|RETRIEVER|CHAT_MODEL/))).size).toBe(1);
+    expect(out).not.toContain("What is MLflow?");
+  });
+
+  it("adds inputs and outputs with --verbose and shows errors always", async () => {
+    const ok = makeRealTrace();
+    const failed = failingTrace();
+    await store.export([ok, failed]);
+    const verbose = (await cli(["traces", "show", ok.info.traceId, "--verbose"])).out;
+    expect(verbose).toContain('in:  {"question":"What is MLflow?"}');
+    expect(verbose).toContain('out: "An open source ML platform."');
+    const err = (await cli(["traces", "show", "--last"])).out;
+    expect(err).toContain(failed.info.traceId);
+    expect(err).toMatch(/└─ llm\s+LLM\s+ERROR/);
+    expect(err).toContain("error: TypeError: model not found");
+  });
+
+  it("prints MLflow's Trace.to_json() shape with --json", async () => {
+    const trace = makeRealTrace();
+    await store.export([trace]);
+    const json = JSON.parse((await cli(["traces", "show", trace.info.traceId, "--json"])).out) as unknown;
+    expect(json).toEqual(JSON.parse(JSON.stringify(trace)));
+  });
+
+  it("colours only on a TTY, and honours NO_COLOR and FORCE_COLOR", async () => {
+    await store.export([makeRealTrace()]);
+    expect((await cli(["traces", "show", "--last"], { tty: true })).out).toContain(`${ESC}32mOK`);
+    expect((await cli(["traces", "show", "--last"], { tty: true, env: { NO_COLOR: "1" } })).out).not.toContain(ESC);
+    expect((await cli(["traces", "show", "--last"], { tty: false, env: { FORCE_COLOR: "1" } })).out).toContain(ESC);
+    expect((await cli(["traces", "list"], { tty: true, env: { FORCE_COLOR: "0" } })).out).not.toContain(ESC);
+  });
+
+  it("exits 3 with a one-line hint for an unknown id or an empty store", async () => {
+    const missing = await cli(["traces", "show", "tr-0123"]);
+    expect(missing.code).toBe(3);
+    expect(missing.err).toMatch(/^error: Trace tr-0123 is not in .*; run `mlflow-haystack traces list` to see the ids\.\n$/);
+    expect((await cli(["traces", "show", "--last"])).code).toBe(3);
+  });
+
+  it("exits 2 for usage errors", async () => {
+    expect((await cli(["traces", "show"])).code).toBe(2);
+    expect((await cli(["traces", "show", "tr-1", "--last"])).code).toBe(2);
+    const unknown = await cli(["traces", "lst"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("unknown command 'lst'");
+    expect((await cli(["traces", "list", "--limit", "zero"])).code).toBe(2);
+    const sqlite = await cli(["traces", "show", "tr-1", "--tracking-uri", "sqlite:///mlflow.db"]);
+    expect(sqlite.code).toBe(2);
+    expect(sqlite.err).toContain("mlflow server --backend-store-uri");
+    expect((await cli(["traces", "list", "--tracking-uri", "http://127.0.0.1:5000"])).code).toBe(2);
+  });
+
+  it("exits 0 for --help", async () => {
+    const help = await cli(["traces", "show", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("--verbose");
+  });
+});
+
+describe("mlflow-haystack traces sync", () => {
+  function fakeServer(): { client: TraceClient; received: string[] } {
+    const received: string[] = [];
+    const stored = new Map<string, Trace>();
+    return {
+      received,
+      client: {
+        export: async (traces) => {
+          for (const t of traces) {
+            received.push(t.info.traceId);
+            stored.set(t.info.traceId, t);
+          }
+          return { failures: [] };
+        },
+        getTrace: async (id) => stored.get(id),
+        shutdown: async () => undefined,
+      },
+    };
+  }
+
+  it("sends every local trace once and says so; a second run sends nothing", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    await store.export([makeTrace(), makeTrace(), makeTrace()]);
+    const server = fakeServer();
+    const first = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
+    expect(first.code).toBe(0);
+    expect(first.out).toBe("Sent 3 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    expect(first.err).toContain("synced 3/3 traces");
+    const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
+    expect(second.out).toMatch(/^Nothing to sync/);
+    expect(server.received).toHaveLength(3);
+  });
+
+  it("exits 1 with what to do when traces could not be sent", async () => {
+    await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace()]);
+    const down: TraceClient = {
+      export: async (traces) => ({ failures: traces.map((t) => ({ traceId: t.info.traceId, error: new Error("connect ECONNREFUSED 127.0.0.1:9"), retryable: true })) }),
+      shutdown: async () => undefined,
+    };
+    const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor: () => down });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("ECONNREFUSED");
+    expect(run.err).toMatch(/error: Some traces were not sent\. Run the same command again to retry/);
+  });
+
+  it("sends undelivered traces without --to, and refuses a local store as --to", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    expect((await cli(["traces", "sync"])).out).toMatch(/^Nothing to sync: no undelivered traces/);
+    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9" } });
+    const server = fakeServer();
+    const run = await cli(["traces", "sync"], { clientFor: () => server.client });
+    expect(run.out).toBe("Sent 1 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    expect((await cli(["traces", "sync", "--to", "mlflow-haystack-local:x"])).code).toBe(2);
+  });
+});
+
+describe("mlflow-haystack traces sync --to file:<dir>", () => {
+  it("writes MLflow's file-store layout once per trace", async () => {
+    const trace = makeRealTrace("to-file");
+    await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
+    const first = await cli(["traces", "sync", "--to", "file:mlruns"]);
+    expect(first.code).toBe(0);
+    const traceDir = join(dir, "mlruns", "0", "traces", trace.info.traceId);
+    expect(readFileSync(join(traceDir, "tags", "mlflow.traceName"), "utf8")).toBe("to-file");
+    expect(existsSync(join(traceDir, "artifacts", "traces.json"))).toBe(true);
+    expect(readFileSync(join(dir, "mlruns", "0", "meta.yaml"), "utf8")).toContain('name: "Default"');
+    expect((await cli(["traces", "sync", "--to", "file:mlruns"])).out).toMatch(/^Nothing to sync/);
+  });
+});
+
+describe("the mlflow-haystack executable", () => {
+  it("runs as a program and exits with the documented code", async () => {
+    await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace({ name: "spawned" })]);
+    const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json"), NO_COLOR: "1" };
+    delete env["MLFLOW_HAYSTACK_LOCAL_DIR"];
+    delete env["MLFLOW_TRACKING_URI"];
+    const run = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
+      new Promise((ok) => {
+        execFile(
+          process.execPath,
+          ["-r", require.resolve("ts-node/register/transpile-only"), join(ROOT, "lib", "cli", "main.ts"), ...args],
+          { cwd: dir, env },
+          (error, stdout, stderr) => ok({ code: error === null ? 0 : Number(error.code), out: stdout, err: stderr }),
+        );
+      });
+    const [list, missing] = await Promise.all([run(["traces", "list"]), run(["traces", "show", "tr-missing"])]);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain("spawned");
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain("error: Trace tr-missing is not in");
+  }, 60_000);
+});

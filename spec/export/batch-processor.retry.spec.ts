@@ -1,0 +1,216 @@
+import { BatchProcessor } from "../../lib/export/batch-processor";
+import type { BatchProcessorOptions } from "../../lib/export/batch-options";
+import { ExportError } from "../../lib/export/errors";
+import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../lib/internal/diagnostics";
+import {
+  fakeTrace,
+  ManualClient,
+  retryableFailures,
+  tick,
+  type FakeTrace,
+} from "./batch-processor.fakes";
+
+let failedFinally: Array<{ ids: string[]; error: Error }>;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  failedFinally = [];
+  resetDiagnosticsCounts();
+  setDiagnosticsLogger(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  setDiagnosticsLogger(undefined);
+  jest.useRealTimers();
+});
+
+function make(client: ManualClient, options: BatchProcessorOptions<FakeTrace> = {}): BatchProcessor<FakeTrace> {
+  return new BatchProcessor(client, {
+    flushOnExit: false,
+    maxBatchSize: 1,
+    onDeliveryFailed: (traces, error) => failedFinally.push({ ids: traces.map((t) => t.info.traceId), error }),
+    ...options,
+  });
+}
+
+describe("BatchProcessor retries", () => {
+  it("retries retryable failures with exponential backoff and full jitter", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const client = new ManualClient((call, i) => (i < 3 ? call.fail(retryableFailures(call)) : call.ok()));
+    const p = make(client, { initialBackoffMs: 1000, maxBackoffMs: 3000 });
+    const start = Date.now();
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(10_000);
+    // Delays are random * min(max, initial * 2^(n-1)): 500, then 1000, then 1500 (capped at 3000).
+    expect(client.calls.map((c) => c.at - start)).toEqual([0, 500, 1500, 3000]);
+    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    expect(p.getStats()).toMatchObject({ exported: 1, retries: 3, failed: 0 });
+  });
+
+  it("never retries earlier than Retry-After says", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0);
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call, 5000)) : call.ok()));
+    const p = make(client);
+    p.enqueue(fakeTrace("a"));
+    await tick();
+    expect(client.calls).toHaveLength(1);
+    await tick(4999);
+    expect(client.calls).toHaveLength(1);
+    await tick(1);
+    expect(client.calls).toHaveLength(2);
+    expect(p.getStats().exported).toBe(1);
+  });
+
+  it("fails for good, rather than retrying early, when Retry-After exceeds maxRetryAfterMs", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call, 120_000)));
+    const p = make(client, { maxRetryAfterMs: 60_000 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick();
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(1);
+    expect(failedFinally.map((f) => f.ids)).toEqual([["a"]]);
+  });
+
+  it("does not retry non-retryable failures and hands them to onDeliveryFailed", async () => {
+    const bad = new Error("400 INVALID_PARAMETER_VALUE");
+    const client = new ManualClient((call, i) =>
+      i === 0
+        ? call.fail([
+            { traceId: "a", error: bad, retryable: false },
+            { traceId: "b", error: new Error("503"), retryable: true },
+          ])
+        : call.ok(),
+    );
+    const p = make(client, { maxBatchSize: 3 });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    p.enqueue(fakeTrace("c"));
+    const flushed = p.flush();
+    await tick(1000);
+    await expect(flushed).resolves.toEqual({ exported: 2, failed: 1, dropped: 0, pending: 0 });
+    expect(client.batches).toEqual([["a", "b", "c"], ["b"]]);
+    expect(failedFinally).toEqual([{ ids: ["a"], error: bad }]);
+  });
+
+  it("gives up after maxAttempts", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 10 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(1000);
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(3);
+    expect(failedFinally[0]?.error.message).toBe("HTTP 503");
+  });
+
+  it("gives up when the next retry would start after retryBudgetMs", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.99);
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxAttempts: 100, initialBackoffMs: 1000, maxBackoffMs: 1000, retryBudgetMs: 2500 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(10_000);
+    await expect(flushed).resolves.toMatchObject({ failed: 1 });
+    expect(client.calls).toHaveLength(3); // at 0, 990, 1980; a retry at 2970 would overrun 2500
+  });
+
+  it("aborts the signal after exportTimeoutMs and retries the batch", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0);
+    const client = new ManualClient((call, i) => (i > 0 ? call.ok() : undefined));
+    const p = make(client, { exportTimeoutMs: 2000 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(1999);
+    expect(client.calls[0]?.signal.aborted).toBe(false);
+    await tick(1);
+    expect(client.calls[0]?.signal.aborted).toBe(true);
+    expect(client.calls[0]?.signal.reason).toBeInstanceOf(ExportError);
+    expect(String((client.calls[0]?.signal.reason as Error).message)).toContain("timed out after 2000 ms");
+    await tick(1); // Node runs a 0 ms timer after at least 1 ms
+    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(2);
+  });
+
+  it("flush waits for traces in retry backoff", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call)) : call.ok()));
+    const p = make(client, { initialBackoffMs: 4000 });
+    p.enqueue(fakeTrace("a"));
+    await tick();
+    let done = false;
+    const flushed = p.flush().then((r) => {
+      done = true;
+      return r;
+    });
+    await tick(1999);
+    expect(done).toBe(false);
+    await tick(1);
+    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+  });
+});
+
+describe("BatchProcessor never throws into user code", () => {
+  let unhandled: unknown[];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+
+  beforeEach(() => {
+    unhandled = [];
+    process.on("unhandledRejection", onUnhandled);
+  });
+
+  afterEach(() => {
+    process.off("unhandledRejection", onUnhandled);
+  });
+
+  it("treats a client that throws synchronously or rejects as a retryable failure of the whole batch", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0);
+    let n = 0;
+    const client = {
+      export: () => {
+        n += 1;
+        if (n === 1) throw new Error("sync boom");
+        if (n === 2) return Promise.reject(new Error("async boom"));
+        return Promise.resolve({ failures: [] as [] });
+      },
+      shutdown: () => {
+        throw new Error("shutdown boom");
+      },
+    };
+    const p = new BatchProcessor<FakeTrace>(client, { flushOnExit: false, maxBatchSize: 2 });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    const done = p.shutdown();
+    await tick(1000);
+    await expect(done).resolves.toEqual({ exported: 2, failed: 0, dropped: 0, pending: 0 });
+    expect(n).toBe(3);
+    jest.useRealTimers();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+  });
+
+  it("survives a client that returns garbage, and an onDeliveryFailed hook that throws", async () => {
+    const client = {
+      export: () => Promise.resolve(undefined as unknown as { failures: [] }),
+      shutdown: () => Promise.resolve(),
+    };
+    const p = new BatchProcessor<FakeTrace>(client, {
+      flushOnExit: false,
+      maxAttempts: 1,
+      onDeliveryFailed: () => {
+        throw new Error("hook boom");
+      },
+    });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick();
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+    jest.useRealTimers();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as mlflow from "../../lib/index";
+import { LocalStore, MemoryClient } from "../../lib/index";
+
+async function deadServer(): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error_code: "TEMPORARILY_UNAVAILABLE", message: "down for maintenance" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe("the exporter", () => {
+  afterEach(async () => {
+    mlflow.setTraceClient(undefined);
+    mlflow.setTrackingUri(undefined);
+    await mlflow.configureExport({});
+  });
+
+  it("writes traces to the local store when no tracking URI is set, and getTrace reads them back", async () => {
+    mlflow.startSpan({ name: "to-local-store", inputs: { q: 1 } }, () => "out");
+    const id = mlflow.getLastActiveTraceId()!;
+    const result = await mlflow.flushTraces();
+    expect(result.exported).toBeGreaterThanOrEqual(1);
+    const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
+    const stored = await store.getTrace(id);
+    expect(stored?.data.spans[0]).toMatchObject({ name: "to-local-store", inputs: { q: 1 }, outputs: "out" });
+  });
+
+  it("sends traces to a client set with setTraceClient and reports counts from flushTraces", async () => {
+    const memory = new MemoryClient();
+    mlflow.setTraceClient(memory);
+    for (let i = 0; i < 3; i++) mlflow.startSpan({ name: `m${i}` }, () => i);
+    const result = await mlflow.flushTraces();
+    expect(result).toEqual({ exported: 3, failed: 0, dropped: 0, pending: 0 });
+    expect(memory.traces.map((t) => t.data.spans[0]!.name)).toEqual(["m0", "m1", "m2"]);
+  });
+
+  it("never exports on the caller's path and never records spans of its own", async () => {
+    const memory = new MemoryClient();
+    mlflow.setTraceClient(memory);
+    await mlflow.startSpan({ name: "outer" }, async () => {
+      mlflow.startSpan({ name: "inner-root-sibling" }, () => undefined);
+    });
+    expect(memory.traces).toHaveLength(0);
+    await mlflow.flushTraces();
+    expect(memory.traces).toHaveLength(1);
+    expect(memory.traces[0]!.data.spans.map((s) => s.name)).toEqual(["outer", "inner-root-sibling"]);
+  });
+
+  it("keeps traces a server refused past the retry budget in the local store as pending for that server", async () => {
+    const server = await deadServer();
+    try {
+      mlflow.setDiagnosticsLogger(() => undefined);
+      await mlflow.configureExport({ maxAttempts: 2, initialBackoffMs: 5, maxBackoffMs: 10, scheduledDelayMs: 1, flushOnExit: false });
+      mlflow.setTrackingUri(server.url);
+      mlflow.startSpan({ name: "undeliverable" }, () => undefined);
+      const id = mlflow.getLastActiveTraceId()!;
+      const result = await mlflow.flushTraces();
+      expect(result).toMatchObject({ exported: 0, failed: 1 });
+      expect(server.hits()).toBeGreaterThanOrEqual(2);
+      const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
+      await new Promise((r) => setTimeout(r, 100));
+      const pending = await store.pendingIndex();
+      expect([...pending.values()].flat()).toContain(server.url);
+      expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("undeliverable");
+    } finally {
+      mlflow.setDiagnosticsLogger(undefined);
+      await server.close();
+    }
+  });
+
+  it("rejects bad batching options with an error naming the option", async () => {
+    await expect(mlflow.configureExport({ maxBatchSize: 0 })).rejects.toThrow(/maxBatchSize/);
+  });
+});

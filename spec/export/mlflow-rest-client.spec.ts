@@ -1,0 +1,156 @@
+import { ExportError, MlflowApiError } from "../../lib/export/errors";
+import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/mlflow-rest-client";
+import type { ExportResult } from "../../lib/export/trace-client";
+import { traceDataFile } from "../../lib/export/trace-wire";
+import { Trace, type TraceJson } from "../../lib/tracing/trace";
+import { startScriptedServer, type LoopbackServer, type RecordedRequest, type ScriptedReply } from "../support/fault-proxy";
+
+const TRACE_ID = "tr-0af7651916cd43dd8448eb211c80319c";
+
+function fixtureTrace(experimentId?: string): Trace {
+  const json: TraceJson = {
+    info: {
+      trace_id: TRACE_ID,
+      trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: "0" } },
+      request_time: "2025-06-15T15:06:40.123Z",
+      execution_duration_ms: 1500,
+      state: "OK",
+      trace_metadata: { "mlflow.trace_schema.version": "3" },
+      tags: { "mlflow.traceName": "root" },
+      assessments: [],
+    },
+    data: {
+      spans: [
+        {
+          trace_id: "CvdlGRbNQ92ESOshHIAxnA==",
+          span_id: "t61rcWkgMzE=",
+          parent_span_id: "",
+          name: "root",
+          start_time_unix_nano: "1750000000123000000",
+          end_time_unix_nano: "1750000001623000000",
+          status: { code: "STATUS_CODE_OK", message: "" },
+          attributes: { "mlflow.traceRequestId": JSON.stringify(TRACE_ID), "mlflow.spanType": '"CHAIN"', "mlflow.spanInputs": '{"q":1}' },
+          events: [],
+        },
+      ],
+    },
+  };
+  const trace = Trace.fromJSON(json);
+  trace.info.experimentId = experimentId;
+  return trace;
+}
+
+const EXPERIMENT = { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } };
+
+function mlflowLike(overrides: (req: RecordedRequest) => ScriptedReply | undefined): (req: RecordedRequest) => ScriptedReply {
+  return (req) => {
+    const forced = overrides(req);
+    if (forced !== undefined) return forced;
+    if (req.path.startsWith("/api/2.0/mlflow/experiments/get")) return { status: 200, body: EXPERIMENT };
+    if (req.path === "/v1/traces") return { status: 200, body: {} };
+    if (req.path === "/api/3.0/mlflow/traces") {
+      const info = (JSON.parse(req.body) as { trace: { trace_info: Record<string, unknown> } }).trace.trace_info;
+      return { status: 200, body: { trace: { trace_info: { ...info, tags: { "mlflow.artifactLocation": `mlflow-artifacts:/1/traces/${TRACE_ID}/artifacts` } } } } };
+    }
+    if (req.method === "PUT") return { status: 200, body: {} };
+    return { status: 404, body: { error_code: "ENDPOINT_NOT_FOUND", message: "no" } };
+  };
+}
+
+describe("MlflowRestClient", () => {
+  let server: LoopbackServer | undefined;
+  let client: MlflowRestClient | undefined;
+  afterEach(async () => {
+    await client?.shutdown();
+    await server?.close();
+    client = undefined;
+    server = undefined;
+  });
+
+  async function run(overrides: (req: RecordedRequest) => ScriptedReply | undefined, trace = fixtureTrace("1"), signal = AbortSignal.timeout(10_000)): Promise<ExportResult> {
+    server = await startScriptedServer(mlflowLike(overrides));
+    client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" } });
+    return client.export([trace], { signal });
+  }
+
+  it("sends StartTraceV3 with proto-JSON times, then uploads traces.json where the server said", async () => {
+    const trace = fixtureTrace("1");
+    const result = await run(() => undefined, trace);
+    expect(result.failures).toEqual([]);
+    const start = server?.requests.find((r) => r.path === "/api/3.0/mlflow/traces");
+    expect(JSON.parse(start?.body ?? "{}")).toMatchObject({
+      trace: { trace_info: { trace_id: TRACE_ID, request_time: "2025-06-15T15:06:40.123Z", execution_duration: "1.5s", state: "OK", trace_location: { mlflow_experiment: { experiment_id: "1" } } } },
+    });
+    const put = server?.requests.find((r) => r.method === "PUT");
+    expect(put?.path).toBe(`/api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`);
+    expect(put?.body).toBe(traceDataFile(trace));
+    const otlp = server?.requests.find((r) => r.path === "/v1/traces");
+    expect(otlp?.headers["x-mlflow-experiment-id"]).toBe("1");
+  });
+
+  it("skips the artifact upload when the server already stores the spans (spansLocation=TRACKING_STORE)", async () => {
+    const result = await run((req) =>
+      req.path === "/api/3.0/mlflow/traces"
+        ? { status: 200, body: { trace: { trace_info: { trace_id: TRACE_ID, tags: { "mlflow.trace.spansLocation": "TRACKING_STORE", "mlflow.artifactLocation": "mlflow-artifacts:/1/x" } } } } }
+        : undefined,
+    );
+    expect(result.failures).toEqual([]);
+    expect(server?.requests.some((r) => r.method === "PUT")).toBe(false);
+  });
+
+  it("reports 503 with Retry-After as retryable with retryAfterMs", async () => {
+    const { failures } = await run((req) =>
+      req.path === "/api/3.0/mlflow/traces" ? { status: 503, headers: { "retry-after": "7" }, body: "<html>busy</html>" } : undefined,
+    );
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ traceId: TRACE_ID, retryable: true, retryAfterMs: 7000 });
+    expect(failures[0]?.error).toBeInstanceOf(MlflowApiError);
+    expect(failures[0]?.error).toMatchObject({ status: 503, code: "HTTP_503", endpoint: "POST /api/3.0/mlflow/traces" });
+  });
+
+  it("reports an MLflow error body on 400 as a final MlflowApiError with its code", async () => {
+    const { failures } = await run((req) =>
+      req.path === "/api/3.0/mlflow/traces" ? { status: 400, body: { error_code: "INVALID_PARAMETER_VALUE", message: "bad state\nsql detail" } } : undefined,
+    );
+    expect(failures[0]).toMatchObject({ retryable: false, error: { code: "INVALID_PARAMETER_VALUE", status: 400, serverMessage: "bad state" } });
+    expect(failures[0]?.error.message).toBe("POST /api/3.0/mlflow/traces failed with HTTP 400 INVALID_PARAMETER_VALUE: bad state.");
+  });
+
+  it("reports a dropped connection and an aborted request as retryable ExportErrors", async () => {
+    const dropped = await run((req) => (req.path === "/api/3.0/mlflow/traces" ? { drop: true } : undefined));
+    expect(dropped.failures[0]).toMatchObject({ retryable: true });
+    expect(dropped.failures[0]?.error).toBeInstanceOf(ExportError);
+    await client?.shutdown();
+    await server?.close();
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("processor timeout")), 50);
+    const aborted = await run((req) => (req.path === "/api/3.0/mlflow/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined), fixtureTrace("1"), controller.signal);
+    expect(aborted.failures[0]).toMatchObject({ retryable: true });
+    expect(aborted.failures[0]?.error.message).toMatch(/was aborted/);
+  });
+
+  it("falls back to the artifact when the server refuses OTLP/JSON, and stops sending OTLP", async () => {
+    const result = await run((req) => (req.path === "/v1/traces" ? { status: 400, body: { detail: "Invalid Content-Type" } } : undefined));
+    expect(result.failures).toEqual([]);
+    expect(server?.requests.some((r) => r.method === "PUT")).toBe(true);
+    await client?.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
+    expect(server?.requests.filter((r) => r.path === "/v1/traces")).toHaveLength(1);
+  });
+
+  it("resolves the experiment by name for traces that carry none", async () => {
+    const trace = fixtureTrace(undefined);
+    const result = await run(() => undefined, trace);
+    expect(result.failures).toEqual([]);
+    expect(trace.info.experimentId).toBe("1");
+    expect(server?.requests[0]?.path).toBe("/api/2.0/mlflow/experiments/get-by-name?experiment_name=exp");
+  });
+});
+
+describe("artifactPathFromUri", () => {
+  it("maps mlflow-artifacts URIs to proxy paths and refuses other schemes", () => {
+    expect(artifactPathFromUri("mlflow-artifacts:/1/traces/tr-a/artifacts")).toBe("1/traces/tr-a/artifacts");
+    expect(artifactPathFromUri("mlflow-artifacts://host:5000/2/traces/tr b/artifacts")).toBe("2/traces/tr%20b/artifacts");
+    expect(() => artifactPathFromUri("s3://bucket/1/traces")).toThrow(/not served by the tracking server/);
+  });
+});

@@ -1,0 +1,49 @@
+import { parseIni } from "../../lib/export/databricks-config";
+import { parseRetryAfter } from "../../lib/export/http";
+import { formatDuration, otlpSpanFromJson, parseDuration, parseTraceDataJson } from "../../lib/export/trace-wire";
+
+describe("trace wire conversions", () => {
+  it("writes and reads protobuf Duration strings", () => {
+    expect(formatDuration(1500)).toBe("1.5s");
+    expect(formatDuration(0.1 + 0.2)).toBe("0.0003s");
+    expect(formatDuration(2000)).toBe("2s");
+    expect(parseDuration("1.500s")).toBe(1500);
+    expect(parseDuration("0.000123456s")).toBe(0.123);
+  });
+
+  it("keeps nanosecond times exact when the server writes them as JSON numbers", () => {
+    const data = parseTraceDataJson('{"spans":[{"start_time_unix_nano": 1795980348539069336, "events":[{"time_unix_nano":1795980348539069337}],"attributes":{"x":"{\\"time_unix_nano\\": 1}"}}]}');
+    expect(data.spans[0]).toMatchObject({ start_time_unix_nano: "1795980348539069336", events: [{ time_unix_nano: "1795980348539069337" }], attributes: { x: '{"time_unix_nano": 1}' } });
+  });
+
+  it("turns a traces.json span into OTLP/JSON with hex ids and JSON-encoded attribute strings", () => {
+    const otlp = otlpSpanFromJson({
+      trace_id: "CvdlGRbNQ92ESOshHIAxnA==",
+      span_id: "X7OXvjTSa1E=",
+      parent_span_id: "t61rcWkgMzE=",
+      name: "chat",
+      start_time_unix_nano: "1",
+      end_time_unix_nano: 2,
+      status: { code: "STATUS_CODE_ERROR", message: "TypeError: boom" },
+      attributes: { "mlflow.spanType": '"LLM"' },
+      events: [{ name: "exception", time_unix_nano: "3", attributes: { "exception.type": "TypeError", n: 1, f: 1.5, b: true } }],
+    });
+    expect(otlp).toMatchObject({
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "5fb397be34d26b51",
+      parentSpanId: "b7ad6b7169203331",
+      endTimeUnixNano: "2",
+      status: { code: 2, message: "TypeError: boom" },
+      attributes: [{ key: "mlflow.spanType", value: { stringValue: '"LLM"' } }],
+    });
+    expect(otlp.events[0]?.attributes.map((a) => a.value)).toEqual([{ stringValue: "TypeError" }, { intValue: "1" }, { doubleValue: 1.5 }, { boolValue: true }]);
+  });
+
+  it("parses Retry-After seconds and dates, and INI files with DEFAULT inheritance", () => {
+    expect(parseRetryAfter("2")).toBe(2000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+    const ini = parseIni("[DEFAULT]\nhost = h\n[p]\ntoken: t\n");
+    expect(Object.fromEntries(ini.get("p") ?? [])).toEqual({ token: "t", host: "h" });
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * The local store against the real thing: MLflow's Python `Trace.from_json` loads what the store
+ * writes, `traces sync` delivers to a real `mlflow server` exactly once (also after a failure
+ * mid-sync), and `file:` sync writes a file store that MLflow itself reads.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalStore } from "../../lib/export/local-store";
+import { syncLocalTraces } from "../../lib/export/local-store/sync";
+import { MlrunsWriter } from "../../lib/export/local-store/mlruns-writer";
+import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { ExportError } from "../../lib/export/errors";
+import type { TraceClient } from "../../lib/export/trace-client";
+import { startSpan, getLastActiveTrace } from "../../lib/index";
+import type { Trace } from "../../lib/tracing/trace";
+import { makeRealTrace } from "../export/local-store.fixtures";
+
+const SERVER = process.env["MLFLOW_TEST_SERVER_URL"] as string;
+const PYTHON = process.env["MLFLOW_TEST_PYTHON"] as string;
+
+function python(code: string, args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  return new Promise((ok, fail) => {
+    const clean: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const key of Object.keys(clean)) if (key.startsWith("MLFLOW_TRACKING_") && !(key in env)) delete clean[key];
+    execFile(PYTHON, ["-c", code, ...args], { env: clean, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return fail(new Error(`${err.message}\n${stderr}`));
+      try {
+        ok(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
+      } catch {
+        fail(new Error(`no JSON from python:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+const DESCRIBE = `
+import json, sys
+def describe(t):
+    return {"trace_id": t.info.trace_id, "state": str(getattr(t.info.state, "value", t.info.state)),
+            "token_usage": t.info.token_usage,
+            "spans": [{"name": s.name, "type": s.span_type, "parent": s.parent_id, "status": s.status.status_code.value,
+                       "inputs": s.inputs, "outputs": s.outputs, "events": [e.name for e in s.events]} for s in t.data.spans]}
+`;
+
+function expected(trace: Trace): unknown {
+  return {
+    trace_id: trace.info.traceId,
+    state: trace.info.state,
+    token_usage: trace.info.tokenUsage === undefined ? null : { input_tokens: 12, output_tokens: 30, total_tokens: 42 },
+    spans: trace.data.spans.map((s) => ({
+      name: s.name,
+      type: s.spanType,
+      parent: s.parentId,
+      status: s.status.code,
+      inputs: s.inputs ?? null,
+      outputs: s.outputs ?? null,
+      events: s.events.map((e) => e.name),
+    })),
+  };
+}
+
+function erroredTrace(): Trace {
+  try {
+    startSpan({ name: "pipeline", spanType: "CHAIN", inputs: { q: "x" } }, () =>
+      startSpan({ name: "tool", spanType: "TOOL" }, () => {
+        throw new RangeError("out of range");
+      }),
+    );
+  } catch {
+    // expected
+  }
+  return getLastActiveTrace() as Trace;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-local-it-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("local store files", () => {
+  it("load with MLflow's Python Trace.from_json, spans, token usage and errors intact", async () => {
+    const store = new LocalStore({ dir });
+    const traces = [makeRealTrace(), erroredTrace()];
+    await store.export(traces);
+    const files = readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f));
+    const loaded = (await python(
+      `${DESCRIBE}
+from mlflow.entities import Trace
+print(json.dumps([describe(Trace.from_json(open(p).read())) for p in sys.argv[1:]], default=str))`,
+      files,
+    )) as unknown[];
+    const byId = new Map(traces.map((t) => [t.info.traceId, t]));
+    expect(loaded).toHaveLength(2);
+    for (const item of loaded) {
+      const id = (item as { trace_id: string }).trace_id;
+      expect(item).toEqual(expected(byId.get(id) as Trace));
+    }
+  });
+});
+
+describe("traces sync to a real MLflow server", () => {
+  it("delivers each trace exactly once, also when resumed after a failure mid-sync", async () => {
+    const store = new LocalStore({ dir });
+    const traces = Array.from({ length: 6 }, (_, i) => makeRealTrace(`sync-${i}`));
+    await store.export(traces);
+    const experiment = { name: `local-store-sync-${Date.now()}` };
+    const destination = { trackingUri: SERVER, experiment };
+    const real = new MlflowRestClient({ trackingUri: SERVER, experiment });
+    let calls = 0;
+    // The first batch reaches the server, then the "connection" dies before the answer.
+    const flaky: TraceClient = {
+      export: async (batch, options) => {
+        const result = await real.export(batch, options);
+        if (++calls === 1) throw new ExportError("socket hang up after the server committed");
+        return result;
+      },
+      getTrace: (id) => real.getTrace(id),
+      shutdown: async () => undefined,
+    };
+    try {
+      const first = await syncLocalTraces(store, { destination, client: flaky, batchSize: 4 });
+      expect(first).toMatchObject({ sent: 2, failed: 4 });
+      const resumed = await syncLocalTraces(store, { destination, batchSize: 4 });
+      expect(resumed).toMatchObject({ total: 4, alreadyThere: 4, sent: 0, failed: 0 });
+      expect((await syncLocalTraces(store, { destination })).total).toBe(0);
+    } finally {
+      await real.shutdown();
+    }
+    const onServer = (await python(
+      `import json, sys, mlflow
+mlflow.set_tracking_uri(sys.argv[1])
+exp = mlflow.get_experiment_by_name(sys.argv[2])
+found = mlflow.search_traces(locations=[exp.experiment_id], return_type="list", max_results=100)
+print(json.dumps(sorted([(t.info.trace_id, len(t.data.spans)) for t in found])))`,
+      [SERVER, experiment.name],
+    )) as [string, number][];
+    expect(onServer).toEqual(traces.map((t) => [t.info.traceId, 3]).sort());
+  });
+});
+
+describe("MLflow 3.x file store (`traces sync --to file:<dir>`)", () => {
+  it("is read by MLflow's own FileStore when MLFLOW_ALLOW_FILE_STORE=true", async () => {
+    const store = new LocalStore({ dir: join(dir, "store") });
+    const trace = makeRealTrace("file-store");
+    await store.export([trace]);
+    const mlruns = join(dir, "mlruns");
+    const result = await syncLocalTraces(store, { destination: { trackingUri: `file://${mlruns}` }, client: new MlrunsWriter(mlruns) });
+    expect(result.sent).toBe(1);
+    const loaded = await python(
+      `${DESCRIBE}
+import mlflow
+mlflow.set_tracking_uri("file://" + sys.argv[1])
+t = mlflow.get_trace(sys.argv[2])
+found = mlflow.search_traces(locations=["0"], return_type="list")
+print(json.dumps({"trace": describe(t), "searched": [x.info.trace_id for x in found], "name": t.info.tags.get("mlflow.traceName")}, default=str))`,
+      [mlruns, trace.info.traceId],
+      { MLFLOW_ALLOW_FILE_STORE: "true" },
+    );
+    expect(loaded).toEqual({ trace: expected(trace), searched: [trace.info.traceId], name: "file-store" });
+  });
+});
