@@ -1,0 +1,125 @@
+// Every sample runs as a user runs it (ts-node, its own process), against loopback servers only:
+// the offline demo model or the loopback OpenAI-compatible server, and the real MLflow server.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
+
+const ROOT = resolve(__dirname, "../..");
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+function runSample(name: string, env: Record<string, string | undefined>, cwd: string): Promise<Run> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json"), NO_COLOR: "1", ...env };
+  for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ["-r", require.resolve("ts-node/register/transpile-only"), join(ROOT, "samples", `${name}.ts`)],
+      { cwd, env: childEnv, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error === null ? 0 : Number(error.code ?? 1), out: stdout, err: stderr }),
+    );
+  });
+}
+
+describe("samples", () => {
+  let work: string;
+  let offline: Record<string, string | undefined>;
+
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), "mlflow-haystack-sample-"));
+    offline = {
+      OPENAI_API_KEY: undefined,
+      OPENAI_BASE_URL: undefined,
+      MLFLOW_TRACKING_URI: undefined,
+      MLFLOW_EXPERIMENT_NAME: undefined,
+      MLFLOW_EXPERIMENT_ID: undefined,
+      MLFLOW_HAYSTACK_LOCAL_DIR: undefined,
+    };
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it("rag.ts (npm start) runs offline with a labelled demo model, prints the answer and the trace tree, and stores the trace locally", async () => {
+    const run = await runSample("rag", offline, work);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("OFFLINE DEMO MODEL (not OpenAI)");
+    expect(run.out).toContain("Answer: Based on the documents: My name is Jean and I live in Paris.");
+    expect(run.out).toMatch(/├─ retriever\s+RETRIEVER\s+OK/);
+    expect(run.out).toMatch(/└─ llm\s+LLM\s+OK/);
+    expect(run.out).not.toContain("$");
+    expect(run.out).toContain(`stored in the local store ${join(work, "mlflow-haystack-traces")} (1 exported, 0 failed)`);
+    expect(run.out).toContain("npx mlflow-haystack traces show --last");
+    expect(readdirSync(join(work, "mlflow-haystack-traces", "traces")).filter((f) => f.endsWith(".json"))).toHaveLength(1);
+  });
+
+  describe("with an OpenAI API key (a loopback OpenAI-compatible server)", () => {
+    let openai: OpenAIServer;
+    beforeAll(async () => {
+      openai = await startOpenAIServer({ reply: () => "Jean lives in Paris.", cachedTokens: 8 });
+    });
+    afterAll(() => openai.close());
+
+    it("rag.ts calls the configured API through the openai client", async () => {
+      const before = openai.requests.length;
+      const run = await runSample("rag", { ...offline, OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: openai.url }, work);
+      expect(run.code).toBe(0);
+      expect(run.out).toContain(`Answers come from the OpenAI-compatible API at ${openai.url}`);
+      expect(run.out).toContain("Answer: Jean lives in Paris.");
+      expect(openai.requests.length).toBe(before + 1);
+      expect(openai.requests[before]!.headers["authorization"]).toBe("Bearer test-key");
+    });
+
+    it("start-span.ts reads the trace id and token usage with getLastActiveTrace()", async () => {
+      const run = await runSample("start-span", { ...offline, OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: openai.url }, work);
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/Trace id: tr-[0-9a-f]{32}/);
+      expect(run.out).toContain("Spans: haystack_pipeline_run (CHAIN), haystack.pipeline.run (CHAIN), retriever (RETRIEVER), prompt_builder (TOOL), llm (LLM)");
+      expect(run.out).toMatch(/Token usage: \{"inputTokens":\d+,"outputTokens":4,"totalTokens":\d+,"cacheReadInputTokens":8\}/);
+      expect(run.out).toMatch(/Cost: \$\d/);
+    });
+
+    it("streaming.ts streams chunks and still records token usage", async () => {
+      const run = await runSample("streaming", { ...offline, OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: openai.url }, work);
+      expect(run.code).toBe(0);
+      expect(run.out).toContain("Final reply equals the streamed text: true");
+      expect(run.out).toMatch(/Token usage on the llm span: \{"input_tokens":\d+,"output_tokens":4,"total_tokens":\d+,"cache_read_input_tokens":8\}/);
+    });
+  });
+
+  it("disable-autolog.ts creates no trace once autolog is disabled", async () => {
+    const run = await runSample("disable-autolog", offline, work);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/With autolog: trace tr-[0-9a-f]{32} with spans haystack.pipeline.run, adder/);
+    expect(run.out).toContain('Autolog disabled: result {"adder":{"sum":5}}, new trace: none');
+  });
+
+  it("custom-component.ts nests a @traced method's span under its component's span", async () => {
+    const run = await runSample("custom-component", offline, work);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("Top document: Paris is the capital of France.");
+    expect(run.out).toContain("span retriever (RETRIEVER) parent=keyword_search");
+    expect(run.out).toContain("span tokenize (PARSER) parent=retriever");
+  });
+
+  it("serverless-flush.ts flushes every trace before the handler returns", async () => {
+    const run = await runSample("serverless-flush", offline, work);
+    expect(run.code).toBe(0);
+    expect(run.out.match(/flushed before returning: 1 exported, 0 failed, 0 pending/g)).toHaveLength(2);
+  });
+
+  it("export-to-server.ts sends the trace to the MLflow server and reads it back", async () => {
+    const uri = process.env["MLFLOW_TEST_SERVER_URL"]!;
+    const run = await runSample("export-to-server", { ...offline, MLFLOW_TRACKING_URI: uri, SAMPLE_EXPERIMENT: `samples-${Date.now()}` }, work);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("Flushed: 1 exported, 0 failed");
+    expect(run.out).toMatch(/Read back tr-[0-9a-f]{32}: state OK, spans haystack.pipeline.run, retriever, prompt_builder, llm/);
+    expect(run.out).toMatch(/Token usage on the server: \{"inputTokens":\d+/);
+  });
+});
