@@ -11,6 +11,7 @@ export type DiagnosticsLevel = "debug" | "info" | "warn" | "error";
 export type DiagnosticsLogger = (level: DiagnosticsLevel, message: string, error?: unknown) => void;
 
 const PREFIX = "[mlflow-haystack]";
+const DEBUG = /^(1|true|yes)$/i.test(process.env["MLFLOW_HAYSTACK_DEBUG"] ?? "");
 
 /** Writes to stderr; used when `MLFLOW_HAYSTACK_DEBUG` is set and for user-facing warnings. */
 export const stderrLogger: DiagnosticsLogger = (level, message, error) => {
@@ -25,7 +26,7 @@ export function setDiagnosticsLogger(logger: DiagnosticsLogger | undefined): voi
 
 /** Logs a message through the configured logger, if any. Never throws. */
 export function diag(level: DiagnosticsLevel, message: string, error?: unknown): void {
-  const { logger } = sdkState().diagnostics;
+  const logger = sdkState().diagnostics.logger ?? (DEBUG ? stderrLogger : undefined);
   if (logger === undefined) return;
   try {
     logger(level, message, error);
@@ -44,7 +45,7 @@ export function reportOnce(key: string, level: DiagnosticsLevel, message: string
   const count = (d.counts.get(key) ?? 0) + 1;
   d.counts.set(key, count);
   if (count > 1) return;
-  if (d.logger !== undefined) diag(level, message, error);
+  if (d.logger !== undefined || DEBUG) diag(level, message, error);
   else if ((level === "warn" || level === "error") && !d.silent) stderrLogger(level, message, error);
 }
 

@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "../..");
+
+/** stderr of a fresh process that logs one debug line and the same warning twice. */
+function stderrWith(debug: string): string {
+  const module = JSON.stringify(join(ROOT, "lib/internal/diagnostics.ts"));
+  const script = `const d = require(${module}); d.diag("debug", "a debug line"); d.reportOnce("k", "warn", "a warning"); d.reportOnce("k", "warn", "a warning");`;
+  const child = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], {
+    cwd: ROOT,
+    env: { ...process.env, MLFLOW_HAYSTACK_DEBUG: debug },
+    encoding: "utf8",
+  });
+  return child.stderr;
+}
+
+describe("diagnostics", () => {
+  it("keeps debug lines silent by default but tells users a warning once on stderr", () => {
+    expect(stderrWith("")).toBe("[mlflow-haystack] warn: a warning\n");
+  });
+
+  it("writes debug lines to stderr with MLFLOW_HAYSTACK_DEBUG=1", () => {
+    expect(stderrWith("1")).toBe("[mlflow-haystack] debug: a debug line\n[mlflow-haystack] warn: a warning\n");
+  });
+});
