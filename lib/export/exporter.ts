@@ -16,9 +16,14 @@ import { LocalStore } from "./local-store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
 import { MlflowRestClient } from "./mlflow-rest-client";
 import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
+import { FanOutClient } from "../otel/fan-out-client";
+import { OtlpClient, otlpClientFromEnv } from "../otel/otlp-client";
+import { withOtelTracingSuppressed } from "../otel/suppress";
 
 interface ExporterState {
   processor: BatchProcessor<Trace> | undefined;
+  /** The OTLP client (and its fan-out with the MLflow client) for `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
+  otlp: { endpoint: string; client: OtlpClient; fanOut: FanOutClient | undefined } | undefined;
   options: BatchProcessorOptions<Trace>;
   userClient: TraceClient | undefined;
   rest: MlflowRestClient | undefined;
@@ -30,7 +35,7 @@ const KEY = Symbol.for("mlflow-haystack.v0.exporter");
 
 function state(): ExporterState {
   const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
-  return (holder[KEY] ??= { processor: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+  return (holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
 }
 
 function localStore(uri: string | undefined): LocalStore {
@@ -40,13 +45,34 @@ function localStore(uri: string | undefined): LocalStore {
   return st.local;
 }
 
-/** The client for the configuration in force now. */
+/** The OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, if set. */
+function otlpFromEnv(): ExporterState["otlp"] {
+  const st = state();
+  const endpoint = process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
+  if (endpoint === undefined || endpoint === "") return undefined;
+  if (st.otlp?.endpoint !== endpoint) {
+    const client = otlpClientFromEnv();
+    st.otlp = client === undefined ? undefined : { endpoint, client, fanOut: undefined };
+  }
+  return st.otlp;
+}
+
+/**
+ * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
+ * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set); else
+ * that collector alone; else the local store.
+ */
 function currentClient(): { client: TraceClient; remoteUri: string | undefined } {
   const st = state();
   if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
   const uri = getTrackingUri();
-  if (uri === undefined || parseLocalStoreUri(uri) !== undefined) return { client: localStore(uri), remoteUri: undefined };
-  return { client: (st.rest ??= new MlflowRestClient()), remoteUri: uri };
+  const otlp = otlpFromEnv();
+  if (uri === undefined || parseLocalStoreUri(uri) !== undefined) {
+    return { client: otlp?.client ?? localStore(uri), remoteUri: undefined };
+  }
+  const rest = (st.rest ??= new MlflowRestClient());
+  if (otlp === undefined) return { client: rest, remoteUri: uri };
+  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client])), remoteUri: uri };
 }
 
 const routingClient: TraceClient = {
@@ -76,7 +102,8 @@ function processor(): BatchProcessor<Trace> {
   const st = state();
   st.processor ??= new BatchProcessor<Trace>(routingClient, {
     onDeliveryFailed: keepUndelivered,
-    runOutsideTracing: (fn) => sdkState().context.exit(fn),
+    // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
+    runOutsideTracing: (fn) => sdkState().context.exit(() => withOtelTracingSuppressed(fn)),
     ...st.options,
   });
   return st.processor;
@@ -145,6 +172,8 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   const result = current === undefined ? { exported: 0, failed: 0, dropped: 0, pending: 0 } : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   const rest = st.rest;
   st.rest = undefined;
-  await Promise.all([rest?.shutdown(), st.userClient?.shutdown()]);
+  const otlp = st.otlp;
+  st.otlp = undefined;
+  await Promise.all([rest?.shutdown(), st.userClient?.shutdown(), otlp?.client.shutdown()]);
   return result;
 }

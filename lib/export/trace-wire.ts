@@ -5,7 +5,9 @@
  */
 import type { SpanJson } from "../tracing/wire-format";
 import { Trace, type TraceJson, type TraceState } from "../tracing/trace";
-import { base64ToHex } from "../tracing/ids";
+import { otelTraceIdOf } from "../tracing/ids";
+import type { JsonValue } from "../tracing/serialize";
+import { SpanAttributeKey, type Span } from "../tracing/span";
 import type {
   OtlpAnyValue,
   OtlpExportRequest,
@@ -90,7 +92,7 @@ export function traceFromWire(info: WireTraceInfoV3, data: WireTraceData | undef
   return Trace.fromJSON(traceJsonFromWire(info, data));
 }
 
-const OTLP_STATUS: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+const OTLP_STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 const SPAN_KIND_INTERNAL = 1;
 
 function anyValue(value: string | number | boolean): OtlpAnyValue {
@@ -103,35 +105,43 @@ function keyValues(attributes: Readonly<Record<string, string | number | boolean
   return Object.entries(attributes ?? {}).map(([key, value]) => ({ key, value: anyValue(value) }));
 }
 
-function hexId(id: string): string {
-  return id === "" ? "" : base64ToHex(id);
-}
 
 /**
- * One span as OTLP/JSON. Span attribute values stay MLflow's JSON-encoded strings: the server
- * keeps a string that parses as JSON as it is, so the stored span equals the `traces.json` one.
+ * An attribute value as OTLP/JSON. The server keeps a string that parses as JSON as it is and
+ * JSON-encodes anything else, so strings, objects and arrays travel JSON-encoded (a string that
+ * looks like JSON, such as "42", stays a string), and numbers and booleans as themselves (sent as
+ * JSON text they would come back as strings).
  */
-export function otlpSpanFromJson(span: SpanJson): OtlpSpan {
+function otlpValue(value: JsonValue): OtlpAnyValue {
+  if (typeof value === "number" || typeof value === "boolean") return anyValue(value);
+  return { stringValue: JSON.stringify(value) };
+}
+
+/** One span as OTLP/JSON, with its attribute values decoded (see {@link otlpValue}). */
+export function otlpSpan(span: Span): OtlpSpan {
+  const attributes: OtlpKeyValue[] = [
+    { key: SpanAttributeKey.TRACE_ID, value: otlpValue(span.traceId) },
+    { key: SpanAttributeKey.SPAN_TYPE, value: otlpValue(span.spanType) },
+  ];
+  if (span.inputs !== undefined) attributes.push({ key: SpanAttributeKey.INPUTS, value: otlpValue(span.inputs) });
+  if (span.outputs !== undefined) attributes.push({ key: SpanAttributeKey.OUTPUTS, value: otlpValue(span.outputs) });
+  for (const key of Object.keys(span.attributes)) attributes.push({ key, value: otlpValue(span.attributes[key] as JsonValue) });
   return {
-    traceId: hexId(span.trace_id),
-    spanId: hexId(span.span_id),
-    parentSpanId: span.parent_span_id ? hexId(span.parent_span_id) : "",
+    traceId: otelTraceIdOf(span.traceId),
+    spanId: span.spanId,
+    parentSpanId: span.parentId ?? "",
     name: span.name,
     kind: SPAN_KIND_INTERNAL,
-    startTimeUnixNano: String(span.start_time_unix_nano),
-    endTimeUnixNano: String(span.end_time_unix_nano),
-    attributes: keyValues(span.attributes),
-    events: span.events.map((event) => ({
-      name: event.name,
-      timeUnixNano: String(event.time_unix_nano),
-      attributes: keyValues(event.attributes),
-    })),
-    status: { code: OTLP_STATUS[span.status.code] ?? 0, message: span.status.message },
+    startTimeUnixNano: span.startTimeNs.toString(),
+    endTimeUnixNano: span.endTimeNs.toString(),
+    attributes,
+    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeNs.toString(), attributes: keyValues(event.attributes) })),
+    status: { code: OTLP_STATUS_CODE[span.status.code], message: span.status.description },
   };
 }
 
 /** An OTLP/JSON export request holding every span of `traces`. */
 export function otlpRequest(traces: readonly Trace[], scopeName: string): OtlpExportRequest {
-  const spans = traces.flatMap((trace) => trace.toJSON().data.spans.map(otlpSpanFromJson));
+  const spans = traces.flatMap((trace) => trace.data.spans.map(otlpSpan));
   return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: scopeName }, spans }] }] };
 }

@@ -6,6 +6,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DiagnosticsLogger } from "./diagnostics";
 import type { LiveSpan } from "../tracing/live-span";
+import type { ContextBridge } from "../tracing/context-bridge";
+import type { ExternalParentResolver } from "../tracing/span-factory";
 import type { Trace } from "../tracing/trace";
 
 /** Receives every completed trace; the export layer installs one. Must not throw or block. */
@@ -31,6 +33,10 @@ export interface SdkState {
   /** Reads a trace from the configured destination when it is no longer in memory. */
   traceReader: ((traceId: string) => Promise<Trace | undefined>) | undefined;
   limits: SerializationLimits;
+  /** Lets another context system (OpenTelemetry) see our spans while their code runs. */
+  contextBridge: ContextBridge | undefined;
+  /** Asked for a parent outside this SDK when a span has no active parent. */
+  externalParentResolver: ExternalParentResolver | undefined;
   /** How long a trace whose root ended waits for still-open children, in ms. */
   lateSpanWaitMs: number;
 }
@@ -51,6 +57,8 @@ function createState(): SdkState {
     lastTraceByContext: undefined,
     sinks: [],
     traceReader: undefined,
+    contextBridge: undefined,
+    externalParentResolver: undefined,
     limits: { maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000 },
     lateSpanWaitMs: 5_000,
   };

@@ -15,11 +15,9 @@ export interface ExternalParent {
 /** Hook for interop layers: asked only when a span has no active parent in this SDK. */
 export type ExternalParentResolver = () => ExternalParent | undefined;
 
-let resolveExternalParent: ExternalParentResolver | undefined;
-
 /** Installs (or with `undefined`, removes) the resolver consulted for root spans. */
 export function setExternalParentResolver(resolver: ExternalParentResolver | undefined): void {
-  resolveExternalParent = resolver;
+  sdkState().externalParentResolver = resolver;
 }
 
 export function createSpan(name: string, spanType: string, parent: LiveSpan | undefined): LiveSpan {
@@ -27,7 +25,7 @@ export function createSpan(name: string, spanType: string, parent: LiveSpan | un
   if (parent !== undefined) {
     record = parent.record;
   } else {
-    const external = resolveExternalParent?.();
+    const external = sdkState().externalParentResolver?.();
     const otelTraceId = external?.otelTraceId ?? newOtelTraceId();
     record = new TraceRecord(otelTraceId, mlflowTraceId(otelTraceId), external?.spanId ?? null);
   }

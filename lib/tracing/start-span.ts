@@ -39,7 +39,8 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
   if (span === NOOP_SPAN) return fn(NOOP_SPAN);
   let result: T;
   try {
-    result = state.context.run(span, fn, span);
+    const bridge = state.contextBridge;
+    result = bridge === undefined ? state.context.run(span, fn, span) : state.context.run(span, () => bridge.wrap(span, () => fn(span)));
   } catch (error) {
     span.recordException(error);
     span.end();

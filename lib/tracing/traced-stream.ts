@@ -8,6 +8,7 @@ import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe } from "./serialize";
 import { openSpan, type StartSpanOptions } from "./start-span";
+import { runWithSpan } from "./context-bridge";
 
 export interface StreamSpanOptions extends StartSpanOptions {
   outputReducer?: ((chunks: unknown[]) => unknown) | undefined;
@@ -59,7 +60,7 @@ export function traceIterator<T, R, N>(iterator: Generator<T, R, N>, options: St
     const span = recorder.open();
     let result: IteratorResult<T, R>;
     try {
-      result = context.run(span, call);
+      result = runWithSpan(context, span, call);
     } catch (error) {
       recorder.finish({ value: error });
       throw error;
@@ -91,7 +92,7 @@ export function traceAsyncIterator<T, R, N>(iterator: AsyncGenerator<T, R, N>, o
     const span = recorder.open();
     let result: IteratorResult<T, R>;
     try {
-      result = await context.run(span, call);
+      result = await runWithSpan(context, span, call);
     } catch (error) {
       recorder.finish({ value: error });
       throw error;

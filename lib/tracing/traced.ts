@@ -12,6 +12,7 @@ import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { createSpan } from "./span-factory";
+import { runWithSpan } from "./context-bridge";
 import { traceAsyncIterator, traceIterator } from "./traced-stream";
 
 /** Options of {@link traced}. */
@@ -71,7 +72,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
       }
       let result: unknown;
       try {
-        result = state.context.run(span, () => fn.apply(this, args));
+        result = runWithSpan(state.context, span, () => fn.apply(this, args));
       } catch (error) {
         span.recordException(error);
         span.end();

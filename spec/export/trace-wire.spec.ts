@@ -1,6 +1,6 @@
 import { parseIni } from "../../lib/export/databricks-config";
 import { parseRetryAfter } from "../../lib/export/http";
-import { formatDuration, otlpSpanFromJson, parseDuration, parseTraceDataJson } from "../../lib/export/trace-wire";
+import { formatDuration, otlpSpan, parseDuration, parseTraceDataJson } from "../../lib/export/trace-wire";
 
 describe("trace wire conversions", () => {
   it("writes and reads protobuf Duration strings", () => {
@@ -16,17 +16,20 @@ describe("trace wire conversions", () => {
     expect(data.spans[0]).toMatchObject({ start_time_unix_nano: "1795980348539069336", events: [{ time_unix_nano: "1795980348539069337" }], attributes: { x: '{"time_unix_nano": 1}' } });
   });
 
-  it("turns a traces.json span into OTLP/JSON with hex ids and JSON-encoded attribute strings", () => {
-    const otlp = otlpSpanFromJson({
-      trace_id: "CvdlGRbNQ92ESOshHIAxnA==",
-      span_id: "X7OXvjTSa1E=",
-      parent_span_id: "t61rcWkgMzE=",
+  it("turns a span into OTLP/JSON with hex ids, numbers and booleans as themselves, other values JSON-encoded", () => {
+    const otlp = otlpSpan({
       name: "chat",
-      start_time_unix_nano: "1",
-      end_time_unix_nano: 2,
-      status: { code: "STATUS_CODE_ERROR", message: "TypeError: boom" },
-      attributes: { "mlflow.spanType": '"LLM"' },
-      events: [{ name: "exception", time_unix_nano: "3", attributes: { "exception.type": "TypeError", n: 1, f: 1.5, b: true } }],
+      spanId: "5fb397be34d26b51",
+      traceId: "tr-0af7651916cd43dd8448eb211c80319c",
+      parentId: "b7ad6b7169203331",
+      spanType: "LLM",
+      inputs: { q: "hi" },
+      outputs: "42",
+      attributes: { n: 2, ok: true, usage: { input_tokens: 1 }, nothing: null },
+      status: { code: "ERROR", description: "TypeError: boom" },
+      events: [{ name: "exception", timeNs: 3n, attributes: { "exception.type": "TypeError", n: 1, f: 1.5, b: true } }],
+      startTimeNs: 1n,
+      endTimeNs: 2n,
     });
     expect(otlp).toMatchObject({
       traceId: "0af7651916cd43dd8448eb211c80319c",
@@ -34,7 +37,16 @@ describe("trace wire conversions", () => {
       parentSpanId: "b7ad6b7169203331",
       endTimeUnixNano: "2",
       status: { code: 2, message: "TypeError: boom" },
-      attributes: [{ key: "mlflow.spanType", value: { stringValue: '"LLM"' } }],
+    });
+    expect(Object.fromEntries(otlp.attributes.map((a) => [a.key, a.value]))).toEqual({
+      "mlflow.traceRequestId": { stringValue: '"tr-0af7651916cd43dd8448eb211c80319c"' },
+      "mlflow.spanType": { stringValue: '"LLM"' },
+      "mlflow.spanInputs": { stringValue: '{"q":"hi"}' },
+      "mlflow.spanOutputs": { stringValue: '"42"' },
+      n: { intValue: "2" },
+      ok: { boolValue: true },
+      usage: { stringValue: '{"input_tokens":1}' },
+      nothing: { stringValue: "null" },
     });
     expect(otlp.events[0]?.attributes.map((a) => a.value)).toEqual([{ stringValue: "TypeError" }, { intValue: "1" }, { doubleValue: 1.5 }, { boolValue: true }]);
   });

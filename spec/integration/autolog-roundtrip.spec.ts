@@ -92,6 +92,8 @@ describe("autolog traces in a real MLflow server, read by the Python client", ()
     expect(llm.attributes["mlflow.chat.tokenUsage"]).toEqual(local.data.spans[3]!.attributes["mlflow.chat.tokenUsage"]);
     expect(llm.attributes["mlflow.llm.model"]).toBe("gpt-4o-mini-2024-07-18");
     expect(llm.attributes["haystack.component.type"]).toBe("OpenAIGenerator");
+    expect(llm.attributes["haystack.component.visits"]).toBe(1);
+    expect(byName.get("haystack.pipeline.run")!.attributes["haystack.pipeline.max_runs_per_component"]).toBe(100);
     expect((llm.attributes["mlflow.chat.tokenUsage"] as Record<string, number>)["cache_read_input_tokens"]).toBe(6);
     const usage = local.info.tokenUsage!;
     expect(py.info.token_usage).toMatchObject({ input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, total_tokens: usage.totalTokens });
@@ -128,5 +130,14 @@ describe("autolog traces in a real MLflow server, read by the Python client", ()
     const exception = parser!.events.find((e) => e.name === "exception")!;
     expect(exception.attributes["exception.type"]).toBe("TypeError");
     expect(exception.attributes["exception.message"]).toBe("parser exploded");
+  });
+
+  it("keeps value types: numbers, booleans, objects, and strings that look like JSON stay strings", async () => {
+    mlflow.startSpan({ name: "types", inputs: "42", attributes: { n: 2, f: 1.5, ok: false, text: "true", list: [1, "a"], obj: { k: null } } }, () => "[1]");
+    const local = mlflow.getLastActiveTrace()!;
+    const [span] = (await pythonTrace(local.info.traceId)).spans;
+    expect(span!.inputs).toBe("42");
+    expect(span!.outputs).toBe("[1]");
+    expect(span!.attributes).toMatchObject({ n: 2, f: 1.5, ok: false, text: "true", list: [1, "a"], obj: { k: null } });
   });
 });

@@ -113,6 +113,14 @@ describe("samples", () => {
     expect(run.out.match(/flushed before returning: 1 exported, 0 failed, 0 pending/g)).toHaveLength(2);
   });
 
+  it("otel-service.ts yields one trace across two services and both tracing systems", async () => {
+    const run = await runSample("otel-service", offline, work);
+    expect(run.code).toBe(0);
+    const checks = run.out.split("\n").filter((line) => /^(ok|FAIL)\s/.test(line));
+    expect(checks.length).toBeGreaterThanOrEqual(8);
+    expect(checks.filter((line) => line.startsWith("FAIL"))).toEqual([]);
+  });
+
   it("export-to-server.ts sends the trace to the MLflow server and reads it back", async () => {
     const uri = process.env["MLFLOW_TEST_SERVER_URL"]!;
     const run = await runSample("export-to-server", { ...offline, MLFLOW_TRACKING_URI: uri, SAMPLE_EXPERIMENT: `samples-${Date.now()}` }, work);
