@@ -232,3 +232,19 @@ describe("mlflow.haystack.autolog()", () => {
     expect(traces).toHaveLength(1);
   });
 });
+
+describe("secret redaction in component metadata", () => {
+  it("masks parameters named like secrets but not words that merely contain one", async () => {
+    const { isSecretKey, redactSecrets } = await import("../../lib/autolog/haystack-tracer");
+    for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization"]) {
+      expect([key, isSecretKey(key)]).toEqual([key, true]);
+    }
+    for (const key of ["bm25_tokenization_regex", "max_tokens", "tokenizer", "keyField", "secretary_name"]) {
+      expect([key, isSecretKey(key)]).toEqual([key, false]);
+    }
+    expect(redactSecrets({ nested: { apiKey: "sk-1", max_tokens: 5 }, list: [{ token: "t" }] })).toEqual({
+      nested: { apiKey: "**********", max_tokens: 5 },
+      list: [{ token: "**********" }],
+    });
+  });
+});
