@@ -15,6 +15,7 @@ import type { FlushResult } from "./flush-waiters";
 import { LocalStore } from "./local-store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
 import { MlflowRestClient } from "./mlflow-rest-client";
+import { estimateTraceBytes } from "./trace-size";
 import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 import { FanOutClient } from "../otel/fan-out-client";
 import { OtlpClient, otlpClientFromEnv } from "../otel/otlp-client";
@@ -102,6 +103,7 @@ function processor(): BatchProcessor<Trace> {
   const st = state();
   st.processor ??= new BatchProcessor<Trace>(routingClient, {
     onDeliveryFailed: keepUndelivered,
+    sizeOf: estimateTraceBytes,
     // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
     runOutsideTracing: (fn) => sdkState().context.exit(() => withOtelTracingSuppressed(fn)),
     ...st.options,

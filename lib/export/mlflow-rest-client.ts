@@ -85,14 +85,30 @@ export class MlflowRestClient implements TraceClient {
       }
       targets.push({ trace, experimentId });
     }
-    if (this.otlpEnabled && targets.length > 0) await this.sendOtlp(api, targets, options.signal);
+    // The trace record first, then the spans: spans arriving before their record make the server
+    // take a slower insert-then-merge path.
+    const started: { trace: Trace; experimentId: string; spansStored: boolean; artifactLocation: string | undefined }[] = [];
     await forEachLimited(targets, this.concurrency, async ({ trace, experimentId }) => {
       try {
-        await this.exportOne(api, trace, experimentId, options.signal);
+        const tags = (await api.startTraceV3(startTraceBody(trace, experimentId), options.signal)).trace?.trace_info?.tags ?? {};
+        trace.info.experimentId = experimentId;
+        started.push({ trace, experimentId, spansStored: tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE, artifactLocation: tags[TAG_ARTIFACT_LOCATION] });
       } catch (err) {
-        failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "exporting the trace")));
+        failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "creating the trace record")));
       }
     });
+    const viaOtlp = this.otlpEnabled ? await this.sendOtlp(api, started, options.signal) : new Set<string>();
+    await forEachLimited(
+      started.filter((t) => !t.spansStored && !viaOtlp.has(t.experimentId)),
+      this.concurrency,
+      async ({ trace, artifactLocation }) => {
+        try {
+          await this.uploadSpans(api, trace, artifactLocation, options.signal);
+        } catch (err) {
+          failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "uploading the spans")));
+        }
+      },
+    );
     return { failures };
   }
 
@@ -135,12 +151,7 @@ export class MlflowRestClient implements TraceClient {
     return this.api;
   }
 
-  private async exportOne(api: MlflowApi, trace: Trace, experimentId: string, signal: AbortSignal): Promise<void> {
-    const response = await api.startTraceV3(startTraceBody(trace, experimentId), signal);
-    trace.info.experimentId = experimentId;
-    const tags = response.trace?.trace_info?.tags ?? {};
-    if (tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE) return;
-    const location = tags[TAG_ARTIFACT_LOCATION];
+  private async uploadSpans(api: MlflowApi, trace: Trace, location: string | undefined, signal: AbortSignal): Promise<void> {
     if (location === undefined) {
       throw new ExportError(`The server did not return ${TAG_ARTIFACT_LOCATION} for trace ${trace.info.traceId}; spans were not uploaded.`, {
         endpoint: "POST /api/3.0/mlflow/traces",
@@ -150,8 +161,12 @@ export class MlflowRestClient implements TraceClient {
     await api.uploadArtifact(`${artifactPathFromUri(location)}/${TRACE_DATA_FILE_NAME}`, traceDataFile(trace), signal);
   }
 
-  /** Best effort: a failure only means the artifact path carries the spans this time. */
-  private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<void> {
+  /**
+   * Best effort: sends the spans over OTLP and returns the experiments whose spans the server took;
+   * for the others the `traces.json` artifact carries the spans this time.
+   */
+  private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<Set<string>> {
+    const stored = new Set<string>();
     const byExperiment = new Map<string, Trace[]>();
     for (const { trace, experimentId } of targets) {
       const list = byExperiment.get(experimentId) ?? [];
@@ -159,9 +174,10 @@ export class MlflowRestClient implements TraceClient {
       byExperiment.set(experimentId, list);
     }
     for (const [experimentId, traces] of byExperiment) {
-      if (!this.otlpEnabled || signal.aborted) return;
+      if (!this.otlpEnabled || signal.aborted) return stored;
       try {
         await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE), signal);
+        stored.add(experimentId);
       } catch (err) {
         if (err instanceof MlflowApiError && OTLP_UNSUPPORTED.has(err.status ?? 0)) {
           this.otlpEnabled = false;
@@ -171,6 +187,7 @@ export class MlflowRestClient implements TraceClient {
         }
       }
     }
+    return stored;
   }
 }
 

@@ -73,19 +73,27 @@ describe("MlflowRestClient", () => {
     return client.export([trace], { signal });
   }
 
-  it("sends StartTraceV3 with proto-JSON times, then uploads traces.json where the server said", async () => {
+  it("creates the trace record with proto-JSON times first, then sends the spans over OTLP, with no artifact upload", async () => {
     const trace = fixtureTrace("1");
     const result = await run(() => undefined, trace);
     expect(result.failures).toEqual([]);
+    const paths = server?.requests.map((r) => `${r.method} ${r.path}`).filter((p) => !p.includes("experiments"));
+    expect(paths).toEqual(["POST /api/3.0/mlflow/traces", "POST /v1/traces"]);
     const start = server?.requests.find((r) => r.path === "/api/3.0/mlflow/traces");
     expect(JSON.parse(start?.body ?? "{}")).toMatchObject({
       trace: { trace_info: { trace_id: TRACE_ID, request_time: "2025-06-15T15:06:40.123Z", execution_duration: "1.5s", state: "OK", trace_location: { mlflow_experiment: { experiment_id: "1" } } } },
     });
+    const otlp = server?.requests.find((r) => r.path === "/v1/traces");
+    expect(otlp?.headers["x-mlflow-experiment-id"]).toBe("1");
+  });
+
+  it("uploads traces.json where the server said when the OTLP request fails", async () => {
+    const trace = fixtureTrace("1");
+    const result = await run((req) => (req.path === "/v1/traces" ? { status: 503, body: { detail: "busy" } } : undefined), trace);
+    expect(result.failures).toEqual([]);
     const put = server?.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`);
     expect(put?.body).toBe(traceDataFile(trace));
-    const otlp = server?.requests.find((r) => r.path === "/v1/traces");
-    expect(otlp?.headers["x-mlflow-experiment-id"]).toBe("1");
   });
 
   it("skips the artifact upload when the server already stores the spans (spansLocation=TRACKING_STORE)", async () => {
