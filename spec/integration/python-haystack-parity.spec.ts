@@ -61,7 +61,7 @@ interface Pair {
   py: PyTrace;
   ours: PyTrace;
 }
-type Doc = Record<string, unknown>;
+type Dict = Record<string, unknown>;
 
 function pinOf(file: string, name: string): string {
   const line = readFileSync(join(ROOT, "python", file), "utf8").split("\n").find((l) => new RegExp(`^${name}(\\[[\\w,]+\\])?==`).test(l.trim()));
@@ -101,7 +101,7 @@ const named = (trace: PyTrace, name: string): PySpan => {
 };
 const tree = (trace: PyTrace): [string, number][] =>
   trace.spans.map((s) => [s.span_type, trace.spans.findIndex((p) => p.span_id === s.parent_id)]);
-const docs = (value: unknown): Doc[] => value as Doc[];
+const records = (value: unknown): Dict[] => value as Dict[];
 
 describe("traces of MLflow's Python Haystack integration and of ours, for the same pipelines", () => {
   let openai: OpenAIServer;
@@ -252,12 +252,12 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
     });
 
     it("records the same retrieved documents; Python's Document dicts add blob and sparse_embedding", () => {
-      const [py, ours] = [docs(named(rag.py, "InMemoryBM25Retriever").outputs["documents"]), docs(named(rag.ours, "retriever").outputs["documents"])];
+      const [py, ours] = [records(named(rag.py, "InMemoryBM25Retriever").outputs["documents"]), records(named(rag.ours, "retriever").outputs["documents"])];
       expect(ours.map((d) => [d["id"], d["content"], d["score"]])).toEqual(py.map((d) => [d["id"], d["content"], d["score"]]));
       expect(Object.keys(py[0]!).sort()).toEqual(["blob", "content", "embedding", "id", "score", "sparse_embedding"]);
       expect(Object.keys(ours[0]!).sort()).toEqual(["content", "embedding", "id", "score"]);
-      expect(docs(named(rag.ours, "prompt_builder").inputs["documents"])).toEqual(ours);
-      expect(docs(named(rag.py, "PromptBuilder").inputs["documents"])).toEqual(py);
+      expect(records(named(rag.ours, "prompt_builder").inputs["documents"])).toEqual(ours);
+      expect(records(named(rag.py, "PromptBuilder").inputs["documents"])).toEqual(py);
     });
 
     it("records component inputs as passed in ours and with every socket (unset ones null, snake_case) in Python", () => {
@@ -275,7 +275,7 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       const [py, ours] = [named(rag.py, "OpenAIGenerator").outputs, named(rag.ours, "llm").outputs];
       expect(py["replies"]).toEqual([REPLY]);
       expect(ours["replies"]).toEqual([REPLY]);
-      const [pyMeta, ourMeta] = [docs(py["meta"])[0]!, docs(ours["meta"])[0]!];
+      const [pyMeta, ourMeta] = [records(py["meta"])[0]!, records(ours["meta"])[0]!];
       for (const meta of [pyMeta, ourMeta]) expect(meta).toMatchObject({ model: SERVED_MODEL, index: 0, finish_reason: "stop" });
       const usage = ourMeta["usage"] as Record<string, unknown>;
       expect(pyMeta["usage"]).toMatchObject({
@@ -297,7 +297,7 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(Object.keys(py.inputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(Object.keys(py.outputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(py.inputs["retriever"]).toEqual(named(rag.py, "InMemoryBM25Retriever").inputs);
-      expect((py.outputs["llm"] as Doc)["replies"]).toEqual((ours.outputs["llm"] as Doc)["replies"]);
+      expect((py.outputs["llm"] as Dict)["replies"]).toEqual((ours.outputs["llm"] as Dict)["replies"]);
       expect(py.attributes["haystack.pipeline.input_data"]).toEqual(runData);
       expect(py.attributes["haystack.pipeline.output_data"]).toEqual({});
       expect(JSON.parse(rag.ours.info.trace_metadata["mlflow.traceInputs"]!)).toEqual(runData);
@@ -306,8 +306,8 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
 
     it("describes sockets with Python typing names in Python and our type tags in ours", () => {
       const [py, ours] = [named(rag.py, "InMemoryBM25Retriever").attributes, named(rag.ours, "retriever").attributes];
-      expect(Object.keys(py["haystack.component.input_spec"] as Doc)).toEqual(["query", "filters", "top_k", "scale_score"]);
-      expect(Object.keys(ours["haystack.component.input_spec"] as Doc)).toEqual(["query", "filters", "topK", "scaleScore"]);
+      expect(Object.keys(py["haystack.component.input_spec"] as Dict)).toEqual(["query", "filters", "top_k", "scale_score"]);
+      expect(Object.keys(ours["haystack.component.input_spec"] as Dict)).toEqual(["query", "filters", "topK", "scaleScore"]);
       expect(py["haystack.component.output_spec"]).toEqual({ documents: { type: "list[haystack.dataclasses.document.Document]", receivers: ["prompt_builder"] } });
       expect(ours["haystack.component.output_spec"]).toEqual({
         documents: { name: "documents", type: "Document[]", mandatory: false, senders: [], receivers: ["prompt_builder.documents"] },
