@@ -186,7 +186,9 @@ export function resolveExperimentAt(
     pending = (async () => {
       const api = new MlflowApi({ ...connectionFor(trackingUri), keepAlive: false });
       try {
-        return await resolveExperiment(api, resolvedSpec, AbortSignal.timeout(RESOLVE_TIMEOUT_MS));
+        // An export that gives up (timeout, exit) must not leave this request holding the process open.
+        const deadline = AbortSignal.timeout(RESOLVE_TIMEOUT_MS);
+        return await resolveExperiment(api, resolvedSpec, signal === undefined ? deadline : AbortSignal.any([deadline, signal]));
       } finally {
         api.close();
       }

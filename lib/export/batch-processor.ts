@@ -95,7 +95,12 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.unregisterExit = this.config.flushOnExit
       ? registerExitFlush({
           hasPendingWork: () => this.held > 0,
-          flushAtExit: () => this.flush({ timeoutMs: this.config.exitFlushTimeoutMs }).then((r) => r.pending),
+          flushAtExit: () =>
+            this.flush({ timeoutMs: this.config.exitFlushTimeoutMs }).then((r) => {
+              // Past the deadline, stop in-flight requests too: their sockets would hold the process open.
+              if (r.pending > 0) this.abandonAtExit();
+              return r.pending;
+            }),
           abandonAtExit: () => this.abandonAtExit(),
         })
       : undefined;

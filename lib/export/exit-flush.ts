@@ -23,6 +23,16 @@ const participants = new Set<ExitParticipant>();
 let flushing = false;
 let rounds = 0;
 let gaveUp = false;
+let exiting = false;
+// First in line, so hooks that run in other `exit` listeners already see it.
+process.prependListener("exit", () => {
+  exiting = true;
+});
+
+/** True once the process emits `exit`: from then on only synchronous work can finish. */
+export function isProcessExiting(): boolean {
+  return exiting;
+}
 
 function onBeforeExit(): void {
   if (flushing || gaveUp) return;

@@ -10,6 +10,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { reportOnce } from "../internal/diagnostics";
+import { isProcessExiting } from "./exit-flush";
 import { Trace } from "../tracing/trace";
 import { TEMP_PREFIX, listDir, removeFile, syncDirectory, writeFileAtomic, writeFileAtomicSync } from "./local-store/atomic-file";
 import { DestinationDir, knownDestinations, type SyncDestination } from "./local-store/destinations";
@@ -21,18 +22,6 @@ import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./
 const WRITE_CONCURRENCY = 8;
 const STALE_TEMP_MS = 10 * 60 * 1000;
 const RETRYABLE_FS = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"]);
-
-let exiting = false;
-let exitListener = false;
-
-/** Lets the delivery-failed hook know that only synchronous writes can still finish. */
-function watchExit(): void {
-  if (exitListener) return;
-  exitListener = true;
-  process.prependListener("exit", () => {
-    exiting = true;
-  });
-}
 
 /**
  * Traces on disk. Implements {@link TraceClient} (so the batch processor can export to it) and
@@ -181,13 +170,12 @@ export class LocalStore implements TraceClient {
    * new BatchProcessor(client, { onDeliveryFailed: store.deliveryFailedHook({ trackingUri }) });
    */
   deliveryFailedHook(destination: SyncDestination): (traces: readonly Trace[], error: Error) => void {
-    watchExit();
     return (traces) => {
       const saved = traces.filter((t): t is Trace => t instanceof Trace);
       if (saved.length === 0) return;
       const fail = (err: unknown): void =>
         reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${this.dir}; they are lost`, err);
-      if (exiting) {
+      if (isProcessExiting()) {
         try {
           this.saveUndeliveredSync(saved, { destination });
         } catch (err) {

@@ -7,28 +7,11 @@ import * as mlflow from "../../lib/index";
 import { component, Pipeline } from "../../lib/haystack/index";
 import { resetExportConfig } from "../../lib/config";
 import { buildRagPipeline } from "../../samples/support/rag-pipeline";
-import { runPythonJson } from "../support/mlflow-server";
+import { readTraceWithPython, type PyTrace } from "../support/python-trace";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
-const python = process.env["MLFLOW_TEST_PYTHON"] ?? "";
-const getTraceScript = "get_trace.py";
 
-interface PySpan {
-  name: string;
-  span_id: string;
-  parent_id: string | null;
-  span_type: string;
-  inputs: unknown;
-  outputs: unknown;
-  status: { code: string; description: string };
-  attributes: Record<string, unknown>;
-  events: { name: string; attributes: Record<string, unknown> }[];
-}
-interface PyTrace {
-  info: { trace_id: string; state: string; token_usage: Record<string, number> | null; trace_metadata: Record<string, string> };
-  spans: PySpan[];
-}
 
 @component({ inputs: { prompt: "str" }, outputs: { replies: "list" }, spanType: "PARSER" })
 class Explode {
@@ -59,7 +42,7 @@ describe("autolog traces in a real MLflow server, read by the Python client", ()
   async function pythonTrace(id: string): Promise<PyTrace> {
     const flushed = await mlflow.flushTraces();
     expect(flushed.failed).toBe(0);
-    return (await runPythonJson(python, getTraceScript, [url, id])) as PyTrace;
+    return await readTraceWithPython(url, id);
   }
 
   const model = () => ({

@@ -12,6 +12,7 @@ import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
 import { LocalStore } from "../../lib/export/local-store";
+import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { encodeTraceId } from "../../lib/export/local-store/location";
 import { syncPendingTraces } from "../../lib/export/local-store/sync";
 import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
@@ -29,7 +30,7 @@ const FAST = {
   maxBatchSize: 2,
   initialBackoffMs: 50,
   maxBackoffMs: 200,
-  maxAttempts: 30,
+  maxAttempts: 100,
   retryBudgetMs: 20_000,
   exportTimeoutMs: 10_000,
   flushOnExit: false,
@@ -175,6 +176,11 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
     const outer = process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] ?? "";
     const dir = mkdtempSync(join(outer, "budget-"));
     process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = dir;
+    const warnings: string[] = [];
+    resetDiagnosticsCounts();
+    mlflow.setDiagnosticsLogger((level, message) => {
+      if (level === "warn" || level === "error") warnings.push(`${level}: ${message}`);
+    });
     try {
       const p = await routeThrough(() => undefined, { retryBudgetMs: 600 }, { startDown: true });
       const shapes = await completeTraces("budget", 2);
@@ -186,6 +192,10 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
         const index = await store.pendingIndex();
         return ids.every((id) => index.has(encodeTraceId(id))) ? index : undefined;
       });
+      expect(warnings).toEqual([
+        expect.stringMatching(/^warn: [12] trace\(s\) could not be exported$/),
+        `warn: undelivered traces were kept in ${dir}; send them later with \`npx mlflow-haystack traces sync\``,
+      ]);
       for (const id of ids) {
         expect(pending.get(encodeTraceId(id))).toEqual([p.url]);
         expect((await store.getTrace(id))?.data.spans.map((s) => s.name).sort()).toEqual([...(shapes.get(id) ?? [])].sort());
@@ -200,6 +210,7 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
       expect(await syncPendingTraces(store)).toEqual([]);
       expect(await readBack(SERVER, experiment)).toEqual(expected(shapes));
     } finally {
+      mlflow.setDiagnosticsLogger(undefined);
       process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = outer;
     }
   });
@@ -246,7 +257,7 @@ describe("a script whose tracking server is dead", () => {
         (error, stdout, stderr) => {
           const exitedAt = Date.now();
           if (error !== null && child.exitCode === null) {
-            reject(new Error(`the script was still running ${KILL_AFTER_MS} ms after it started and was killed (${error.message})\n${stdout}\n${stderr}`));
+            reject(new Error(`the script had not exited ${KILL_AFTER_MS} ms after it started and was killed\nstdout: ${stdout}\nstderr: ${stderr}`));
             return;
           }
           try {

@@ -7,36 +7,11 @@ import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/conf
 import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/mlflow-rest-client";
 import { traceDataFile } from "../../lib/export/trace-wire";
 import type { Trace } from "../../lib/index";
-import { runPythonJson } from "../support/mlflow-server";
+import { readTraceWithPython } from "../support/python-trace";
 import { ANSWER, QUESTION, USAGE, buildFailedTrace, buildRagTrace, spanSummary } from "./trace-fixtures";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
-const python = process.env["MLFLOW_TEST_PYTHON"] ?? "";
 
-interface PySpan {
-  name: string;
-  span_id: string;
-  parent_id: string | null;
-  span_type: string;
-  inputs: unknown;
-  outputs: unknown;
-  status: { code: string; description: string };
-  attributes: Record<string, unknown>;
-  events: { name: string; timestamp: number; attributes: Record<string, unknown> }[];
-}
-interface PyTrace {
-  info: {
-    trace_id: string;
-    state: string;
-    experiment_id: string;
-    token_usage: Record<string, number> | null;
-    request_preview: string | null;
-    response_preview: string | null;
-    trace_metadata: Record<string, string>;
-    tags: Record<string, string>;
-  };
-  spans: PySpan[];
-}
 
 async function rawJson(path: string): Promise<unknown> {
   const res = await fetch(`${url}${path}`);
@@ -97,7 +72,7 @@ describe("MlflowRestClient against a real mlflow server", () => {
   });
 
   it("reads back with MLflow's Python client: spans, types, parents, I/O, status, events, token usage, metadata and tags", async () => {
-    const py = (await runPythonJson(python, "get_trace.py", [url, trace.info.traceId])) as PyTrace;
+    const py = await readTraceWithPython(url, trace.info.traceId);
     expect(py.info.trace_id).toBe(trace.info.traceId);
     expect(py.info.state).toBe("OK");
     expect(py.info.token_usage).toEqual(USAGE);
@@ -134,7 +109,7 @@ describe("MlflowRestClient against a real mlflow server", () => {
       expect(await rawJson(`/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${id}`)).toEqual(file);
       const back = await artifactClient.getTrace(id);
       expect(spanSummary(back as Trace)).toEqual(spanSummary(artifactTrace));
-      const py = (await runPythonJson(python, "get_trace.py", [url, id])) as PyTrace;
+      const py = await readTraceWithPython(url, id);
       expect(py.spans.map((s) => [s.name, s.span_type]).sort()).toEqual([
         ["answer_question", "CHAIN"],
         ["chat", "CHAT_MODEL"],
@@ -151,7 +126,7 @@ describe("MlflowRestClient against a real mlflow server", () => {
     const failed = await buildFailedTrace();
     const ok = await buildRagTrace("batch");
     await exportOk(client, [failed, ok]);
-    const py = (await runPythonJson(python, "get_trace.py", [url, failed.info.traceId])) as PyTrace;
+    const py = await readTraceWithPython(url, failed.info.traceId);
     expect(py.info.state).toBe("ERROR");
     expect(py.spans[0]).toMatchObject({ name: "failing_pipeline", status: { code: "ERROR", description: "RangeError: pipeline exploded" } });
     expect((await client.getTrace(ok.info.traceId))?.data.spans).toHaveLength(4);
