@@ -6,7 +6,8 @@ import * as path from "node:path";
 const root = path.resolve(__dirname, "..");
 
 function runNode(script: string, type: "commonjs" | "module"): string {
-  return execFileSync(process.execPath, ["--input-type", type, "-e", script], { cwd: root, encoding: "utf8" });
+  // The sandbox's process.env (with the per-file local store) is not the one children inherit.
+  return execFileSync(process.execPath, ["--input-type", type, "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env } });
 }
 
 describe("the built package", () => {
