@@ -6,7 +6,10 @@ import type { ComponentRunEvent, PipelineRunEvent, PipelineTracer } from "../hay
 import type { LiveSpan } from "../tracing/live-span";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
-import { startSpan } from "../tracing/start-span";
+import { openSpan, runInSpan, startSpan } from "../tracing/start-span";
+import { NOOP_SPAN } from "../tracing/noop-span";
+import { toJsonSafe, type JsonValue } from "../tracing/serialize";
+import { sdkState } from "../internal/global-state";
 import { costOf } from "./model-pricing";
 import { inferComponentSpanType } from "./span-type-inference";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
@@ -69,6 +72,38 @@ function annotateOutputs(span: LiveSpan, event: ComponentRunEvent, outputs: unkn
   }
 }
 
+interface StaticAttributes {
+  readonly initParameters: Record<string, unknown>;
+  readonly outputSpec: object;
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, JsonValue>>;
+}
+
+/**
+ * The component attributes that only change with the pipeline's wiring, snapshotted once per
+ * socket description (the pipeline rebuilds those objects whenever its graph changes).
+ */
+const staticAttributeCache = new WeakMap<object, StaticAttributes>();
+
+function staticAttributes(event: ComponentRunEvent): Readonly<Record<string, JsonValue>> {
+  const cached = staticAttributeCache.get(event.inputSpec);
+  if (cached !== undefined && cached.initParameters === event.initParameters && cached.outputSpec === event.outputSpec && cached.name === event.name) {
+    return cached.attributes;
+  }
+  const attributes = toJsonSafe(
+    {
+      "haystack.component.name": event.name,
+      "haystack.component.type": event.className,
+      "haystack.component.init_parameters": redactSecrets(event.initParameters),
+      "haystack.component.input_spec": event.inputSpec,
+      "haystack.component.output_spec": event.outputSpec,
+    },
+    sdkState().limits,
+  ) as Record<string, JsonValue>;
+  staticAttributeCache.set(event.inputSpec, { initParameters: event.initParameters, outputSpec: event.outputSpec, name: event.name, attributes });
+  return attributes;
+}
+
 /** The tracer `mlflow.haystack.autolog()` installs. */
 export const mlflowPipelineTracer: PipelineTracer = {
   tracePipeline<T>(event: PipelineRunEvent, run: () => Promise<T>): Promise<T> {
@@ -83,31 +118,22 @@ export const mlflowPipelineTracer: PipelineTracer = {
           "haystack.pipeline.execution_mode": event.executionMode,
         },
       },
-      () => run(),
+      run,
     );
   },
 
   traceComponent<T>(event: ComponentRunEvent, run: () => Promise<T>): Promise<T> {
-    return startSpan(
-      {
-        name: event.name,
-        spanType: inferComponentSpanType(event.className, event.name, event.spanType),
-        inputs: event.inputs,
-        attributes: {
-          "haystack.component.name": event.name,
-          "haystack.component.type": event.className,
-          "haystack.component.init_parameters": redactSecrets(event.initParameters),
-          "haystack.component.input_spec": event.inputSpec,
-          "haystack.component.output_spec": event.outputSpec,
-          "haystack.component.visits": event.visits,
-        },
-      },
-      async (span) => {
-        const outputs = await run();
-        span.setOutputs(outputs);
-        annotateOutputs(span, event, outputs);
-        return outputs;
-      },
+    const state = sdkState();
+    if (!state.tracingEnabled) return run();
+    const span = openSpan(
+      { name: event.name, spanType: inferComponentSpanType(event.className, event.name, event.spanType), inputs: event.inputs },
+      state.context.getStore(),
     );
+    if (span === NOOP_SPAN) return run();
+    span.adoptSafeAttributes(staticAttributes(event), { "haystack.component.visits": event.visits });
+    return runInSpan(span, run, (s, outputs) => {
+      s.setOutputs(outputs);
+      annotateOutputs(s, event, outputs);
+    });
   },
 };

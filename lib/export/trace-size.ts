@@ -13,7 +13,7 @@ function valueBytes(value: JsonValue | undefined, depth: number): number {
   if (value === undefined || value === null) return 4;
   if (typeof value === "string") return value.length + 2;
   if (typeof value !== "object") return PER_VALUE;
-  if (depth > 32) return PER_VALUE;
+  if (depth > 4) return 64;
   let total = 2;
   if (Array.isArray(value)) {
     for (const item of value) total += valueBytes(item, depth + 1) + 1;
@@ -23,7 +23,10 @@ function valueBytes(value: JsonValue | undefined, depth: number): number {
   return total;
 }
 
-/** Approximate bytes of `trace` once serialized (within a small factor of its JSON length). */
+/**
+ * Approximate bytes of `trace` once serialized: within a small factor of its JSON length (deep
+ * structure below four levels counts as a fixed 64 bytes).
+ */
 export function estimateTraceBytes(trace: Trace): number {
   let total = 1000;
   for (const span of trace.data.spans) {

@@ -68,8 +68,8 @@ export function updateCurrentTrace(options: UpdateTraceOptions): void {
     return;
   }
   const record = span.record;
-  for (const [key, value] of Object.entries(options.tags ?? {})) record.tags[key] = asString(value);
-  for (const [key, value] of Object.entries(options.metadata ?? {})) record.metadata[key] = asString(value);
+  for (const [key, value] of Object.entries(options.tags ?? {})) (record.tags ??= {})[key] = asString(value);
+  for (const [key, value] of Object.entries(options.metadata ?? {})) (record.metadata ??= {})[key] = asString(value);
   if (options.clientRequestId !== undefined) record.clientRequestId = options.clientRequestId;
   if (options.requestPreview !== undefined) record.requestPreview = options.requestPreview;
   if (options.responsePreview !== undefined) record.responsePreview = options.responsePreview;

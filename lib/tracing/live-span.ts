@@ -22,6 +22,8 @@ export class LiveSpan {
   /** @internal */ inputsValue: JsonValue | undefined = undefined;
   /** @internal */ outputsValue: JsonValue | undefined = undefined;
   /** @internal */ attributesValue: Record<string, JsonValue> | undefined = undefined;
+  /** True while `attributesValue` is a shared, read-only object (copied on first write). */
+  private sharedAttributes = false;
   /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
   /** @internal */ statusValue: SpanStatus = UNSET;
   /** 16 lowercase hex digits. */
@@ -82,21 +84,39 @@ export class LiveSpan {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this.writable("setAttribute")) (this.attributesValue ??= {})[key] = toJsonSafe(value, sdkState().limits);
+    if (this.writable("setAttribute")) this.ownAttributes()[key] = toJsonSafe(value, sdkState().limits);
     return this;
   }
 
   setAttributes(attributes: Record<string, unknown>): this {
     if (!this.writable("setAttributes")) return this;
     const limits = sdkState().limits;
-    const target = (this.attributesValue ??= {});
+    const target = this.ownAttributes();
     for (const key of Object.keys(attributes)) target[key] = toJsonSafe(attributes[key], limits);
     return this;
   }
 
-  /** @internal Adopts attributes already made JSON-safe (copied, so the source can be shared). */
-  adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>): void {
-    this.attributesValue = this.attributesValue === undefined ? { ...attributes } : Object.assign(this.attributesValue, attributes);
+  /**
+   * @internal Adopts attributes already made JSON-safe, plus `extra`. Without `extra` the object
+   * is shared until the span's first own attribute write copies it, so it must not change.
+   */
+  adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, extra?: Readonly<Record<string, JsonValue>>): void {
+    if (this.attributesValue !== undefined) {
+      Object.assign(this.ownAttributes(), attributes, extra);
+    } else if (extra === undefined) {
+      this.attributesValue = attributes as Record<string, JsonValue>;
+      this.sharedAttributes = true;
+    } else {
+      this.attributesValue = { ...attributes, ...extra };
+    }
+  }
+
+  private ownAttributes(): Record<string, JsonValue> {
+    if (this.sharedAttributes) {
+      this.attributesValue = { ...this.attributesValue };
+      this.sharedAttributes = false;
+    }
+    return (this.attributesValue ??= {});
   }
 
   setSpanType(spanType: string): this {

@@ -19,6 +19,7 @@ class NoOpSpan extends LiveSpan {
   override setStatus(): this { return this; }
   override addEvent(): this { return this; }
   override recordException(): this { return this; }
+  override adoptSafeAttributes(): void {}
   override end(): void {}
 }
 

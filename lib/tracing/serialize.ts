@@ -32,8 +32,41 @@ export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonVal
     case "undefined":
       return null;
     default:
-      return new Snapshotter(limits).convert(value, 0);
+      return flatRecord(value, limits) ?? new Snapshotter(limits).convert(value, 0);
   }
+}
+
+/**
+ * The common case — a plain object of short strings, finite numbers and booleans — copied
+ * without the general walker's bookkeeping; `undefined` when the value is anything else.
+ */
+function flatRecord(value: unknown, limits: SerializationLimits): JsonValue | undefined {
+  try {
+    return copyFlatRecord(value, limits);
+  } catch {
+    return undefined; // a throwing getter or proxy trap: the general walker reports it
+  }
+}
+
+function copyFlatRecord(value: unknown, limits: SerializationLimits): JsonValue | undefined {
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, JsonValue> = {};
+  let count = 0;
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    if (++count > 16) return undefined;
+    const entry = source[key];
+    if (typeof entry === "string") {
+      if (entry.length > limits.maxStringLength) return undefined;
+      out[key] = entry;
+    } else if (typeof entry === "boolean" || (typeof entry === "number" && Number.isFinite(entry))) {
+      out[key] = entry;
+    } else if (entry !== undefined) {
+      return undefined;
+    }
+  }
+  return out;
 }
 
 class Snapshotter {

@@ -8,6 +8,7 @@ import type { LiveSpan } from "./live-span";
 import { NOOP_SPAN } from "./noop-span";
 import { createSpan } from "./span-factory";
 import type { SpanTypeName } from "./span-type";
+import { runWithSpan } from "./context-bridge";
 
 /** Options of {@link startSpan}. */
 export interface StartSpanOptions {
@@ -37,16 +38,24 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
   const span = openSpan(options, state.context.getStore());
   if (span === NOOP_SPAN) return fn(NOOP_SPAN);
+  return runInSpan(span, () => fn(span));
+}
+
+/**
+ * @internal Runs `fn` with `span` active (seen by an installed context bridge too) and ends the
+ * span when the result settles: `onResult` records a value, a throw or rejection is recorded as
+ * the span's exception and rethrown unchanged.
+ */
+export function runInSpan<T>(span: LiveSpan, fn: () => T, onResult: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
   let result: T;
   try {
-    const bridge = state.contextBridge;
-    result = bridge === undefined ? state.context.run(span, fn, span) : state.context.run(span, () => bridge.wrap(span, () => fn(span)));
+    result = runWithSpan(sdkState().context, span, fn);
   } catch (error) {
     span.recordException(error);
     span.end();
     throw error;
   }
-  return settle(span, result);
+  return settle(span, result, onResult);
 }
 
 /** Creates the span, or returns the no-op span if anything about it fails. */

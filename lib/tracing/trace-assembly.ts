@@ -100,8 +100,9 @@ function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: numbe
   const outputsJson = rootSpan.outputs === undefined ? undefined : JSON.stringify(rootSpan.outputs);
   if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
   if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
-  for (const key of Object.keys(record.metadata)) {
-    metadata[key] = truncateWithEllipsis(record.metadata[key] as string, MAX_METADATA_VALUE_LENGTH);
+  const userMetadata = record.metadata ?? {};
+  for (const key of Object.keys(userMetadata)) {
+    metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
   }
 
   const startMs = perfToEpochMs(root.startPerf);

@@ -19,8 +19,9 @@ export class TraceRecord {
   /** Every span of the trace in start order, so parents precede their children. */
   readonly spans: LiveSpan[] = [];
   open = 0;
-  readonly tags: Record<string, string> = {};
-  readonly metadata: Record<string, string> = {};
+  /** Set by `updateCurrentTrace`; created on first use. */
+  tags: Record<string, string> | undefined = undefined;
+  metadata: Record<string, string> | undefined = undefined;
   stateOverride: "OK" | "ERROR" | undefined = undefined;
   clientRequestId: string | undefined = undefined;
   requestPreview: string | undefined = undefined;

@@ -7,12 +7,11 @@ import { sdkState } from "../internal/global-state";
 import { nameArguments, readParamNames, type ParamInfo } from "./param-names";
 import { SpanAttributeKey } from "./span";
 import type { SpanTypeName } from "./span-type";
-import { settle, type StartSpanOptions } from "./start-span";
+import { runInSpan, type StartSpanOptions } from "./start-span";
 import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { createSpan } from "./span-factory";
-import { runWithSpan } from "./context-bridge";
 import { traceAsyncIterator, traceIterator } from "./traced-stream";
 
 /** Options of {@link traced}. */
@@ -31,6 +30,10 @@ type AnyFunction = (...args: never[]) => unknown;
 const WRAPPED = Symbol.for("mlflow-haystack.traced");
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
+
+function setOutputsIfUnset(span: LiveSpan, value: unknown): void {
+  if (span.outputsValue === undefined) span.setOutputs(value);
+}
 
 function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {
   if ((fn as unknown as Record<symbol, unknown>)[WRAPPED] === true) return fn;
@@ -64,23 +67,13 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
       let span: LiveSpan;
       try {
         span = createSpan(name, spanType, state.context.getStore());
-        span.adoptSafeAttributes((safeAttributes ??= toJsonSafe(attributes, state.limits) as Record<string, JsonValue>));
+        span.adoptSafeAttributes((safeAttributes ??= Object.freeze(toJsonSafe(attributes, state.limits) as Record<string, JsonValue>)));
         span.setInputs(nameArguments(params, args));
       } catch (error) {
         reportOnce("span-create", "error", `could not create span "${name}"; running untraced`, error);
         return fn.apply(this, args);
       }
-      let result: unknown;
-      try {
-        result = runWithSpan(state.context, span, () => fn.apply(this, args));
-      } catch (error) {
-        span.recordException(error);
-        span.end();
-        throw error;
-      }
-      return settle(span, result, (s, value) => {
-        if (s.outputsValue === undefined) s.setOutputs(value);
-      });
+      return runInSpan(span, () => fn.apply(this, args), setOutputsIfUnset);
     };
   }
   Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });
