@@ -112,7 +112,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes) return this.drops.full();
     this.held += 1;
     this.queue.push(trace);
-    if (!this.workScheduled) this.scheduleWork();
+    // Measuring and exporting wait for a full batch, a flush or the batch timer: a lone trace
+    // costs the event loop nothing until then, and that work often lands while the app idles.
+    if (this.queue.arrived + this.queue.waiting >= this.config.maxBatchSize || this.waiters.active || this.drainDue) this.scheduleWork();
+    else this.armBatchTimer();
   }
 
   /**
@@ -190,7 +193,6 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private readonly runWork = (): void => {
     this.workScheduled = false;
     try {
-      this.intake();
       this.pump();
     } catch (error) {
       reportOnce("export.internal", "error", "the batch processor hit an internal error", error);
@@ -225,8 +227,9 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     }
   }
 
-  /** Starts exports while slots are free; arms the batch timer for a partial batch. */
+  /** Measures what arrived, starts exports while slots are free, arms the batch timer for a partial batch. */
   private pump(): void {
+    this.intake();
     while (this.jobs.size < this.config.maxConcurrentExports) {
       const batch = this.takeBatch();
       if (batch === undefined) break;
@@ -240,12 +243,16 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   private updateTimer(): void {
-    const { waiting } = this.queue;
+    const waiting = this.queue.waiting + this.queue.arrived;
     if (waiting === 0) this.drainDue = false;
     if (waiting === 0 || this.drainDue || this.waiters.active || waiting >= this.config.maxBatchSize) {
       this.clearBatchTimer();
       return;
     }
+    this.armBatchTimer();
+  }
+
+  private armBatchTimer(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -40,6 +40,11 @@ export class BatchQueue<T> {
     return this.nextSeq + this.incoming.length;
   }
 
+  /** Traces pushed but not yet measured. */
+  get arrived(): number {
+    return this.incoming.length;
+  }
+
   /** Measured traces waiting for a batch (retries not included). */
   get waiting(): number {
     return this.ready.length - this.head;

@@ -1,0 +1,28 @@
+// Real timers: the batch timer and an in-flight export interleave as they do in an application.
+describe("BatchProcessor deferred intake", () => {
+  it("exports a lone trace that arrives while another batch is in flight", async () => {
+    const { BatchProcessor } = await import("../../lib/export/batch-processor");
+    const exported: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const client = {
+      async export(traces: readonly { info: { traceId: string } }[]) {
+        calls++;
+        if (calls === 1) await gate;
+        exported.push(...traces.map((t) => t.info.traceId));
+        return { failures: [] };
+      },
+      async shutdown() {},
+    };
+    const processor = new BatchProcessor(client, { maxBatchSize: 2, scheduledDelayMs: 20, flushOnExit: false });
+    processor.enqueue({ info: { traceId: "a" } });
+    processor.enqueue({ info: { traceId: "b" } });
+    await new Promise((r) => setTimeout(r, 5));
+    processor.enqueue({ info: { traceId: "c" } });
+    release();
+    for (let i = 0; i < 50 && exported.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(exported).toEqual(["a", "b", "c"]);
+    await processor.shutdown();
+  });
+});
