@@ -8,54 +8,15 @@ import { reportOnce } from "../internal/diagnostics";
 import { planRetry } from "./backoff";
 import { resolveBatchOptions, type BatchProcessorOptions, type ExportableTrace, type ResolvedBatchOptions } from "./batch-options";
 import { ExportError } from "./errors";
-import { startExportCall, type CallOutcome, type RunningCall } from "./export-call";
+import { startExportCall, type CallOutcome } from "./export-call";
 import { DropCounter } from "./drop-counter";
 import { registerExitFlush } from "./exit-flush";
 import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
-import type { ExportFailure, ExportOptions, ExportResult } from "./trace-client";
+import type { ExportFailure, ExportResult } from "./trace-client";
+import { isExportResult, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
-/** The part of a `TraceClient` the processor uses, generic over the trace type (a `TraceClient` fits). */
-export interface BatchExportClient<T> {
-  export(traces: readonly T[], options: ExportOptions): Promise<ExportResult>;
-  shutdown(): Promise<void>;
-}
-
-/** Counters since the processor was created, and what it holds now. */
-export interface BatchProcessorStats {
-  /** Held but not in flight: waiting for a batch or for a retry. */
-  readonly queued: number;
-  readonly inFlight: number;
-  readonly exported: number;
-  readonly failed: number;
-  readonly dropped: number;
-  /** Retries scheduled (one per trace per retry). */
-  readonly retries: number;
-}
-
-interface Job<T> {
-  readonly entries: QueueEntry<T>[];
-  call: RunningCall | undefined;
-}
-
-interface Backoff<T> {
-  readonly entries: QueueEntry<T>[];
-  timer: NodeJS.Timeout | undefined;
-}
-
-interface Settled<T> {
-  readonly entry: QueueEntry<T>;
-  readonly error: Error;
-  readonly retryAfterMs?: number | undefined;
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
-
-function isExportResult(value: unknown): value is ExportResult {
-  return typeof value === "object" && value !== null && Array.isArray((value as ExportResult).failures);
-}
+export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
 /**
  * Batches completed traces and delivers them through a client, with bounded memory, retries and
