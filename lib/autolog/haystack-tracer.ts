@@ -76,6 +76,7 @@ interface StaticAttributes {
   readonly initParameters: Record<string, unknown>;
   readonly outputSpec: object;
   readonly name: string;
+  readonly spanType: string;
   readonly attributes: Readonly<Record<string, JsonValue>>;
 }
 
@@ -83,12 +84,12 @@ interface StaticAttributes {
  * The component attributes that only change with the pipeline's wiring, snapshotted once per
  * socket description (the pipeline rebuilds those objects whenever its graph changes).
  */
-const staticAttributeCache = new WeakMap<object, StaticAttributes>();
+const componentCache = new WeakMap<object, StaticAttributes>();
 
-function staticAttributes(event: ComponentRunEvent): Readonly<Record<string, JsonValue>> {
-  const cached = staticAttributeCache.get(event.inputSpec);
+function componentStatics(event: ComponentRunEvent): StaticAttributes {
+  const cached = componentCache.get(event.inputSpec);
   if (cached !== undefined && cached.initParameters === event.initParameters && cached.outputSpec === event.outputSpec && cached.name === event.name) {
-    return cached.attributes;
+    return cached;
   }
   const attributes = toJsonSafe(
     {
@@ -100,8 +101,15 @@ function staticAttributes(event: ComponentRunEvent): Readonly<Record<string, Jso
     },
     sdkState().limits,
   ) as Record<string, JsonValue>;
-  staticAttributeCache.set(event.inputSpec, { initParameters: event.initParameters, outputSpec: event.outputSpec, name: event.name, attributes });
-  return attributes;
+  const entry: StaticAttributes = {
+    initParameters: event.initParameters,
+    outputSpec: event.outputSpec,
+    name: event.name,
+    spanType: inferComponentSpanType(event.className, event.name, event.spanType),
+    attributes,
+  };
+  componentCache.set(event.inputSpec, entry);
+  return entry;
 }
 
 /** The tracer `mlflow.haystack.autolog()` installs. */
@@ -125,12 +133,10 @@ export const mlflowPipelineTracer: PipelineTracer = {
   traceComponent<T>(event: ComponentRunEvent, run: () => Promise<T>): Promise<T> {
     const state = sdkState();
     if (!state.tracingEnabled) return run();
-    const span = openSpan(
-      { name: event.name, spanType: inferComponentSpanType(event.className, event.name, event.spanType), inputs: event.inputs },
-      state.context.getStore(),
-    );
+    const component = componentStatics(event);
+    const span = openSpan({ name: event.name, spanType: component.spanType, inputs: event.inputs }, state.context.getStore());
     if (span === NOOP_SPAN) return run();
-    span.adoptSafeAttributes(staticAttributes(event), { "haystack.component.visits": event.visits });
+    span.adoptSafeAttributes(component.attributes, { "haystack.component.visits": event.visits });
     return runInSpan(span, run, (s, outputs) => {
       s.setOutputs(outputs);
       annotateOutputs(s, event, outputs);
