@@ -7,6 +7,7 @@ import type { LiveSpan } from "../tracing/live-span";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
 import { openSpan, runInSpan, startSpan } from "../tracing/start-span";
+import { isSecretKey, REDACTED } from "../tracing/secret-keys";
 import { NOOP_SPAN } from "../tracing/noop-span";
 import { toJsonSafe, type JsonValue } from "../tracing/serialize";
 import { sdkState } from "../internal/global-state";
@@ -17,25 +18,13 @@ import { modelFromOutputs, usageFromOutputs } from "./token-usage";
 /** Name of a pipeline span without `metadata.name`, as in MLflow's Python integration. */
 export const DEFAULT_PIPELINE_SPAN_NAME = "haystack.pipeline.run";
 
-const SECRET_WORDS = new Set(["token", "secret", "password", "passwd", "authorization", "credential", "credentials", "apikey"]);
-
-/** Whether a parameter name names a secret: one of its words (camelCase, snake_case or kebab-case) is. */
-export function isSecretKey(key: string): boolean {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== "");
-  return words.some((word, i) => SECRET_WORDS.has(word) || (word === "api" && words[i + 1] === "key"));
-}
-
 /** Init parameters with any secret-looking string value replaced, as a last line of defence. */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 20 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && typeof entry === "string" ? "**********" : redactSecrets(entry, depth + 1);
+    out[key] = isSecretKey(key) && typeof entry === "string" ? REDACTED : redactSecrets(entry, depth + 1);
   }
   return out;
 }

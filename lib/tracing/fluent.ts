@@ -6,6 +6,7 @@ import { reportOnce } from "../internal/diagnostics";
 import { completedTraceById, lastCompletedTrace } from "./completed-traces";
 import type { LiveSpan } from "./live-span";
 import type { Trace } from "./trace";
+import { stringifySafe, toJsonSafe } from "./serialize";
 
 /**
  * The newest trace completed in this process (synchronous; no server round trip), or undefined.
@@ -62,6 +63,14 @@ export interface UpdateTraceOptions {
  * updateCurrentTrace({ tags: { env: "dev" }, metadata: { "mlflow.trace.user": userId } });
  */
 export function updateCurrentTrace(options: UpdateTraceOptions): void {
+  try {
+    applyTraceUpdate(options);
+  } catch (error) {
+    reportOnce("update-trace", "warn", "updateCurrentTrace() got values it could not read; the trace was updated in part", error);
+  }
+}
+
+function applyTraceUpdate(options: UpdateTraceOptions): void {
   const span = sdkState().context.getStore();
   if (span === undefined) {
     reportOnce("update-trace-no-span", "warn", "updateCurrentTrace() was called outside any span; nothing was updated");
@@ -83,7 +92,7 @@ export function updateCurrentTrace(options: UpdateTraceOptions): void {
 }
 
 function asString(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  return typeof value === "string" ? value : stringifySafe(toJsonSafe(value, sdkState().limits));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
-import { toJsonSafe, type JsonValue } from "./serialize";
+import { toJsonSafe, truncateString, type JsonValue } from "./serialize";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import type { TraceRecord } from "./trace-record";
 
@@ -90,9 +90,10 @@ export class LiveSpan {
 
   setAttributes(attributes: Record<string, unknown>): this {
     if (!this.writable("setAttributes")) return this;
-    const limits = sdkState().limits;
-    const target = this.ownAttributes();
-    for (const key of Object.keys(attributes)) target[key] = toJsonSafe(attributes[key], limits);
+    // Through the serializer, which survives throwing getters and proxies, then copied key by key.
+    const safe = toJsonSafe(attributes, sdkState().limits);
+    if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return this;
+    Object.assign(this.ownAttributes(), safe);
     return this;
   }
 
@@ -127,7 +128,13 @@ export class LiveSpan {
   /** Sets the status: `"OK"`, `"ERROR"` (with an optional description) or a status object. */
   setStatus(status: SpanStatusCode | SpanStatus, description = ""): this {
     if (!this.writable("setStatus")) return this;
-    this.statusValue = typeof status === "string" ? { code: status, description } : status;
+    try {
+      const code = String(typeof status === "string" ? status : status.code).toUpperCase();
+      const text = typeof status === "string" ? description : status.description;
+      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? text : "" };
+    } catch (error) {
+      reportOnce("span-status", "warn", `setStatus() on span "${this.nameValue}" got an unreadable status; ignored`, error);
+    }
     return this;
   }
 
@@ -173,13 +180,28 @@ export class LiveSpan {
 
 function primitiveAttributes(attributes: EventAttributes): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
+  let keys: string[];
+  try {
+    keys = Object.keys(attributes);
+  } catch {
+    return out;
+  }
+  const limits = sdkState().limits;
+  for (const key of keys) {
+    let value: unknown;
+    try {
+      value = attributes[key];
+    } catch (error) {
+      out[key] = `[Getter threw: ${error instanceof Error ? error.message : "unknown error"}]`;
+      continue;
+    }
     if (value === undefined) continue;
     out[key] =
-      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-        ? value
-        : JSON.stringify(toJsonSafe(value, sdkState().limits));
+      typeof value === "string"
+        ? truncateString(value, limits.maxStringLength)
+        : typeof value === "number" || typeof value === "boolean"
+          ? value
+          : JSON.stringify(toJsonSafe(value, limits));
   }
   return out;
 }
@@ -188,8 +210,10 @@ function primitiveAttributes(attributes: EventAttributes): Record<string, string
 export function describeException(error: unknown): { type: string; message: string; stack: string } {
   try {
     if (error instanceof Error) {
-      const type = error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
-      return { type, message: error.message, stack: error.stack ?? `${type}: ${error.message}` };
+      const name = error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
+      const type = String(name);
+      const message = String(error.message);
+      return { type, message, stack: String(error.stack ?? `${type}: ${message}`) };
     }
     const message = typeof error === "string" ? error : JSON.stringify(toJsonSafe(error, sdkState().limits));
     return { type: typeof error === "object" && error !== null ? "Object" : typeof error, message, stack: message };

@@ -4,6 +4,7 @@
  * huge strings all become readable JSON values.
  */
 import type { SerializationLimits } from "../internal/global-state";
+import { isSecretKey, REDACTED, scrubUrlCredentials } from "./secret-keys";
 
 /** A value that `JSON.stringify` renders faithfully. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -59,7 +60,7 @@ function copyFlatRecord(value: unknown, limits: SerializationLimits): JsonValue 
     const entry = source[key];
     if (typeof entry === "string") {
       if (entry.length > limits.maxStringLength) return undefined;
-      out[key] = entry;
+      out[key] = isSecretKey(key) ? REDACTED : scrubUrlCredentials(key, entry);
     } else if (typeof entry === "boolean" || (typeof entry === "number" && Number.isFinite(entry))) {
       out[key] = entry;
     } else if (entry !== undefined) {
@@ -88,7 +89,7 @@ class Snapshotter {
       case "symbol":
         return value.toString();
       case "function":
-        return `[Function ${value.name || "anonymous"}]`;
+        return functionLabel(value);
       default:
         break;
     }
@@ -173,11 +174,24 @@ class Snapshotter {
         continue;
       }
       if (entry === undefined) continue;
-      out[key] = this.convert(entry, depth + 1);
+      out[key] = isSecretKey(key) && isSecretValue(entry) ? REDACTED : typeof entry === "string" ? scrubUrlCredentials(key, this.convert(entry, depth + 1) as string) : this.convert(entry, depth + 1);
     }
     if (keys.length > max) out["..."] = `[${keys.length - max} more keys]`;
     return out;
   }
+}
+
+function functionLabel(fn: Function): string {
+  try {
+    return `[Function ${typeof fn.name === "string" && fn.name !== "" ? fn.name : "anonymous"}]`;
+  } catch {
+    return "[Function]";
+  }
+}
+
+/** Strings (or lists of strings) under a secret-named key are masked; structured values are walked. */
+function isSecretValue(value: unknown): boolean {
+  return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
 }
 
 function describeError(error: unknown): string {

@@ -51,8 +51,7 @@ export function runInSpan<T>(span: LiveSpan, fn: () => T, onResult: (span: LiveS
   try {
     result = runWithSpan(sdkState().context, span, fn);
   } catch (error) {
-    span.recordException(error);
-    span.end();
+    endWithError(span, error);
     throw error;
   }
   return settle(span, result, onResult);
@@ -71,35 +70,59 @@ export function openSpan(options: StartSpanOptions, parent: LiveSpan | undefined
   }
 }
 
-/** Ends `span` when `result` settles (or now, for a plain value) and returns `result` unchanged in meaning. */
+/**
+ * Ends `span` when `result` settles (now, for a plain value) and returns `result` — the same value,
+ * or for a thenable a promise of the same outcome. Recording never throws into the caller.
+ */
 export function settle<T>(span: LiveSpan, result: T, setOutputs: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
-  if (isPromiseLike(result)) {
-    return result.then(
+  if (result instanceof Promise || thenOf(result) !== undefined) {
+    const promise: Promise<unknown> = result instanceof Promise ? result : Promise.resolve(result);
+    return promise.then(
       (value) => {
-        setOutputs(span, value);
-        span.end();
+        endWithValue(span, value, setOutputs);
         return value;
       },
       (error: unknown) => {
-        span.recordException(error);
-        span.end();
+        endWithError(span, error);
         throw error;
       },
     ) as T;
   }
-  setOutputs(span, result);
-  span.end();
+  endWithValue(span, result, setOutputs);
   return result;
+}
+
+function endWithValue(span: LiveSpan, value: unknown, setOutputs: (span: LiveSpan, value: unknown) => void): void {
+  try {
+    setOutputs(span, value);
+  } catch (error) {
+    reportOnce("span-outputs", "error", `could not record the outputs of span "${span.name}"`, error);
+  } finally {
+    span.end();
+  }
+}
+
+function endWithError(span: LiveSpan, error: unknown): void {
+  try {
+    span.recordException(error);
+  } catch (internal) {
+    reportOnce("span-exception", "error", `could not record the exception of span "${span.name}"`, internal);
+  } finally {
+    span.end();
+  }
 }
 
 function defaultOutputs(span: LiveSpan, value: unknown): void {
   if (value !== undefined && span.outputsValue === undefined) span.setOutputs(value);
 }
 
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
+/** A value's `then` method, if it has one; a `then` getter that throws makes it a plain value. */
+function thenOf(value: unknown): Function | undefined {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    const then = (value as { then?: unknown }).then;
+    return typeof then === "function" ? then : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -235,11 +235,12 @@ describe("mlflow.haystack.autolog()", () => {
 
 describe("secret redaction in component metadata", () => {
   it("masks parameters named like secrets but not words that merely contain one", async () => {
-    const { isSecretKey, redactSecrets } = await import("../../lib/autolog/haystack-tracer");
-    for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization"]) {
+    const { redactSecrets } = await import("../../lib/autolog/haystack-tracer");
+    const { isSecretKey } = await import("../../lib/tracing/secret-keys");
+    for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization", "openaiKey", "apiKeys", "accessKey", "refresh_tokens"]) {
       expect([key, isSecretKey(key)]).toEqual([key, true]);
     }
-    for (const key of ["bm25_tokenization_regex", "max_tokens", "tokenizer", "keyField", "secretary_name"]) {
+    for (const key of ["bm25_tokenization_regex", "max_tokens", "prompt_tokens", "tokenizer", "keyField", "secretary_name", "cacheKey"]) {
       expect([key, isSecretKey(key)]).toEqual([key, false]);
     }
     expect(redactSecrets({ nested: { apiKey: "sk-1", max_tokens: 5 }, list: [{ token: "t" }] })).toEqual({

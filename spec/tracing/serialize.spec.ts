@@ -87,3 +87,23 @@ describe("serialization of inputs, outputs and attributes", () => {
     }
   });
 });
+
+describe("secrets in traced values", () => {
+  it("masks strings under secret-named keys, in plain objects and class instances, and URL credentials", () => {
+    class Client {
+      readonly options = { apiKey: "sk-LEAKED", baseURL: "https://user:hunter2@api.example/v1", timeout: 5 };
+      constructor(readonly name: string) {}
+    }
+    startSpan({ name: "secrets", inputs: { client: new Client("c"), password: "p", apiKeys: ["k1", "k2"], max_tokens: 5 } }, () => ({ accessToken: "t" }));
+    const json = JSON.stringify(getLastActiveTrace()!.toJSON());
+    for (const leaked of ["sk-LEAKED", "hunter2", '"p"', "k1", '"t"']) expect(json).not.toContain(leaked);
+    const span = getLastActiveTrace()!.data.spans[0]!;
+    expect(span.inputs).toMatchObject({
+      client: { options: { apiKey: "**********", baseURL: "https://user:***@api.example/v1", timeout: 5 }, name: "c" },
+      password: "**********",
+      apiKeys: "**********",
+      max_tokens: 5,
+    });
+    expect(span.outputs).toEqual({ accessToken: "**********" });
+  });
+});
