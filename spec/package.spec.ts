@@ -40,6 +40,21 @@ describe("the built package", () => {
     expect(JSON.parse(out)).toEqual({ distinct: true, seen: "from-a" });
   });
 
+  it("lets one copy turn off the autolog another copy turned on", () => {
+    const out = runNode(
+      `
+      const a = require("mlflow-haystack");
+      for (const key of Object.keys(require.cache)) delete require.cache[key];
+      const b = require("mlflow-haystack");
+      a.haystack.autolog();
+      const seenByB = b.haystack.isAutologEnabled();
+      b.autolog({ disable: true });
+      console.log(JSON.stringify({ seenByB, afterDisable: a.haystack.isAutologEnabled() }));`,
+      "commonjs",
+    );
+    expect(JSON.parse(out)).toEqual({ seenByB: true, afterDisable: false });
+  });
+
   it("serves mlflow-haystack/haystack to import", () => {
     const out = runNode(`import * as h from "mlflow-haystack/haystack"; console.log(typeof h.Pipeline);`, "module");
     expect(out.trim()).toBe("function");

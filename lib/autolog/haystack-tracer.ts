@@ -101,8 +101,17 @@ function componentStatics(event: ComponentRunEvent): StaticAttributes {
   return entry;
 }
 
+/** Marks the tracer, so every copy of the package recognises the one another copy installed. */
+const MLFLOW_TRACER = Symbol.for("mlflow-haystack.v0.pipeline-tracer");
+
+/** Whether `tracer` is the MLflow tracer of any copy of this package. */
+export function isMlflowTracer(tracer: PipelineTracer | undefined): boolean {
+  return tracer !== undefined && (tracer as unknown as Record<symbol, unknown>)[MLFLOW_TRACER] === true;
+}
+
 /** The tracer `mlflow.haystack.autolog()` installs. */
-export const mlflowPipelineTracer: PipelineTracer = {
+export const mlflowPipelineTracer: PipelineTracer & { readonly [MLFLOW_TRACER]: true } = {
+  [MLFLOW_TRACER]: true,
   tracePipeline<T>(event: PipelineRunEvent, run: () => Promise<T>): Promise<T> {
     return startSpan(
       {

@@ -4,7 +4,7 @@
  */
 import { getPipelineTracer, setPipelineTracer } from "../haystack/tracing-hook";
 import { sdkState } from "../internal/global-state";
-import { mlflowPipelineTracer } from "./haystack-tracer";
+import { isMlflowTracer, mlflowPipelineTracer } from "./haystack-tracer";
 
 /** Options of {@link autolog}. */
 export interface HaystackAutologOptions {
@@ -29,13 +29,13 @@ export function autolog(options: HaystackAutologOptions = {}): void {
   const off = options.disable === true || options.logTraces === false;
   sdkState().diagnostics.silent = options.silent === true;
   if (off) {
-    if (getPipelineTracer() === mlflowPipelineTracer) setPipelineTracer(undefined);
+    if (isMlflowTracer(getPipelineTracer())) setPipelineTracer(undefined);
     return;
   }
-  setPipelineTracer(mlflowPipelineTracer);
+  if (!isMlflowTracer(getPipelineTracer())) setPipelineTracer(mlflowPipelineTracer);
 }
 
-/** Whether Haystack autologging is on. */
+/** Whether Haystack autologging is on (by this or another copy of the package). */
 export function isAutologEnabled(): boolean {
-  return getPipelineTracer() === mlflowPipelineTracer;
+  return isMlflowTracer(getPipelineTracer());
 }

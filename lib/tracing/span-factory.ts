@@ -20,7 +20,10 @@ export function setExternalParentResolver(resolver: ExternalParentResolver | und
   sdkState().externalParentResolver = resolver;
 }
 
-export function createSpan(name: string, spanType: string, parent: LiveSpan | undefined): LiveSpan {
+export function createSpan(name: string, spanType: string, activeParent: LiveSpan | undefined): LiveSpan {
+  // Work scheduled from a finished trace (an interval, a fire-and-forget promise) starts a new
+  // trace instead of feeding spans into one that was already exported.
+  const parent = activeParent !== undefined && activeParent.record.completed ? undefined : activeParent;
   let record: TraceRecord;
   if (parent !== undefined) {
     record = parent.record;

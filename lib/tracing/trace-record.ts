@@ -35,6 +35,11 @@ export class TraceRecord {
     this.externalParentSpanId = externalParentSpanId;
   }
 
+  /** Whether the trace has been handed over; spans started under it now begin a new trace. */
+  get completed(): boolean {
+    return this.done;
+  }
+
   spanStarted(span: LiveSpan): void {
     if (this.root === undefined) this.root = span;
     this.spans.push(span);

@@ -69,7 +69,9 @@ export function traceIterator<T, R, N>(iterator: Generator<T, R, N>, options: St
     else recorder.chunk(result.value);
     return result;
   };
-  const wrapped: Generator<T, R, N> = {
+  // Same prototype as the generator, so iterator helpers (`take`, `map`, ... on Node 22+) and
+  // `instanceof` keep working; own methods route every step through the span.
+  return Object.assign(Object.create(Object.getPrototypeOf(iterator) as object) as Generator<T, R, N>, {
     next: (...args: [] | [N]) => step(() => iterator.next(...args)),
     return: (value: R) => {
       const result = step(() => iterator.return(value));
@@ -77,11 +79,7 @@ export function traceIterator<T, R, N>(iterator: Generator<T, R, N>, options: St
       return result;
     },
     throw: (error: unknown) => step(() => iterator.throw(error)),
-    [Symbol.iterator]() {
-      return wrapped;
-    },
-  } as Generator<T, R, N>;
-  return wrapped;
+  });
 }
 
 /** Wraps an async iterator so that a span covers its whole consumption. */
@@ -101,13 +99,9 @@ export function traceAsyncIterator<T, R, N>(iterator: AsyncGenerator<T, R, N>, o
     else recorder.chunk(result.value);
     return result;
   };
-  const wrapped: AsyncGenerator<T, R, N> = {
+  return Object.assign(Object.create(Object.getPrototypeOf(iterator) as object) as AsyncGenerator<T, R, N>, {
     next: (...args: [] | [N]) => step(() => iterator.next(...args)),
     return: (value: R | PromiseLike<R>) => step(() => iterator.return(value), true),
     throw: (error: unknown) => step(() => iterator.throw(error)),
-    [Symbol.asyncIterator]() {
-      return wrapped;
-    },
-  } as AsyncGenerator<T, R, N>;
-  return wrapped;
+  });
 }

@@ -63,3 +63,23 @@ describe("trace completion", () => {
     expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(/lateSpanWaitMs/);
   });
 });
+
+describe("work scheduled from a finished trace", () => {
+  it("starts a new trace instead of losing its spans in the exported one", async () => {
+    const ticked = new Promise<void>((resolve) => {
+      startSpan({ name: "interval-owner" }, () => {
+        setTimeout(() => {
+          startSpan({ name: "tick" }, () => undefined);
+          resolve();
+        }, 5);
+      });
+    });
+    const owner = getLastActiveTrace()!;
+    await ticked;
+    const last = getLastActiveTrace()!;
+    expect(owner.data.spans.map((s) => s.name)).toEqual(["interval-owner"]);
+    expect(last.data.spans.map((s) => s.name)).toEqual(["tick"]);
+    expect(last.data.spans[0]!.parentId).toBeNull();
+    expect(last.info.traceId).not.toBe(owner.info.traceId);
+  });
+});

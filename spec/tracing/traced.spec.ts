@@ -67,3 +67,18 @@ describe("traced(fn)", () => {
     expect(getLastActiveTrace()!.data.spans.map((s) => s.name)).toEqual(["outer", "twice"]);
   });
 });
+
+describe("traced generators keep the generator's prototype", () => {
+  it("stays an instance of the generator function and keeps iterator methods", () => {
+    function* count(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+    }
+    const tracedCount = traced(count);
+    const it = tracedCount(3);
+    expect(Object.getPrototypeOf(it)).toBe(Object.getPrototypeOf(count(0)));
+    expect(typeof it[Symbol.iterator]).toBe("function");
+    expect(it[Symbol.iterator]()).toBe(it);
+    expect([...it]).toEqual([0, 1, 2]);
+    expect(getLastActiveTrace()!.data.spans[0]!.outputs).toEqual([0, 1, 2]);
+  });
+});
