@@ -32,8 +32,9 @@ function state(): ExportConfigState {
   return (holder[KEY] ??= { trackingUri: undefined, experiment: undefined, resolved: new Map() });
 }
 
+/** Hides everything between `scheme://` and the last `@` before any query or fragment. */
 function redact(uri: string): string {
-  return uri.replace(/\/\/[^/@]*@/, "//***@");
+  return uri.replace(/^([^:/?#]+:\/\/)[^?#]*@/, "$1***@");
 }
 
 /**

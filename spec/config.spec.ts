@@ -121,3 +121,17 @@ describe("setExperiment", () => {
     expect(() => setExperiment("  ")).toThrow(ConfigError);
   });
 });
+
+describe("credentials in tracking URIs never reach an error message", () => {
+  it.each(["http://alice:p@ss@127.0.0.1:5000", "http://alice:pa/ss@host:5000", "postgresql://u:pw/d@h/db"])("hides the password of %s", async (uri) => {
+    const { setTrackingUri } = await import("../lib/config");
+    let message = "";
+    try {
+      setTrackingUri(uri);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe("");
+    for (const secret of ["p@ss", "pa/ss", "pw/d", "ss@"]) expect(message).not.toContain(secret);
+  });
+});

@@ -4,7 +4,8 @@
  * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
  * server could not take within the retry budget are kept in the local store for `traces sync`.
  */
-import { getExperimentSpec, getTrackingUri } from "../config";
+import { getExperimentSpec, getTrackingUri, parseTrackingUri } from "../config";
+import { isProcessExiting } from "./exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
@@ -24,7 +25,7 @@ import { withOtelTracingSuppressed } from "../otel/suppress";
 interface ExporterState {
   processor: BatchProcessor<Trace> | undefined;
   /** The OTLP client (and its fan-out with the MLflow client) for `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
-  otlp: { endpoint: string; client: OtlpClient; fanOut: FanOutClient | undefined } | undefined;
+  otlp: { endpoint: string; client: OtlpClient | undefined; fanOut: FanOutClient | undefined } | undefined;
   options: BatchProcessorOptions<Trace>;
   userClient: TraceClient | undefined;
   rest: MlflowRestClient | undefined;
@@ -52,10 +53,17 @@ function otlpFromEnv(): ExporterState["otlp"] {
   const endpoint = process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
   if (endpoint === undefined || endpoint === "") return undefined;
   if (st.otlp?.endpoint !== endpoint) {
-    const client = otlpClientFromEnv();
-    st.otlp = client === undefined ? undefined : { endpoint, client, fanOut: undefined };
+    let client: OtlpClient | undefined;
+    try {
+      client = otlpClientFromEnv();
+    } catch (error) {
+      // A collector we cannot serve (say OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc) must not cost the
+      // other destination its traces.
+      reportOnce("export.otlp-env", "warn", "OTEL_EXPORTER_OTLP_TRACES_* is set to something this SDK cannot send to; traces go to the other destination only", error);
+    }
+    st.otlp = { endpoint, client, fanOut: undefined };
   }
-  return st.otlp;
+  return st.otlp.client === undefined ? undefined : st.otlp;
 }
 
 /**
@@ -73,7 +81,7 @@ function currentClient(): { client: TraceClient; remoteUri: string | undefined }
   }
   const rest = (st.rest ??= new MlflowRestClient());
   if (otlp === undefined) return { client: rest, remoteUri: uri };
-  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client])), remoteUri: uri };
+  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
 }
 
 const routingClient: TraceClient = {
@@ -88,14 +96,34 @@ const routingClient: TraceClient = {
   async shutdown(): Promise<void> {},
 };
 
+/**
+ * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`;
+ * for the local store itself at process exit, a synchronous write (asynchronous ones cannot finish).
+ */
 function keepUndelivered(traces: readonly Trace[], error: Error): void {
-  const { remoteUri } = currentClient();
-  if (remoteUri === undefined) {
+  const st = state();
+  const uri = getTrackingUri();
+  if (st.userClient !== undefined || uri === undefined || parseLocalStoreUri(uri) !== undefined) {
+    if (st.userClient === undefined && isProcessExiting()) {
+      try {
+        localStore(uri).exportSync(traces);
+        return;
+      } catch (writeError) {
+        reportOnce("export.lost-at-exit-write", "error", "could not write traces to the local store at exit", writeError);
+      }
+    }
     reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
     return;
   }
+  try {
+    parseTrackingUri(uri);
+  } catch (uriError) {
+    // Never write an unusable (or credential-bearing) URI into the store's sync bookkeeping.
+    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, uriError);
+    return;
+  }
   const experiment = getExperimentSpec();
-  const destination = experiment === undefined ? { trackingUri: remoteUri } : { trackingUri: remoteUri, experiment };
+  const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
   localStore(undefined).deliveryFailedHook(destination)(traces, error);
 }
 
@@ -176,6 +204,6 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   st.rest = undefined;
   const otlp = st.otlp;
   st.otlp = undefined;
-  await Promise.all([rest?.shutdown(), st.userClient?.shutdown(), otlp?.client.shutdown()]);
+  await Promise.all([rest?.shutdown(), st.userClient?.shutdown(), otlp?.client?.shutdown()]);
   return result;
 }

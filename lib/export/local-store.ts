@@ -152,6 +152,11 @@ export class LocalStore implements TraceClient {
     }
   }
 
+  /** Writes traces synchronously, for the `exit` event, where asynchronous writes never finish. */
+  exportSync(traces: readonly Trace[]): void {
+    for (const trace of traces) writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), JSON.stringify(trace));
+  }
+
   /** The synchronous twin of {@link saveUndelivered}, for the `exit` event. */
   saveUndeliveredSync(traces: readonly Trace[], options: { readonly destination: SyncDestination }): void {
     const dest = new DestinationDir(this.dir, options.destination);

@@ -38,8 +38,8 @@ export interface ExportOptions {
 export interface TraceClient {
   /** Delivers a batch. Must not throw for per-trace failures: report them in the result. */
   export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult>;
-  /** Reads a trace back, when the destination supports it. */
-  getTrace?(traceId: string): Promise<Trace | undefined>;
+  /** Reads a trace back, when the destination supports it; `signal` bounds the wait. */
+  getTrace?(traceId: string, options?: { signal?: AbortSignal }): Promise<Trace | undefined>;
   /** Releases sockets and files. Called once. */
   shutdown(): Promise<void>;
 }

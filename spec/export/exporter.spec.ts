@@ -80,3 +80,44 @@ describe("the exporter", () => {
     await expect(mlflow.configureExport({ maxBatchSize: 0 })).rejects.toThrow(/maxBatchSize/);
   });
 });
+
+describe("the exporter with a collector setting it cannot serve", () => {
+  afterEach(async () => {
+    delete process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+    delete process.env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"];
+    mlflow.setDiagnosticsLogger(undefined);
+    await mlflow.configureExport({});
+  });
+
+  it("still delivers to the other destination and warns once", async () => {
+    process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = "http://127.0.0.1:4317";
+    process.env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "grpc";
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((_level, message) => messages.push(message));
+    mlflow.startSpan({ name: "despite-grpc" }, () => undefined);
+    const id = mlflow.getLastActiveTraceId()!;
+    expect(await mlflow.flushTraces()).toMatchObject({ exported: 1, failed: 0 });
+    const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
+    expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("despite-grpc");
+    expect(messages.filter((m) => m.includes("OTEL_EXPORTER_OTLP_TRACES_"))).toHaveLength(1);
+  });
+});
+
+describe("process.exit() right after a trace, with the local store", () => {
+  it("writes the trace synchronously instead of losing it", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { join, resolve } = await import("node:path");
+    const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit");
+    const root = resolve(__dirname, "../..");
+    const script = `
+      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      mlflow.startSpan({ name: "before-exit" }, () => 1);
+      console.log(mlflow.getLastActiveTraceId());
+      process.exit(0);`;
+    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir };
+    delete env["MLFLOW_TRACKING_URI"];
+    const id = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { cwd: root, env, encoding: "utf8" }).trim();
+    const trace = await new LocalStore({ dir }).getTrace(id);
+    expect(trace?.data.spans[0]!.name).toBe("before-exit");
+  });
+});

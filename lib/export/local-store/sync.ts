@@ -72,13 +72,14 @@ export async function syncLocalTraces(store: LocalStore, options: SyncOptions): 
         `Wait for it to finish, or delete ${dest.lockPath} if that process is gone.`,
     );
   }
-  const client = options.client ?? new MlflowRestClient({ trackingUri: options.destination.trackingUri, ...(options.destination.experiment ? { experiment: options.destination.experiment } : {}) });
+  let client: TraceClient | undefined = options.client;
   try {
+    client ??= new MlflowRestClient({ trackingUri: options.destination.trackingUri, ...(options.destination.experiment ? { experiment: options.destination.experiment } : {}) });
     await dest.describe();
     const todo = await candidates(store, dest, options.onlyPending ?? false);
     return await sendAll(store, dest, client, todo, options);
   } finally {
-    if (options.client === undefined) await client.shutdown();
+    if (options.client === undefined) await client?.shutdown();
     await lock.release();
   }
 }
@@ -123,10 +124,13 @@ async function markSent(dest: DestinationDir, encodedId: string): Promise<void> 
   await removeFile(dest.marker("pending", encodedId));
 }
 
+/** How long reading a trace back may take before the sync gives up on that trace for this run. */
+const READ_BACK_TIMEOUT_MS = 30_000;
+
 /** True when the server already holds the trace with at least as many spans as we have. */
 async function alreadyDelivered(client: TraceClient, trace: Trace): Promise<boolean> {
   if (client.getTrace === undefined) return false;
-  const remote = await client.getTrace(trace.info.traceId);
+  const remote = await client.getTrace(trace.info.traceId, { signal: AbortSignal.timeout(READ_BACK_TIMEOUT_MS) });
   return remote !== undefined && remote.data.spans.length >= trace.data.spans.length;
 }
 
