@@ -65,12 +65,16 @@ export class LocalStore implements TraceClient {
       }
     });
     await syncDirectory(this.tracesDir);
-    this.writesSincePrune += traces.length;
-    if (this.writesSincePrune >= Math.min(50, Math.ceil(this.options.maxTraces / 10))) {
-      this.writesSincePrune = 0;
-      await this.prune().catch((err: unknown) => reportOnce("local-store.prune", "warn", `could not prune the local trace store ${this.dir}`, err));
-    }
+    await this.pruneNowAndThen(traces.length);
     return { failures };
+  }
+
+  /** Applies retention after every few dozen writes (the first write of a process included). */
+  private async pruneNowAndThen(written: number): Promise<void> {
+    this.writesSincePrune += written;
+    if (this.writesSincePrune < Math.min(50, Math.ceil(this.options.maxTraces / 10))) return;
+    this.writesSincePrune = 0;
+    await this.prune().catch((err: unknown) => reportOnce("local-store.prune", "warn", `could not prune the local trace store ${this.dir}`, err));
   }
 
   /** Reads one trace, or `undefined` when the store does not have it. */
@@ -126,11 +130,14 @@ export class LocalStore implements TraceClient {
     const pending = await this.pendingIndex();
     const doomed = planPrune(files, new Set(pending.keys()), { ...this.options, now });
     for (const f of doomed) await removeFile(join(this.tracesDir, f.name));
-    const alive = new Set(files.map((f) => f.encodedId));
-    for (const f of doomed) alive.delete(f.encodedId);
-    for (const dest of await knownDestinations(this.dir)) {
-      for (const kind of ["pending", "sent", "inflight"] as const) {
-        for (const name of await listDir(dest.folder(kind))) if (!alive.has(name)) await removeFile(dest.marker(kind, name));
+    // Only the markers of traces removed here: another process may be writing a trace and its
+    // marker right now, so "no file in my snapshot" does not mean "orphan".
+    const removed = new Set(doomed.map((f) => f.encodedId));
+    if (removed.size > 0) {
+      for (const dest of await knownDestinations(this.dir)) {
+        for (const kind of ["pending", "sent", "inflight"] as const) {
+          for (const name of await listDir(dest.folder(kind))) if (removed.has(name)) await removeFile(dest.marker(kind, name));
+        }
       }
     }
     await this.removeStaleTemps(now);
@@ -150,6 +157,7 @@ export class LocalStore implements TraceClient {
       await this.write(trace);
       await writeFileAtomic(dest.marker("pending", encodeTraceId(trace.info.traceId)), "");
     }
+    await this.pruneNowAndThen(traces.length);
   }
 
   /** Writes traces synchronously, for the `exit` event, where asynchronous writes never finish. */

@@ -179,3 +179,23 @@ describe("local store location", () => {
     expect(() => resolveLocalStoreOptions({ dir }, { MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS: "soon" })).toThrow(/MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS/);
   });
 });
+
+describe("LocalStore pruning while another writer keeps undelivered traces", () => {
+  it("never removes the markers of traces written after its snapshot", async () => {
+    const writer = new LocalStore({ dir, maxTraces: 10_000 });
+    const pruner = new LocalStore({ dir, maxTraces: 10_000 });
+    const destination = { trackingUri: "http://127.0.0.1:9" };
+    const traces = Array.from({ length: 100 }, (_, i) => makeTrace({ name: `pending-${i}` }));
+    let pruning = true;
+    const prunes = (async () => {
+      while (pruning) await pruner.prune();
+    })();
+    try {
+      for (const trace of traces) await writer.saveUndelivered([trace], { destination });
+    } finally {
+      pruning = false;
+      await prunes;
+    }
+    expect((await writer.pendingIndex()).size).toBe(100);
+  });
+});
