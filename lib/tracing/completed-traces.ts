@@ -11,7 +11,8 @@ export function publishTrace(traceId: string, trace: Trace): void {
   const buffer = state.completed;
   buffer.traces.push(trace);
   buffer.ids.push(traceId);
-  if (buffer.traces.length > buffer.capacity * 2) {
+  // Trimmed in small batches (not on every push); lookups only ever see the newest `capacity`.
+  if (buffer.traces.length > buffer.capacity + 32) {
     buffer.traces.splice(0, buffer.traces.length - buffer.capacity);
     buffer.ids.splice(0, buffer.ids.length - buffer.capacity);
   }
