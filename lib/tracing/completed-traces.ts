@@ -12,7 +12,7 @@ export function publishTrace(traceId: string, trace: Trace): void {
   buffer.traces.push(trace);
   buffer.ids.push(traceId);
   // Trimmed in small batches (not on every push); lookups only ever see the newest `capacity`.
-  if (buffer.traces.length > buffer.capacity + 32) {
+  if (buffer.traces.length > buffer.capacity + Math.min(32, buffer.capacity)) {
     buffer.traces.splice(0, buffer.traces.length - buffer.capacity);
     buffer.ids.splice(0, buffer.ids.length - buffer.capacity);
   }
