@@ -5,7 +5,7 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
-import { toJsonSafe, truncateString, type JsonValue } from "./serialize";
+import { toJsonSafe, toJsonSafeOwned, truncateString, type JsonValue } from "./serialize";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import type { TraceRecord } from "./trace-record";
 
@@ -75,6 +75,11 @@ export class LiveSpan {
   setInputs(inputs: unknown): this {
     if (this.writable("setInputs")) this.inputsValue = toJsonSafe(inputs, sdkState().limits);
     return this;
+  }
+
+  /** @internal Records inputs built for this span alone (see `toJsonSafeOwned`). */
+  adoptInputs(inputs: Record<string, unknown>): void {
+    if (this.writable("setInputs")) this.inputsValue = toJsonSafeOwned(inputs, sdkState().limits);
   }
 
   /** Records the span's outputs, snapshotted now. */

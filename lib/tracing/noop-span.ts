@@ -20,6 +20,7 @@ class NoOpSpan extends LiveSpan {
   override addEvent(): this { return this; }
   override recordException(): this { return this; }
   override adoptSafeAttributes(): void {}
+  override adoptInputs(): void {}
   override end(): void {}
 }
 

@@ -38,6 +38,27 @@ export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonVal
 }
 
 /**
+ * {@link toJsonSafe} for a plain object the caller just built and hands over (a traced call's
+ * named arguments): when its values are already JSON-safe primitives it is fixed up in place
+ * rather than copied.
+ */
+export function toJsonSafeOwned(value: Record<string, unknown>, limits: SerializationLimits): JsonValue {
+  for (const key in value) {
+    const entry = value[key];
+    if (typeof entry === "string") {
+      if (entry.length > limits.maxStringLength) return toJsonSafe(value, limits);
+      if (isSecretKey(key)) value[key] = REDACTED;
+      else if (entry.includes("@")) value[key] = scrubUrlCredentials(key, entry);
+    } else if (entry === undefined) {
+      delete value[key];
+    } else if (typeof entry !== "boolean" && !(typeof entry === "number" && Number.isFinite(entry))) {
+      return toJsonSafe(value, limits);
+    }
+  }
+  return value as Record<string, JsonValue>;
+}
+
+/**
  * The common case — a plain object of short strings, finite numbers and booleans — copied
  * without the general walker's bookkeeping; `undefined` when the value is anything else.
  */

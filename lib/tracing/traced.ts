@@ -68,7 +68,12 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
       try {
         span = createSpan(name, spanType, state.context.getStore());
         span.adoptSafeAttributes((safeAttributes ??= Object.freeze(toJsonSafe(attributes, state.limits) as Record<string, JsonValue>)));
-        span.setInputs(nameArguments(params, args));
+        const inputs = nameArguments(params, args);
+        if (typeof inputs === "object" && inputs !== null && Object.getPrototypeOf(inputs) === Object.prototype && inputs !== args[0]) {
+          span.adoptInputs(inputs as Record<string, unknown>);
+        } else {
+          span.setInputs(inputs);
+        }
       } catch (error) {
         reportOnce("span-create", "error", `could not create span "${name}"; running untraced`, error);
         return fn.apply(this, args);

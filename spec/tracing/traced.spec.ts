@@ -82,3 +82,22 @@ describe("traced generators keep the generator's prototype", () => {
     expect(getLastActiveTrace()!.data.spans[0]!.outputs).toEqual([0, 1, 2]);
   });
 });
+
+describe("traced inputs", () => {
+  it("masks secret-named arguments and never mutates the caller's objects", () => {
+    const login = traced(function login(user: string, password: string, options?: { token: string }) {
+      return user.length + password.length + (options?.token.length ?? 0);
+    });
+    const options = { token: "tok-123" };
+    login("ann", "hunter2", options);
+    expect(getLastActiveTrace()!.data.spans[0]!.inputs).toEqual({ user: "ann", password: "**********", options: { token: "**********" } });
+    expect(options.token).toBe("tok-123");
+    const single = traced(function single({ apiKey }: { apiKey: string }) {
+      return apiKey.length;
+    });
+    const arg = { apiKey: "sk-1" };
+    single(arg);
+    expect(getLastActiveTrace()!.data.spans[0]!.inputs).toEqual({ apiKey: "**********" });
+    expect(arg.apiKey).toBe("sk-1");
+  });
+});
