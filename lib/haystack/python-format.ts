@@ -64,7 +64,11 @@ export function pythonRepr(value: unknown, options: { asFloat?: boolean } = {}):
   return pythonStringRepr(String(value));
 }
 
-function jsonString(s: string): string {
+/**
+ * A string as Python's `json.dumps` writes it (`ensure_ascii=True`); `extra` escapes further ASCII
+ * characters (Jinja's `tojson` also escapes `<`, `>`, `&` and `'`).
+ */
+export function jsonString(s: string, extra: Readonly<Record<string, string>> = {}): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
@@ -78,7 +82,7 @@ function jsonString(s: string): string {
     else if (ch === "\f") out += "\\f";
     // ensure_ascii: every non-ASCII UTF-16 unit (surrogates included) becomes \uXXXX
     else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, "0")}`;
-    else out += ch;
+    else out += extra[ch] ?? ch;
   }
   return out + '"';
 }

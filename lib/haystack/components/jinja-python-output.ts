@@ -3,7 +3,7 @@
  * shows Python's `str()` (`True`, `None`, `[1, 'a']`, `{'k': 2.0}`), and `tojson` is Jinja2's
  * `htmlsafe_json_dumps` with `sort_keys=True` and `ensure_ascii=True`.
  */
-import { pythonFloatRepr, pythonStringRepr } from "../python-format";
+import { jsonString as pythonJsonString, pythonFloatRepr, pythonStringRepr } from "../python-format";
 
 interface RuntimeValue {
   type: string;
@@ -70,21 +70,9 @@ export function pythonStr(v: RuntimeValue): string | undefined {
 
 const HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" };
 
+/** Jinja's `tojson`: Python's `json.dumps` string with HTML-significant characters escaped too. */
 function jsonString(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    const ch = s[i] ?? "";
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, "0")}`;
-    else out += HTML_SAFE[ch] ?? ch;
-  }
-  return `"${out}"`;
+  return pythonJsonString(s, HTML_SAFE);
 }
 
 function dumps(v: unknown, indent: number | undefined, depth: number): string {
