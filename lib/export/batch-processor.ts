@@ -14,7 +14,7 @@ import { registerExitFlush } from "./exit-flush";
 import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
 import type { ExportFailure, ExportResult } from "./trace-client";
-import { isExportResult, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
+import { isExportResult, isFinalError, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
 export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
@@ -260,7 +260,9 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       }
       if (error !== undefined) {
         const cause = error;
-        this.retryOrFail(job.entries.map((entry) => ({ entry, error: cause })));
+        const items = job.entries.map((entry) => ({ entry, error: cause }));
+        if (isFinalError(cause)) this.fail(items);
+        else this.retryOrFail(items);
       } else if ("result" in outcome) {
         this.applyResult(job.entries, outcome.result as ExportResult);
       }

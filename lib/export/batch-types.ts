@@ -47,3 +47,11 @@ export function toError(value: unknown): Error {
 export function isExportResult(value: unknown): value is ExportResult {
   return typeof value === "object" && value !== null && Array.isArray((value as ExportResult).failures);
 }
+
+/**
+ * Whether an error a client threw says that trying again cannot help: a configuration error, or an
+ * error that declares itself not retryable. Matched by shape, so errors of another package copy count.
+ */
+export function isFinalError(error: Error): boolean {
+  return error.name === "ConfigError" || (error as { retryable?: unknown }).retryable === false;
+}

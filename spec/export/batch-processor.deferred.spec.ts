@@ -26,3 +26,33 @@ describe("BatchProcessor deferred intake", () => {
     await processor.shutdown();
   });
 });
+
+describe("BatchProcessor and a client that throws a configuration error", () => {
+  it("fails the batch at once instead of retrying what cannot succeed", async () => {
+    const { BatchProcessor } = await import("../../lib/export/batch-processor");
+    const { ConfigError } = await import("../../lib/export/errors");
+    const { setDiagnosticsLogger } = await import("../../lib/internal/diagnostics");
+    setDiagnosticsLogger(() => undefined);
+    let calls = 0;
+    const failed: string[] = [];
+    const processor = new BatchProcessor(
+      {
+        async export() {
+          calls++;
+          throw new ConfigError("No tracking URI");
+        },
+        async shutdown() {},
+      },
+      { scheduledDelayMs: 1, initialBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 5, flushOnExit: false, onDeliveryFailed: (traces) => failed.push(...traces.map((t) => t.info.traceId)) },
+    );
+    try {
+      processor.enqueue({ info: { traceId: "t1" } });
+      expect(await processor.flush()).toMatchObject({ exported: 0, failed: 1 });
+      expect(calls).toBe(1);
+      expect(failed).toEqual(["t1"]);
+    } finally {
+      await processor.shutdown();
+      setDiagnosticsLogger(undefined);
+    }
+  });
+});

@@ -27,7 +27,9 @@ const DESTINATION_FILE = "destination.json";
 /** A stable folder name for a destination. */
 export function destinationKey(destination: SyncDestination): string {
   const exp = destination.experiment;
-  const text = `${destination.trackingUri.trim()}\n${exp?.name ?? ""}\n${exp?.experimentId ?? ""}`;
+  // `http://h:5000/` and `http://h:5000` are one server: spelling must not make a sync resend.
+  const uri = destination.trackingUri.trim().replace(/\/+$/, "");
+  const text = `${uri}\n${exp?.name ?? ""}\n${exp?.experimentId ?? ""}`;
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
