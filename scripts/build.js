@@ -14,6 +14,9 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "ts
   stdio: "inherit",
 });
 
+// The CLI is a `bin`: npm links it but does not make the project's own file executable.
+fs.chmodSync(path.join(dist, "cjs", "cli", "main.js"), 0o755);
+
 const entries = { index: "../cjs/index.js", haystack: "../cjs/haystack/index.js" };
 fs.mkdirSync(path.join(dist, "esm"), { recursive: true });
 for (const [name, target] of Object.entries(entries)) {

@@ -55,6 +55,12 @@ describe("the built package", () => {
     expect(JSON.parse(out)).toEqual({ seenByB: true, afterDisable: false });
   });
 
+  it("ships the mlflow-haystack CLI as an executable bin", () => {
+    const bin = path.join(root, require(path.join(root, "package.json")).bin["mlflow-haystack"] as string);
+    const out = execFileSync(bin, ["--help"], { cwd: root, encoding: "utf8", env: { ...process.env } });
+    expect(out).toContain("Usage: mlflow-haystack");
+  });
+
   it("serves mlflow-haystack/haystack to import", () => {
     const out = runNode(`import * as h from "mlflow-haystack/haystack"; console.log(typeof h.Pipeline);`, "module");
     expect(out.trim()).toBe("function");
