@@ -15,12 +15,12 @@
  *
  * Run: npm run bench:haystack  (node -r ts-node/register/transpile-only bench/haystack-vs-python.bench.ts)
  */
-import { component } from "../lib/haystack/component";
 import type { Bm25Algorithm } from "../lib/haystack/document-store/bm25";
-import { Document, InMemoryBM25Retriever, InMemoryDocumentStore, Pipeline } from "../lib/haystack/index";
+import { Document, InMemoryBM25Retriever, InMemoryDocumentStore } from "../lib/haystack/index";
 import { measure, measureAsync } from "./harness";
 import { generateCorpus, type BenchCorpus } from "./support/haystack-corpus";
 import { runPythonHaystack } from "./support/haystack-python";
+import { chain, fanOut, Inc, Join } from "./support/pipeline-shapes";
 
 const DOCUMENTS = 10_000;
 const QUERIES = 64;
@@ -31,37 +31,6 @@ const TARGET_BM25_SPEEDUP = 10;
 const TARGET_SCHEDULING_RATIO = 5;
 const ROUND_SECONDS = 0.4;
 const ROUNDS = 5;
-
-@component({ inputs: { value: "int" }, outputs: { value: "int" } })
-class Inc {
-  run({ value }: { value: number }): { value: number } {
-    return { value: value + 1 };
-  }
-}
-
-@component({ inputs: { values: { type: "int", variadic: "lazy" } }, outputs: { total: "int" } })
-class Join {
-  run({ values }: { values: number[] }): { total: number } {
-    return { total: values.reduce((a, b) => a + b, 0) };
-  }
-}
-
-function chain(n: number): Pipeline {
-  const pipe = new Pipeline();
-  for (let i = 0; i < n; i++) pipe.addComponent(`c${i}`, new Inc());
-  for (let i = 1; i < n; i++) pipe.connect(`c${i - 1}`, `c${i}`);
-  return pipe;
-}
-
-function fanOut(): Pipeline {
-  const pipe = new Pipeline();
-  pipe.addComponent("source", new Inc()).addComponent("join", new Join());
-  for (let b = 0; b < 6; b++) {
-    for (let s = 0; s < 3; s++) pipe.addComponent(`b${b}_${s}`, new Inc());
-    pipe.connect("source", `b${b}_0`).connect(`b${b}_0`, `b${b}_1`).connect(`b${b}_1`, `b${b}_2`).connect(`b${b}_2`, "join.values");
-  }
-  return pipe;
-}
 
 /** Median ns per component run over rounds of about ROUND_SECONDS, calibrated as the Python side is. */
 async function nsPerComponent(name: string, components: number, fn: () => unknown): Promise<number> {

@@ -3,41 +3,9 @@
  * graph of trivial components. Baseline: calling the same components' run() directly.
  * Run: `npx ts-node --transpile-only bench/pipeline.bench.ts`
  */
-import { component } from "../lib/haystack/component";
-import { AsyncPipeline, Pipeline } from "../lib/haystack/pipeline";
+import { AsyncPipeline } from "../lib/haystack/pipeline";
 import { setPipelineTracer } from "../lib/haystack/tracing-hook";
-
-@component({ inputs: { value: "int" }, outputs: { value: "int" } })
-class Inc {
-  run({ value }: { value: number }): { value: number } {
-    return { value: value + 1 };
-  }
-}
-
-@component({ inputs: { values: { type: "int", variadic: "lazy" } }, outputs: { total: "int" } })
-class Join {
-  run({ values }: { values: number[] }): { total: number } {
-    return { total: values.reduce((a, b) => a + b, 0) };
-  }
-}
-
-function chain(n: number): Pipeline {
-  const pipe = new Pipeline();
-  for (let i = 0; i < n; i++) pipe.addComponent(`c${i}`, new Inc());
-  for (let i = 1; i < n; i++) pipe.connect(`c${i - 1}`, `c${i}`);
-  return pipe;
-}
-
-/** source -> 6 branches of 3 -> join: 20 components. */
-function fanOut(PipelineClass: typeof Pipeline = Pipeline): Pipeline {
-  const pipe = new PipelineClass();
-  pipe.addComponent("source", new Inc()).addComponent("join", new Join());
-  for (let b = 0; b < 6; b++) {
-    for (let s = 0; s < 3; s++) pipe.addComponent(`b${b}_${s}`, new Inc());
-    pipe.connect("source", `b${b}_0`).connect(`b${b}_0`, `b${b}_1`).connect(`b${b}_1`, `b${b}_2`).connect(`b${b}_2`, "join.values");
-  }
-  return pipe;
-}
+import { chain, fanOut, Inc, Join } from "./support/pipeline-shapes";
 
 async function measure(label: string, runsPerIteration: number, fn: () => unknown): Promise<number> {
   for (let i = 0; i < 10000; i++) await fn();

@@ -151,11 +151,3 @@ function networkError(endpoint: string, err: Error): ExportError {
   return new ExportError(`Request ${endpoint} failed: ${code ?? err.message}${hint}`, { endpoint, cause: err });
 }
 
-/** Parses a `Retry-After` header (seconds or HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw.trim() === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

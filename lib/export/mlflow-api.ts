@@ -5,7 +5,8 @@
  */
 import { authFixHint, scrubSecrets, type ResolvedAuth } from "./auth";
 import { MlflowApiError } from "./errors";
-import { endpointName, HttpTransport, parseRetryAfter, type HttpRequest, type HttpResponse } from "./http";
+import { endpointName, HttpTransport, type HttpRequest, type HttpResponse } from "./http";
+import { parseRetryAfter } from "./retry-after";
 import {
   EXPERIMENT_ID_HEADER,
   MLFLOW_PATHS,

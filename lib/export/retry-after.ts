@@ -15,9 +15,10 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
  * parseRetryAfter("2");                                  // 2000
  * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now); // ms until that date, or 0
  */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
+export function parseRetryAfter(value: string | readonly string[] | null | undefined, now: number = Date.now()): number | undefined {
+  const first = typeof value === "string" || value === null || value === undefined ? value : value[0];
+  if (first === null || first === undefined) return undefined;
+  const text = first.trim();
   if (text === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), MAX_RETRY_AFTER_MS);
   // An HTTP date starts with a day name; anything numeric that is not delay-seconds is garbage.

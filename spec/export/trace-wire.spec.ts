@@ -1,5 +1,5 @@
 import { parseIni } from "../../lib/export/databricks-config";
-import { parseRetryAfter } from "../../lib/export/http";
+import { parseRetryAfter } from "../../lib/export/retry-after";
 import { formatDuration, otlpSpan, parseDuration, parseTraceDataJson } from "../../lib/export/trace-wire";
 
 describe("trace wire conversions", () => {
@@ -53,6 +53,7 @@ describe("trace wire conversions", () => {
 
   it("parses Retry-After seconds and dates, and INI files with DEFAULT inheritance", () => {
     expect(parseRetryAfter("2")).toBe(2000);
+    expect(parseRetryAfter(["3", "9"])).toBe(3000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfter("soon")).toBeUndefined();
     const ini = parseIni("[DEFAULT]\nhost = h\n[p]\ntoken: t\n");

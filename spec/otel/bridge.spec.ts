@@ -13,22 +13,15 @@ import { disableOtelBridge, enableOtelBridge, isOtelBridgeEnabled } from "../../
 import { otelContextManagerRegistered } from "../../lib/otel/detection";
 import { addTraceSink } from "../../lib/tracing/completed-traces";
 import { otelTraceIdOf } from "../../lib/tracing/ids";
-import { collectTraces, registerOtel, type OtelHarness } from "./otel-harness";
+import { useBridgedOtel, type CollectedTraces, type OtelHarness } from "./otel-harness";
 
 describe("OpenTelemetry bridge with a registered NodeTracerProvider", () => {
   let otel: OtelHarness;
-  let collected: ReturnType<typeof collectTraces>;
+  let collected: CollectedTraces;
 
-  beforeEach(() => {
-    otel = registerOtel();
-    enableOtelBridge();
-    collected = collectTraces();
-  });
-
-  afterEach(async () => {
-    collected.stop();
-    disableOtelBridge();
-    await otel.unregister();
+  useBridgedOtel((o, c) => {
+    otel = o;
+    collected = c;
   });
 
   function only(name: string): Trace {

@@ -4,27 +4,19 @@
  */
 import { ROOT_CONTEXT, context, trace } from "@opentelemetry/api";
 import { startSpan } from "../../lib/index";
-import { disableOtelBridge, enableOtelBridge } from "../../lib/otel/bridge";
 import { continueTrace, injectTraceContext } from "../../lib/otel/propagation";
-import { collectTraces, registerOtel, type OtelHarness } from "./otel-harness";
+import { useBridgedOtel, type CollectedTraces, type OtelHarness } from "./otel-harness";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN = "00f067aa0ba902b7";
 
 describe("trace context propagation with the OpenTelemetry bridge", () => {
   let otel: OtelHarness;
-  let collected: ReturnType<typeof collectTraces>;
+  let collected: CollectedTraces;
 
-  beforeEach(() => {
-    otel = registerOtel();
-    enableOtelBridge();
-    collected = collectTraces();
-  });
-
-  afterEach(async () => {
-    collected.stop();
-    disableOtelBridge();
-    await otel.unregister();
+  useBridgedOtel((o, c) => {
+    otel = o;
+    collected = c;
   });
 
   it("makes OpenTelemetry spans inside continueTrace children of the remote caller", () => {
