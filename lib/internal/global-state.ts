@@ -27,7 +27,8 @@ export interface SdkState {
   readonly context: AsyncLocalStorage<LiveSpan>;
   tracingEnabled: boolean;
   readonly diagnostics: { logger: DiagnosticsLogger | undefined; silent: boolean; counts: Map<string, number> };
-  readonly completed: { traces: Trace[]; ids: string[]; capacity: number };
+  /** A ring of the newest `capacity` completed traces: slot `pushed % capacity` is written next. */
+  readonly completed: { traces: (Trace | undefined)[]; ids: (string | undefined)[]; capacity: number; pushed: number };
   lastTraceByContext: WeakMap<object, Trace> | undefined;
   sinks: TraceSink[];
   /** Reads a trace from the configured destination when it is no longer in memory. */
@@ -53,7 +54,7 @@ function createState(): SdkState {
       silent: false,
       counts: new Map(),
     },
-    completed: { traces: [], ids: [], capacity: 100 },
+    completed: { traces: new Array<Trace | undefined>(100), ids: new Array<string | undefined>(100), capacity: 100, pushed: 0 },
     lastTraceByContext: undefined,
     sinks: [],
     traceReader: undefined,

@@ -8,14 +8,11 @@ import type { Trace } from "./trace";
 
 export function publishTrace(traceId: string, trace: Trace): void {
   const state = sdkState();
-  const buffer = state.completed;
-  buffer.traces.push(trace);
-  buffer.ids.push(traceId);
-  // Trimmed in small batches (not on every push); lookups only ever see the newest `capacity`.
-  if (buffer.traces.length > buffer.capacity + Math.min(32, buffer.capacity)) {
-    buffer.traces.splice(0, buffer.traces.length - buffer.capacity);
-    buffer.ids.splice(0, buffer.ids.length - buffer.capacity);
-  }
+  const ring = state.completed;
+  const slot = ring.pushed % ring.capacity;
+  ring.traces[slot] = trace;
+  ring.ids[slot] = traceId;
+  ring.pushed++;
   const sinks = state.sinks;
   for (let i = 0; i < sinks.length; i++) {
     try {
@@ -28,16 +25,37 @@ export function publishTrace(traceId: string, trace: Trace): void {
 
 /** The newest completed trace of this process, if any. */
 export function lastCompletedTrace(): Trace | undefined {
-  const traces = sdkState().completed.traces;
-  return traces[traces.length - 1];
+  const ring = sdkState().completed;
+  return ring.pushed === 0 ? undefined : ring.traces[(ring.pushed - 1) % ring.capacity];
 }
 
 /** A completed trace still held in memory (the newest `capacity` traces). */
 export function completedTraceById(traceId: string): Trace | undefined {
-  const { traces, ids, capacity } = sdkState().completed;
-  const oldest = Math.max(0, ids.length - capacity);
-  for (let i = ids.length - 1; i >= oldest; i--) if (ids[i] === traceId) return traces[i];
+  const ring = sdkState().completed;
+  const held = Math.min(ring.pushed, ring.capacity);
+  for (let k = 1; k <= held; k++) {
+    const slot = (ring.pushed - k) % ring.capacity;
+    if (ring.ids[slot] === traceId) return ring.traces[slot];
+  }
   return undefined;
+}
+
+/** Keeps the newest `capacity` completed traces from now on (the newest ones held stay). */
+export function resizeCompletedTraces(capacity: number): void {
+  const ring = sdkState().completed;
+  if (capacity === ring.capacity) return;
+  const keep = Math.min(ring.pushed, ring.capacity, capacity);
+  const traces = new Array<Trace | undefined>(capacity);
+  const ids = new Array<string | undefined>(capacity);
+  for (let k = keep; k >= 1; k--) {
+    const from = (ring.pushed - k) % ring.capacity;
+    traces[keep - k] = ring.traces[from];
+    ids[keep - k] = ring.ids[from];
+  }
+  ring.traces = traces;
+  ring.ids = ids;
+  ring.capacity = capacity;
+  ring.pushed = keep;
 }
 
 /** Registers a sink for completed traces; returns a function that removes it. */

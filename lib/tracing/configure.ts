@@ -3,6 +3,7 @@
  * late child spans. Validated here, once, so the per-span path never checks them.
  */
 import { sdkState } from "../internal/global-state";
+import { resizeCompletedTraces } from "./completed-traces";
 
 /** Settings for {@link configureTracing}; omitted fields keep their value. */
 export interface TracingConfig {
@@ -48,5 +49,5 @@ export function configureTracing(config: TracingConfig): void {
   }
   state.limits = limits;
   state.lateSpanWaitMs = lateWait;
-  if (capacity !== undefined) state.completed.capacity = capacity;
+  if (capacity !== undefined) resizeCompletedTraces(capacity);
 }

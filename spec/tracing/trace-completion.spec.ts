@@ -58,6 +58,25 @@ describe("trace completion", () => {
     configureTracing({ completedTraceCapacity: 100 });
   });
 
+  it("keeps the newest traces when the capacity shrinks or grows, after the buffer has wrapped", async () => {
+    const { getTrace } = await import("../../lib/index");
+    configureTracing({ completedTraceCapacity: 3 });
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      startSpan({ name: `t${i}` }, () => undefined);
+      ids.push(getLastActiveTraceId()!);
+    }
+    configureTracing({ completedTraceCapacity: 2 });
+    expect(getLastActiveTrace()?.data.spans[0]?.name).toBe("t6");
+    expect((await getTrace(ids[5]!))?.data.spans[0]?.name).toBe("t5");
+    expect(await getTrace(ids[4]!)).toBeUndefined();
+    configureTracing({ completedTraceCapacity: 5 });
+    startSpan({ name: "t7" }, () => undefined);
+    expect(getLastActiveTrace()?.data.spans[0]?.name).toBe("t7");
+    expect((await getTrace(ids[5]!))?.data.spans[0]?.name).toBe("t5");
+    configureTracing({ completedTraceCapacity: 100 });
+  });
+
   it("rejects invalid configuration with a message naming the option", () => {
     expect(() => configureTracing({ maxStringLength: -1 })).toThrow("Expected `maxStringLength` to be a positive integer, got -1");
     expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(/lateSpanWaitMs/);
