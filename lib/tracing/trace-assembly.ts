@@ -8,6 +8,8 @@ import type { JsonValue } from "./serialize";
 import { SpanAttributeKey, type Span } from "./span";
 import { Trace, TraceInfo, type TraceState } from "./trace";
 import type { TraceRecord } from "./trace-record";
+import { traceSizeMetadata } from "./trace-size-stats";
+import { envMetadata } from "../internal/env-metadata";
 
 /** MLflow truncates trace metadata values to 250 characters. */
 export const MAX_METADATA_VALUE_LENGTH = 250;
@@ -91,7 +93,7 @@ function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: numbe
   const rootSpan = spans[0] as Span;
   const state: TraceState = record.stateOverride ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
-  const metadata: Record<string, string> = { "mlflow.trace_schema.version": "3" };
+  const metadata: Record<string, string> = { ...envMetadata(), "mlflow.trace_schema.version": "3" };
   const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
@@ -125,5 +127,6 @@ function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: numbe
       return previews;
     },
   );
+  Object.assign(metadata, traceSizeMetadata(info.toJSON(), spans));
   return { info, spans };
 }

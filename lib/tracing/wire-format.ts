@@ -19,7 +19,7 @@ export interface SpanJson {
   events: Array<{ name: string; time_unix_nano: string | number; attributes?: Record<string, string | number | boolean> }>;
 }
 
-const STATUS_TO_WIRE: Record<SpanStatusCode, string> = {
+export const STATUS_TO_WIRE: Record<SpanStatusCode, string> = {
   OK: "STATUS_CODE_OK",
   ERROR: "STATUS_CODE_ERROR",
   UNSET: "STATUS_CODE_UNSET",

@@ -101,6 +101,30 @@ print(json.dumps([describe(Trace.from_json(open(p).read())) for p in sys.argv[1:
   });
 });
 
+describe("trace size metadata", () => {
+  it("equals what MLflow's Python add_size_stats_to_trace_metadata computes for the same traces", async () => {
+    const store = new LocalStore({ dir });
+    const traces = [makeRealTrace(), erroredTrace()];
+    await store.export(traces);
+    const files = readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f));
+    const results = (await python(
+      `import json, sys
+from mlflow.entities import Trace
+from mlflow.tracing.utils import add_size_stats_to_trace_metadata
+out = []
+for path in sys.argv[1:]:
+    t = Trace.from_json(open(path).read())
+    ours = {k: t.info.trace_metadata.pop(k) for k in ("mlflow.trace.sizeStats", "mlflow.trace.sizeBytes")}
+    add_size_stats_to_trace_metadata(t)
+    out.append({"id": t.info.trace_id, "ours": ours, "python": {k: t.info.trace_metadata[k] for k in ours}})
+print(json.dumps(out))`,
+      files,
+    )) as { id: string; ours: Record<string, string>; python: Record<string, string> }[];
+    expect(results.map((r) => r.id).sort()).toEqual(traces.map((t) => t.info.traceId).sort());
+    for (const { ours, python: py } of results) expect(ours).toEqual(py);
+  });
+});
+
 describe("traces sync to a real MLflow server", () => {
   it("delivers each trace exactly once, also when resumed after a failure mid-sync", async () => {
     const store = new LocalStore({ dir });

@@ -316,11 +316,19 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(named(rag.ours, "llm").attributes["haystack.component.init_parameters"]).toMatchObject({ model: MODEL, apiKey: "**********" });
     });
 
-    it("adds source, user and size metadata to the trace in Python only", () => {
+    it("records the same user, source type, git and size metadata as Python", () => {
       const [py, ours] = [rag.py.info.trace_metadata, rag.ours.info.trace_metadata];
-      expect(py).toMatchObject({ "mlflow.source.type": "LOCAL", "mlflow.user": expect.any(String), "mlflow.trace.sizeBytes": expect.any(String) });
       expect(py["mlflow.source.name"]).toMatch(/haystack_autolog_trace\.py$/);
-      for (const key of ["mlflow.source.type", "mlflow.source.name", "mlflow.user", "mlflow.trace.sizeBytes"]) expect(ours).not.toHaveProperty([key]);
+      expect(ours["mlflow.source.name"]).toEqual(expect.stringMatching(/\S/));
+      for (const key of ["mlflow.user", "mlflow.source.type", "mlflow.source.git.commit", "mlflow.source.git.branch", "mlflow.source.git.repoURL"]) {
+        expect([key, ours[key]]).toEqual([key, py[key]]);
+      }
+      for (const trace of [rag.py, rag.ours]) {
+        const meta = trace.info.trace_metadata;
+        const stats = JSON.parse(meta["mlflow.trace.sizeStats"] as string) as Record<string, number>;
+        expect(stats["num_spans"]).toBe(trace.spans.length);
+        expect(meta["mlflow.trace.sizeBytes"]).toBe(String(stats["total_size_bytes"]));
+      }
     });
   });
 });
