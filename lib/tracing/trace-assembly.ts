@@ -126,7 +126,7 @@ function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: numbe
       if (outputsJson !== undefined) previews.response = truncateWithEllipsis(outputsJson, PREVIEW_MAX_LENGTH);
       return previews;
     },
+    (self) => traceSizeMetadata(self.toJSON(), spans),
   );
-  Object.assign(metadata, traceSizeMetadata(info.toJSON(), spans));
   return { info, spans };
 }

@@ -72,10 +72,16 @@ export class TraceInfo {
   readonly executionDuration: number;
   readonly state: TraceState;
   readonly tags: Record<string, string>;
-  readonly metadata: Record<string, string>;
+  private readonly metadataValue: Record<string, string>;
+  /** Entries added on first read of `metadata` (size stats cost a pass over every span). */
+  private lateMetadata: ((info: TraceInfo) => Record<string, string>) | undefined;
   private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
 
-  constructor(fields: TraceInfoFields, computePreviews?: () => { request?: string; response?: string }) {
+  constructor(
+    fields: TraceInfoFields,
+    computePreviews?: () => { request?: string; response?: string },
+    lateMetadata?: (info: TraceInfo) => Record<string, string>,
+  ) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
     this.experimentId = fields.experimentId;
@@ -83,8 +89,19 @@ export class TraceInfo {
     this.executionDuration = fields.executionDuration;
     this.state = fields.state;
     this.tags = fields.tags;
-    this.metadata = fields.metadata;
+    this.metadataValue = fields.metadata;
+    this.lateMetadata = lateMetadata;
     this.previews = { request: fields.requestPreview, response: fields.responsePreview, compute: computePreviews };
+  }
+
+  /** Trace metadata (`trace_metadata`), string to string. */
+  get metadata(): Record<string, string> {
+    const late = this.lateMetadata;
+    if (late !== undefined) {
+      this.lateMetadata = undefined;
+      Object.assign(this.metadataValue, late(this));
+    }
+    return this.metadataValue;
   }
 
   /** Alias of {@link traceId}, as MLflow's `request_id`. */
