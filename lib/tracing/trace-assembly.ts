@@ -10,6 +10,7 @@ import { Trace, TraceInfo, type TraceState } from "./trace";
 import type { TraceRecord } from "./trace-record";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { envMetadata } from "../internal/env-metadata";
+import { reportOnce } from "../internal/diagnostics";
 
 /** MLflow truncates trace metadata values to 250 characters. */
 export const MAX_METADATA_VALUE_LENGTH = 250;
@@ -126,7 +127,14 @@ function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: numbe
       if (outputsJson !== undefined) previews.response = truncateWithEllipsis(outputsJson, PREVIEW_MAX_LENGTH);
       return previews;
     },
-    (self) => traceSizeMetadata(self.toJSON(), spans),
+    (self) => {
+      try {
+        return traceSizeMetadata(self.toJSON(), spans);
+      } catch (error) {
+        reportOnce("trace-size-stats", "warn", `could not compute the size stats of trace ${record.traceId}; it is exported without them`, error);
+        return {};
+      }
+    },
   );
   return { info, spans };
 }
