@@ -80,12 +80,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A real trace and an errored one, written by the local store; their files. */
+async function storedTraces(): Promise<{ traces: Trace[]; files: string[] }> {
+  const store = new LocalStore({ dir });
+  const traces = [makeRealTrace(), erroredTrace()];
+  await store.export(traces);
+  return { traces, files: readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f)) };
+}
+
 describe("local store files", () => {
   it("load with MLflow's Python Trace.from_json, spans, token usage and errors intact", async () => {
-    const store = new LocalStore({ dir });
-    const traces = [makeRealTrace(), erroredTrace()];
-    await store.export(traces);
-    const files = readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f));
+    const { traces, files } = await storedTraces();
     const loaded = (await python(
       `${DESCRIBE}
 from mlflow.entities import Trace
@@ -103,10 +108,7 @@ print(json.dumps([describe(Trace.from_json(open(p).read())) for p in sys.argv[1:
 
 describe("trace size metadata", () => {
   it("equals what MLflow's Python add_size_stats_to_trace_metadata computes for the same traces", async () => {
-    const store = new LocalStore({ dir });
-    const traces = [makeRealTrace(), erroredTrace()];
-    await store.export(traces);
-    const files = readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f));
+    const { traces, files } = await storedTraces();
     const results = (await python(
       `import json, sys
 from mlflow.entities import Trace
