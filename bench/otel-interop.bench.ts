@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   disableOtelBridge();
   const hookOff = measure({ name: "span context enter, no bridge (als.run)", run: (n) => { for (let i = 0; i < n; i++) acc += als.run(span, f); return acc; } }, N * 5, 9);
   enableOtelBridge();
-  const hookOn = measure({ name: "span context enter, bridge on, no OTel SDK", run: (n) => { for (let i = 0; i < n; i++) acc += runWithSpan(als, span, f); return acc; } }, N * 5, 9);
+  const hookOn = measure({ name: "span context enter, bridge on, no OTel SDK", run: (n) => { for (let i = 0; i < n; i++) acc += runWithSpan(als, span, f, undefined); return acc; } }, N * 5, 9);
   results.push(hookOff, hookOn);
   results.push(measure({ name: "traced fn, no OTel SDK, bridge on", run: (n) => { for (let i = 0; i < n; i++) acc += tracedWork(i); return acc; } }, N));
   const headers = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };

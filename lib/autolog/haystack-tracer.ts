@@ -135,7 +135,7 @@ export const mlflowPipelineTracer: PipelineTracer & { readonly [MLFLOW_TRACER]: 
     const span = openSpan({ name: event.name, spanType: component.spanType, inputs: event.inputs }, state.context.getStore());
     if (span === NOOP_SPAN) return run();
     span.adoptSafeAttributes(component.attributes, { "haystack.component.visits": event.visits });
-    return runInSpan(span, run, (s, outputs) => {
+    return runInSpan(span, run, undefined, (s, outputs) => {
       s.setOutputs(outputs);
       annotateOutputs(s, event, outputs);
     });

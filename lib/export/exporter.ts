@@ -35,9 +35,13 @@ interface ExporterState {
 
 const KEY = Symbol.for("mlflow-haystack.v0.exporter");
 
+let cachedState: ExporterState | undefined;
+
+/** The exporter state every copy of the package shares (looked up on `globalThis` once). */
 function state(): ExporterState {
+  if (cachedState !== undefined) return cachedState;
   const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
-  return (holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+  return (cachedState = holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
 }
 
 function localStore(uri: string | undefined): LocalStore {

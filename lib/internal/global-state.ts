@@ -27,8 +27,8 @@ export interface SdkState {
   readonly context: AsyncLocalStorage<LiveSpan>;
   tracingEnabled: boolean;
   readonly diagnostics: { logger: DiagnosticsLogger | undefined; silent: boolean; counts: Map<string, number> };
-  /** A ring of the newest `capacity` completed traces: slot `pushed % capacity` is written next. */
-  readonly completed: { traces: (Trace | undefined)[]; ids: (string | undefined)[]; capacity: number; pushed: number };
+  /** A ring of the newest `capacity` completed traces: slot `next` is written next; `held` are kept. */
+  readonly completed: { traces: (Trace | undefined)[]; capacity: number; next: number; held: number };
   lastTraceByContext: WeakMap<object, Trace> | undefined;
   sinks: TraceSink[];
   /** Reads a trace from the configured destination when it is no longer in memory. */
@@ -54,7 +54,7 @@ function createState(): SdkState {
       silent: false,
       counts: new Map(),
     },
-    completed: { traces: new Array<Trace | undefined>(100), ids: new Array<string | undefined>(100), capacity: 100, pushed: 0 },
+    completed: { traces: new Array<Trace | undefined>(100), capacity: 100, next: 0, held: 0 },
     lastTraceByContext: undefined,
     sinks: [],
     traceReader: undefined,

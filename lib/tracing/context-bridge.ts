@@ -33,8 +33,11 @@ export function currentContextBridge(): ContextBridge | undefined {
   return sdkState().contextBridge;
 }
 
-/** `als.run(span, fn)`, wrapped by the bridge when one is installed. */
-export function runWithSpan<T>(als: AsyncLocalStorage<LiveSpan>, span: LiveSpan, fn: () => T): T {
+/**
+ * `fn(arg)` with `span` active (`als.run`), wrapped by the bridge when one is installed. The
+ * argument travels through `run` instead of a closure: one allocation less per span.
+ */
+export function runWithSpan<A, T>(als: AsyncLocalStorage<LiveSpan>, span: LiveSpan, fn: (arg: A) => T, arg: A): T {
   const bridge = sdkState().contextBridge;
-  return bridge === undefined ? als.run(span, fn) : als.run(span, () => bridge.wrap(span, fn));
+  return bridge === undefined ? als.run(span, fn, arg) : als.run(span, () => bridge.wrap(span, () => fn(arg)));
 }

@@ -5,6 +5,7 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
+import { newSpanId } from "./ids";
 import { toJsonSafe, toJsonSafeOwned, truncateString, type JsonValue } from "./serialize";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import type { TraceRecord } from "./trace-record";
@@ -26,21 +27,23 @@ export class LiveSpan {
   private sharedAttributes = false;
   /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
   /** @internal */ statusValue: SpanStatus = UNSET;
-  /** 16 lowercase hex digits. */
-  readonly spanId: string;
+  private spanIdValue: string | undefined = undefined;
   private spanTypeValue: string;
   private nameValue: string;
 
   /** @internal Use `startSpan` or `traced`. */
-  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string, spanId: string) {
+  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string) {
     this.record = record;
     this.parent = parent;
     this.nameValue = name;
     this.spanTypeValue = spanType;
-    this.spanId = spanId;
     this.startPerf = nowPerf();
   }
 
+  /** 16 lowercase hex digits (drawn when first read). */
+  get spanId(): string {
+    return (this.spanIdValue ??= newSpanId());
+  }
   get name(): string {
     return this.nameValue;
   }
@@ -164,16 +167,20 @@ export class LiveSpan {
   }
 
   /** Ends the span; optional final outputs, attributes and status. A second call is ignored. */
-  end(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode } = {}): void {
+  end(options?: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
     if (this.ended) return;
     try {
-      if (options.outputs !== undefined) this.setOutputs(options.outputs);
-      if (options.attributes !== undefined) this.setAttributes(options.attributes);
-      if (options.status !== undefined) this.setStatus(options.status);
+      if (options != null) this.applyEndOptions(options);
     } finally {
       this.endPerf = nowPerf();
       this.record.spanEnded(this);
     }
+  }
+
+  private applyEndOptions(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
+    if (options.outputs !== undefined) this.setOutputs(options.outputs);
+    if (options.attributes !== undefined) this.setAttributes(options.attributes);
+    if (options.status !== undefined) this.setStatus(options.status);
   }
 
   private writable(operation: string): boolean {

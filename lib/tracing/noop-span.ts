@@ -11,6 +11,7 @@ class NoOpTraceRecord extends TraceRecord {
 }
 
 class NoOpSpan extends LiveSpan {
+  override get spanId(): string { return "0000000000000000"; }
   override setInputs(): this { return this; }
   override setOutputs(): this { return this; }
   override setAttribute(): this { return this; }
@@ -26,11 +27,10 @@ class NoOpSpan extends LiveSpan {
 
 /** The shared no-op span (`spanId` and `traceId` are all zeros). */
 export const NOOP_SPAN: LiveSpan = new NoOpSpan(
-  new NoOpTraceRecord("00000000000000000000000000000000", "tr-00000000000000000000000000000000", null),
+  new NoOpTraceRecord("00000000000000000000000000000000", null),
   undefined,
   "noop",
   "UNKNOWN",
-  "0000000000000000",
 );
 
 export function isNoOpSpan(span: LiveSpan): boolean {

@@ -2,7 +2,6 @@
  * Creates live spans: a child of the active span, or the root of a new trace.
  */
 import { sdkState } from "../internal/global-state";
-import { newOtelTraceId, newSpanId, mlflowTraceId } from "./ids";
 import { LiveSpan } from "./live-span";
 import { TraceRecord } from "./trace-record";
 
@@ -29,10 +28,9 @@ export function createSpan(name: string, spanType: string, activeParent: LiveSpa
     record = parent.record;
   } else {
     const external = sdkState().externalParentResolver?.();
-    const otelTraceId = external?.otelTraceId ?? newOtelTraceId();
-    record = new TraceRecord(otelTraceId, mlflowTraceId(otelTraceId), external?.spanId ?? null);
+    record = external === undefined ? new TraceRecord(undefined, null) : new TraceRecord(external.otelTraceId, external.spanId);
   }
-  const span = new LiveSpan(record, parent, name, spanType, newSpanId());
+  const span = new LiveSpan(record, parent, name, spanType);
   record.spanStarted(span);
   return span;
 }

@@ -38,18 +38,18 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
   const span = openSpan(options, state.context.getStore());
   if (span === NOOP_SPAN) return fn(NOOP_SPAN);
-  return runInSpan(span, () => fn(span));
+  return runInSpan(span, fn, span);
 }
 
 /**
- * @internal Runs `fn` with `span` active (seen by an installed context bridge too) and ends the
- * span when the result settles: `onResult` records a value, a throw or rejection is recorded as
- * the span's exception and rethrown unchanged.
+ * @internal Runs `fn(arg)` with `span` active (seen by an installed context bridge too) and ends
+ * the span when the result settles: `onResult` records a value, a throw or rejection is recorded
+ * as the span's exception and rethrown unchanged.
  */
-export function runInSpan<T>(span: LiveSpan, fn: () => T, onResult: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
+export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onResult: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
   let result: T;
   try {
-    result = runWithSpan(sdkState().context, span, fn);
+    result = runWithSpan(sdkState().context, span, fn, arg);
   } catch (error) {
     endWithError(span, error);
     throw error;

@@ -82,15 +82,15 @@ function roundCost(cost: NumberRecord): NumberRecord {
 
 /** A trace for `record`, assembled when first read. */
 export function buildTrace(record: TraceRecord): Trace {
-  const root = record.root as LiveSpan;
-  const rootEnd = root.endPerf >= 0 ? root.endPerf : root.startPerf;
-  const count = record.spans.length;
-  return Trace.lazy(() => assemble(record, record.spans.slice(0, count), rootEnd));
+  return Trace.lazy(assemble, record);
 }
 
-function assemble(record: TraceRecord, live: readonly LiveSpan[], rootEnd: number): { info: TraceInfo; spans: Span[] } {
+// A completed record gains no spans (a span started under it begins a new trace), so reading
+// `record.spans` later sees the spans it had when it completed.
+function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const root = record.root as LiveSpan;
-  const spans = live.map((span) => snapshotSpan(span, rootEnd));
+  const rootEnd = root.endPerf >= 0 ? root.endPerf : root.startPerf;
+  const spans = record.spans.map((span) => snapshotSpan(span, rootEnd));
   const rootSpan = spans[0] as Span;
   const state: TraceState = record.stateOverride ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 

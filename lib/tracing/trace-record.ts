@@ -9,15 +9,14 @@ import type { LiveSpan } from "./live-span";
 import { Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
+import { mlflowTraceId, newOtelTraceId } from "./ids";
 
 export class TraceRecord {
-  readonly traceId: string;
-  readonly otelTraceId: string;
   /** The span id of a parent outside this SDK (W3C or OpenTelemetry), or null. */
   readonly externalParentSpanId: string | null;
   root: LiveSpan | undefined = undefined;
-  /** Every span of the trace in start order, so parents precede their children. */
-  readonly spans: LiveSpan[] = [];
+  /** The spans after the root, in start order; most traces of one span never allocate it. */
+  private descendants: LiveSpan[] | undefined = undefined;
   open = 0;
   /** Set by `updateCurrentTrace`; created on first use. */
   tags: Record<string, string> | undefined = undefined;
@@ -28,11 +27,24 @@ export class TraceRecord {
   responsePreview: string | undefined = undefined;
   private done = false;
   private lateTimer: NodeJS.Timeout | undefined = undefined;
+  // Ids are drawn when first read (mostly by the exporter, off the caller's path).
+  private otelTraceIdValue: string | undefined;
+  private traceIdValue: string | undefined = undefined;
 
-  constructor(otelTraceId: string, traceId: string, externalParentSpanId: string | null) {
-    this.otelTraceId = otelTraceId;
-    this.traceId = traceId;
+  /** `otelTraceId`: the trace id of an outside parent to continue; a new one is drawn otherwise. */
+  constructor(otelTraceId: string | undefined, externalParentSpanId: string | null) {
+    this.otelTraceIdValue = otelTraceId;
     this.externalParentSpanId = externalParentSpanId;
+  }
+
+  /** 32 lowercase hex digits. */
+  get otelTraceId(): string {
+    return (this.otelTraceIdValue ??= newOtelTraceId());
+  }
+
+  /** The MLflow trace id (`tr-` + 32 hex). */
+  get traceId(): string {
+    return (this.traceIdValue ??= mlflowTraceId(this.otelTraceId));
   }
 
   /** Whether the trace has been handed over; spans started under it now begin a new trace. */
@@ -40,9 +52,15 @@ export class TraceRecord {
     return this.done;
   }
 
+  /** Every span of the trace in start order, so parents precede their children. */
+  get spans(): LiveSpan[] {
+    if (this.root === undefined) return [];
+    return this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
+  }
+
   spanStarted(span: LiveSpan): void {
     if (this.root === undefined) this.root = span;
-    this.spans.push(span);
+    else (this.descendants ??= []).push(span);
     this.open++;
   }
 
@@ -75,6 +93,6 @@ export class TraceRecord {
       reportOnce("trace-assembly", "error", `could not assemble trace ${this.traceId}`, error);
       return;
     }
-    publishTrace(this.traceId, trace);
+    publishTrace(trace);
   }
 }

@@ -178,6 +178,14 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
   }
 }
 
+/** @internal What a lazy trace is assembled from: it knows the trace's id. */
+export interface TraceIdSource {
+  readonly traceId: string;
+}
+
+/** @internal Assembles a trace's info and spans from what it was completed with. */
+export type TraceBuilder<S> = (source: S) => { info: TraceInfo; spans: readonly Span[] };
+
 /**
  * A completed trace.
  *
@@ -187,28 +195,38 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
  */
 export class Trace {
   private built: { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } | undefined;
-  private build: (() => { info: TraceInfo; spans: readonly Span[] }) | undefined;
+  private build: TraceBuilder<never> | undefined;
+  private source: unknown;
 
-  constructor(info: TraceInfo, spans: readonly Span[]) {
-    this.built = { info, data: { spans } };
+  constructor(info: TraceInfo, spans: readonly Span[]);
+  /** @internal A trace that `build(source)` assembles on first read (see {@link Trace.lazy}). */
+  constructor(info: undefined, spans: undefined, build: TraceBuilder<never>, source: unknown);
+  constructor(info: TraceInfo | undefined, spans: readonly Span[] | undefined, build?: TraceBuilder<never>, source?: unknown) {
+    this.built = info === undefined ? undefined : { info, data: { spans: spans ?? [] } };
+    this.build = build;
+    this.source = source;
   }
 
   /**
    * @internal A trace assembled on first read, so completing a trace on the caller's path costs
    * almost nothing; the exporter or the first reader pays for assembly.
    */
-  static lazy(build: () => { info: TraceInfo; spans: readonly Span[] }): Trace {
-    const trace = Object.create(Trace.prototype) as Trace;
-    trace.built = undefined;
-    trace.build = build;
-    return trace;
+  static lazy<S extends TraceIdSource>(build: TraceBuilder<S>, source: S): Trace {
+    return new Trace(undefined, undefined, build as TraceBuilder<never>, source);
+  }
+
+  /** @internal The trace's id without assembling a lazy trace (read from its source). */
+  static idOf(trace: Trace): string {
+    return trace.built === undefined ? (trace.source as TraceIdSource).traceId : trace.built.info.traceId;
   }
 
   private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
     if (this.built === undefined) {
-      const { info, spans } = (this.build as () => { info: TraceInfo; spans: readonly Span[] })();
+      const build = this.build as TraceBuilder<unknown>;
+      const { info, spans } = build(this.source);
       this.built = { info, data: { spans } };
       this.build = undefined;
+      this.source = undefined;
     }
     return this.built;
   }

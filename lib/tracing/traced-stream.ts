@@ -60,7 +60,7 @@ export function traceIterator<T, R, N>(iterator: Generator<T, R, N>, options: St
     const span = recorder.open();
     let result: IteratorResult<T, R>;
     try {
-      result = runWithSpan(context, span, call);
+      result = runWithSpan(context, span, call, undefined);
     } catch (error) {
       recorder.finish({ value: error });
       throw error;
@@ -90,7 +90,7 @@ export function traceAsyncIterator<T, R, N>(iterator: AsyncGenerator<T, R, N>, o
     const span = recorder.open();
     let result: IteratorResult<T, R>;
     try {
-      result = await runWithSpan(context, span, call);
+      result = await runWithSpan(context, span, call, undefined);
     } catch (error) {
       recorder.finish({ value: error });
       throw error;

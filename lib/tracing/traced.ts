@@ -31,6 +31,11 @@ const WRAPPED = Symbol.for("mlflow-haystack.traced");
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
 
+/** `fn.apply(self, args)` for one call tuple, so a traced call needs no closure per call. */
+function applyCall(call: readonly [Function, unknown, readonly unknown[]]): unknown {
+  return Reflect.apply(call[0], call[1], call[2]);
+}
+
 function setOutputsIfUnset(span: LiveSpan, value: unknown): void {
   if (span.outputsValue === undefined) span.setOutputs(value);
 }
@@ -78,7 +83,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
         reportOnce("span-create", "error", `could not create span "${name}"; running untraced`, error);
         return fn.apply(this, args);
       }
-      return runInSpan(span, () => fn.apply(this, args), setOutputsIfUnset);
+      return runInSpan(span, applyCall, [fn, this, args], setOutputsIfUnset);
     };
   }
   Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });

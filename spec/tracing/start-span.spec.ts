@@ -145,6 +145,31 @@ describe("startSpan", () => {
     expect(span.outputs).toEqual({ n: 1 });
   });
 
+  it("gives a span the same ids while it runs, after it ends and in the finished trace", () => {
+    const seen: { spanId: string; traceId: string }[] = [];
+    startSpan({ name: "root" }, (root) => {
+      startSpan({ name: "child" }, (child) => {
+        seen.push({ spanId: child.spanId, traceId: child.traceId });
+      });
+      seen.push({ spanId: root.spanId, traceId: root.traceId });
+      expect(root.spanId).toBe(seen[1]!.spanId);
+    });
+    const trace = getLastActiveTrace()!;
+    const [root, child] = trace.data.spans;
+    expect(child).toMatchObject({ spanId: seen[0]!.spanId, parentId: seen[1]!.spanId, traceId: trace.info.traceId });
+    expect(root).toMatchObject({ spanId: seen[1]!.spanId, parentId: null });
+    expect(seen[0]!.traceId).toBe(trace.info.traceId);
+    expect(seen[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(seen[0]!.spanId).not.toBe(seen[1]!.spanId);
+  });
+
+  it("getTrace finds an older held trace whose id was never read before", async () => {
+    const spanRefs: { traceId: string }[] = [];
+    for (let i = 0; i < 3; i++) startSpan({ name: `held-${i}` }, (span) => void spanRefs.push(span));
+    expect((await getTrace(spanRefs[0]!.traceId))?.data.spans[0]?.name).toBe("held-0");
+    expect((await getTrace(spanRefs[2]!.traceId))?.data.spans[0]?.name).toBe("held-2");
+  });
+
   it("getTrace finds a completed trace by id", async () => {
     startSpan({ name: "find-me" }, () => undefined);
     const id = getLastActiveTrace()!.info.traceId;
