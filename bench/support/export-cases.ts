@@ -8,6 +8,8 @@ import { BatchProcessor } from "../../lib/export/batch-processor";
 import { MlflowApi } from "../../lib/export/mlflow-api";
 import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
 import { connectionFor } from "../../lib/config";
+import { OtlpClient } from "../../lib/otel/otlp-client";
+import type { TraceClient } from "../../lib/export/trace-client";
 import { sdkState } from "../../lib/internal/global-state";
 import type { Trace } from "../../lib/tracing/trace";
 import { buildTraces, materialize, SPANS_PER_TRACE } from "./bench-traces";
@@ -42,6 +44,10 @@ export interface OursOptions {
   readonly otlp?: boolean;
   /** BatchProcessor `sizeOf` (default: length of the trace's JSON). */
   readonly sizeOf?: (trace: Trace) => number;
+  /** Send through an OtlpClient to the server's `/v1/traces` alone (no StartTraceV3). */
+  readonly otlpOnly?: boolean;
+  /** BatchProcessor `maxBatchSize` (default 100). */
+  readonly maxBatchSize?: number;
 }
 
 /** Where a case sends its traces. */
@@ -78,17 +84,22 @@ let offset = 0;
 export const OURS = "ours: BatchProcessor + MlflowRestClient";
 export const SEQUENTIAL = "per trace, sequential (baseline)";
 export const UNBOUNDED = "per trace, all at once";
+/** Ours through an OtlpClient to the server's `/v1/traces`: the record Python's OTLP export writes. */
+export const OTLP_ONLY = "ours, OtlpClient to /v1/traces only";
 
 /** Ours, as exporter.ts wires it: one BatchProcessor (default batching) over an MlflowRestClient. */
 export async function runOurs(target: Target, n: number, options: OursOptions = {}): Promise<CaseResult & { assemblyCpuMs: number }> {
   const name = options.name ?? OURS;
   const experimentId = await target.newExperiment("ours");
-  const client = new MlflowRestClient({ trackingUri: target.url, experiment: { experimentId }, ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
+  const client: TraceClient = options.otlpOnly
+    ? new OtlpClient({ endpoint: `${target.url}/v1/traces`, experimentId }, {})
+    : new MlflowRestClient({ trackingUri: target.url, experiment: { experimentId }, ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
   const processor = new BatchProcessor<Trace>(client, {
     maxQueueSize: Math.max(2048, n),
     flushOnExit: false,
     runOutsideTracing: (fn) => sdkState().context.exit(fn),
     ...(options.sizeOf === undefined ? {} : { sizeOf: options.sizeOf }),
+    ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
   });
   const { traces, buildMs, buildCpuMs, assemblyCpuMs } = timedBuild(n, (offset += n));
   const cpu0 = process.cpuUsage();
