@@ -23,7 +23,7 @@ import {
   runOurs,
   runPerTrace,
   runPythonSdk,
-  OTLP_ONLY,
+  SPANS_ONLY,
   SEQUENTIAL,
   sinkTarget,
   UNBOUNDED,
@@ -100,10 +100,10 @@ function report(title: string, results: readonly CaseResult[]): void {
   if (py !== undefined) {
     const x = py.endToEndMs / ours.endToEndMs;
     out(`  ours vs ${py.name}: ${fmt(x, 1)}x traces/s end to end (issue target >= 10x: ${x >= 10 ? "met" : "not met"})`);
-    const otlp = find(results, OTLP_ONLY);
-    if (otlp !== undefined) {
+    const spansOnly = find(results, SPANS_ONLY);
+    if (spansOnly !== undefined) {
       out(
-        `  ${OTLP_ONLY} vs ${py.name}: ${fmt(py.endToEndMs / otlp.endToEndMs, 1)}x traces/s end to end ` +
+        `  ${SPANS_ONLY} vs ${py.name}: ${fmt(py.endToEndMs / spansOnly.endToEndMs, 1)}x traces/s end to end ` +
           "(the server builds the trace record from the spans, as for Python's OTLP export: no StartTraceV3, no client-side metadata)",
       );
     }
@@ -147,7 +147,7 @@ async function realServerSection(): Promise<CaseResult[]> {
         () => runPerTrace(target, REAL_N, "sequential"),
         () => runPerTrace(target, REAL_N, "unbounded"),
         () => runOurs(target, REAL_N, { name: "ours, otlp: false (artifact upload instead)", otlp: false }),
-        () => runOurs(target, REAL_N, { name: OTLP_ONLY, otlpOnly: true }),
+        () => runOurs(target, REAL_N, { name: SPANS_ONLY, spansOnly: true }),
         () => runOurs(target, REAL_N),
       ],
       async () => (pgrp === undefined ? undefined : groupCpuMs(pgrp)),

@@ -8,8 +8,6 @@ import { BatchProcessor } from "../../lib/export/batch-processor";
 import { MlflowApi } from "../../lib/export/mlflow-api";
 import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
 import { connectionFor } from "../../lib/config";
-import { OtlpClient } from "../../lib/otel/otlp-client";
-import type { TraceClient } from "../../lib/export/trace-client";
 import { sdkState } from "../../lib/internal/global-state";
 import type { Trace } from "../../lib/tracing/trace";
 import { buildTraces, materialize, SPANS_PER_TRACE } from "./bench-traces";
@@ -44,8 +42,8 @@ export interface OursOptions {
   readonly otlp?: boolean;
   /** BatchProcessor `sizeOf` (default: length of the trace's JSON). */
   readonly sizeOf?: (trace: Trace) => number;
-  /** Send through an OtlpClient to the server's `/v1/traces` alone (no StartTraceV3). */
-  readonly otlpOnly?: boolean;
+  /** MlflowRestClient `spansOnly` (one OTLP request per batch, no StartTraceV3). */
+  readonly spansOnly?: boolean;
   /** BatchProcessor `maxBatchSize` (default 100). */
   readonly maxBatchSize?: number;
 }
@@ -84,16 +82,19 @@ let offset = 0;
 export const OURS = "ours: BatchProcessor + MlflowRestClient";
 export const SEQUENTIAL = "per trace, sequential (baseline)";
 export const UNBOUNDED = "per trace, all at once";
-/** Ours through an OtlpClient to the server's `/v1/traces`: the record Python's OTLP export writes. */
-export const OTLP_ONLY = "ours, OtlpClient to /v1/traces only";
+/** Ours in spans-only mode: the record Python's OTLP export writes. */
+export const SPANS_ONLY = "ours, spansOnly: true (OTLP batches only)";
 
 /** Ours, as exporter.ts wires it: one BatchProcessor (default batching) over an MlflowRestClient. */
 export async function runOurs(target: Target, n: number, options: OursOptions = {}): Promise<CaseResult & { assemblyCpuMs: number }> {
   const name = options.name ?? OURS;
   const experimentId = await target.newExperiment("ours");
-  const client: TraceClient = options.otlpOnly
-    ? new OtlpClient({ endpoint: `${target.url}/v1/traces`, experimentId }, {})
-    : new MlflowRestClient({ trackingUri: target.url, experiment: { experimentId }, ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
+  const client = new MlflowRestClient({
+    trackingUri: target.url,
+    experiment: { experimentId },
+    spansOnly: options.spansOnly ?? false,
+    ...(options.otlp === undefined ? {} : { otlp: options.otlp }),
+  });
   const processor = new BatchProcessor<Trace>(client, {
     maxQueueSize: Math.max(2048, n),
     flushOnExit: false,

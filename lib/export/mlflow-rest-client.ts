@@ -1,11 +1,13 @@
 /**
  * Delivers finished traces to an MLflow tracking server the way MLflow's Python SDK does:
- * spans via OTLP `/v1/traces` when the server takes them (best effort), then StartTraceV3 per
- * trace, then the `traces.json` artifact unless the server says it already stores the spans.
- * No queue and no retries: failures are classified and returned to the batch processor.
+ * StartTraceV3 per trace, then the spans via OTLP `/v1/traces` when the server takes them (best
+ * effort), else the `traces.json` artifact unless the server says it already stores the spans.
+ * In spans-only mode a batch is one OTLP request and the server builds each trace record from the
+ * spans, as for Python's OTLP export. No queue and no retries: failures are classified and
+ * returned to the batch processor.
  */
 import { connectionFor, getTrackingUri, resolveExperimentAt } from "../config";
-import { diag } from "../internal/diagnostics";
+import { diag, reportOnce } from "../internal/diagnostics";
 import type { Trace } from "../tracing/trace";
 import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "./errors";
 import type { ExperimentSpec } from "./experiments";
@@ -29,6 +31,24 @@ export interface MlflowRestClientOptions {
   readonly concurrency?: number;
   /** Also send spans over OTLP `/v1/traces` so the server stores them in its database (default true). */
   readonly otlp?: boolean;
+  /**
+   * Send only the spans, one OTLP request per batch, and let the server build each trace record
+   * from them (default: `MLFLOW_HAYSTACK_SPANS_ONLY=true`, else false). About 4x the traces/s a
+   * server takes with StartTraceV3, but the record is the one Python's OTLP export writes: tags,
+   * previews, user/session, token usage and cost are kept; the client-side metadata
+   * (`mlflow.user`, `mlflow.source.*`, `mlflow.traceInputs`/`Outputs`, size stats, your own
+   * metadata) is not. A server without OTLP ingestion gets the full record instead.
+   */
+  readonly spansOnly?: boolean;
+}
+
+/** `MLFLOW_HAYSTACK_SPANS_ONLY`: true/false (1/0); anything else is reported once and read as false. */
+export function spansOnlyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env["MLFLOW_HAYSTACK_SPANS_ONLY"]?.trim().toLowerCase();
+  if (raw === undefined || raw === "" || raw === "false" || raw === "0") return false;
+  if (raw === "true" || raw === "1") return true;
+  reportOnce("config.spans-only", "warn", `MLFLOW_HAYSTACK_SPANS_ONLY must be "true" or "false", got "${raw}"; sending full trace records`);
+  return false;
 }
 
 const OTLP_SCOPE = "mlflow-haystack";
@@ -47,6 +67,7 @@ export class MlflowRestClient implements TraceClient {
   private readonly options: MlflowRestClientOptions;
   private readonly concurrency: number;
   private otlpEnabled: boolean;
+  private readonly spansOnly: boolean;
   private api: { uri: string; api: MlflowApi } | undefined;
   private closed = false;
 
@@ -59,6 +80,7 @@ export class MlflowRestClient implements TraceClient {
     this.options = options;
     this.concurrency = concurrency;
     this.otlpEnabled = options.otlp ?? true;
+    this.spansOnly = options.spansOnly ?? spansOnlyFromEnv();
   }
 
   async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
@@ -70,7 +92,7 @@ export class MlflowRestClient implements TraceClient {
       return { failures: traces.map((t) => toExportFailure(t.info.traceId, err)) };
     }
     const failures: ExportFailure[] = [];
-    const targets: { trace: Trace; experimentId: string }[] = [];
+    let targets: { trace: Trace; experimentId: string }[] = [];
     let defaultExperiment: Promise<string> | undefined;
     for (const trace of traces) {
       let experimentId = trace.info.experimentId;
@@ -84,6 +106,10 @@ export class MlflowRestClient implements TraceClient {
         }
       }
       targets.push({ trace, experimentId });
+    }
+    if (this.spansOnly && this.otlpEnabled) {
+      targets = await this.exportSpansOnly(api, targets, failures, options.signal);
+      if (targets.length === 0) return { failures };
     }
     // The trace record first, then the spans: spans arriving before their record make the server
     // take a slower insert-then-merge path.
@@ -162,19 +188,49 @@ export class MlflowRestClient implements TraceClient {
   }
 
   /**
+   * Spans-only mode: one OTLP request per experiment, root spans carrying the tags, user and
+   * session. Returns the targets that need the full record because the server has no OTLP
+   * ingestion; other failures are recorded in `failures`.
+   */
+  private async exportSpansOnly(
+    api: MlflowApi,
+    targets: readonly { trace: Trace; experimentId: string }[],
+    failures: ExportFailure[],
+    signal: AbortSignal,
+  ): Promise<{ trace: Trace; experimentId: string }[]> {
+    const fallback: { trace: Trace; experimentId: string }[] = [];
+    for (const [experimentId, group] of groupByExperiment(targets)) {
+      if (!this.otlpEnabled) {
+        fallback.push(...group);
+        continue;
+      }
+      const traces = group.map((t) => t.trace);
+      warnIfMetadataIsDropped(traces);
+      try {
+        await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE, true), signal);
+        for (const trace of traces) trace.info.experimentId = experimentId;
+      } catch (err) {
+        if (err instanceof MlflowApiError && OTLP_UNSUPPORTED.has(err.status ?? 0)) {
+          this.otlpEnabled = false;
+          reportOnce("export.spans-only-unsupported", "warn", `the server does not ingest OTLP spans (${err.code}); sending full trace records instead of spans only`);
+          fallback.push(...group);
+        } else {
+          for (const trace of traces) failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "sending the spans")));
+        }
+      }
+    }
+    return fallback;
+  }
+
+  /**
    * Best effort: sends the spans over OTLP and returns the experiments whose spans the server took;
    * for the others the `traces.json` artifact carries the spans this time.
    */
   private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<Set<string>> {
     const stored = new Set<string>();
-    const byExperiment = new Map<string, Trace[]>();
-    for (const { trace, experimentId } of targets) {
-      const list = byExperiment.get(experimentId) ?? [];
-      list.push(trace);
-      byExperiment.set(experimentId, list);
-    }
-    for (const [experimentId, traces] of byExperiment) {
+    for (const [experimentId, group] of groupByExperiment(targets)) {
       if (!this.otlpEnabled || signal.aborted) return stored;
+      const traces = group.map((t) => t.trace);
       try {
         await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE), signal);
         stored.add(experimentId);
@@ -224,4 +280,28 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function groupByExperiment<T extends { experimentId: string }>(targets: readonly T[]): Map<string, T[]> {
+  const byExperiment = new Map<string, T[]>();
+  for (const target of targets) {
+    const list = byExperiment.get(target.experimentId);
+    if (list === undefined) byExperiment.set(target.experimentId, [target]);
+    else list.push(target);
+  }
+  return byExperiment;
+}
+
+/** Spans-only mode stores no trace metadata: say so once when a trace carries metadata of the user's. */
+function warnIfMetadataIsDropped(traces: readonly Trace[]): void {
+  for (const trace of traces) {
+    const own = Object.keys(trace.info.metadataSoFar).find((key) => !key.startsWith("mlflow."));
+    if (own === undefined) continue;
+    reportOnce(
+      "export.spans-only-metadata",
+      "warn",
+      `trace metadata such as "${own}" is not stored in spans-only mode (MLFLOW_HAYSTACK_SPANS_ONLY / spansOnly); use tags for what must reach the server`,
+    );
+    return;
+  }
 }

@@ -7,6 +7,7 @@ import type { SpanJson } from "../tracing/wire-format";
 import { Trace, type TraceJson, type TraceState } from "../tracing/trace";
 import { otelTraceIdOf } from "../tracing/ids";
 import type { JsonValue } from "../tracing/serialize";
+import { traceRecordRootAttributes } from "./otlp-trace-record";
 import { SpanAttributeKey, type Span } from "../tracing/span";
 import type {
   OtlpAnyValue,
@@ -117,8 +118,8 @@ function otlpValue(value: JsonValue): OtlpAnyValue {
   return { stringValue: JSON.stringify(value) };
 }
 
-/** One span as OTLP/JSON, with its attribute values decoded (see {@link otlpValue}). */
-export function otlpSpan(span: Span): OtlpSpan {
+/** One span as OTLP/JSON, with its attribute values decoded (see {@link otlpValue}), plus `extra` attributes. */
+export function otlpSpan(span: Span, extra?: Readonly<Record<string, string>>): OtlpSpan {
   const attributes: OtlpKeyValue[] = [
     { key: SpanAttributeKey.TRACE_ID, value: otlpValue(span.traceId) },
     { key: SpanAttributeKey.SPAN_TYPE, value: otlpValue(span.spanType) },
@@ -126,6 +127,7 @@ export function otlpSpan(span: Span): OtlpSpan {
   if (span.inputs !== undefined) attributes.push({ key: SpanAttributeKey.INPUTS, value: otlpValue(span.inputs) });
   if (span.outputs !== undefined) attributes.push({ key: SpanAttributeKey.OUTPUTS, value: otlpValue(span.outputs) });
   for (const key of Object.keys(span.attributes)) attributes.push({ key, value: otlpValue(span.attributes[key] as JsonValue) });
+  if (extra !== undefined) for (const key of Object.keys(extra)) attributes.push({ key, value: otlpValue(extra[key] as string) });
   return {
     traceId: otelTraceIdOf(span.traceId),
     spanId: span.spanId,
@@ -140,8 +142,15 @@ export function otlpSpan(span: Span): OtlpSpan {
   };
 }
 
-/** An OTLP/JSON export request holding every span of `traces`. */
-export function otlpRequest(traces: readonly Trace[], scopeName: string): OtlpExportRequest {
-  const spans = traces.flatMap((trace) => trace.data.spans.map(otlpSpan));
+/**
+ * An OTLP/JSON export request holding every span of `traces`. With `withTraceRecord`, each root
+ * span also carries its trace's tags, user and session, for a server that builds the trace record
+ * from the spans alone.
+ */
+export function otlpRequest(traces: readonly Trace[], scopeName: string, withTraceRecord = false): OtlpExportRequest {
+  const spans = traces.flatMap((trace) => {
+    const root = withTraceRecord ? trace.rootSpan : undefined;
+    return trace.data.spans.map((span) => otlpSpan(span, span === root && root !== undefined ? traceRecordRootAttributes(trace) : undefined));
+  });
   return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: scopeName }, spans }] }] };
 }

@@ -5,6 +5,7 @@
  * `mlflow.traceTag.<key>`, `user.id` and `session.id`, which MLflow's OTLP ingestion reads back.
  */
 import type { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { traceRecordRootAttributes } from "../export/otlp-trace-record";
 import { otelTraceIdOf } from "../tracing/ids";
 import type { JsonValue } from "../tracing/serialize";
 import { SpanAttributeKey, type Span } from "../tracing/span";
@@ -25,7 +26,6 @@ export type OtlpAttributeValues = "flat" | "native";
 
 const SPAN_KIND_INTERNAL = 0;
 const STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const;
-const TRACE_TAG_PREFIX = "mlflow.traceTag.";
 const NS_PER_S = 1_000_000_000n;
 
 /** A resource for the OTLP serialisers, which read only `attributes` and `schemaUrl`. */
@@ -61,18 +61,6 @@ function spanAttributes(span: Span, mode: OtlpAttributeValues, extra: Record<str
   return out as OtlpAttributes;
 }
 
-/** Trace-level data MLflow restores from the root span of an OTLP trace. */
-function rootExtras(trace: Trace): Record<string, string> {
-  const extra: Record<string, string> = {};
-  const { tags, metadata } = trace.info;
-  for (const key of Object.keys(tags)) extra[TRACE_TAG_PREFIX + key] = tags[key] as string;
-  const user = metadata["mlflow.trace.user"];
-  const session = metadata["mlflow.trace.session"];
-  if (user !== undefined) extra["user.id"] = user;
-  if (session !== undefined) extra["session.id"] = session;
-  return extra;
-}
-
 /** Every span of `traces` as OTLP span records sharing `resource` and one instrumentation scope. */
 export function toOtlpSpans(
   traces: readonly Trace[],
@@ -99,7 +87,7 @@ export function toOtlpSpans(
         endTime: end,
         duration: hrTime(durationNs),
         status: { code: STATUS_CODE[span.status.code], ...(span.status.description === "" ? {} : { message: span.status.description }) },
-        attributes: spanAttributes(span, mode, span === root ? rootExtras(trace) : undefined),
+        attributes: spanAttributes(span, mode, span === root ? traceRecordRootAttributes(trace) : undefined),
         links: [],
         events: span.events.map((event) => ({ name: event.name, time: hrTime(event.timeNs), attributes: { ...event.attributes } })),
         ended: true,

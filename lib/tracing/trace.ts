@@ -104,6 +104,11 @@ export class TraceInfo {
     return this.metadataValue;
   }
 
+  /** @internal The metadata without entries not yet computed (size stats): reading it costs nothing. */
+  get metadataSoFar(): Readonly<Record<string, string>> {
+    return this.metadataValue;
+  }
+
   /** Alias of {@link traceId}, as MLflow's `request_id`. */
   get requestId(): string {
     return this.traceId;

@@ -1,5 +1,6 @@
 import { ExportError, MlflowApiError } from "../../lib/export/errors";
-import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/mlflow-rest-client";
+import { MlflowRestClient, artifactPathFromUri, spansOnlyFromEnv } from "../../lib/export/mlflow-rest-client";
+import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../lib/internal/diagnostics";
 import type { ExportResult } from "../../lib/export/trace-client";
 import { traceDataFile } from "../../lib/export/trace-wire";
 import { Trace, type TraceJson } from "../../lib/tracing/trace";
@@ -152,6 +153,85 @@ describe("MlflowRestClient", () => {
     expect(result.failures).toEqual([]);
     expect(trace.info.experimentId).toBe("1");
     expect(server?.requests[0]?.path).toBe("/api/2.0/mlflow/experiments/get-by-name?experiment_name=exp");
+  });
+});
+
+describe("MlflowRestClient in spans-only mode", () => {
+  let server: LoopbackServer | undefined;
+  let client: MlflowRestClient | undefined;
+  const warnings: string[] = [];
+  beforeEach(() => {
+    warnings.length = 0;
+    resetDiagnosticsCounts();
+    setDiagnosticsLogger((level, message) => void (level === "warn" && warnings.push(message)));
+  });
+  afterEach(async () => {
+    setDiagnosticsLogger(undefined);
+    await client?.shutdown();
+    await server?.close();
+    client = undefined;
+    server = undefined;
+  });
+
+  async function run(overrides: (req: RecordedRequest) => ScriptedReply | undefined, traces: Trace[]): Promise<ExportResult> {
+    server = await startScriptedServer(mlflowLike(overrides));
+    client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" }, spansOnly: true });
+    return client.export(traces, { signal: AbortSignal.timeout(10_000) });
+  }
+
+  const paths = (): string[] => (server?.requests ?? []).map((r) => `${r.method} ${r.path}`).filter((p) => !p.includes("experiments"));
+
+  it("sends a batch as one OTLP request, with the trace's tags and user on the root span, and no StartTraceV3", async () => {
+    const trace = fixtureTrace(undefined);
+    trace.info.tags["team"] = "search";
+    trace.info.metadata["mlflow.trace.user"] = "u-7";
+    const result = await run(() => undefined, [trace]);
+    expect(result.failures).toEqual([]);
+    expect(paths()).toEqual(["POST /v1/traces"]);
+    const otlp = server!.requests[server!.requests.length - 1]!;
+    expect(otlp.headers["x-mlflow-experiment-id"]).toBe("1");
+    const span = (JSON.parse(otlp.body) as { resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] })
+      .resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const attrs = Object.fromEntries(span.attributes.map((a) => [a.key, a.value.stringValue]));
+    expect(attrs).toMatchObject({ "mlflow.traceTag.mlflow.traceName": '"root"', "mlflow.traceTag.team": '"search"', "user.id": '"u-7"' });
+    expect(trace.info.experimentId).toBe("1");
+    expect(warnings).toEqual([]);
+  });
+
+  it("reports a failed OTLP request as the traces' failure, retryable on 503, without creating trace records", async () => {
+    const result = await run((req) => (req.path === "/v1/traces" ? { status: 503, body: { detail: "busy" } } : undefined), [fixtureTrace("1")]);
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ traceId: TRACE_ID, retryable: true });
+    expect(paths()).toEqual(["POST /v1/traces"]);
+  });
+
+  it("sends full trace records when the server has no OTLP ingestion, warning once", async () => {
+    const result = await run((req) => (req.path === "/v1/traces" ? { status: 501, body: { detail: "not supported" } } : undefined), [fixtureTrace("1")]);
+    expect(result.failures).toEqual([]);
+    expect(paths()).toEqual(["POST /v1/traces", "POST /api/3.0/mlflow/traces", `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`]);
+    await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
+    expect(paths().filter((p) => p === "POST /v1/traces")).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringMatching(/does not ingest OTLP spans .*sending full trace records/)]);
+  });
+
+  it("warns once that the user's own trace metadata is not stored", async () => {
+    const first = fixtureTrace("1");
+    first.info.metadata["customer"] = "acme";
+    await run(() => undefined, [first]);
+    const second = fixtureTrace("1");
+    second.info.metadata["region"] = "eu";
+    await client!.export([second], { signal: AbortSignal.timeout(5000) });
+    expect(warnings).toEqual([expect.stringMatching(/metadata such as "customer" is not stored in spans-only mode/)]);
+  });
+
+  it("reads MLFLOW_HAYSTACK_SPANS_ONLY, warning about values other than true/false", () => {
+    expect(spansOnlyFromEnv({})).toBe(false);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "true" })).toBe(true);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: " 1 " })).toBe(true);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "false" })).toBe(false);
+    expect(warnings).toEqual([]);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "yes" })).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/MLFLOW_HAYSTACK_SPANS_ONLY must be "true" or "false", got "yes"/)]);
   });
 });
 

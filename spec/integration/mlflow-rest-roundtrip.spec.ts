@@ -132,6 +132,37 @@ describe("MlflowRestClient against a real mlflow server", () => {
     expect((await client.getTrace(ok.info.traceId))?.data.spans).toHaveLength(4);
   });
 
+  it("in spans-only mode, the server builds the record from the spans: tree, I/O, tags, user, session, usage and previews kept; client metadata not", async () => {
+    const spansOnly = new MlflowRestClient({ spansOnly: true });
+    try {
+      const traces = [await buildRagTrace("spans-only-1"), await buildFailedTrace(), await buildRagTrace("spans-only-2")];
+      await exportOk(spansOnly, traces);
+      const [first, failed] = traces as [Trace, Trace, Trace];
+      const back = await spansOnly.getTrace(first.info.traceId);
+      expect(spanSummary(back as Trace)).toEqual(spanSummary(first));
+      expect(back?.info).toMatchObject({ state: "OK", experimentId: first.info.experimentId, requestTime: first.info.requestTime });
+      expect(back?.info.tokenUsage).toEqual({ inputTokens: 12, outputTokens: 30, totalTokens: 42 });
+      expect(back?.info.tags).toMatchObject({ env: "integration", run: "spans-only-1", "mlflow.traceName": "answer_question", "mlflow.trace.spansLocation": "TRACKING_STORE" });
+      // Server decided (3.17.2): it keeps user/session, derives usage and cost, and stores none of the client-side metadata.
+      expect(back?.info.metadata).toMatchObject({ "mlflow.trace.user": "user-42", "mlflow.trace.session": "session-7" });
+      for (const key of ["mlflow.user", "mlflow.source.name", "mlflow.traceInputs", "mlflow.trace.sizeStats", "mlflow.trace.infoFinalized"]) {
+        expect(back?.info.metadata[key]).toBeUndefined();
+      }
+      const py = await readTraceWithPython(url, first.info.traceId);
+      expect(py.info.token_usage).toEqual(USAGE);
+      expect(JSON.parse(py.info.request_preview ?? "null")).toEqual({ question: QUESTION });
+      expect(py.spans.map((s) => [s.name, s.span_type]).sort()).toEqual([
+        ["answer_question", "CHAIN"],
+        ["chat", "CHAT_MODEL"],
+        ["flaky_tool", "TOOL"],
+        ["retrieve", "RETRIEVER"],
+      ]);
+      expect((await readTraceWithPython(url, failed.info.traceId)).info.state).toBe("ERROR");
+    } finally {
+      await spansOnly.shutdown();
+    }
+  });
+
   it("getTrace answers undefined for an unknown trace id", async () => {
     expect(await client.getTrace(`tr-${"0".repeat(32)}`)).toBeUndefined();
   });
