@@ -36,7 +36,8 @@ export interface TraceInfoJson {
   response_preview?: string;
   trace_metadata: Record<string, string>;
   tags: Record<string, string>;
-  assessments: unknown[];
+  /** Python's `to_dict()` leaves an empty list out; so do we. */
+  assessments?: unknown[];
 }
 
 /** Python `Trace.to_dict()` form (`Trace.to_json()` is its JSON text). */
@@ -164,7 +165,6 @@ export class TraceInfo {
       state: this.state,
       trace_metadata: { ...this.metadata },
       tags: { ...this.tags },
-      assessments: [],
     };
     if (this.clientRequestId !== undefined) json.client_request_id = this.clientRequestId;
     if (this.requestPreview !== undefined) json.request_preview = this.requestPreview;
