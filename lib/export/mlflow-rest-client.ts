@@ -19,6 +19,9 @@ import {
   TRACE_DATA_FILE_NAME,
 } from "./mlflow-rest-spec";
 import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "./trace-wire";
+import { groupByExperiment, meansOtlpUnsupported, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
+
+export { spansOnlyFromEnv } from "./otlp-ingestion";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
 
 /** Options of {@link MlflowRestClient}. */
@@ -42,18 +45,7 @@ export interface MlflowRestClientOptions {
   readonly spansOnly?: boolean;
 }
 
-/** `MLFLOW_HAYSTACK_SPANS_ONLY`: true/false (1/0); anything else is reported once and read as false. */
-export function spansOnlyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env["MLFLOW_HAYSTACK_SPANS_ONLY"]?.trim().toLowerCase();
-  if (raw === undefined || raw === "" || raw === "false" || raw === "0") return false;
-  if (raw === "true" || raw === "1") return true;
-  reportOnce("config.spans-only", "warn", `MLFLOW_HAYSTACK_SPANS_ONLY must be "true" or "false", got "${raw}"; sending full trace records`);
-  return false;
-}
-
 const OTLP_SCOPE = "mlflow-haystack";
-/** OTLP answers that mean "this server cannot ingest OTLP/JSON": stop trying for this client. */
-const OTLP_UNSUPPORTED = new Set([400, 404, 405, 415, 501]);
 
 /**
  * The {@link TraceClient} for MLflow tracking servers.
@@ -80,7 +72,10 @@ export class MlflowRestClient implements TraceClient {
     this.options = options;
     this.concurrency = concurrency;
     this.otlpEnabled = options.otlp ?? true;
-    this.spansOnly = options.spansOnly ?? spansOnlyFromEnv();
+    if (options.spansOnly === true && !this.otlpEnabled) {
+      throw new ConfigError("`spansOnly: true` sends the spans over OTLP, so it cannot be combined with `otlp: false`; drop one of them.");
+    }
+    this.spansOnly = options.spansOnly ?? (this.otlpEnabled && spansOnlyFromEnv());
   }
 
   async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
@@ -189,8 +184,9 @@ export class MlflowRestClient implements TraceClient {
 
   /**
    * Spans-only mode: one OTLP request per experiment, root spans carrying the tags, user and
-   * session. Returns the targets that need the full record because the server has no OTLP
-   * ingestion; other failures are recorded in `failures`.
+   * session. Returns the targets that get full records instead: all of them when the server has
+   * no OTLP ingestion, a group whose request the server refused for good (a 413 from a proxy, a
+   * 422 for a span it could not convert). Retryable failures are recorded in `failures`.
    */
   private async exportSpansOnly(
     api: MlflowApi,
@@ -198,28 +194,26 @@ export class MlflowRestClient implements TraceClient {
     failures: ExportFailure[],
     signal: AbortSignal,
   ): Promise<{ trace: Trace; experimentId: string }[]> {
-    const fallback: { trace: Trace; experimentId: string }[] = [];
+    const fullRecords: { trace: Trace; experimentId: string }[] = [];
     for (const [experimentId, group] of groupByExperiment(targets)) {
-      if (!this.otlpEnabled) {
-        fallback.push(...group);
+      const traces = group.map((t) => t.trace);
+      const outcome = this.otlpEnabled ? await this.sendOtlpGroup(api, experimentId, traces, true, signal) : "unsupported";
+      if (outcome === "stored") {
+        warnIfSpansOnlyDropsFields(traces);
+        for (const trace of traces) trace.info.experimentId = experimentId;
         continue;
       }
-      const traces = group.map((t) => t.trace);
-      warnIfMetadataIsDropped(traces);
-      try {
-        await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE, true), signal);
-        for (const trace of traces) trace.info.experimentId = experimentId;
-      } catch (err) {
-        if (err instanceof MlflowApiError && OTLP_UNSUPPORTED.has(err.status ?? 0)) {
-          this.otlpEnabled = false;
-          reportOnce("export.spans-only-unsupported", "warn", `the server does not ingest OTLP spans (${err.code}); sending full trace records instead of spans only`);
-          fallback.push(...group);
-        } else {
-          for (const trace of traces) failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "sending the spans")));
+      if (outcome !== "unsupported") {
+        const error = wrapAbort(outcome.error, "sending the spans");
+        if (error instanceof ExportError && error.retryable) {
+          for (const trace of traces) failures.push(toExportFailure(trace.info.traceId, error));
+          continue;
         }
+        reportOnce("export.spans-only-refused", "warn", `the server refused a spans-only request for ${traces.length} trace(s); sending them as full trace records (counted as export.spans-only-refused)`, error);
       }
+      fullRecords.push(...group);
     }
-    return fallback;
+    return fullRecords;
   }
 
   /**
@@ -230,20 +224,32 @@ export class MlflowRestClient implements TraceClient {
     const stored = new Set<string>();
     for (const [experimentId, group] of groupByExperiment(targets)) {
       if (!this.otlpEnabled || signal.aborted) return stored;
-      const traces = group.map((t) => t.trace);
-      try {
-        await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE), signal);
-        stored.add(experimentId);
-      } catch (err) {
-        if (err instanceof MlflowApiError && OTLP_UNSUPPORTED.has(err.status ?? 0)) {
-          this.otlpEnabled = false;
-          diag("info", `server does not accept OTLP/JSON spans (${err.code}); uploading traces.json artifacts only`);
-        } else {
-          diag("debug", "OTLP span export failed; falling back to the traces.json artifact", err);
-        }
-      }
+      const outcome = await this.sendOtlpGroup(api, experimentId, group.map((t) => t.trace), false, signal);
+      if (outcome === "stored") stored.add(experimentId);
+      else if (outcome !== "unsupported") diag("debug", "OTLP span export failed; falling back to the traces.json artifact", outcome.error);
     }
     return stored;
+  }
+
+  /** One OTLP request; on an answer meaning "no OTLP ingestion here", turns OTLP off for this client. */
+  private async sendOtlpGroup(
+    api: MlflowApi,
+    experimentId: string,
+    traces: readonly Trace[],
+    withTraceRecord: boolean,
+    signal: AbortSignal,
+  ): Promise<"stored" | "unsupported" | { error: unknown }> {
+    try {
+      await api.exportOtlp(experimentId, otlpRequest(traces, OTLP_SCOPE, withTraceRecord), signal);
+      return "stored";
+    } catch (error) {
+      if (!meansOtlpUnsupported(error)) return { error };
+      this.otlpEnabled = false;
+      const code = (error as MlflowApiError).code;
+      if (this.spansOnly) reportOnce("export.spans-only-unsupported", "warn", `the server does not ingest OTLP spans (${code}); sending full trace records instead of spans only`);
+      else diag("info", `server does not accept OTLP/JSON spans (${code}); uploading traces.json artifacts only`);
+      return "unsupported";
+    }
   }
 }
 
@@ -282,26 +288,3 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function groupByExperiment<T extends { experimentId: string }>(targets: readonly T[]): Map<string, T[]> {
-  const byExperiment = new Map<string, T[]>();
-  for (const target of targets) {
-    const list = byExperiment.get(target.experimentId);
-    if (list === undefined) byExperiment.set(target.experimentId, [target]);
-    else list.push(target);
-  }
-  return byExperiment;
-}
-
-/** Spans-only mode stores no trace metadata: say so once when a trace carries metadata of the user's. */
-function warnIfMetadataIsDropped(traces: readonly Trace[]): void {
-  for (const trace of traces) {
-    const own = Object.keys(trace.info.metadataSoFar).find((key) => !key.startsWith("mlflow."));
-    if (own === undefined) continue;
-    reportOnce(
-      "export.spans-only-metadata",
-      "warn",
-      `trace metadata such as "${own}" is not stored in spans-only mode (MLFLOW_HAYSTACK_SPANS_ONLY / spansOnly); use tags for what must reach the server`,
-    );
-    return;
-  }
-}

@@ -42,6 +42,8 @@ export interface SdkState {
   lateSpanWaitMs: number;
 }
 
+// Every copy of the package in a process shares the object under this key: a release that changes
+// its shape must change the key too (and the `version` field), or an older copy would misread it.
 const KEY = Symbol.for("mlflow-haystack.v0");
 
 function createState(): SdkState {

@@ -45,7 +45,7 @@ export function completedTraceById(traceId: string): Trace | undefined {
   for (let k = 1; k <= ring.held; k++) {
     const slot = slotOf(ring, k);
     const trace = ring.traces[slot];
-    if (trace !== undefined && Trace.idOf(trace) === traceId) return trace;
+    if (trace !== undefined && Trace.knownIdOf(trace) === traceId) return trace;
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
   const span = openSpan(options, state.context.getStore());
   if (span === NOOP_SPAN) return fn(NOOP_SPAN);
-  return runInSpan(span, fn, span);
+  return runInSpan(span, fn, span, defaultOutputs);
 }
 
 /**
@@ -46,7 +46,7 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
  * the span when the result settles: `onResult` records a value, a throw or rejection is recorded
  * as the span's exception and rethrown unchanged.
  */
-export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onResult: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
+export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onResult: (span: LiveSpan, value: unknown) => void): T {
   let result: T;
   try {
     result = runWithSpan(sdkState().context, span, fn, arg);

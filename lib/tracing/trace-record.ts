@@ -47,6 +47,11 @@ export class TraceRecord {
     return (this.traceIdValue ??= mlflowTraceId(this.otelTraceId));
   }
 
+  /** The trace id if anyone could know it yet (it was read, or continues an outside trace); no id is drawn. */
+  get knownTraceId(): string | undefined {
+    return this.otelTraceIdValue === undefined ? undefined : this.traceId;
+  }
+
   /** Whether the trace has been handed over; spans started under it now begin a new trace. */
   get completed(): boolean {
     return this.done;

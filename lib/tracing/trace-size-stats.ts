@@ -128,10 +128,7 @@ export function pythonSpanLength(span: Span): number {
  */
 export function traceSizeMetadata(infoJson: object, spans: readonly Span[]): Record<string, string> {
   const sizes = spans.map(pythonSpanLength);
-  // Python's TraceInfo.to_dict() leaves out an empty assessments list.
-  const { assessments, ...rest } = infoJson as { assessments?: unknown[] };
-  const info = assessments !== undefined && assessments.length > 0 ? infoJson : rest;
-  const metadataSize = pythonJsonLength({ info, data: { spans: [] } });
+  const metadataSize = pythonJsonLength({ info: infoJson, data: { spans: [] } });
   const total = sizes.reduce((a, b) => a + b, 0) + metadataSize + Math.max(0, sizes.length - 1) * 2;
   const sorted = [...sizes].sort((a, b) => a - b);
   const stats = {

@@ -77,6 +77,8 @@ export class TraceInfo {
   /** Entries added on first read of `metadata` (size stats cost a pass over every span). */
   private lateMetadata: ((info: TraceInfo) => Record<string, string>) | undefined;
   private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
+  /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
+  readonly hasGivenPreviews: boolean;
 
   constructor(
     fields: TraceInfoFields,
@@ -93,6 +95,7 @@ export class TraceInfo {
     this.metadataValue = fields.metadata;
     this.lateMetadata = lateMetadata;
     this.previews = { request: fields.requestPreview, response: fields.responsePreview, compute: computePreviews };
+    this.hasGivenPreviews = fields.requestPreview !== undefined || fields.responsePreview !== undefined;
   }
 
   /** Trace metadata (`trace_metadata`), string to string. */
@@ -183,9 +186,10 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
   }
 }
 
-/** @internal What a lazy trace is assembled from: it knows the trace's id. */
+/** @internal What a lazy trace is assembled from: it knows the trace's id, once drawn. */
 export interface TraceIdSource {
-  readonly traceId: string;
+  /** Undefined while no id has been drawn: then nobody can be looking the trace up by id. */
+  readonly knownTraceId: string | undefined;
 }
 
 /** @internal Assembles a trace's info and spans from what it was completed with. */
@@ -220,9 +224,9 @@ export class Trace {
     return new Trace(undefined, undefined, build as TraceBuilder<never>, source);
   }
 
-  /** @internal The trace's id without assembling a lazy trace (read from its source). */
-  static idOf(trace: Trace): string {
-    return trace.built === undefined ? (trace.source as TraceIdSource).traceId : trace.built.info.traceId;
+  /** @internal The trace's id without assembling a lazy trace, or undefined when none was drawn yet. */
+  static knownIdOf(trace: Trace): string | undefined {
+    return trace.built === undefined ? (trace.source as TraceIdSource).knownTraceId : trace.built.info.traceId;
   }
 
   private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {

@@ -214,6 +214,68 @@ describe("MlflowRestClient in spans-only mode", () => {
     expect(warnings).toEqual([expect.stringMatching(/does not ingest OTLP spans .*sending full trace records/)]);
   });
 
+  it("sends a batch the server refuses for good (413 from a proxy, 422) as full records, and keeps trying spans-only", async () => {
+    const refusals: ScriptedReply[] = [
+      { status: 413, body: { detail: "Request Entity Too Large" } },
+      { status: 422, body: { detail: "Cannot convert OpenTelemetry span to MLflow span" } },
+    ];
+    let otlpCalls = 0;
+    const result = await run((req) => (req.path === "/v1/traces" ? (refusals[otlpCalls++ % 2] as ScriptedReply) : undefined), [fixtureTrace("1")]);
+    expect(result.failures).toEqual([]);
+    expect(paths()).toEqual(["POST /v1/traces", "POST /api/3.0/mlflow/traces", "POST /v1/traces", `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`]);
+    expect(warnings).toEqual([expect.stringMatching(/refused a spans-only request for 1 trace\(s\); sending them as full trace records/)]);
+    const before = paths().length;
+    await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
+    expect(paths()[before]).toBe("POST /v1/traces");
+  });
+
+  it("keeps spans-only mode after a 400 or 404 that is not about OTLP support (bad batch, MLflow error body)", async () => {
+    const replies: ScriptedReply[] = [
+      { status: 400, body: { detail: "Invalid OpenTelemetry format" } },
+      { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: "No Experiment with id=1 exists" } },
+    ];
+    let otlpCalls = 0;
+    await run((req) => (req.path === "/v1/traces" ? (replies[otlpCalls++] ?? { status: 200, body: {} }) : undefined), [fixtureTrace("1")]);
+    await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
+    const before = paths().length;
+    await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
+    expect(paths().slice(before)).toEqual(["POST /v1/traces"]);
+    expect(warnings).not.toContainEqual(expect.stringMatching(/does not ingest OTLP/));
+  });
+
+  it("treats a 404 without an MLflow error body as a server with no OTLP route", async () => {
+    const result = await run((req) => (req.path === "/v1/traces" ? { status: 404, body: { detail: "Not Found" } } : undefined), [fixtureTrace("1")]);
+    expect(result.failures).toEqual([]);
+    expect(paths()).toContain("POST /api/3.0/mlflow/traces");
+    expect(warnings).toEqual([expect.stringMatching(/does not ingest OTLP spans \(HTTP_404\)/)]);
+  });
+
+  it("reports an aborted spans-only request as retryable, without falling back", async () => {
+    server = await startScriptedServer(mlflowLike((req) => (req.path === "/v1/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined)));
+    client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" }, spansOnly: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("processor timeout")), 50);
+    const result = await client.export([fixtureTrace("1")], { signal: controller.signal });
+    expect(result.failures[0]).toMatchObject({ traceId: TRACE_ID, retryable: true });
+    expect(paths()).toEqual(["POST /v1/traces"]);
+  });
+
+  it("warns once about a client request id or a trace state the record built from spans cannot hold", async () => {
+    const withRequestId = Trace.fromJSON({ ...fixtureTrace("1").toJSON(), info: { ...fixtureTrace("1").toJSON().info, client_request_id: "req-1" } });
+    withRequestId.info.experimentId = "1";
+    await run(() => undefined, [withRequestId]);
+    expect(warnings).toEqual([expect.stringMatching(/^the client request id is not stored in spans-only mode/)]);
+    resetDiagnosticsCounts();
+    warnings.length = 0;
+    const overridden = Trace.fromJSON({ ...fixtureTrace("1").toJSON(), info: { ...fixtureTrace("1").toJSON().info, state: "ERROR" } });
+    await client!.export([overridden], { signal: AbortSignal.timeout(5000) });
+    expect(warnings).toEqual([expect.stringMatching(/^a trace state that differs from the root span's status is not stored/)]);
+  });
+
+  it("refuses spansOnly together with otlp: false", () => {
+    expect(() => new MlflowRestClient({ trackingUri: "http://127.0.0.1:1", spansOnly: true, otlp: false })).toThrow(/cannot be combined with `otlp: false`/);
+  });
+
   it("warns once that the user's own trace metadata is not stored", async () => {
     const first = fixtureTrace("1");
     first.info.metadata["customer"] = "acme";

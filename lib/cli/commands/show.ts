@@ -24,7 +24,7 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
     if (traceId === undefined) {
       throw new CliError(ExitCode.USAGE_ERROR, "--last works on the local store only; pass a trace id with --tracking-uri.");
     }
-    const client = new MlflowRestClient({ trackingUri: source.trackingUri });
+    const client = new MlflowRestClient({ trackingUri: source.trackingUri, spansOnly: false });
     try {
       trace = await client.getTrace(traceId, { signal: AbortSignal.timeout(30_000) });
     } finally {

@@ -74,7 +74,12 @@ export async function syncLocalTraces(store: LocalStore, options: SyncOptions): 
   }
   let client: TraceClient | undefined = options.client;
   try {
-    client ??= new MlflowRestClient({ trackingUri: options.destination.trackingUri, ...(options.destination.experiment ? { experiment: options.destination.experiment } : {}) });
+    // Stored traces keep every field; sync always sends full records, whatever MLFLOW_HAYSTACK_SPANS_ONLY says.
+    client ??= new MlflowRestClient({
+      trackingUri: options.destination.trackingUri,
+      spansOnly: false,
+      ...(options.destination.experiment ? { experiment: options.destination.experiment } : {}),
+    });
     await dest.describe();
     const todo = await candidates(store, dest, options.onlyPending ?? false);
     return await sendAll(store, dest, client, todo, options);
