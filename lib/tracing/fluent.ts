@@ -76,17 +76,17 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
     reportOnce("update-trace-no-span", "warn", "updateCurrentTrace() was called outside any span; nothing was updated");
     return;
   }
-  const record = span.record;
-  for (const [key, value] of Object.entries(options.tags ?? {})) (record.tags ??= {})[key] = asString(value);
-  for (const [key, value] of Object.entries(options.metadata ?? {})) (record.metadata ??= {})[key] = asString(value);
-  if (options.clientRequestId !== undefined) record.clientRequestId = options.clientRequestId;
-  if (options.requestPreview !== undefined) record.requestPreview = options.requestPreview;
-  if (options.responsePreview !== undefined) record.responsePreview = options.responsePreview;
+  const updates = (span.record.updates ??= {});
+  for (const [key, value] of Object.entries(options.tags ?? {})) (updates.tags ??= {})[key] = asString(value);
+  for (const [key, value] of Object.entries(options.metadata ?? {})) (updates.metadata ??= {})[key] = asString(value);
+  if (options.clientRequestId !== undefined) updates.clientRequestId = options.clientRequestId;
+  if (options.requestPreview !== undefined) updates.requestPreview = options.requestPreview;
+  if (options.responsePreview !== undefined) updates.responsePreview = options.responsePreview;
   if (options.state !== undefined) {
     if (options.state !== "OK" && options.state !== "ERROR") {
       reportOnce("update-trace-state", "warn", `updateCurrentTrace() state must be "OK" or "ERROR", got ${JSON.stringify(options.state)}; ignored`);
     } else {
-      record.stateOverride = options.state;
+      updates.state = options.state;
     }
   }
 }

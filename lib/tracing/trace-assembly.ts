@@ -92,7 +92,8 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const rootEnd = root.endPerf >= 0 ? root.endPerf : root.startPerf;
   const spans = record.spans.map((span) => snapshotSpan(span, rootEnd));
   const rootSpan = spans[0] as Span;
-  const state: TraceState = record.stateOverride ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
+  const updates = record.updates ?? {};
+  const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
   const metadata: Record<string, string> = { ...envMetadata(), "mlflow.trace_schema.version": "3" };
   const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
@@ -103,7 +104,7 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const outputsJson = rootSpan.outputs === undefined ? undefined : JSON.stringify(rootSpan.outputs);
   if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
   if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
-  const userMetadata = record.metadata ?? {};
+  const userMetadata = updates.metadata ?? {};
   for (const key of Object.keys(userMetadata)) {
     metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
   }
@@ -112,13 +113,13 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const info = new TraceInfo(
     {
       traceId: record.traceId,
-      clientRequestId: record.clientRequestId,
+      clientRequestId: updates.clientRequestId,
       requestTime: Math.floor(startMs),
       executionDuration: Math.max(0, Math.round(perfToEpochMs(rootEnd) - startMs)),
       state,
-      requestPreview: record.requestPreview,
-      responsePreview: record.responsePreview,
-      tags: { "mlflow.traceName": rootSpan.name, ...record.tags },
+      requestPreview: updates.requestPreview,
+      responsePreview: updates.responsePreview,
+      tags: { "mlflow.traceName": rootSpan.name, ...updates.tags },
       metadata,
     },
     () => {

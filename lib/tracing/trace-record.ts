@@ -11,6 +11,16 @@ import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
 
+/** Trace-level fields set with `updateCurrentTrace`. */
+export interface TraceUpdates {
+  tags?: Record<string, string>;
+  metadata?: Record<string, string>;
+  state?: "OK" | "ERROR";
+  clientRequestId?: string;
+  requestPreview?: string;
+  responsePreview?: string;
+}
+
 export class TraceRecord {
   /** The span id of a parent outside this SDK (W3C or OpenTelemetry), or null. */
   readonly externalParentSpanId: string | null;
@@ -18,13 +28,8 @@ export class TraceRecord {
   /** The spans after the root, in start order; most traces of one span never allocate it. */
   private descendants: LiveSpan[] | undefined = undefined;
   open = 0;
-  /** Set by `updateCurrentTrace`; created on first use. */
-  tags: Record<string, string> | undefined = undefined;
-  metadata: Record<string, string> | undefined = undefined;
-  stateOverride: "OK" | "ERROR" | undefined = undefined;
-  clientRequestId: string | undefined = undefined;
-  requestPreview: string | undefined = undefined;
-  responsePreview: string | undefined = undefined;
+  /** What `updateCurrentTrace` set; created on first use (most traces never need it). */
+  updates: TraceUpdates | undefined = undefined;
   private done = false;
   private lateTimer: NodeJS.Timeout | undefined = undefined;
   // Ids are drawn when first read (mostly by the exporter, off the caller's path).
