@@ -19,7 +19,7 @@ import {
   TRACE_DATA_FILE_NAME,
 } from "./mlflow-rest-spec";
 import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "./trace-wire";
-import { groupByExperiment, meansOtlpUnsupported, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
+import { meansOtlpUnsupported, otlpRequestGroups, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
 
 export { spansOnlyFromEnv } from "./otlp-ingestion";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
@@ -118,9 +118,9 @@ export class MlflowRestClient implements TraceClient {
         failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "creating the trace record")));
       }
     });
-    const viaOtlp = this.otlpEnabled ? await this.sendOtlp(api, started, options.signal) : new Set<string>();
+    const viaOtlp = this.otlpEnabled ? await this.sendOtlp(api, started, options.signal) : new Set<Trace>();
     await forEachLimited(
-      started.filter((t) => !t.spansStored && !viaOtlp.has(t.experimentId)),
+      started.filter((t) => !t.spansStored && !viaOtlp.has(t.trace)),
       this.concurrency,
       async ({ trace, artifactLocation }) => {
         try {
@@ -183,8 +183,8 @@ export class MlflowRestClient implements TraceClient {
   }
 
   /**
-   * Spans-only mode: one OTLP request per experiment, root spans carrying the tags, user and
-   * session. Returns the targets that get full records instead: all of them when the server has
+   * Spans-only mode: one OTLP request per experiment (split above ~4 MiB), root spans carrying
+   * the tags, user and session. Returns the targets that get full records instead: all of them when the server has
    * no OTLP ingestion, a group whose request the server refused for good (a 413 from a proxy, a
    * 422 for a span it could not convert). Retryable failures are recorded in `failures`.
    */
@@ -195,7 +195,7 @@ export class MlflowRestClient implements TraceClient {
     signal: AbortSignal,
   ): Promise<{ trace: Trace; experimentId: string }[]> {
     const fullRecords: { trace: Trace; experimentId: string }[] = [];
-    for (const [experimentId, group] of groupByExperiment(targets)) {
+    for (const { experimentId, targets: group } of otlpRequestGroups(targets)) {
       const traces = group.map((t) => t.trace);
       const outcome = this.otlpEnabled ? await this.sendOtlpGroup(api, experimentId, traces, true, signal) : "unsupported";
       if (outcome === "stored") {
@@ -217,15 +217,16 @@ export class MlflowRestClient implements TraceClient {
   }
 
   /**
-   * Best effort: sends the spans over OTLP and returns the experiments whose spans the server took;
+   * Best effort: sends the spans over OTLP and returns the traces whose spans the server took;
    * for the others the `traces.json` artifact carries the spans this time.
    */
-  private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<Set<string>> {
-    const stored = new Set<string>();
-    for (const [experimentId, group] of groupByExperiment(targets)) {
+  private async sendOtlp(api: MlflowApi, targets: readonly { trace: Trace; experimentId: string }[], signal: AbortSignal): Promise<Set<Trace>> {
+    const stored = new Set<Trace>();
+    for (const { experimentId, targets: group } of otlpRequestGroups(targets)) {
       if (!this.otlpEnabled || signal.aborted) return stored;
-      const outcome = await this.sendOtlpGroup(api, experimentId, group.map((t) => t.trace), false, signal);
-      if (outcome === "stored") stored.add(experimentId);
+      const traces = group.map((t) => t.trace);
+      const outcome = await this.sendOtlpGroup(api, experimentId, traces, false, signal);
+      if (outcome === "stored") for (const trace of traces) stored.add(trace);
       else if (outcome !== "unsupported") diag("debug", "OTLP span export failed; falling back to the traces.json artifact", outcome.error);
     }
     return stored;

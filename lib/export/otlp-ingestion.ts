@@ -6,6 +6,7 @@
 import { reportOnce } from "../internal/diagnostics";
 import type { Trace } from "../tracing/trace";
 import { MlflowApiError } from "./errors";
+import { estimateTraceBytes } from "./trace-size";
 
 /**
  * Whether an error from `/v1/traces` means the server has no OTLP/JSON ingestion (no route, a
@@ -63,13 +64,26 @@ export function warnIfSpansOnlyDropsFields(traces: readonly Trace[]): void {
   }
 }
 
-/** `targets` grouped by experiment id, in first-seen order. */
-export function groupByExperiment<T extends { experimentId: string }>(targets: readonly T[]): Map<string, T[]> {
-  const byExperiment = new Map<string, T[]>();
+/** The estimated size above which an OTLP request is split: bounds the client's memory per request and stays under common proxy limits for ordinary traces. */
+export const MAX_OTLP_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `targets` as OTLP requests: one experiment per request (the server takes it from a header), and
+ * at most `maxBytes` of estimated trace size per request (a bigger trace goes alone).
+ */
+export function otlpRequestGroups<T extends { trace: Trace; experimentId: string }>(targets: readonly T[], maxBytes = MAX_OTLP_REQUEST_BYTES): { experimentId: string; targets: T[] }[] {
+  const open = new Map<string, { experimentId: string; targets: T[]; bytes: number }>();
+  const groups: { experimentId: string; targets: T[]; bytes: number }[] = [];
   for (const target of targets) {
-    const list = byExperiment.get(target.experimentId);
-    if (list === undefined) byExperiment.set(target.experimentId, [target]);
-    else list.push(target);
+    const bytes = estimateTraceBytes(target.trace);
+    let group = open.get(target.experimentId);
+    if (group === undefined || (group.targets.length > 0 && group.bytes + bytes > maxBytes)) {
+      group = { experimentId: target.experimentId, targets: [], bytes: 0 };
+      open.set(target.experimentId, group);
+      groups.push(group);
+    }
+    group.targets.push(target);
+    group.bytes += bytes;
   }
-  return byExperiment;
+  return groups.map(({ experimentId, targets: members }) => ({ experimentId, targets: members }));
 }
