@@ -64,7 +64,10 @@ export function warnIfSpansOnlyDropsFields(traces: readonly Trace[]): void {
   }
 }
 
-/** The estimated size above which an OTLP request is split: bounds the client's memory per request and stays under common proxy limits for ordinary traces. */
+/**
+ * The estimated trace size above which an OTLP request is split: it bounds the client's memory per
+ * request, and ordinary batches stay one request.
+ */
 export const MAX_OTLP_REQUEST_BYTES = 4 * 1024 * 1024;
 
 /**
