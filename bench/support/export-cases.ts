@@ -76,6 +76,31 @@ function timedBuild(n: number, offset: number): { traces: Trace[]; buildMs: numb
   return { traces, buildMs, buildCpuMs, assemblyCpuMs: cpuMs(cpu1) };
 }
 
+/** Times `exportAll` (wall and CPU; it resolves to the number of failed traces) after `build`. */
+async function timedExport(
+  name: string,
+  experimentId: string,
+  build: { traces: Trace[]; buildMs: number; buildCpuMs: number; assemblyCpuMs: number },
+  exportAll: () => Promise<number>,
+): Promise<CaseResult> {
+  const cpu0 = process.cpuUsage();
+  const t0 = nowMs();
+  const failed = await exportAll();
+  const exportMs = nowMs() - t0;
+  const exportCpuMs = cpuMs(cpu0);
+  return {
+    name,
+    traces: build.traces.length,
+    failed,
+    experimentId,
+    buildMs: build.buildMs,
+    exportMs,
+    endToEndMs: build.buildMs + exportMs,
+    exportCpuMs,
+    totalCpuMs: build.buildCpuMs + build.assemblyCpuMs + exportCpuMs,
+  };
+}
+
 let offset = 0;
 
 /** Names the comparisons look up. */
@@ -102,54 +127,27 @@ export async function runOurs(target: Target, n: number, options: OursOptions = 
     ...(options.sizeOf === undefined ? {} : { sizeOf: options.sizeOf }),
     ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
   });
-  const { traces, buildMs, buildCpuMs, assemblyCpuMs } = timedBuild(n, (offset += n));
-  const cpu0 = process.cpuUsage();
-  const t0 = nowMs();
-  for (const t of traces) processor.enqueue(t);
-  const result = await processor.flush();
-  const exportMs = nowMs() - t0;
-  const exportCpuMs = cpuMs(cpu0);
+  const build = timedBuild(n, (offset += n));
+  const result = await timedExport(name, experimentId, build, async () => {
+    for (const t of build.traces) processor.enqueue(t);
+    return n - (await processor.flush()).exported;
+  });
   await processor.shutdown();
-  const failed = n - result.exported;
-  return {
-    name,
-    traces: n,
-    failed,
-    experimentId,
-    buildMs,
-    exportMs,
-    endToEndMs: buildMs + exportMs,
-    exportCpuMs,
-    totalCpuMs: buildCpuMs + assemblyCpuMs + exportCpuMs,
-    assemblyCpuMs,
-  };
+  return { ...result, assemblyCpuMs: build.assemblyCpuMs };
 }
 
 /** The MLflow-TypeScript-SDK-style baseline: StartTraceV3 + artifact PUT per trace. */
 export async function runPerTrace(target: Target, n: number, mode: "sequential" | "unbounded"): Promise<CaseResult> {
   const experimentId = await target.newExperiment(`per-trace-${mode}`);
   const api = new MlflowApi(connectionFor(target.url));
-  const { traces, buildMs, buildCpuMs, assemblyCpuMs } = timedBuild(n, (offset += n));
-  const cpu0 = process.cpuUsage();
-  const t0 = nowMs();
-  const failed = await sdkState().context.exit(() =>
-    mode === "sequential" ? exportSequentially(api, traces, experimentId) : exportUnbounded(api, traces, experimentId),
+  const build = timedBuild(n, (offset += n));
+  const result = await timedExport(mode === "sequential" ? SEQUENTIAL : UNBOUNDED, experimentId, build, () =>
+    sdkState().context.exit(() =>
+      mode === "sequential" ? exportSequentially(api, build.traces, experimentId) : exportUnbounded(api, build.traces, experimentId),
+    ),
   );
-  const exportMs = nowMs() - t0;
-  const exportCpuMs = cpuMs(cpu0);
   api.close();
-  const name = mode === "sequential" ? SEQUENTIAL : UNBOUNDED;
-  return {
-    name,
-    traces: n,
-    failed,
-    experimentId,
-    buildMs,
-    exportMs,
-    endToEndMs: buildMs + exportMs,
-    exportCpuMs,
-    totalCpuMs: buildCpuMs + assemblyCpuMs + exportCpuMs,
-  };
+  return result;
 }
 
 interface PythonOutput {
