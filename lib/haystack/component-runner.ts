@@ -26,12 +26,13 @@ function checkOutputs(node: ComponentNode, value: unknown): ComponentOutputs {
     );
   }
   const outputs = value as ComponentOutputs;
+  if (node.outputs.size === 0) return outputs;
   for (const key of Object.keys(outputs)) {
     if (!node.outputs.has(key)) {
       reportOnce(
         `haystack.undeclared-output.${node.info.type}.${key}`,
         "warn",
-        `Component '${node.name}' (type '${node.info.type}') returned undeclared output '${key}'; it is not forwarded. Declare it in @component({ outputs }).`,
+        `Component '${node.name}' (type '${node.info.type}') returned undeclared output '${key}'; it is returned in the pipeline result but cannot be connected. Declare it in @component({ outputs }).`,
       );
     }
   }

@@ -5,8 +5,9 @@
  */
 import { deepCopy } from "./deep-copy";
 import { PipelineValidationError } from "./errors";
-import type { PipelineGraph } from "./graph";
+import type { GraphInputSocket, PipelineGraph } from "./graph";
 import type { ComponentInputs } from "./scheduler";
+import { isListType } from "./type-compat";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -76,12 +77,7 @@ function validate(graph: PipelineGraph, nested: Record<string, Record<string, un
           { component: name, socket: socketName },
         );
       }
-      if (socket.senders.length > 0 && socket.variadic === undefined) {
-        throw new PipelineValidationError(
-          `Input '${socketName}' of component '${name}' is already sent by '${socket.senders.join("', '")}': remove it from the run data, or declare the socket variadic.`,
-          { component: name, socket: socketName },
-        );
-      }
+      if (socket.senders.length > 0 && socket.variadic === undefined) mergeUserInput(graph, name, socket);
     }
   }
   for (const name of graph.sortedNames()) {
@@ -94,6 +90,23 @@ function validate(graph: PipelineGraph, nested: Record<string, Record<string, un
       }
     }
   }
+}
+
+/**
+ * Haystack's `_make_socket_auto_variadic` at run time: a connected list socket that also gets user
+ * input collects both (the user's items first). Like Haystack, the socket stays collecting.
+ */
+function mergeUserInput(graph: PipelineGraph, name: string, socket: GraphInputSocket): void {
+  if (!isListType(socket.type)) {
+    throw new PipelineValidationError(
+      `Component '${name}' cannot accept multiple inputs to '${socket.name}'. It is already connected to component '${socket.senders[0]!}', ` +
+        `and it can only accept inputs from multiple senders if its type is a list (it is ${socket.type}). Remove '${socket.name}' from the run data for '${name}'.`,
+      { component: name, socket: socket.name },
+    );
+  }
+  socket.variadic = "lazy";
+  socket.autoVariadic = true;
+  graph.changed();
 }
 
 function socketNameIn(sockets: Record<string, unknown> | undefined, name: string): boolean {

@@ -5,6 +5,7 @@
  */
 import { diag } from "../internal/diagnostics";
 import { runComponent } from "./component-runner";
+import { deepCopy } from "./deep-copy";
 import { PipelineComponentsBlockedError, PipelineMaxComponentRunsError, PipelineRuntimeError } from "./errors";
 import type { PipelineGraph } from "./graph";
 import { consumeInputs, fillQueue, Priority, tiebreak, writeOutputs, type PriorityQueue, type RunState } from "./scheduler";
@@ -46,7 +47,9 @@ function startVisit(ctx: RunContext, name: string): { args: Record<string, unkno
       { component: name },
     );
   }
-  return { args: consumeInputs(ctx.graph.nodes.get(name)!, ctx.state), visits: done + 1 };
+  // Haystack copies per visit: receivers of one sender, and loop visits of one user value, must not
+  // see each other's mutations.
+  return { args: deepCopy(consumeInputs(ctx.graph.nodes.get(name)!, ctx.state)), visits: done + 1 };
 }
 
 function finishVisit(ctx: RunContext, name: string, visits: number, outputs: Record<string, unknown>): void {
@@ -62,6 +65,7 @@ function finishVisit(ctx: RunContext, name: string, visits: number, outputs: Rec
     );
   }
   if (report !== undefined) ctx.outputs[name] = report;
+  else if (ctx.includeOutputsFrom.has(name)) ctx.outputs[name] = {};
 }
 
 function checkStart(ctx: RunContext, queue: PriorityQueue): void {

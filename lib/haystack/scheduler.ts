@@ -190,8 +190,8 @@ export function consumeInputs(node: ComponentNode, state: RunState): Record<stri
 
 /**
  * Sends a component's outputs along its edges (an absent key sends {@link NO_OUTPUT}) and returns
- * what the run should report for it: all declared outputs if it is in `includeOutputsFrom`,
- * otherwise the declared outputs no edge consumed.
+ * what the run should report for it: all its outputs if it is in `includeOutputsFrom`, otherwise
+ * the outputs no edge consumed (undeclared ones included, as Haystack 3.4 does).
  */
 export function writeOutputs(
   node: ComponentNode,
@@ -215,10 +215,9 @@ export function writeOutputs(
     }
   }
   let report: Record<string, unknown> | undefined;
-  for (const socket of node.outputs.values()) {
-    if (!Object.prototype.hasOwnProperty.call(outputs, socket.name)) continue;
-    if (!includeAll && socket.receivers.length > 0) continue;
-    (report ??= {})[socket.name] = outputs[socket.name];
+  for (const key of Object.keys(outputs)) {
+    if (!includeAll && (node.outputs.get(key)?.receivers.length ?? 0) > 0) continue;
+    (report ??= {})[key] = outputs[key];
   }
   return report;
 }

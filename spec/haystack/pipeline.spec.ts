@@ -126,7 +126,7 @@ describe("Pipeline.run", () => {
     await expect(pipe.run({ nope: { query: "q" } })).rejects.toThrow(PipelineValidationError);
     await expect(pipe.run({ retriever: { query: "q", topk: 3 } })).rejects.toThrow(/Input 'topk' not found in component 'retriever'/);
     await expect(pipe.run({ retriever: { top_k: 3 } })).rejects.toThrow(/Missing mandatory input 'query' for component 'retriever'/);
-    await expect(pipe.run({ retriever: { query: "q" }, llm: { prompt: "p" } })).rejects.toThrow(/already sent by 'prompt_builder'/);
+    await expect(pipe.run({ retriever: { query: "q" }, llm: { prompt: "p" } })).rejects.toThrow(/cannot accept multiple inputs to 'prompt'. It is already connected to component 'prompt_builder'/);
     await expect(pipe.run({ query: "q", questionn: "Q" })).rejects.toThrow(/'questionn' matches no open input socket/);
     await expect(pipe.run({ query: "q" }, { includeOutputsFrom: ["retriver"] })).rejects.toThrow(/'retriver'/);
     expect(log).toEqual([]);
