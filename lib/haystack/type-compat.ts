@@ -88,11 +88,21 @@ function strict(sender: TypeNode, receiver: TypeNode): boolean {
   return sender.kind === "none" && receiver.kind === "none";
 }
 
+/**
+ * Item types a one-item list may be unwrapped from (Haystack 3.4's `inner in (str, ChatMessage)`):
+ * unwrapping any other list would silently drop items. `ChatMessage` is added with the chat types.
+ */
+const UNWRAPPABLE_ITEMS: ReadonlySet<string> = new Set(["str"]);
+
+function unwrappable(sender: TypeNode): boolean {
+  return sender.kind === "list" && sender.item.kind === "name" && UNWRAPPABLE_ITEMS.has(sender.item.name);
+}
+
 function conversion(sender: TypeNode, receiver: TypeNode): ConversionStrategy | undefined {
   const targets = receiver.kind === "union" ? receiver.members : [receiver];
   for (const target of targets) {
     if (target.kind === "list" && sender.kind !== "list" && sender.kind !== "none" && strict(sender, target.item)) return "wrap";
-    if (sender.kind === "list" && target.kind !== "list" && target.kind !== "none" && strict(sender.item, target)) return "unwrap";
+    if (sender.kind === "list" && unwrappable(sender) && target.kind !== "list" && target.kind !== "none" && strict(sender.item, target)) return "unwrap";
   }
   return undefined;
 }

@@ -115,4 +115,25 @@ describe("Pipeline.connect", () => {
     expect(() => new Pipeline().addComponent("a", add)).not.toThrow();
     expect(() => new Pipeline({ maxRunsPerComponent: 0 })).toThrow(PipelineError);
   });
+
+  it("unwraps a one-item list of str into a str socket but refuses other list-to-item connections, as Haystack 3.4 does", async () => {
+    @component({ inputs: { n: "int" }, outputs: { numbers: "list[int]", words: "list[str]" } })
+    class Lists {
+      run({ n }: { n: number }) {
+        return { numbers: [n], words: [String(n)] };
+      }
+    }
+    @component({ inputs: { n: "int" }, outputs: { n: "int" } })
+    class OneInt {
+      run({ n }: { n: number }) {
+        return { n };
+      }
+    }
+    const refused = new Pipeline().addComponent("lists", new Lists()).addComponent("one", new OneInt());
+    expect(() => refused.connect("lists.numbers", "one.n")).toThrow(PipelineConnectError);
+    expect(() => refused.connect("lists.numbers", "one.n")).toThrow(/'lists.numbers' is list\[int\] but 'one.n' expects int/);
+    const pipe = new Pipeline().addComponent("lists", new Lists()).addComponent("text", new TextTool());
+    pipe.connect("lists.words", "text.text");
+    expect(await pipe.run({ lists: { n: 7 } })).toEqual({ lists: { numbers: [7] }, text: { text: "7", words: ["7"] } });
+  });
 });

@@ -14,7 +14,14 @@ describe("socket type compatibility", () => {
     ["int", "float", "none"],
     ["Document[]", "str[]", "none"],
     ["str", "str[]", "convert"],
-    ["Document[]", "Document", "convert"],
+    ["str[]", "str", "convert"],
+    ["list[str]", "Optional[str]", "convert"],
+    // Haystack 3.4 unwraps only lists of str (and of ChatMessage): anything else would drop items silently.
+    ["Document[]", "Document", "none"],
+    ["list[int]", "int", "none"],
+    ["list[Optional[str]]", "str", "none"],
+    ["list[list[str]]", "list[str]", "none"],
+    ["list[list[str]]", "str", "none"],
   ])("%s -> %s is %s", (sender, receiver, kind) => {
     expect(checkCompatibility(sender, receiver).kind).toBe(kind);
   });
