@@ -1,12 +1,16 @@
 import { component, setInputTypes, type InputSocketSpec } from "../component";
+import { reportOnce } from "../../internal/diagnostics";
 import { JinjaTemplate } from "./jinja-template";
 
 /** Options of {@link PromptBuilder}. */
 export interface PromptBuilderOptions {
   /** A Jinja2 template; its undeclared variables become input sockets. */
   template: string;
-  /** Variables that must be given (`"*"`: all); the others are optional and default to `""`. */
-  requiredVariables?: readonly string[] | "*";
+  /**
+   * Variables that must be given: `"*"` (the default, as in Haystack 3) for all, a list for some,
+   * `null` for none; the others are optional and default to `""`.
+   */
+  requiredVariables?: readonly string[] | "*" | null;
   /** Use these variables as sockets instead of the ones found in the template. */
   variables?: readonly string[];
 }
@@ -23,8 +27,8 @@ export interface PromptBuilderInputs {
 const RESERVED = new Set(["template", "templateVariables"]);
 
 /**
- * Renders a Jinja2 prompt from pipeline inputs, like Haystack's `PromptBuilder`. Template
- * variables become `any`-typed input sockets (optional with default `""` unless required), so
+ * Renders a Jinja2 prompt from pipeline inputs, like Haystack 3's `PromptBuilder`. Template
+ * variables become `any`-typed input sockets (all required by default; optional ones default to `""`), so
  * Documents, strings or lists connect to them; objects render by field (`doc.content`,
  * `doc.meta['name']`).
  *
@@ -49,7 +53,15 @@ export class PromptBuilder {
     }
     this.template = new JinjaTemplate(options.template);
     this.variables = Object.freeze([...(options.variables ?? this.template.variables)]);
-    const required = options.requiredVariables ?? [];
+    const required = options.requiredVariables === undefined ? "*" : (options.requiredVariables ?? []);
+    if (options.requiredVariables === null && this.variables.length > 0) {
+      reportOnce(
+        "haystack.prompt-builder.all-optional",
+        "warn",
+        `PromptBuilder has ${this.variables.length} prompt variables and requiredVariables is explicitly null: all are optional, which may ` +
+          `run a builder on a branch that was not taken. Set requiredVariables to null only if you mean it.`,
+      );
+    }
     if (required !== "*" && (!Array.isArray(required) || required.some((v) => typeof v !== "string"))) {
       throw new TypeError(`PromptBuilder requiredVariables must be an array of variable names or "*", got ${JSON.stringify(required)}.`);
     }

@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { getComponentInfo } from "../../../lib/haystack/component";
 import { PromptBuilder } from "../../../lib/haystack/components/prompt-builder";
 import { Document } from "../../../lib/haystack/document";
+import { component } from "../../../lib/haystack/component";
+import { PipelineValidationError } from "../../../lib/haystack/errors";
+import { Pipeline } from "../../../lib/haystack/pipeline";
 
 interface GoldenCase {
   name: string;
@@ -31,21 +34,49 @@ describe("PromptBuilder", () => {
   describe("renders like Python Jinja2", () => {
     it.each(golden.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
       const variables = Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, v === "DOCS" ? documents : v]));
-      const builder = new PromptBuilder({ template: c.template });
+      const builder = new PromptBuilder({ template: c.template, requiredVariables: null });
       expect(builder.run(variables).prompt).toBe(c.expected);
       expect([...builder.variables].sort()).toEqual(c.inferred);
     });
   });
 
-  it("turns template variables into optional 'any' sockets with default '' plus template overrides", () => {
+  it("turns template variables into mandatory 'any' sockets by default (Haystack 3: requiredVariables '*') plus template overrides", () => {
     const builder = new PromptBuilder({ template: "{% for d in documents %}{{ d.content }}{% endfor %}{{ question }}" });
     expect(inputsOf(builder)).toEqual({
       template: { type: "str", mandatory: false },
       templateVariables: { type: "dict", mandatory: false },
-      documents: { type: "any", mandatory: false, default: "" },
-      question: { type: "any", mandatory: false, default: "" },
+      documents: { type: "any", mandatory: true },
+      question: { type: "any", mandatory: true },
     });
     expect([...getComponentInfo(builder).outputs.keys()]).toEqual(["prompt"]);
+    expect(() => builder.run({ documents: [] })).toThrow("Missing required input variables in PromptBuilder: question.");
+  });
+
+  it("makes every variable optional with default '' when requiredVariables is null", () => {
+    const builder = new PromptBuilder({ template: "{{ a }}-{{ b }}", requiredVariables: null });
+    expect(inputsOf(builder)["a"]).toEqual({ type: "any", mandatory: false, default: "" });
+    expect(builder.run({ b: 1 }).prompt).toBe("-1");
+  });
+
+  it("in a pipeline, does not run on a branch that was not taken, and a missing variable stops the run", async () => {
+    @component({ inputs: { text: "str" }, outputs: { short: "str", long: "str" } })
+    class Router {
+      run({ text }: { text: string }) {
+        return text.length < 5 ? { short: text } : { long: text };
+      }
+    }
+    const pipe = new Pipeline()
+      .addComponent("router", new Router())
+      .addComponent("short_prompt", new PromptBuilder({ template: "short: {{ text }}" }))
+      .addComponent("long_prompt", new PromptBuilder({ template: "long: {{ text }}" }));
+    pipe.connect("router.short", "short_prompt.text").connect("router.long", "long_prompt.text");
+    expect(await pipe.run({ router: { text: "hi" } })).toEqual({ short_prompt: { prompt: "short: hi" } });
+    expect(await pipe.run({ router: { text: "hello there" } })).toEqual({ long_prompt: { prompt: "long: hello there" } });
+    const alone = new Pipeline().addComponent("prompt", new PromptBuilder({ template: "{{ a }}{{ b }}" }));
+    await expect(alone.run({ prompt: { a: 1 } })).rejects.toThrow(PipelineValidationError);
+    await expect(alone.run({ prompt: { a: 1, templateVariables: {} } })).rejects.toThrow(/Missing mandatory input 'b' for component 'prompt'/);
+    const runtime = new Pipeline().addComponent("prompt", new PromptBuilder({ template: "{{ a }}", variables: ["a", "b"], requiredVariables: ["a"] }));
+    await expect(runtime.run({ prompt: { a: 1, template: "{{ a }}{{ c }}" } })).resolves.toEqual({ prompt: { prompt: "1" } });
   });
 
   it("excludes loop variables, set targets, filters, tests and globals from the variables", () => {
