@@ -47,7 +47,8 @@ export function documentId(
   const meta = fields.meta ?? {};
   const metaText = (options.scheme ?? "json") === "json" ? pythonJsonDumps(meta) : pythonRepr(meta);
   const embedding = fields.embedding == null ? "None" : pythonRepr(fields.embedding, { asFloat: true });
-  const content = fields.content ?? "None";
+  // Python hashes `self.content or None`: empty content counts as no content.
+  const content = fields.content || "None";
   // text, dataframe (always None), blob repr, blob mime type, meta, embedding, sparse embedding
   const text = `${content}NoneNoneNone${metaText}${embedding}`;
   return createHash("sha256").update(text, "utf8").digest("hex");

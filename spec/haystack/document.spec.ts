@@ -6,6 +6,13 @@ describe("Document", () => {
     expect(new Document().id).toBe("d4675c57fcfe114db0b95f1da46eea3c5d6f5729c17d01fb5251ae19830a3455");
   });
 
+  it("hashes empty content as no content, as Haystack does (`content or None`)", () => {
+    // python: Document(content="").id, Document(content="", meta={"a": 1}).id with haystack-ai 3.4.1
+    expect(new Document({ content: "" }).id).toBe("d4675c57fcfe114db0b95f1da46eea3c5d6f5729c17d01fb5251ae19830a3455");
+    expect(documentId({ content: "", meta: { a: 1 } })).toBe("5c3bb9e5791554e6c6d8194c84b943f42abdf55e1b914a48b55d18fff8dbf7a0");
+    expect(new Document({ content: "" }).content).toBe("");
+  });
+
   it("derives Haystack's id from content", () => {
     expect(new Document({ content: "test text" }).id).toBe("f63a61aeda788a9deb6f83bf52388ab254c085c3df40b324e13c3f5112efd485");
     expect(new Document({ content: "My name is Jean and I live in Paris." }).id).toBe(
