@@ -1,5 +1,5 @@
 /**
- * `mlflow-haystack/haystack`: a Haystack 2.x-style component and pipeline framework.
+ * `mlflow-haystack/haystack`: a Haystack 3.4-style component and pipeline framework.
  * Every public name is listed here; internals (scheduler, graph, run loops) are not exported.
  */
 
@@ -40,7 +40,8 @@ export { getPipelineTracer, setPipelineTracer } from "./tracing-hook";
 export type { ComponentRunEvent, PipelineRunEvent, PipelineTracer, SocketDescription } from "./tracing-hook";
 
 // Data classes, stores and RAG components
-export { Document } from "./document";
+export { Document, documentId } from "./document";
+export type { DocumentIdScheme, DocumentInit } from "./document";
 export { Secret } from "./secret";
 export { InMemoryDocumentStore } from "./document-store/in-memory-document-store";
 export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";

@@ -1,8 +1,9 @@
 /**
- * Running a pipeline: `run` (sequential, Haystack 2.31 order) and `runAsync` (independent
+ * Running a pipeline: `run` (sequential, Haystack 3.4 order) and `runAsync` (independent
  * components concurrently). Both validate the data before anything runs, call every component's
  * `warmUp()`, and report to the installed tracer, if any.
  */
+import { reportOnce } from "../internal/diagnostics";
 import { PipelineError, PipelineRuntimeError, PipelineValidationError } from "./errors";
 import { graphOf, PipelineBase, type PipelineOptions } from "./pipeline-base";
 import { callTraced } from "./component-runner";
@@ -75,7 +76,7 @@ function includeSet(graph: PipelineGraph, names: Iterable<string> | undefined): 
 }
 
 /**
- * A graph of components run in Haystack 2.x order.
+ * A graph of components run in Haystack 3.4 order.
  *
  * @example
  * const pipe = new Pipeline();
@@ -205,12 +206,24 @@ export class Pipeline extends PipelineBase {
 /**
  * Haystack 2.x's `AsyncPipeline`: a {@link Pipeline} whose `run` is `runAsync`.
  *
+ * @deprecated Haystack 3 removed `AsyncPipeline`; use {@link Pipeline.runAsync}. The first
+ * construction logs one warning.
  * @example
  * const pipe = new AsyncPipeline();
  * // ...add and connect components...
  * const outputs = await pipe.run({ query: "q" }, { concurrencyLimit: 2 });
  */
 export class AsyncPipeline extends Pipeline {
+  constructor(options: PipelineOptions = {}) {
+    super(options);
+    reportOnce(
+      "haystack.async-pipeline-deprecated",
+      "warn",
+      "AsyncPipeline is deprecated (Haystack 3 removed it): use new Pipeline() and await pipe.runAsync(data, { concurrencyLimit }).",
+    );
+  }
+
+
   override run(data: Record<string, unknown>, options: AsyncRunOptions = {}): Promise<PipelineOutputs> {
     return this.runAsync(data, options);
   }
