@@ -1,11 +1,10 @@
 /**
- * Haystack's in-memory BM25 (`InMemoryDocumentStore._score_bm25*`, 2.31) with incremental
+ * Haystack 3.4's in-memory BM25 (`InMemoryDocumentStore._score_bm25*`) with incremental
  * statistics and an inverted index. Scores are summed term by term in query order, exactly as the
  * Python code does, so scores and ties (broken by insertion order) agree with Haystack's.
  *
- * Speed: a document containing none of the query terms scores the same constant under all three
- * algorithms (their term-frequency part then no longer depends on the length), so only documents
- * in the query terms' posting lists are scored; the others enter the ranking at that constant,
+ * Speed: a document containing none of the query terms scores 0 under all three algorithms, so
+ * only documents in the query terms' posting lists are scored; the others enter the ranking at 0,
  * and only the first `topK` of them need to be looked at. Documents live in numbered slots (in
  * insertion order); deleted slots are skipped and compacted away once they dominate.
  */
@@ -33,6 +32,8 @@ export interface Bm25SearchOptions<T> {
   topK: number;
   /** Which documents may be returned (content present, filters). Only called on candidates. */
   accept: (payload: T) => boolean;
+  /** Rank documents that have none of the query terms, at score 0 (BM25Okapi keeps them). */
+  rankUnmatched: boolean;
 }
 
 /** Per-document statistics, document frequencies and postings of one store. */
@@ -40,7 +41,7 @@ export class Bm25Index<T> {
   private slots: (Slot<T> | undefined)[] = [];
   private readonly slotOf = new Map<string, number>();
   private postings = new Map<string, Posting>();
-  // Like Python's Counter.subtract, deleted terms keep a zero entry: BM25Okapi's mean IDF counts them.
+  // Haystack 3.4 deletes a term once no document has it, so BM25Okapi's mean IDF no longer counts it.
   private readonly docFreq = new Map<string, number>();
   private totalLength = 0;
   private version = 0;
@@ -77,7 +78,11 @@ export class Bm25Index<T> {
     if (slot === undefined || entry === undefined) return;
     this.slots[slot] = undefined;
     this.slotOf.delete(id);
-    for (const term of entry.terms) this.docFreq.set(term, (this.docFreq.get(term) ?? 1) - 1);
+    for (const term of entry.terms) {
+      const n = (this.docFreq.get(term) ?? 1) - 1;
+      if (n > 0) this.docFreq.set(term, n);
+      else this.docFreq.delete(term);
+    }
     this.totalLength -= entry.length;
     this.version++;
     if (this.slots.length > 1024 && this.slots.length > 2 * this.slotOf.size) this.compact();
@@ -124,12 +129,11 @@ export class Bm25Index<T> {
     }
     candidates.forEach((s, c) => top.push((slots[s] as Slot<T>).payload, scores[c] as number, s));
 
-    const base = avg === 0 ? 0 : terms.reduce((sum, _t, j) => sum + (idf[j] as number) * tf(0, avg), 0.0);
-    let taken = 0;
+    let taken = options.rankUnmatched ? 0 : topK;
     for (let s = 0; s < slots.length && taken < topK; s++) {
       const entry = slots[s];
       if (entry === undefined || isTouched[s] === 1 || !options.accept(entry.payload)) continue;
-      top.push(entry.payload, base, s);
+      top.push(entry.payload, 0.0, s);
       taken++;
     }
     return top.result();

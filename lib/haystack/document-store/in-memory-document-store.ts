@@ -126,7 +126,8 @@ export class InMemoryDocumentStore {
         this.deleteDocuments([doc.id]);
       }
       this.data.documents.set(doc.id, doc);
-      this.data.bm25.add(doc.id, doc.content === null ? [] : this.tokenize(doc.content), doc);
+      // Haystack 3.4: only documents with content count toward the corpus size and average length.
+      if (doc.content !== null) this.data.bm25.add(doc.id, this.tokenize(doc.content), doc);
       written++;
     }
     return written;
@@ -142,8 +143,9 @@ export class InMemoryDocumentStore {
 
   /**
    * The `topK` documents that best match `query` by BM25, as new Documents carrying `score`.
-   * Only documents with content are searched; results with a score ≤ 0 are dropped, except for
-   * unscaled BM25Okapi whose negative scores are meaningful.
+   * Only documents with content are searched; BM25L and BM25Plus drop results whose raw score is
+   * ≤ 0 (no query term in the document) before scaling, BM25Okapi keeps them (its negative
+   * scores are meaningful).
    *
    * @example
    * store.bm25Retrieval({ query: "Who lives in Paris?", topK: 1 })[0]?.score; // 1.3929…
@@ -159,17 +161,18 @@ export class InMemoryDocumentStore {
       const matches = compileFilter(filters);
       accept = (doc) => doc.content !== null && matches(doc);
     }
+    const okapi = this.bm25Algorithm === "BM25Okapi";
     const scored = this.data.bm25.search(this.tokenize(query), {
       algorithm: this.bm25Algorithm,
       params: this.bm25Parameters,
       topK,
       accept,
+      rankUnmatched: okapi,
     });
-    const negativesAreValid = this.bm25Algorithm === "BM25Okapi" && !scaleScore;
     const results: Document[] = [];
     for (const { payload, score: raw } of scored) {
+      if (!okapi && raw <= 0.0) continue;
       const score = scaleScore ? 1 / (1 + Math.exp(-raw / BM25_SCALING_FACTOR)) : raw;
-      if (!negativesAreValid && score <= 0.0) continue;
       results.push(payload.withFields({ score }));
     }
     return results;

@@ -1,11 +1,20 @@
 /**
- * BM25 tokenization with Python `re` semantics. Haystack's default pattern `(?u)\b\w+\b` is
- * Unicode-aware in Python, while JS `\w` and `\b` are ASCII-only, so Python escapes are rewritten
- * to Unicode property classes before compiling.
+ * BM25 tokenization with Python `re` semantics. Python's `\w` and `\b` are Unicode-aware, while
+ * JS's are ASCII-only, so Python escapes are rewritten to Unicode property classes before
+ * compiling. Text is lowercased and NFC-normalised first, as in Haystack 3.4.
  */
 
-/** Haystack's default BM25 tokenization pattern (Python syntax). */
-export const DEFAULT_BM25_TOKENIZATION_REGEX = String.raw`(?u)\b\w+\b`;
+/**
+ * Scripts written without spaces (Chinese, Japanese, Korean): Haystack 3.4 makes one token per
+ * character of these ranges (the same ranges, in Python's syntax, which JS shares here).
+ */
+const CJK = String.raw`\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u3130-\u318f\uac00-\ud7af\u3041-\u3096\u30a1-\u30fa\u30fc\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uffa0-\uffdc`;
+
+/** Haystack 3.4's default BM25 tokenization pattern (Python syntax, the string its `to_dict` writes). */
+export const DEFAULT_BM25_TOKENIZATION_REGEX = String.raw`[^\W${CJK}]+|[${CJK}]`;
+
+/** Haystack 2.x's default pattern, still accepted as `bm25TokenizationRegex`. */
+const HAYSTACK2_BM25_TOKENIZATION_REGEX = String.raw`(?u)\b\w+\b`;
 
 const WORD = String.raw`\p{L}\p{N}_`;
 
@@ -59,7 +68,7 @@ function rewriteEscape(letter: string, inClass: boolean): string {
 export type Bm25Tokenizer = (text: string) => string[];
 
 /**
- * Builds Haystack's BM25 tokenizer: lowercase, then every match of `pattern` (Python syntax).
+ * Builds Haystack's BM25 tokenizer: lowercase, NFC, then every match of `pattern` (Python syntax).
  * With a capturing group Python's `findall` returns the group, which is mirrored here.
  *
  * @example
@@ -67,8 +76,13 @@ export type Bm25Tokenizer = (text: string) => string[];
  */
 export function createBm25Tokenizer(pattern: string = DEFAULT_BM25_TOKENIZATION_REGEX): Bm25Tokenizer {
   if (pattern === DEFAULT_BM25_TOKENIZATION_REGEX) {
+    // `[^\W<cjk>]` is "a word character outside the CJK ranges", which a JS class cannot negate twice.
+    const words = new RegExp(`(?:(?![${CJK}])[${WORD}])+|[${CJK}]`, "gu");
+    return (text) => text.toLowerCase().normalize("NFC").match(words) ?? [];
+  }
+  if (pattern === HAYSTACK2_BM25_TOKENIZATION_REGEX) {
     const fast = new RegExp(`[${WORD}]+`, "gu");
-    return (text) => text.toLowerCase().match(fast) ?? [];
+    return (text) => text.toLowerCase().normalize("NFC").match(fast) ?? [];
   }
   let regex: RegExp;
   try {
@@ -80,7 +94,7 @@ export function createBm25Tokenizer(pattern: string = DEFAULT_BM25_TOKENIZATION_
   }
   return (text) => {
     const tokens: string[] = [];
-    for (const m of text.toLowerCase().matchAll(regex)) {
+    for (const m of text.toLowerCase().normalize("NFC").matchAll(regex)) {
       tokens.push(m.length > 1 ? (m[1] ?? "") : m[0]);
     }
     return tokens;

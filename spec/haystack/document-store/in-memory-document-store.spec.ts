@@ -1,6 +1,7 @@
 import { Document } from "../../../lib/haystack/document";
 import { DuplicateDocumentError } from "../../../lib/haystack/document-store/errors";
 import { InMemoryDocumentStore } from "../../../lib/haystack/document-store/in-memory-document-store";
+import { DEFAULT_BM25_TOKENIZATION_REGEX } from "../../../lib/haystack/document-store/tokenizer";
 
 const doc = (id: string, content: string | null = `text ${id}`) => new Document({ id, content });
 
@@ -74,7 +75,7 @@ describe("InMemoryDocumentStore", () => {
     expect(dict).toEqual({
       type: "haystack.document_stores.in_memory.document_store.InMemoryDocumentStore",
       init_parameters: {
-        bm25_tokenization_regex: "(?u)\\b\\w+\\b",
+        bm25_tokenization_regex: DEFAULT_BM25_TOKENIZATION_REGEX,
         bm25_algorithm: "BM25Plus",
         bm25_parameters: { k1: 1.2 },
         embedding_similarity_function: "dot_product",
