@@ -4,7 +4,8 @@
  * chat-template whitespace settings, which change PromptBuilder output.
  */
 import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
-import { jinjaToJson, pythonStr } from "./jinja-python-output";
+import { registerFilters, routeFilters } from "./jinja-filters";
+import { pythonStr } from "./jinja-python-output";
 import { templateValue } from "./template-values";
 import { undeclaredVariables } from "./template-variables";
 
@@ -19,30 +20,6 @@ function pythonRange(start: number, stop?: number, step = 1): number[] {
 }
 
 type AstNode = { type: string; [key: string]: unknown };
-
-const TOJSON = "__haystack_tojson__";
-
-/**
- * Routes every `x | tojson` to Jinja2's own semantics (sorted keys, ASCII and HTML-safe escapes,
- * Python floats), which `@huggingface/jinja`'s built-in filter does not reproduce.
- */
-function rewriteToJson(node: unknown, seen = new Set<unknown>()): void {
-  if (typeof node !== "object" || node === null || seen.has(node)) return;
-  seen.add(node);
-  const n = node as AstNode;
-  if (n.type === "FilterExpression" && typeof n["filter"] === "object" && n["filter"] !== null) {
-    const filter = n["filter"] as AstNode;
-    const callee = filter.type === "CallExpression" ? (filter["callee"] as AstNode | undefined) : filter;
-    if (callee?.type === "Identifier" && callee["value"] === "tojson") {
-      const kwargs = filter.type === "CallExpression" ? (filter["args"] as unknown[]) : [];
-      const call: AstNode = { type: "CallExpression", callee: { type: "Identifier", value: TOJSON }, args: [n["operand"], ...kwargs] };
-      for (const key of Object.keys(n)) delete n[key];
-      Object.assign(n, call);
-    }
-  }
-  const children = node instanceof Map ? [...node.keys(), ...node.values()] : Object.values(node);
-  for (const child of children) rewriteToJson(child, seen);
-}
 
 const STATEMENTS = new Set(["Program", "If", "For", "Break", "Continue", "Set", "Macro", "Comment", "FilterStatement", "CallStatement"]);
 
@@ -87,7 +64,6 @@ const GLOBALS: Record<string, unknown> = {
   False: false,
   None: null,
   range: pythonRange,
-  [TOJSON]: jinjaToJson,
 };
 
 /**
@@ -113,13 +89,14 @@ export class JinjaTemplate {
       throw new SyntaxError(`Invalid Jinja template: ${(err as Error).message}`, { cause: err });
     }
     this.variables = Object.freeze(undeclaredVariables(this.program));
-    rewriteToJson(this.program);
+    routeFilters(this.program);
   }
 
   /** Renders the template; missing variables render as empty text, as in Jinja2. */
   render(variables: Record<string, unknown> = {}): string {
     const env = new Environment();
     for (const [name, value] of Object.entries(GLOBALS)) env.set(name, value);
+    registerFilters(env);
     for (const [name, value] of Object.entries(variables)) {
       if (value !== undefined) env.set(name, templateValue(value));
     }
