@@ -5,62 +5,10 @@
  * parsed template so `x | name(args, kw=v)` calls the Jinja2 version here; other filters stay the
  * library's. Semantics follow Jinja2 3.1's `filters.py`.
  */
-import { Environment } from "@huggingface/jinja";
-import { jinjaToJson, pythonStr } from "./jinja-python-output";
-
-interface Value {
-  readonly type: string;
-  readonly value: unknown;
-  __bool__(): { value: boolean };
-}
-type Args = { positional: Value[]; kwargs: Map<string, Value> };
-type Filter = (operand: Value, args: Args) => Value;
-
-/** Builds runtime values the way the library does (its classes are not exported). */
-const sample = new Environment();
-function runtime(js: unknown): Value {
-  sample.variables.delete("v");
-  sample.set("v", js);
-  return sample.variables.get("v") as unknown as Value;
-}
-const FloatCtor = runtime(1.5).constructor as new (value: number) => Value;
-const ArrayCtor = runtime([]).constructor as new (value: Value[]) => Value;
-const FunctionCtor = runtime(() => undefined).constructor as new (fn: (args: Value[]) => Value) => Value;
-const float = (n: number): Value => new FloatCtor(n);
-const UNDEFINED = runtime(undefined);
-
-function arg(args: Args, index: number, name: string): Value | undefined {
-  return args.positional[index] ?? args.kwargs.get(name);
-}
-
-function items(operand: Value, filter: string): Value[] {
-  if (operand.type === "ArrayValue" || operand.type === "TupleValue") return operand.value as Value[];
-  if (operand.type === "StringValue") return Array.from(operand.value as string, (ch) => runtime(ch));
-  if (operand.type === "ObjectValue") return [...(operand.value as Map<string, unknown>).keys()].map((k) => runtime(k));
-  throw new TypeError(`Cannot apply filter "${filter}" to ${operand.type}: it needs a list.`);
-}
-
-/** Jinja2's `make_attrgetter`: dotted path, digits index lists. */
-function attribute(item: Value, path: string): Value {
-  let current = item;
-  for (const part of path.split(".")) {
-    if (current.type === "ObjectValue") current = ((current.value as Map<string, Value>).get(part) ?? UNDEFINED) as Value;
-    else if ((current.type === "ArrayValue" || current.type === "TupleValue") && /^\d+$/.test(part)) current = (current.value as Value[])[Number(part)] ?? UNDEFINED;
-    else return UNDEFINED;
-  }
-  return current;
-}
-
-function getter(args: Args, index: number): (item: Value) => Value {
-  const attr = arg(args, index, "attribute");
-  if (attr === undefined || attr.type === "NullValue") return (item) => item;
-  const path = String(attr.value);
-  return (item) => attribute(item, path);
-}
-
-const str = (v: Value): string => pythonStr(v as Parameters<typeof pythonStr>[0]) ?? "";
-const num = (v: Value): number => (v.type === "BooleanValue" ? (v.value ? 1 : 0) : Number(v.value));
-const isFloat = (v: Value): boolean => v.type === "FloatValue";
+import type { Environment } from "@huggingface/jinja";
+import { jinjaToJson } from "./jinja-python-output";
+import { arg, ArrayCtor, float, FunctionCtor, getter, isFloat, items, num, runtime, str, UNDEFINED, type Args, type Filter, type Value } from "./jinja-runtime";
+import { selecting } from "./jinja-tests";
 
 /** Jinja2's `ignore_case` key for comparisons. */
 function sortKey(v: Value, caseSensitive: boolean): unknown {
@@ -92,41 +40,6 @@ function pythonRound(x: number, digits: number): number {
     return (floor % 2 === 0 ? floor : floor + 1) / scale;
   }
   return Number(x.toFixed(digits));
-}
-
-const COMPARISONS: Record<string, (a: Value, b: Value | undefined) => boolean> = {
-  "==": (a, b) => a.value === b?.value,
-  "!=": (a, b) => a.value !== b?.value,
-  ">": (a, b) => (a.value as number) > (b?.value as number),
-  ">=": (a, b) => (a.value as number) >= (b?.value as number),
-  "<": (a, b) => (a.value as number) < (b?.value as number),
-  "<=": (a, b) => (a.value as number) <= (b?.value as number),
-  divisibleby: (a, b) => num(a) % num(b ?? a) === 0,
-  in: (a, b) => (b === undefined ? false : items(b, "in").some((x) => x.value === a.value) || (b.type === "StringValue" && (b.value as string).includes(String(a.value)))),
-  defined: (a) => a.type !== "UndefinedValue",
-  undefined: (a) => a.type === "UndefinedValue",
-};
-for (const [alias, name] of [["eq", "=="], ["equalto", "=="], ["ne", "!="], ["gt", ">"], ["ge", ">="], ["lt", "<"], ["le", "<="]] as const) {
-  COMPARISONS[alias] = COMPARISONS[name]!;
-}
-
-function test(name: string | undefined, extra: Value[]): (v: Value) => boolean {
-  if (name === undefined) return (v) => v.__bool__().value;
-  const own = COMPARISONS[name];
-  if (own !== undefined) return (v) => own(v, extra[0]);
-  const builtin = sample.tests.get(name);
-  if (builtin === undefined) throw new Error(`No test named '${name}'.`);
-  return (v) => builtin(v as never);
-}
-
-function selecting(byAttribute: boolean, keep: boolean): Filter {
-  return (operand, args) => {
-    const offset = byAttribute ? 1 : 0;
-    const path = byAttribute ? String(args.positional[0]?.value ?? "") : undefined;
-    const check = test(args.positional[offset]?.value as string | undefined, args.positional.slice(offset + 1));
-    const list = items(operand, byAttribute ? (keep ? "selectattr" : "rejectattr") : keep ? "select" : "reject");
-    return new ArrayCtor(list.filter((item) => check(path === undefined ? item : attribute(item, path)) === keep));
-  };
 }
 
 function titleCase(s: string): string {
