@@ -78,7 +78,7 @@ function ensureParityVenv(): string {
   const { python } = ensurePythonVenv({
     requirementsFile,
     packageName: "haystack-ai",
-    importCheck: "import mlflow.haystack, haystack.components.generators",
+    importCheck: "import mlflow.haystack, haystack_integrations.tracing.opentelemetry",
     venvEnvVar: VENV_VAR,
     logPrefix: "parity-venv",
     env: { ...PYTHON_ENV, PIP_REQUIREMENT: requirementsFile },
@@ -202,8 +202,9 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
         expect(ours).not.toHaveProperty([key]);
       }
       expect(add.py.spans[0]!.attributes["haystack.pipeline.input_data"]).toEqual({ adder: { a: 1, b: 2 } });
-      expect(add.py.spans[0]!.attributes["haystack.pipeline.output_data"]).toEqual({});
-      expect(add.py.spans[0]!.attributes).not.toHaveProperty(["haystack.pipeline.execution_mode"]);
+      // Haystack 3 records the pipeline's result and execution mode (2.31 recorded {} and no mode).
+      expect(add.py.spans[0]!.attributes["haystack.pipeline.output_data"]).toEqual({ adder: { sum: 3 } });
+      expect(add.py.spans[0]!.attributes["haystack.pipeline.execution_mode"]).toBe("sync");
       expect(add.ours.spans[0]!.attributes["haystack.pipeline.execution_mode"]).toBe("sync");
     });
   });
@@ -218,13 +219,14 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
     });
 
     it("names component spans by class in Python and by component name in ours; both carry both in tags", () => {
-      expect(rag.py.spans.map((s) => s.name)).toEqual(["haystack.pipeline.run", "InMemoryBM25Retriever", "PromptBuilder", "OpenAIGenerator"]);
+      // Haystack 3 removed OpenAIGenerator: the Python side runs OpenAIChatGenerator (PromptBuilder's str becomes a user message).
+      expect(rag.py.spans.map((s) => s.name)).toEqual(["haystack.pipeline.run", "InMemoryBM25Retriever", "PromptBuilder", "OpenAIChatGenerator"]);
       expect(rag.ours.spans.map((s) => s.name)).toEqual(["haystack.pipeline.run", "retriever", "prompt_builder", "llm"]);
-      for (const trace of [rag.py, rag.ours]) {
+      for (const [trace, generator] of [[rag.py, "OpenAIChatGenerator"], [rag.ours, "OpenAIGenerator"]] as const) {
         expect(trace.spans.slice(1).map((s) => [s.attributes["haystack.component.name"], s.attributes["haystack.component.type"]])).toEqual([
           ["retriever", "InMemoryBM25Retriever"],
           ["prompt_builder", "PromptBuilder"],
-          ["llm", "OpenAIGenerator"],
+          ["llm", generator],
         ]);
       }
     });
@@ -235,14 +237,14 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(pyRequest!.messages).toEqual(oursRequest!.messages);
       const prompt = (oursRequest!.messages ?? []).reduce((n, m) => n + countMockTokens(String(m.content)), 0);
       const counts = { input_tokens: prompt, output_tokens: countMockTokens(REPLY), total_tokens: prompt + countMockTokens(REPLY) };
-      expect(named(rag.py, "OpenAIGenerator").attributes["mlflow.chat.tokenUsage"]).toEqual(counts);
+      expect(named(rag.py, "OpenAIChatGenerator").attributes["mlflow.chat.tokenUsage"]).toEqual(counts);
       expect(rag.py.info.token_usage).toEqual(counts);
       expect(named(rag.ours, "llm").attributes["mlflow.chat.tokenUsage"]).toEqual({ ...counts, cache_read_input_tokens: CACHED_TOKENS });
       expect(rag.ours.info.token_usage).toEqual({ ...counts, cache_read_input_tokens: CACHED_TOKENS });
     });
 
     it("sets the model, provider and cost only in ours: Python's LLM span has no model for the server to price", () => {
-      const [py, ours] = [named(rag.py, "OpenAIGenerator").attributes, named(rag.ours, "llm").attributes];
+      const [py, ours] = [named(rag.py, "OpenAIChatGenerator").attributes, named(rag.ours, "llm").attributes];
       for (const key of ["mlflow.llm.model", "mlflow.llm.provider", "mlflow.llm.cost"]) expect(py).not.toHaveProperty([key]);
       expect(rag.py.info.trace_metadata).not.toHaveProperty(["mlflow.trace.cost"]);
       expect(ours["mlflow.llm.model"]).toBe(SERVED_MODEL);
@@ -267,15 +269,17 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(named(rag.py, "PromptBuilder").outputs).toEqual({ prompt });
       expect(named(rag.py, "PromptBuilder").inputs).toMatchObject({ question: QUESTION, template: null, template_variables: null });
       expect(named(rag.ours, "prompt_builder").inputs).toEqual({ documents: expect.any(Array), question: QUESTION });
-      expect(named(rag.py, "OpenAIGenerator").inputs).toEqual({ prompt, system_prompt: null, streaming_callback: null, generation_kwargs: null });
+      expect(named(rag.py, "OpenAIChatGenerator").inputs).toEqual({ messages: prompt, streaming_callback: null, generation_kwargs: null, tools: null, tools_strict: null });
       expect(named(rag.ours, "llm").inputs).toEqual({ prompt });
     });
 
-    it("records the same replies and meta; the usage dict holds what each OpenAI client parsed", () => {
-      const [py, ours] = [named(rag.py, "OpenAIGenerator").outputs, named(rag.ours, "llm").outputs];
-      expect(py["replies"]).toEqual([REPLY]);
+    it("records the same reply text and meta (in Python inside the reply ChatMessage); the usage dict holds what each OpenAI client parsed", () => {
+      const [py, ours] = [named(rag.py, "OpenAIChatGenerator").outputs, named(rag.ours, "llm").outputs];
+      const [pyReply] = records(py["replies"]);
+      expect(pyReply).toMatchObject({ role: "assistant", content: [{ text: REPLY }] });
+      expect(py).not.toHaveProperty(["meta"]);
       expect(ours["replies"]).toEqual([REPLY]);
-      const [pyMeta, ourMeta] = [records(py["meta"])[0]!, records(ours["meta"])[0]!];
+      const [pyMeta, ourMeta] = [pyReply!["meta"] as Dict, records(ours["meta"])[0]!];
       for (const meta of [pyMeta, ourMeta]) expect(meta).toMatchObject({ model: SERVED_MODEL, index: 0, finish_reason: "stop" });
       const usage = ourMeta["usage"] as Record<string, unknown>;
       expect(pyMeta["usage"]).toMatchObject({
@@ -297,9 +301,9 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(Object.keys(py.inputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(Object.keys(py.outputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(py.inputs["retriever"]).toEqual(named(rag.py, "InMemoryBM25Retriever").inputs);
-      expect((py.outputs["llm"] as Dict)["replies"]).toEqual((ours.outputs["llm"] as Dict)["replies"]);
+      expect(records((py.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual((ours.outputs["llm"] as Dict)["replies"]);
       expect(py.attributes["haystack.pipeline.input_data"]).toEqual(runData);
-      expect(py.attributes["haystack.pipeline.output_data"]).toEqual({});
+      expect(py.attributes["haystack.pipeline.output_data"]).toEqual({ llm: (py.outputs["llm"] as Dict) });
       expect(JSON.parse(rag.ours.info.trace_metadata["mlflow.traceInputs"]!)).toEqual(runData);
       expect(rag.py.info.trace_metadata["mlflow.traceInputs"]).toMatch(/^\{"retriever": \{"query": "Who lives in Paris\?", "filters": null, /);
     });

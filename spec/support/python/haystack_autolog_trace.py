@@ -6,13 +6,14 @@ Usage: python haystack_autolog_trace.py <tracking_uri> <experiment_name> <openai
 
 ``rag_json`` holds ``{"documents": [str], "template": str, "question": str, "model": str}`` so the
 RAG pipeline uses exactly the data of the TypeScript pipeline it is compared with. The OpenAI
-generator talks to the loopback OpenAI-compatible server at ``openai_base_url``; nothing leaves the
+chat generator talks to the loopback OpenAI-compatible server at ``openai_base_url``; nothing leaves the
 machine (set HAYSTACK_TELEMETRY_ENABLED=False in the environment).
 
 The shapes:
   add -- the one-component ``Add`` pipeline of MLflow's tests/haystack/test_haystack_tracing.py,
          run with ``{"adder": {"a": 1, "b": 2}}``.
-  rag -- InMemoryBM25Retriever -> PromptBuilder -> OpenAIGenerator (the seed's RAG example).
+  rag -- InMemoryBM25Retriever -> PromptBuilder -> OpenAIChatGenerator (the seed's RAG example; Haystack 3
+         removed OpenAIGenerator and converts the builder's str prompt into a user ChatMessage).
 """
 import json
 import sys
@@ -21,7 +22,7 @@ import haystack
 import mlflow
 from haystack import Document, Pipeline, component
 from haystack.components.builders import PromptBuilder
-from haystack.components.generators import OpenAIGenerator
+from haystack.components.generators.chat import OpenAIChatGenerator
 from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.utils import Secret
@@ -49,7 +50,7 @@ def run_rag(openai_base_url, rag):
     pipe.add_component("prompt_builder", PromptBuilder(template=rag["template"]))
     pipe.add_component(
         "llm",
-        OpenAIGenerator(api_key=Secret.from_token("test"), model=rag["model"], api_base_url=openai_base_url),
+        OpenAIChatGenerator(api_key=Secret.from_token("test"), model=rag["model"], api_base_url=openai_base_url),
     )
     pipe.connect("retriever", "prompt_builder.documents")
     pipe.connect("prompt_builder", "llm")
