@@ -40,6 +40,19 @@ function copy(value: unknown, seen: Map<object, unknown>): unknown {
 }
 
 /**
+ * Replaces every value of a freshly built record by its deep copy, in place (the record itself is
+ * new, so it is not copied). Primitive values cost no allocation: this runs on every component visit.
+ */
+export function deepCopyValuesInPlace(record: Record<string, unknown>): Record<string, unknown> {
+  let seen: Map<object, unknown> | undefined;
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === "object" && value !== null) record[key] = copy(value, (seen ??= new Map()));
+  }
+  return record;
+}
+
+/**
  * Copies `value` so a component cannot change the caller's data; class instances are shared.
  *
  * @example

@@ -5,7 +5,7 @@
  */
 import { diag } from "../internal/diagnostics";
 import { runComponent } from "./component-runner";
-import { deepCopy } from "./deep-copy";
+import { deepCopyValuesInPlace } from "./deep-copy";
 import { PipelineComponentsBlockedError, PipelineMaxComponentRunsError, PipelineRuntimeError } from "./errors";
 import type { PipelineGraph } from "./graph";
 import { consumeInputs, fillQueue, Priority, tiebreak, writeOutputs, type PriorityQueue, type RunState } from "./scheduler";
@@ -49,7 +49,7 @@ function startVisit(ctx: RunContext, name: string): { args: Record<string, unkno
   }
   // Haystack copies per visit: receivers of one sender, and loop visits of one user value, must not
   // see each other's mutations.
-  return { args: deepCopy(consumeInputs(ctx.graph.nodes.get(name)!, ctx.state)), visits: done + 1 };
+  return { args: deepCopyValuesInPlace(consumeInputs(ctx.graph.nodes.get(name)!, ctx.state)), visits: done + 1 };
 }
 
 function finishVisit(ctx: RunContext, name: string, visits: number, outputs: Record<string, unknown>): void {

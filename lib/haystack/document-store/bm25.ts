@@ -46,6 +46,9 @@ export class Bm25Index<T> {
   private totalLength = 0;
   private version = 0;
   private okapiEps: { version: number; epsilon: number; value: number } | undefined;
+  // Per-query scratch, reused (and left zeroed) so a query allocates nothing proportional to the corpus.
+  private isTouched = new Uint8Array(0);
+  private scoreOf = new Float64Array(0);
 
   get size(): number {
     return this.slotOf.size;
@@ -100,43 +103,48 @@ export class Bm25Index<T> {
     const slots = this.slots;
     const top = new TopK<T>(topK);
 
-    const touched: number[] = [];
-    const isTouched = new Uint8Array(slots.length);
-    for (const term of terms) {
-      const posting = this.postings.get(term);
-      if (posting === undefined) continue;
-      for (const s of posting.slots) {
-        if (isTouched[s] === 0 && slots[s] !== undefined) {
-          isTouched[s] = 1;
-          touched.push(s);
-        }
-      }
+    if (this.isTouched.length < slots.length) {
+      this.isTouched = new Uint8Array(slots.length * 2);
+      this.scoreOf = new Float64Array(slots.length * 2);
     }
-    const candidates = touched.filter((s) => options.accept((slots[s] as Slot<T>).payload));
-    const scores = new Float64Array(candidates.length);
-    if (avg !== 0 && candidates.length > 0) {
-      const freqOf = new Float64Array(slots.length);
+    const { isTouched, scoreOf } = this;
+    const touched: number[] = [];
+    try {
+      // A term contributes only to documents that contain it (tf(0) is 0 for all three variants), so
+      // each score is summed over the postings, term by term in query order, as Python sums it.
       for (let j = 0; j < terms.length; j++) {
         const posting = this.postings.get(terms[j] as string);
-        if (posting !== undefined) for (let p = 0; p < posting.slots.length; p++) freqOf[posting.slots[p] as number] = posting.freqs[p] as number;
+        if (posting === undefined) continue;
         const w = idf[j] as number;
-        for (let c = 0; c < candidates.length; c++) {
-          const s = candidates[c] as number;
-          scores[c] = (scores[c] as number) + w * tf(freqOf[s] as number, (slots[s] as Slot<T>).length);
+        for (let p = 0; p < posting.slots.length; p++) {
+          const s = posting.slots[p] as number;
+          const entry = slots[s];
+          if (entry === undefined) continue;
+          if (isTouched[s] === 0) {
+            isTouched[s] = 1;
+            touched.push(s);
+          }
+          if (avg !== 0) scoreOf[s] = (scoreOf[s] as number) + w * tf(posting.freqs[p] as number, entry.length);
         }
-        if (posting !== undefined) for (const s of posting.slots) freqOf[s] = 0;
+      }
+      for (const s of touched) {
+        const payload = (slots[s] as Slot<T>).payload;
+        if (options.accept(payload)) top.push(payload, scoreOf[s] as number, s);
+      }
+      let taken = options.rankUnmatched ? 0 : topK;
+      for (let s = 0; s < slots.length && taken < topK; s++) {
+        const entry = slots[s];
+        if (entry === undefined || isTouched[s] === 1 || !options.accept(entry.payload)) continue;
+        top.push(entry.payload, 0.0, s);
+        taken++;
+      }
+      return top.result();
+    } finally {
+      for (const s of touched) {
+        isTouched[s] = 0;
+        scoreOf[s] = 0;
       }
     }
-    candidates.forEach((s, c) => top.push((slots[s] as Slot<T>).payload, scores[c] as number, s));
-
-    let taken = options.rankUnmatched ? 0 : topK;
-    for (let s = 0; s < slots.length && taken < topK; s++) {
-      const entry = slots[s];
-      if (entry === undefined || isTouched[s] === 1 || !options.accept(entry.payload)) continue;
-      top.push(entry.payload, 0.0, s);
-      taken++;
-    }
-    return top.result();
   }
 
   private idf(term: string, algorithm: Bm25Algorithm, params: Bm25Parameters): number {
