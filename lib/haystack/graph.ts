@@ -82,6 +82,8 @@ export class PipelineGraph {
   #sortedNames: string[] | undefined;
   #incoming: Map<string, Edge[]> | undefined;
   #ranks: Map<string, number> | undefined;
+  #mandatoryOpen: [string, GraphInputSocket][] | undefined;
+  #warmUps: string[] | undefined;
 
   /** Component names in sorted order (the scheduler's deterministic order). */
   sortedNames(): string[] {
@@ -103,6 +105,23 @@ export class PipelineGraph {
     return (this.#ranks ??= topologicalRanks(this.sortedNames(), this.edges));
   }
 
+  /** `[component, socket]` for every mandatory socket without senders: what each run must provide. */
+  mandatoryOpenSockets(): [string, GraphInputSocket][] {
+    if (this.#mandatoryOpen === undefined) {
+      const list: [string, GraphInputSocket][] = [];
+      for (const name of this.sortedNames()) {
+        for (const socket of this.nodes.get(name)!.inputs.values()) if (socket.mandatory && socket.senders.length === 0) list.push([name, socket]);
+      }
+      this.#mandatoryOpen = list;
+    }
+    return this.#mandatoryOpen;
+  }
+
+  /** Components whose instance has a `warmUp()` method, in sorted order. */
+  warmUpNames(): string[] {
+    return (this.#warmUps ??= this.sortedNames().filter((name) => typeof (this.nodes.get(name)!.instance as { warmUp?: unknown }).warmUp === "function"));
+  }
+
   /** Socket descriptions for tracers, cached per node. */
   spec(node: ComponentNode): NonNullable<ComponentNode["spec"]> {
     return (node.spec ??= describeSockets(node, this.incoming(node.name)));
@@ -113,6 +132,8 @@ export class PipelineGraph {
     this.#sortedNames = undefined;
     this.#incoming = undefined;
     this.#ranks = undefined;
+    this.#mandatoryOpen = undefined;
+    this.#warmUps = undefined;
     for (const node of this.nodes.values()) node.spec = undefined;
   }
 }

@@ -42,7 +42,7 @@ export interface AsyncRunOptions extends RunOptions {
 
 /** Calls every `warmUp()`; returns a promise only when some component has one (the common case costs no await). */
 function warmUp(graph: PipelineGraph): Promise<void> | undefined {
-  const names = graph.sortedNames().filter((name) => typeof (graph.nodes.get(name)!.instance as { warmUp?: unknown }).warmUp === "function");
+  const names = graph.warmUpNames();
   return names.length === 0 ? undefined : warmUpAll(graph, names);
 }
 

@@ -80,14 +80,12 @@ function validate(graph: PipelineGraph, nested: Record<string, Record<string, un
       if (socket.senders.length > 0 && socket.variadic === undefined) mergeUserInput(graph, name, socket);
     }
   }
-  for (const name of graph.sortedNames()) {
-    for (const socket of graph.nodes.get(name)!.inputs.values()) {
-      if (socket.mandatory && socket.senders.length === 0 && !(socketNameIn(nested[name], socket.name))) {
-        throw new PipelineValidationError(
-          `Missing mandatory input '${socket.name}' for component '${name}'. Pass it as { ${name}: { ${socket.name}: ... } } or connect a sender to '${name}.${socket.name}'.`,
-          { component: name, socket: socket.name },
-        );
-      }
+  for (const [name, socket] of graph.mandatoryOpenSockets()) {
+    if (!socketNameIn(nested[name], socket.name)) {
+      throw new PipelineValidationError(
+        `Missing mandatory input '${socket.name}' for component '${name}'. Pass it as { ${name}: { ${socket.name}: ... } } or connect a sender to '${name}.${socket.name}'.`,
+        { component: name, socket: socket.name },
+      );
     }
   }
 }
