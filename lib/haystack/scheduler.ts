@@ -102,31 +102,42 @@ export function priorityOf(node: ComponentNode, inputs: ComponentInputs | undefi
   return lazyResolved ? Priority.Defer : Priority.DeferLast;
 }
 
-/** A FIFO priority queue over component names (ties keep insertion order). */
+/** A FIFO priority queue over component names (ties keep insertion order): one bucket per priority. */
 export class PriorityQueue {
-  readonly #items: { priority: Priority; name: string }[] = [];
+  readonly #buckets: string[][] = [[], [], [], [], [], []];
+  #heads = [0, 0, 0, 0, 0, 0];
+  #size = 0;
 
   push(name: string, priority: Priority): void {
-    let i = this.#items.length;
-    while (i > 0 && this.#items[i - 1]!.priority > priority) i--;
-    this.#items.splice(i, 0, { priority, name });
+    this.#buckets[priority]!.push(name);
+    this.#size++;
   }
 
   peek(): { priority: Priority; name: string } | undefined {
-    return this.#items[0];
+    for (let p = Priority.Highest; p <= Priority.Blocked; p++) {
+      const bucket = this.#buckets[p]!;
+      const head = this.#heads[p]!;
+      if (head < bucket.length) return { priority: p, name: bucket[head]! };
+    }
+    return undefined;
   }
 
   pop(): { priority: Priority; name: string } | undefined {
-    return this.#items.shift();
+    const top = this.peek();
+    if (top !== undefined) {
+      this.#heads[top.priority]!++;
+      this.#size--;
+    }
+    return top;
   }
 
   get size(): number {
-    return this.#items.length;
+    return this.#size;
   }
 
   /** Empty, or the best candidate is worse than READY: priorities may have changed. */
   isStale(): boolean {
-    const head = this.#items[0];
+    const head = this.peek();
     return head === undefined || head.priority > Priority.Ready;
   }
 }
