@@ -94,7 +94,7 @@ export async function runSequential(ctx: RunContext): Promise<PipelineOutputs> {
     let result = runComponent(ctx.graph, ctx.graph.nodes.get(name)!, args, visits, ctx.tracer, false);
     if (result instanceof Promise) result = await result;
     finishVisit(ctx, name, visits, result as Record<string, unknown>);
-    if (queue.isStale()) queue = fillQueue(ctx.graph, names, ctx.state);
+    if (queue.isStale()) queue = fillQueue(ctx.graph, names, ctx.state, queue);
   }
   logIfBlocked(ctx);
   return ctx.outputs;
