@@ -4,9 +4,10 @@
  * secrets) are passed by reference, because copying them would drop their private state.
  */
 
+/** `{...}` or `Object.create(null)`, from any realm (a vm context's `Object.prototype` is another object). */
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === null || proto === Object.prototype;
+  return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === "[object Object]");
 }
 
 const CLONEABLE: readonly (abstract new (...args: never[]) => object)[] = [Date, RegExp, Map, Set, ArrayBuffer, DataView];

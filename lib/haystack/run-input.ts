@@ -9,10 +9,11 @@ import type { GraphInputSocket, PipelineGraph } from "./graph";
 import type { ComponentInputs } from "./scheduler";
 import { isListType } from "./type-compat";
 
+/** `{...}` from any realm (vm contexts and test runners have their own `Object.prototype`). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === null || proto === Object.prototype;
+  return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === "[object Object]");
 }
 
 /** Acceptable inputs, for error messages: `comp.socket (type)`. */

@@ -3,6 +3,7 @@
  * of plain data, a user value into a connected list socket is merged with the senders' values,
  * and outputs a component did not declare still reach the result.
  */
+import { runInNewContext } from "node:vm";
 import { component } from "../../lib/haystack/component";
 import { Document } from "../../lib/haystack/document";
 import { PipelineValidationError } from "../../lib/haystack/errors";
@@ -158,5 +159,14 @@ describe("Pipeline outputs a component did not declare", () => {
     const pipe = new Pipeline().addComponent("n", new Nothing());
     expect(await pipe.run({ n: { x: 1 } }, { includeOutputsFrom: ["n"] })).toEqual({ n: {} });
     expect(await pipe.run({ n: { x: 1 } })).toEqual({});
+  });
+});
+
+describe("Pipeline run data from another realm (vm contexts, structuredClone under test runners)", () => {
+  it("is accepted as plain data and still copied per visit", async () => {
+    const foreign = runInNewContext("({ m: { items: ['a'] } })") as Record<string, unknown>;
+    const pipe = new Pipeline().addComponent("m", new Appender("x"));
+    expect(await pipe.run(foreign)).toEqual({ m: { seen: ["a", "x"] } });
+    expect(await pipe.run(foreign)).toEqual({ m: { seen: ["a", "x"] } });
   });
 });
