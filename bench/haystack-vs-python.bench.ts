@@ -17,6 +17,7 @@
  */
 import type { Bm25Algorithm } from "../lib/haystack/document-store/bm25";
 import { Document, InMemoryBM25Retriever, InMemoryDocumentStore } from "../lib/haystack/index";
+import { deepCopyValuesInPlace } from "../lib/haystack/deep-copy";
 import { measure, measureAsync } from "./harness";
 import { generateCorpus, type BenchCorpus } from "./support/haystack-corpus";
 import { runPythonHaystack } from "./support/haystack-python";
@@ -121,6 +122,30 @@ function compareResults(queries: readonly string[], ours: [string, number][][], 
   return { mismatches, maxDelta, hits };
 }
 
+/**
+ * What the per-visit deep copy (Haystack's `_deepcopy_with_exceptions`, done by both sides) costs us
+ * for typical inputs, against building the same inputs record without copying it.
+ */
+function copyCosts(): { label: string; copyNs: number; buildNs: number }[] {
+  const docs = Array.from({ length: 10 }, (_, i) => new Document({ content: `document ${i}` }));
+  const strings = Array.from({ length: 100 }, (_, i) => `item ${i}`);
+  const nested = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, { values: [i, i + 1], name: `n${i}` }]));
+  const payloads: [string, () => Record<string, unknown>][] = [
+    ["two ints", () => ({ value: 1, add: 2 })],
+    ["query + 10 Documents", () => ({ query: "q", documents: docs.slice() })],
+    ["list of 100 strings", () => ({ items: strings.slice() })],
+    ["dict of 50 small dicts", () => ({ meta: { ...nested } })],
+  ];
+  return payloads.map(([label, build]) => {
+    const runs = (withCopy: boolean) => (n: number): unknown => {
+      let r: unknown;
+      for (let i = 0; i < n; i++) r = withCopy ? deepCopyValuesInPlace(build()) : build();
+      return r;
+    };
+    return { label, copyNs: measure({ name: `${label} copied`, run: runs(true) }, 20_000).nsPerOp, buildNs: measure({ name: label, run: runs(false) }, 20_000).nsPerOp };
+  });
+}
+
 const verdict = (ok: boolean): string => (ok ? "PASS" : "FAIL");
 const num = (n: number, digits: number, width = 10): string => n.toFixed(digits).padStart(width);
 const out = (line = ""): void => {
@@ -174,6 +199,9 @@ async function main(): Promise<void> {
     out(`  ${"  scheduling overhead".padEnd(26)} ${num(pyOverhead, 0)} ${num(tsOverhead, 0)} ${num(ratio, 1, 8)}x  ${verdict(ratio >= TARGET_SCHEDULING_RATIO)}`);
     if (!sameOutputs) out(`  outputs DIFFER: Haystack ${JSON.stringify(p.outputs)}, ours ${JSON.stringify(t.outputs)}`);
   }
+
+  out(`\nPer-visit deep copy of a component's inputs (ours; Haystack's overhead above includes its own copies), ns per visit`);
+  for (const { label, copyNs, buildNs } of copyCosts()) out(`  ${label.padEnd(26)} ${num(copyNs - buildNs, 0)}  (record built and copied ${num(copyNs, 0, 0)}, built only ${num(buildNs, 0, 0)})`);
 
   out(`\nparity with Haystack: ${verdict(parityOk)}; speed targets: ${verdict(speedOk)}`);
   if (!parityOk) process.exitCode = 1;

@@ -10,25 +10,47 @@ function isPlainObject(value: object): boolean {
   return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === "[object Object]");
 }
 
-const CLONEABLE: readonly (abstract new (...args: never[]) => object)[] = [Date, RegExp, Map, Set, ArrayBuffer, DataView];
+function isCloneable(value: object): boolean {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof Date ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof RegExp ||
+    value instanceof ArrayBuffer ||
+    value instanceof DataView
+  );
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function copy(value: unknown, seen: Map<object, unknown>): unknown {
   if (typeof value !== "object" || value === null) return value;
   const known = seen.get(value);
   if (known !== undefined) return known;
   if (Array.isArray(value)) {
-    const out: unknown[] = [];
+    const out: unknown[] = new Array<unknown>(value.length);
     seen.set(value, out);
-    for (const item of value) out.push(copy(item, seen));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out[i] = typeof item === "object" && item !== null ? copy(item, seen) : item;
+    }
     return out;
   }
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || isPlainObject(value)) {
+    // A literal keeps V8's fast object shapes; only other prototypes (null, another realm's) need Object.create.
+    const out = (proto === Object.prototype ? {} : Object.create(proto as object | null)) as Record<string, unknown>;
     seen.set(value, out);
-    for (const [key, item] of Object.entries(value)) out[key] = copy(item, seen);
+    const source = value as Record<string, unknown>;
+    for (const key in source) {
+      if (!hasOwn.call(source, key)) continue;
+      const item = source[key];
+      out[key] = typeof item === "object" && item !== null ? copy(item, seen) : item;
+    }
     return out;
   }
-  if (ArrayBuffer.isView(value) || CLONEABLE.some((C) => value instanceof C)) {
+  if (isCloneable(value)) {
     try {
       const out = structuredClone(value);
       seen.set(value, out);

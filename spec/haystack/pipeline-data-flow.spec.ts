@@ -170,3 +170,30 @@ describe("Pipeline run data from another realm (vm contexts, structuredClone und
     expect(await pipe.run(foreign)).toEqual({ m: { seen: ["a", "x"] } });
   });
 });
+
+describe("What the per-visit copy copies", () => {
+  it("copies cycles, Dates, Maps and null-prototype objects, and shares class instances", async () => {
+    const doc = new Document({ content: "d" });
+    const data: Record<string, unknown> = { when: new Date(0), tags: new Map([["a", 1]]), bare: Object.assign(Object.create(null) as object, { k: [1] }), doc };
+    data["self"] = data;
+    let got: Record<string, unknown> = {};
+    @component({ inputs: { data: "dict" }, outputs: { ok: "bool" }, type: "spec.Inspect" })
+    class Inspect {
+      run({ data: received }: { data: Record<string, unknown> }) {
+        got = received;
+        (received["when"] as Date).setTime(5);
+        (received["tags"] as Map<string, number>).set("b", 2);
+        ((received["bare"] as { k: number[] }).k).push(2);
+        return { ok: true };
+      }
+    }
+    await new Pipeline().addComponent("inspect", new Inspect()).run({ inspect: { data } });
+    expect(got["self"]).toBe(got);
+    expect(got).not.toBe(data);
+    expect(got["doc"]).toBe(doc);
+    expect(Object.getPrototypeOf(got["bare"])).toBeNull();
+    expect((data["when"] as Date).getTime()).toBe(0);
+    expect([...(data["tags"] as Map<string, number>).keys()]).toEqual(["a"]);
+    expect((data["bare"] as { k: number[] }).k).toEqual([1]);
+  });
+});
