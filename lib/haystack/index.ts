@@ -47,3 +47,12 @@ export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";
 export { PromptBuilder } from "./components/prompt-builder";
 export { OpenAIGenerator } from "./components/openai-generator";
 export { CacheChecker } from "./components/cache-checker";
+
+// Haystack 3 chat data classes
+export { ChatMessage, ChatRole } from "./dataclasses/chat-message";
+export type { AssistantMessageOptions, ChatMessageDict, ChatMessageOptions } from "./dataclasses/chat-message";
+export { ReasoningContent, TextContent, ToolCall, ToolCallResult } from "./dataclasses/content-parts";
+export type { ChatMessageContent, JsonObject, ToolCallOptions, ToolCallResultContent } from "./dataclasses/content-parts";
+export type { OpenAIMessageDict } from "./dataclasses/openai-message";
+export { StreamingChunk, ToolCallDelta } from "./dataclasses/streaming-chunk";
+export type { ChatStreamingCallback, FinishReason, StreamingChunkOptions, StreamingComponentInfo, ToolCallDeltaOptions } from "./dataclasses/streaming-chunk";

@@ -31,6 +31,8 @@ describe("mlflow-haystack/haystack public API", () => {
         "setInputTypes",
         "setOutputTypes",
         "setPipelineTracer",
+        // Haystack 3 chat, tools and agents (#15)
+        ...["ChatMessage", "ChatRole", "ReasoningContent", "StreamingChunk", "TextContent", "ToolCall", "ToolCallDelta", "ToolCallResult"],
       ].sort(),
     );
   });
