@@ -56,3 +56,14 @@ export type { ChatMessageContent, JsonObject, ToolCallOptions, ToolCallResultCon
 export type { OpenAIMessageDict } from "./dataclasses/openai-message";
 export { StreamingChunk, ToolCallDelta } from "./dataclasses/streaming-chunk";
 export type { ChatStreamingCallback, FinishReason, StreamingChunkOptions, StreamingComponentInfo, ToolCallDeltaOptions } from "./dataclasses/streaming-chunk";
+
+// Haystack 3 generators, tools
+export { OpenAIChatGenerator } from "./components/generators/chat/openai-chat-generator";
+export type { OpenAIChatGeneratorInputs, OpenAIChatGeneratorOptions, OpenAIChatGeneratorOutputs } from "./components/generators/chat/openai-chat-generator";
+export { Tool } from "./tools/tool";
+export type { OutputToStateConfig, OutputToStringConfig, ToolFunction, ToolOptions, ToolSpec } from "./tools/tool";
+export { ComponentTool } from "./tools/component-tool";
+export type { ComponentToolOptions } from "./tools/component-tool";
+export { Toolset } from "./tools/toolset";
+export type { ToolsType } from "./tools/toolset";
+export { ToolInvocationError, ToolNotFoundError } from "./tools/errors";

@@ -33,6 +33,7 @@ describe("mlflow-haystack/haystack public API", () => {
         "setPipelineTracer",
         // Haystack 3 chat, tools and agents (#15)
         ...["ChatMessage", "ChatRole", "ReasoningContent", "StreamingChunk", "TextContent", "ToolCall", "ToolCallDelta", "ToolCallResult"],
+        ...["ComponentTool", "OpenAIChatGenerator", "Tool", "ToolInvocationError", "ToolNotFoundError", "Toolset"],
       ].sort(),
     );
   });
