@@ -67,3 +67,9 @@ export type { ComponentToolOptions } from "./tools/component-tool";
 export { Toolset } from "./tools/toolset";
 export type { ToolsType } from "./tools/toolset";
 export { ToolInvocationError, ToolNotFoundError } from "./tools/errors";
+
+// Haystack 3 agents
+export { Agent } from "./components/agents/agent";
+export type { AgentInputs, AgentOptions, AgentOutputs, ChatGeneratorLike } from "./components/agents/agent";
+export type { StateHandler, StateKeySchema } from "./components/agents/state";
+export type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "./tracing-hook";

@@ -5,6 +5,7 @@
  */
 import { reportOnce } from "../../internal/diagnostics";
 import type { ChatMessage } from "./chat-message";
+import { pythonJson } from "./python-json";
 
 /** An OpenAI Chat Completions message. */
 export interface OpenAIMessageDict {
@@ -14,15 +15,6 @@ export interface OpenAIMessageDict {
   refusal?: string;
   tool_call_id?: string;
   tool_calls?: { id?: string; type: "function"; function: { name: string; arguments: string } }[];
-}
-
-/** Python's `json.dumps(value, ensure_ascii=False)`: `", "` and `": "` separators, so the wire matches Haystack's. */
-function pythonJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
-  if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(", ")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 function missingId(): never {

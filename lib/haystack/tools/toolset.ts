@@ -20,8 +20,8 @@ export class Toolset implements Iterable<Tool> {
   add(tool: Tool | Toolset): void {
     for (const t of tool instanceof Toolset ? [...tool] : [tool]) {
       if (!(t instanceof Tool)) throw new TypeError("A Toolset holds Tool instances (Tool, ComponentTool).");
+      checkDuplicateToolNames([...this.#tools, t]);
       this.#tools.push(t);
-      checkDuplicateToolNames(this.#tools);
     }
   }
 
