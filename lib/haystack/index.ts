@@ -68,6 +68,9 @@ export { Toolset } from "./tools/toolset";
 export type { ToolsType } from "./tools/toolset";
 export { ToolInvocationError, ToolNotFoundError } from "./tools/errors";
 
+export { ChatPromptBuilder } from "./components/builders/chat-prompt-builder";
+export type { ChatPromptBuilderInputs, ChatPromptBuilderOptions } from "./components/builders/chat-prompt-builder";
+
 // Haystack 3 agents
 export { Agent } from "./components/agents/agent";
 export type { AgentInputs, AgentOptions, AgentOutputs, ChatGeneratorLike } from "./components/agents/agent";
