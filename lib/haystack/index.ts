@@ -74,5 +74,7 @@ export type { ChatPromptBuilderInputs, ChatPromptBuilderOptions } from "./compon
 // Haystack 3 agents
 export { Agent } from "./components/agents/agent";
 export type { AgentInputs, AgentOptions, AgentOutputs, ChatGeneratorLike } from "./components/agents/agent";
+export { LLM } from "./components/agents/llm";
+export type { LLMInputs, LLMOptions, LLMOutputs } from "./components/agents/llm";
 export type { StateHandler, StateKeySchema } from "./components/agents/state";
 export type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "./tracing-hook";

@@ -34,7 +34,7 @@ describe("mlflow-haystack/haystack public API", () => {
         // Haystack 3 chat, tools and agents (#15)
         ...["ChatMessage", "ChatRole", "ReasoningContent", "StreamingChunk", "TextContent", "ToolCall", "ToolCallDelta", "ToolCallResult"],
         ...["ComponentTool", "OpenAIChatGenerator", "Tool", "ToolInvocationError", "ToolNotFoundError", "Toolset"],
-        ...["Agent", "ChatPromptBuilder"],
+        ...["Agent", "ChatPromptBuilder", "LLM"],
       ].sort(),
     );
   });

@@ -125,6 +125,11 @@ export class Agent {
 
   /** Runs the loop until an exit condition or the step limit. */
   async run(inputs: AgentInputs): Promise<AgentOutputs> {
+    return this.runAs(this, inputs);
+  }
+
+  /** @internal Runs the loop, reporting `instance` (a component wrapping this agent) to the tracer. */
+  async runAs(instance: object, inputs: AgentInputs): Promise<AgentOutputs> {
     const given = inputs?.messages;
     if (!Array.isArray(given) || !given.every((m) => m instanceof ChatMessage)) {
       throw new TypeError("Agent input 'messages' must be a list of ChatMessage (e.g. [ChatMessage.fromUser(\"...\")]).");
@@ -145,8 +150,8 @@ export class Agent {
       while (running && steps < this.maxAgentSteps) {
         const step = steps + 1;
         const tracer = getPipelineTracer();
-        const runStep = () => this.#step(step, tools, state, inputs);
-        running = tracer?.traceAgentStep ? await tracer.traceAgentStep({ instance: this, step }, runStep) : await runStep();
+        const runStep = () => this.#step(instance, step, tools, state, inputs);
+        running = tracer?.traceAgentStep ? await tracer.traceAgentStep({ instance, step }, runStep) : await runStep();
         steps = step;
       }
       if (running) {
@@ -159,7 +164,7 @@ export class Agent {
     if (tracer?.traceAgent === undefined) return loop();
     const described: ToolDescription[] = tools.map((t) => t.toolSpec);
     return tracer.traceAgent(
-      { instance: this, className: this.constructor.name, maxAgentSteps: this.maxAgentSteps, tools: described, exitConditions: [...this.exitConditions], stateSchema: Object.fromEntries(Object.entries(this.stateSchema).map(([k, v]) => [k, { type: v.type }])), inputs: { ...inputs, messages: state.get("messages") } },
+      { instance, className: instance.constructor.name, maxAgentSteps: this.maxAgentSteps, tools: described, exitConditions: [...this.exitConditions], stateSchema: Object.fromEntries(Object.entries(this.stateSchema).map(([k, v]) => [k, { type: v.type }])), inputs: { ...inputs, messages: state.get("messages") } },
       loop,
     );
   }
@@ -170,8 +175,8 @@ export class Agent {
   }
 
   /** One LLM call and its tool calls; resolves `true` when the loop goes on. */
-  async #step(step: number, tools: Tool[], state: AgentState, inputs: AgentInputs): Promise<boolean> {
-    const replies = await this.#callLlm(step, tools, state, inputs);
+  async #step(instance: object, step: number, tools: Tool[], state: AgentState, inputs: AgentInputs): Promise<boolean> {
+    const replies = await this.#callLlm(instance, step, tools, state, inputs);
     state.set("messages", replies);
     for (const reply of replies) {
       const usage = reply.meta["usage"];
@@ -186,7 +191,7 @@ export class Agent {
     const messages = state.get("messages") as ChatMessage[];
     const pending = messages[messages.length - 1];
     const toolMessages = pending !== undefined && pending.toolCalls.length > 0
-      ? await runToolCalls(pending, tools, state, { instance: this, step, raiseOnFailure: this.raiseOnToolInvocationFailure, concurrencyLimit: this.toolConcurrencyLimit, timeout: this.toolTimeout })
+      ? await runToolCalls(pending, tools, state, { instance, step, raiseOnFailure: this.raiseOnToolInvocationFailure, concurrencyLimit: this.toolConcurrencyLimit, timeout: this.toolTimeout })
       : [];
     state.set("messages", toolMessages);
     const counts = { ...(state.get("tool_call_counts") as Record<string, number>) };
@@ -204,7 +209,7 @@ export class Agent {
     return true;
   }
 
-  async #callLlm(step: number, tools: Tool[], state: AgentState, inputs: AgentInputs): Promise<ChatMessage[]> {
+  async #callLlm(instance: object, step: number, tools: Tool[], state: AgentState, inputs: AgentInputs): Promise<ChatMessage[]> {
     const tracer = getPipelineTracer();
     const userCallback = inputs.streamingCallback ?? this.streamingCallback;
     const generatorInputs: Parameters<ChatGeneratorLike["run"]>[0] = { messages: [...(state.get("messages") as ChatMessage[])] };
@@ -220,7 +225,7 @@ export class Agent {
     const result = tracer?.traceAgentLlm
       ? await tracer.traceAgentLlm(
           {
-            instance: this,
+            instance,
             step,
             generator: this.chatGenerator,
             generatorClassName: this.chatGenerator.constructor.name,
