@@ -139,4 +139,16 @@ describe("autolog of an agent run", () => {
     expect(traces[0]!.data.spans.map((s) => s.status.code)).toEqual(["ERROR", "ERROR", "ERROR"]);
     expect(traces[0]!.info.state).toBe("ERROR");
   });
+
+  it("keeps the trace, with ERROR on the LLM span, when a streamed reply is cut off mid tool call", async () => {
+    const { traces, stop } = collect();
+    server.cutNextStreamAfter(3);
+    await expect(makeAgent({ streamingCallback: () => undefined }).run({ messages: [ChatMessage.fromUser("x")] })).rejects.toThrow();
+    stop();
+    const spans = traces[0]!.data.spans;
+    expect(tree(spans)).toEqual(["agent (AGENT)", "  step 1 (CHAIN)", "    OpenAIChatGenerator (CHAT_MODEL)"]);
+    expect(spans[2]!.status.code).toBe("ERROR");
+    expect(spans[2]!.events.some((e) => e.name === "exception")).toBe(true);
+    expect(spans[2]!.events.filter((e) => e.name.startsWith("mlflow.chunk.item.")).length).toBeGreaterThan(0);
+  });
 });
