@@ -191,7 +191,14 @@ export class Agent {
     const messages = state.get("messages") as ChatMessage[];
     const pending = messages[messages.length - 1];
     const toolMessages = pending !== undefined && pending.toolCalls.length > 0
-      ? await runToolCalls(pending, tools, state, { instance, step, raiseOnFailure: this.raiseOnToolInvocationFailure, concurrencyLimit: this.toolConcurrencyLimit, timeout: this.toolTimeout })
+      ? await runToolCalls(pending, tools, state, {
+          instance,
+          step,
+          raiseOnFailure: this.raiseOnToolInvocationFailure,
+          concurrencyLimit: this.toolConcurrencyLimit,
+          timeout: this.toolTimeout,
+          streamingCallback: inputs.streamingCallback ?? this.streamingCallback,
+        })
       : [];
     state.set("messages", toolMessages);
     const counts = { ...(state.get("tool_call_counts") as Record<string, number>) };

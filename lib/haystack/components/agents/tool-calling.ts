@@ -9,6 +9,7 @@
 import { ChatMessage } from "../../dataclasses/chat-message";
 import type { ToolCall } from "../../dataclasses/content-parts";
 import { pythonJson } from "../../dataclasses/python-json";
+import { StreamingChunk, type ChatStreamingCallback } from "../../dataclasses/streaming-chunk";
 import { getPipelineTracer } from "../../tracing-hook";
 import { ToolInvocationError, ToolNotFoundError } from "../../tools/errors";
 import type { Tool } from "../../tools/tool";
@@ -23,6 +24,8 @@ export interface ToolCallingOptions {
   concurrencyLimit: number;
   /** Seconds a tool may take; `undefined` waits forever. */
   timeout: number | undefined;
+  /** Receives one chunk per tool result, then a `tool_call_results` chunk, as in Haystack. */
+  streamingCallback?: ChatStreamingCallback | undefined;
 }
 
 /** Strings pass as they are; anything else becomes Python-style JSON text, as Haystack's `_result_to_string`. */
@@ -122,6 +125,14 @@ export async function runToolCalls(message: ChatMessage, tools: readonly Tool[],
     }
     mergeIntoState(tool, outcome.value, state);
     results.push(resultMessage(tool, call, outcome.value));
+  }
+  const callback = options.streamingCallback;
+  if (callback !== undefined) {
+    for (const [index, message] of results.entries()) {
+      const result = message.toolCallResult!;
+      await callback(new StreamingChunk({ index, start: true, toolCallResult: result, meta: { tool_result: result.result, tool_call: result.origin.toDict() } }));
+    }
+    if (errors.length + results.length > 0) await callback(new StreamingChunk({ finishReason: "tool_call_results", meta: { finish_reason: "tool_call_results" } }));
   }
   return [...errors, ...results];
 }

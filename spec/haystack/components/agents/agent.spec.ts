@@ -168,6 +168,10 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
     const result = await agent({ streamingCallback: (c) => void chunks.push(c) }).run({ messages: [ChatMessage.fromUser("Rome?")] });
     expect(chunks.some((c) => c.toolCalls?.[0]?.toolName === "weather")).toBe(true);
     expect(chunks.map((c) => c.content).join("")).toBe("Sunny in Rome.");
+    // Tool results stream too, then a chunk marking the end of the step's results (Haystack's tool_call_results).
+    const results = chunks.filter((c) => c.toolCallResult !== null);
+    expect(results.map((c) => [c.index, c.start, c.toolCallResult?.result, c.meta["tool_call"]])).toEqual([[0, true, "22 degrees in Rome", { id: "c1", tool_name: "weather", arguments: { city: "Rome" }, extra: null }]]);
+    expect(chunks[chunks.indexOf(results[0]!) + 1]?.finishReason).toBe("tool_call_results");
     expect(result.last_message?.text).toBe("Sunny in Rome.");
     expect(result.token_usage).toMatchObject({ total_tokens: expect.any(Number) });
   });
