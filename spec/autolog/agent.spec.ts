@@ -115,6 +115,8 @@ describe("autolog of an agent run", () => {
     stop();
     expect(tree(traces[0]!.data.spans).slice(0, 3)).toEqual(["haystack.pipeline.run (CHAIN)", "  travel_agent (AGENT)", "    step 1 (CHAIN)"]);
     expect(traces[0]!.data.spans[1]!.attributes).toMatchObject({ "haystack.agent.steps_taken": 2, "haystack.agent.max_steps": 100 });
+    const init = traces[0]!.data.spans[1]!.attributes["haystack.component.init_parameters"] as { tools: { type: string; data: { name: string } }[] };
+    expect(init.tools.map((t) => [t.type, t.data.name])).toEqual([["haystack.tools.tool.Tool", "weather"], ["haystack.tools.tool.Tool", "exchange_rate"]]);
   });
 
   it("a streaming agent produces the same tree, with the chunks as events on its LLM spans", async () => {

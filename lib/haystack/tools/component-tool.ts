@@ -87,4 +87,8 @@ export class ComponentTool extends Tool {
     super(toolOptions);
     this.component = options.component;
   }
+
+  protected override get serializationType(): string {
+    return "haystack.tools.component_tool.ComponentTool";
+  }
 }

@@ -124,6 +124,35 @@ export class Tool {
     }
   }
 
+  /**
+   * Haystack's `{ type, data }` shape, for init parameters and traces. The function is named, not
+   * serialized (a TypeScript function cannot be re-imported by name); handlers likewise.
+   */
+  toDict(): { type: string; data: Record<string, unknown> } {
+    const named = (fn: unknown): string | null => (typeof fn === "function" ? fn.name || "<anonymous>" : null);
+    const handlers = (configs: Record<string, { handler?: unknown }> | undefined): unknown =>
+      configs === undefined ? null : Object.fromEntries(Object.entries(configs).map(([k, c]) => [k, { ...c, ...(c.handler === undefined ? {} : { handler: named(c.handler) }) }]));
+    const toString = this.outputsToString as Record<string, unknown> | undefined;
+    const single = toString !== undefined && ("source" in toString || "handler" in toString || "rawResult" in toString);
+    return {
+      type: this.serializationType,
+      data: {
+        name: this.name,
+        description: this.description,
+        parameters: this.parameters,
+        function: named(this.function),
+        outputs_to_string: toString === undefined ? null : single ? { ...toString, ...("handler" in toString ? { handler: named(toString["handler"]) } : {}) } : handlers(toString as Record<string, { handler?: unknown }>),
+        inputs_from_state: this.inputsFromState ?? null,
+        outputs_to_state: handlers(this.outputsToState),
+      },
+    };
+  }
+
+  /** The Haystack class this tool serializes as. */
+  protected get serializationType(): string {
+    return "haystack.tools.tool.Tool";
+  }
+
   [inspect.custom](): string {
     return `${this.constructor.name} { name: ${JSON.stringify(this.name)} }`;
   }

@@ -29,6 +29,11 @@ export class Toolset implements Iterable<Tool> {
     return this.#tools.length;
   }
 
+  /** Haystack's `{ type, data: { tools } }` shape. */
+  toDict(): { type: string; data: { tools: ReturnType<Tool["toDict"]>[] } } {
+    return { type: "haystack.tools.toolset.Toolset", data: { tools: this.#tools.map((t) => t.toDict()) } };
+  }
+
   [Symbol.iterator](): Iterator<Tool> {
     return this.#tools[Symbol.iterator]();
   }

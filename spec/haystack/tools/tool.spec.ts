@@ -38,6 +38,16 @@ describe("Tool", () => {
   });
 });
 
+describe("Tool.toDict / Toolset.toDict", () => {
+  it("give Haystack's { type, data } shape, naming functions rather than serializing them", () => {
+    const set = new Toolset([add, new ComponentTool({ component: new WebSearch(), name: "search", description: "Search" })]);
+    const dict = set.toDict();
+    expect(dict.type).toBe("haystack.tools.toolset.Toolset");
+    expect(dict.data.tools.map((t) => t.type)).toEqual(["haystack.tools.tool.Tool", "haystack.tools.component_tool.ComponentTool"]);
+    expect(dict.data.tools[0]!.data).toEqual({ name: "add", description: "Adds two numbers", parameters: add.parameters, function: "function", outputs_to_string: null, inputs_from_state: null, outputs_to_state: null });
+  });
+});
+
 describe("ComponentTool", () => {
   it("derives the parameters schema from the component's input sockets and runs the component", async () => {
     const tool = new ComponentTool({ component: new WebSearch() });
