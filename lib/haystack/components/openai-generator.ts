@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { Secret } from "../secret";
@@ -83,10 +83,12 @@ export class OpenAIGenerator {
     this.streamingCallback = options.streamingCallback;
     this.timeout = options.timeout ?? envNumber("OPENAI_TIMEOUT", 30);
     this.maxRetries = options.maxRetries ?? envNumber("OPENAI_MAX_RETRIES", 5);
+    // Loaded here, not at import: `mlflow-haystack/haystack` costs nothing for users without OpenAI components.
+    const { default: OpenAIClient } = require("openai") as typeof import("openai");
     const clientOptions: ConstructorParameters<typeof OpenAI>[0] = { apiKey: value, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
     if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
     if (this.organization !== undefined) clientOptions.organization = this.organization;
-    this.#client = new OpenAI(clientOptions);
+    this.#client = new OpenAIClient(clientOptions);
   }
 
   /** Sends the prompt and returns the replies with their metadata. */
