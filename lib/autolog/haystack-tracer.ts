@@ -14,6 +14,7 @@ import { sdkState } from "../internal/global-state";
 import { costOf } from "./model-pricing";
 import { inferComponentSpanType } from "./span-type-inference";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
+import { onStreamingChunk, rememberAgentComponentSpan, traceAgent, traceAgentLlm, traceAgentStep, traceToolCall } from "./agent-tracer";
 
 /** Name of a pipeline span without `metadata.name`, as in MLflow's Python integration. */
 export const DEFAULT_PIPELINE_SPAN_NAME = "haystack.pipeline.run";
@@ -135,9 +136,16 @@ export const mlflowPipelineTracer: PipelineTracer & { readonly [MLFLOW_TRACER]: 
     const span = openSpan({ name: event.name, spanType: component.spanType, inputs: event.inputs }, state.context.getStore());
     if (span === NOOP_SPAN) return run();
     span.adoptSafeAttributes(component.attributes, { "haystack.component.visits": event.visits });
+    if (component.spanType === SpanType.AGENT) rememberAgentComponentSpan(event.instance, span);
     return runInSpan(span, run, undefined, (s, outputs) => {
       s.setOutputs(outputs);
       annotateOutputs(s, event, outputs);
     });
   },
+
+  traceAgent,
+  traceAgentStep,
+  traceAgentLlm,
+  traceToolCall,
+  onStreamingChunk,
 };

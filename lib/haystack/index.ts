@@ -48,3 +48,34 @@ export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";
 export { PromptBuilder } from "./components/prompt-builder";
 export { OpenAIGenerator } from "./components/openai-generator";
 export { CacheChecker } from "./components/cache-checker";
+
+// Haystack 3 chat data classes
+export { ChatMessage, ChatRole } from "./dataclasses/chat-message";
+export type { AssistantMessageOptions, ChatMessageDict, ChatMessageOptions } from "./dataclasses/chat-message";
+export { ReasoningContent, TextContent, ToolCall, ToolCallResult } from "./dataclasses/content-parts";
+export type { ChatMessageContent, JsonObject, ToolCallOptions, ToolCallResultContent } from "./dataclasses/content-parts";
+export type { OpenAIMessageDict } from "./dataclasses/openai-message";
+export { StreamingChunk, ToolCallDelta } from "./dataclasses/streaming-chunk";
+export type { ChatStreamingCallback, FinishReason, StreamingChunkOptions, StreamingComponentInfo, ToolCallDeltaOptions } from "./dataclasses/streaming-chunk";
+
+// Haystack 3 generators, tools
+export { OpenAIChatGenerator } from "./components/generators/chat/openai-chat-generator";
+export type { OpenAIChatGeneratorInputs, OpenAIChatGeneratorOptions, OpenAIChatGeneratorOutputs } from "./components/generators/chat/openai-chat-generator";
+export { Tool } from "./tools/tool";
+export type { OutputToStateConfig, OutputToStringConfig, ToolFunction, ToolOptions, ToolSpec } from "./tools/tool";
+export { ComponentTool } from "./tools/component-tool";
+export type { ComponentToolOptions } from "./tools/component-tool";
+export { Toolset } from "./tools/toolset";
+export type { ToolsType } from "./tools/toolset";
+export { ToolInvocationError, ToolNotFoundError } from "./tools/errors";
+
+export { ChatPromptBuilder } from "./components/builders/chat-prompt-builder";
+export type { ChatPromptBuilderInputs, ChatPromptBuilderOptions } from "./components/builders/chat-prompt-builder";
+
+// Haystack 3 agents
+export { Agent } from "./components/agents/agent";
+export type { AgentInputs, AgentOptions, AgentOutputs, ChatGeneratorLike } from "./components/agents/agent";
+export { LLM } from "./components/agents/llm";
+export type { LLMInputs, LLMOptions, LLMOutputs } from "./components/agents/llm";
+export type { StateHandler, StateKeySchema } from "./components/agents/state";
+export type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "./tracing-hook";

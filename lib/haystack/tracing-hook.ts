@@ -42,6 +42,59 @@ export interface ComponentRunEvent {
   inputs: Record<string, unknown>;
 }
 
+/** A tool as an agent offers it to the model. */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** Describes an agent run (`Agent` or `LLM`) as it starts. */
+export interface AgentRunEvent {
+  /** The agent component instance (the same object a pipeline's `ComponentRunEvent.instance` holds). */
+  instance: object;
+  className: string;
+  maxAgentSteps: number;
+  tools: ToolDescription[];
+  exitConditions: string[];
+  stateSchema: Record<string, unknown>;
+  /** The run's inputs: `messages` (ChatMessage objects) and any state keys given. */
+  inputs: Record<string, unknown>;
+}
+
+/** One step of an agent: an LLM call and the tool calls it asked for. */
+export interface AgentStepEvent {
+  instance: object;
+  /** 1 for the first step. */
+  step: number;
+}
+
+/** The LLM call of an agent step. */
+export interface AgentLlmEvent {
+  instance: object;
+  step: number;
+  generator: object;
+  generatorClassName: string;
+  /** The generator's init parameters (model, apiBaseUrl, …), as plain data. */
+  generatorInitParameters: Record<string, unknown>;
+  /** The conversation sent (ChatMessage objects; each has `toOpenAIDictFormat()`). */
+  messages: readonly object[];
+  tools: ToolDescription[];
+  /** Whether the generator streams (its chunks arrive through {@link PipelineTracer.onStreamingChunk}). */
+  streaming: boolean;
+}
+
+/** One tool call of an agent step. */
+export interface ToolCallEvent {
+  instance: object;
+  step: number;
+  toolName: string;
+  description: string;
+  /** The model's id for the call, when it gave one. */
+  callId: string | null;
+  arguments: Record<string, unknown>;
+}
+
 /**
  * Wraps pipeline and component runs. Each method must call `run` exactly once and return or throw
  * what it does; components of a pipeline run execute inside `tracePipeline`'s callback, so an
@@ -56,6 +109,16 @@ export interface ComponentRunEvent {
 export interface PipelineTracer {
   tracePipeline<T>(event: PipelineRunEvent, run: () => Promise<T>): Promise<T>;
   traceComponent<T>(event: ComponentRunEvent, run: () => Promise<T>): Promise<T>;
+  /** Wraps an agent run; its result is the agent's outputs (`messages`, `step_count`, …). Optional. */
+  traceAgent?<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T>;
+  /** Wraps one agent step (runs inside `traceAgent`). Optional. */
+  traceAgentStep?<T>(event: AgentStepEvent, run: () => Promise<T>): Promise<T>;
+  /** Wraps a step's LLM call; its result is the generator's outputs (`replies`). Optional. */
+  traceAgentLlm?<T>(event: AgentLlmEvent, run: () => Promise<T>): Promise<T>;
+  /** Wraps one tool call; a failed call rejects with the tool's error. Optional. */
+  traceToolCall?<T>(event: ToolCallEvent, run: () => Promise<T>): Promise<T>;
+  /** Sees each chunk streamed during `traceAgentLlm` (called in its async context). Optional. */
+  onStreamingChunk?(chunk: object): void;
 }
 
 const KEY = Symbol.for("mlflow-haystack.haystack.tracer.v0");

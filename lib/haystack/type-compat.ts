@@ -6,9 +6,11 @@
  * `any` may feed any receiver: untyped TypeScript components (`outputs: ["x"]`) would otherwise
  * connect to nothing typed.
  */
+import { chatConversion, convertChatValue, type ChatConversion } from "./chat-conversion";
 import type { SocketType } from "./sockets";
 
-type TypeNode =
+/** A parsed type tag. */
+export type TypeNode =
   | { readonly kind: "any" }
   | { readonly kind: "none" }
   | { readonly kind: "name"; readonly name: string }
@@ -16,7 +18,7 @@ type TypeNode =
   | { readonly kind: "union"; readonly members: readonly TypeNode[] };
 
 /** How a value crosses a connection whose types differ: wrap `T` into `[T]`, or unwrap a one-item list. */
-export type ConversionStrategy = "wrap" | "unwrap";
+export type ConversionStrategy = "wrap" | "unwrap" | ChatConversion;
 
 /** Result of checking one sender/receiver pair. */
 export type Compatibility = { kind: "strict" } | { kind: "convert"; strategy: ConversionStrategy } | { kind: "none" };
@@ -104,7 +106,7 @@ function conversion(sender: TypeNode, receiver: TypeNode): ConversionStrategy | 
     if (target.kind === "list" && sender.kind !== "list" && sender.kind !== "none" && strict(sender, target.item)) return "wrap";
     if (sender.kind === "list" && unwrappable(sender) && target.kind !== "list" && target.kind !== "none" && strict(sender.item, target)) return "unwrap";
   }
-  return undefined;
+  return chatConversion(sender, receiver);
 }
 
 /**
@@ -134,6 +136,7 @@ export function isListType(type: SocketType): boolean {
 /** Applies a conversion to a value; `unwrap` requires exactly one item. */
 export function convertValue(strategy: ConversionStrategy, value: unknown): unknown {
   if (strategy === "wrap") return [value];
+  if (strategy !== "unwrap") return convertChatValue(strategy, value);
   if (!Array.isArray(value) || value.length !== 1) {
     const got = Array.isArray(value) ? `a list of ${value.length} items` : typeof value;
     throw new TypeError(`cannot unwrap ${got}: the connection converts a one-item list to its item`);

@@ -33,6 +33,10 @@ describe("mlflow-haystack/haystack public API", () => {
         "setInputTypes",
         "setOutputTypes",
         "setPipelineTracer",
+        // Haystack 3 chat, tools and agents (#15)
+        ...["ChatMessage", "ChatRole", "ReasoningContent", "StreamingChunk", "TextContent", "ToolCall", "ToolCallDelta", "ToolCallResult"],
+        ...["ComponentTool", "OpenAIChatGenerator", "Tool", "ToolInvocationError", "ToolNotFoundError", "Toolset"],
+        ...["Agent", "ChatPromptBuilder", "LLM"],
       ].sort(),
     );
   });

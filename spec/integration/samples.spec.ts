@@ -107,6 +107,20 @@ describe("samples", () => {
     expect(run.out).toContain("span tokenize (PARSER) parent=retriever");
   });
 
+  it("agent.ts runs offline with the labelled demo agent model: tools called, the answer, and the agent span tree", async () => {
+    const run = await runSample("agent", offline, work);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("OFFLINE DEMO AGENT MODEL (a deterministic script, not OpenAI)");
+    expect(run.out).toContain("Answer: It is 21 °C in Paris. It is 17 °C in Berlin. The average is 19 °C.");
+    expect(run.out).toContain('Steps: 3, tool calls: {"weather":2,"calculator":1}');
+    expect(run.out).toMatch(/^agent\s+AGENT\s+OK/m);
+    expect(run.out).toMatch(/├─ step 1\s+CHAIN\s+OK/);
+    expect(run.out).toMatch(/│  ├─ OpenAIChatGenerator\s+CHAT_MODEL\s+OK/);
+    expect(run.out).toMatch(/│  └─ calculator\s+TOOL\s+OK/);
+    expect(run.out).toContain("1 exported, 0 failed");
+  });
+
   it("serverless-flush.ts flushes every trace before the handler returns", async () => {
     const run = await runSample("serverless-flush", offline, work);
     expect(run.code).toBe(0);

@@ -1,8 +1,9 @@
 /**
  * A small deterministic OpenAI-compatible server on 127.0.0.1 (port 0) for specs, samples and
- * benchmarks: `POST /v1/chat/completions` as JSON or SSE, with scripted replies, usage including
- * `prompt_tokens_details.cached_tokens`, injected errors (429 with Retry-After) and a record of
- * every request. No test-framework globals, so plain ts-node scripts can use it too.
+ * benchmarks: `POST /v1/chat/completions` as JSON or SSE, with scripted replies and tool calls
+ * (streamed as OpenAI does: a start delta with id and name, then argument pieces), usage including
+ * `prompt_tokens_details.cached_tokens`, injected errors (429 with Retry-After), streams cut off
+ * mid-response and a record of every request. No test-framework globals, so plain ts-node scripts can use it too.
  *
  * @example
  * const server = await startOpenAIServer({ reply: () => "Paris.", cachedTokens: 4 });
@@ -18,6 +19,8 @@ import type { AddressInfo } from "node:net";
 export interface MockChatMessage {
   role: string;
   content?: string | null | { type: string; text?: string }[];
+  tool_calls?: { id?: string; type: string; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
 }
 
 /** The parsed body of a chat completion request (other fields are kept as sent). */
@@ -30,8 +33,21 @@ export interface MockChatRequest {
   [key: string]: unknown;
 }
 
-/** What a reply function returns: the text, or the text with a finish reason. */
-export type MockReply = string | { content: string; finishReason?: "stop" | "length" | "content_filter" | "tool_calls" };
+/** A tool call the server answers with; `arguments` is sent verbatim (it may be malformed JSON on purpose). */
+export interface MockToolCall {
+  /** Default `call_<request>_<position>`. */
+  id?: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * What a reply function returns: the text, or the text with a finish reason and tool calls
+ * (the finish reason then defaults to `tool_calls`; content may be empty).
+ */
+export type MockReply =
+  | string
+  | { content: string; finishReason?: "stop" | "length" | "content_filter" | "tool_calls"; toolCalls?: MockToolCall[] };
 
 /** One recorded HTTP request. */
 export interface RecordedRequest {
@@ -65,6 +81,8 @@ export interface OpenAIServerOptions {
   chunkDelayMs?: number;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
+  /** Streamed tool-call arguments are split into pieces of this many characters (default 8). */
+  argumentsChunkSize?: number;
 }
 
 /** A running server. */
@@ -77,6 +95,8 @@ export interface OpenAIServer {
   setCachedTokens(cachedTokens: number): void;
   /** Makes the next request(s) fail with this error. */
   failNext(error: MockError): void;
+  /** Makes the next streamed response stop (the connection destroyed) after this many chunks. */
+  cutNextStreamAfter(chunks: number): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +116,12 @@ const echo = (request: MockChatRequest): string => {
   const last = users[users.length - 1];
   return `Echo: ${last === undefined ? "" : messageText(last)}`;
 };
+
+interface Reply {
+  content: string;
+  finishReason: string;
+  toolCalls: Required<MockToolCall>[];
+}
 
 function usageFor(request: MockChatRequest, replies: string[], cachedTokens: number): Record<string, unknown> {
   const prompt = (request.messages ?? []).reduce((sum, m) => sum + countMockTokens(messageText(m)), 0);
@@ -123,6 +149,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+/** Thrown inside the handler to drop a stream's connection mid-response. */
+class StreamCut extends Error {}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -139,9 +168,13 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   let counter = 0;
 
-  const toReply = (request: MockChatRequest, index: number): { content: string; finishReason: string } => {
+  let cutAfter: number | undefined;
+
+  const toReply = (request: MockChatRequest, index: number, id: number): Reply => {
     const r = reply(request, index);
-    return typeof r === "string" ? { content: r, finishReason: "stop" } : { content: r.content, finishReason: r.finishReason ?? "stop" };
+    if (typeof r === "string") return { content: r, finishReason: "stop", toolCalls: [] };
+    const toolCalls = (r.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_${id}_${i}`, name: c.name, arguments: c.arguments }));
+    return { content: r.content, finishReason: r.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"), toolCalls };
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -178,14 +211,19 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
     const model = options.model ?? body.model ?? "mock-model";
     const n = typeof body.n === "number" && body.n > 0 ? body.n : 1;
-    const replies = Array.from({ length: n }, (_, i) => toReply(body as MockChatRequest, i));
-    const usage = usageFor(body, replies.map((r) => r.content), cachedTokens);
+    const replies = Array.from({ length: n }, (_, i) => toReply(body as MockChatRequest, i, id));
+    const usage = usageFor(body, replies.map((r) => [r.content, ...r.toolCalls.map((c) => c.arguments)].join(" ")), cachedTokens);
     const base = { id: `chatcmpl-mock-${id}`, created: 1_700_000_000, model, system_fingerprint: "fp_mock" };
 
     if (body.stream !== true) {
       const choices = replies.map((r, index) => ({
         index,
-        message: { role: "assistant", content: r.content, refusal: null },
+        message: {
+          role: "assistant",
+          content: r.toolCalls.length > 0 && r.content === "" ? null : r.content,
+          refusal: null,
+          ...(r.toolCalls.length > 0 ? { tool_calls: r.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) } : {}),
+        },
         logprobs: null,
         finish_reason: r.finishReason,
       }));
@@ -194,16 +232,29 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
     const includeUsage = body.stream_options?.include_usage === true;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...requestId });
+    const cut = cutAfter;
+    cutAfter = undefined;
+    let sent = 0;
     const send = async (chunk: Record<string, unknown>): Promise<void> => {
+      if (cut !== undefined && sent++ >= cut) throw new StreamCut();
       if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
       const withUsage = includeUsage && !("usage" in chunk) ? { ...chunk, usage: null } : chunk;
       res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", ...withUsage })}\n\n`);
     };
     for (const [index, r] of replies.entries()) {
       await send({ choices: [{ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] });
-      const words = r.content.split(/(?<=\s)/);
+      const words = r.content === "" && r.toolCalls.length > 0 ? [] : r.content.split(/(?<=\s)/);
       for (const word of words) {
         await send({ choices: [{ index, delta: { content: word }, logprobs: null, finish_reason: null }] });
+      }
+      const size = options.argumentsChunkSize ?? 8;
+      for (const [position, call] of r.toolCalls.entries()) {
+        const start = { index: position, id: call.id, type: "function", function: { name: call.name, arguments: "" } };
+        await send({ choices: [{ index, delta: { tool_calls: [start] }, logprobs: null, finish_reason: null }] });
+        for (let at = 0; at < call.arguments.length; at += size) {
+          const piece = { index: position, function: { arguments: call.arguments.slice(at, at + size) } };
+          await send({ choices: [{ index, delta: { tool_calls: [piece] }, logprobs: null, finish_reason: null }] });
+        }
       }
       await send({ choices: [{ index, delta: {}, logprobs: null, finish_reason: r.finishReason }] });
     }
@@ -213,7 +264,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: { message: String(err), type: "server_error" } });
+      if (err instanceof StreamCut) res.socket?.destroySoon(); // after the chunks already written are flushed
+      else if (!res.headersSent) sendJson(res, 500, { error: { message: String(err), type: "server_error" } });
       else res.end();
     });
   });
@@ -231,6 +283,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     },
     failNext(error) {
       errors.push({ ...error });
+    },
+    cutNextStreamAfter(chunks) {
+      cutAfter = chunks;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

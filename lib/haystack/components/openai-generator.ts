@@ -1,8 +1,9 @@
 import { inspect } from "node:util";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { Secret } from "../secret";
+import { envNumber, resolveApiKey } from "./openai-client-options";
 import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
 
 /** Options of {@link OpenAIGenerator}. */
@@ -31,27 +32,6 @@ export interface OpenAIGeneratorInputs {
   systemPrompt?: string | null;
   generationKwargs?: Record<string, unknown> | null;
   streamingCallback?: StreamingCallback | null;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === "" ? NaN : Number(raw);
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
-function resolveApiKey(apiKey: OpenAIGeneratorOptions["apiKey"] | Record<string, unknown>): { secret: Secret; value: string } {
-  const secret =
-    apiKey === undefined ? Secret.fromEnvVar("OPENAI_API_KEY") : typeof apiKey === "string" ? Secret.fromToken(apiKey) : apiKey instanceof Secret ? apiKey : Secret.fromDict(apiKey);
-  let value: string | undefined;
-  try {
-    value = secret.resolveValue();
-  } catch (err) {
-    throw new TypeError(`OpenAIGenerator has no API key: ${(err as Error).message}`, { cause: err });
-  }
-  if (value === undefined || value === "") {
-    throw new TypeError(`OpenAIGenerator has no API key: ${secret.toString()} resolved to nothing. Set the variable or pass apiKey.`);
-  }
-  return { secret, value };
 }
 
 /**
@@ -91,7 +71,7 @@ export class OpenAIGenerator {
 
   constructor(options: OpenAIGeneratorOptions = {}) {
     this.model = options.model ?? "gpt-4o-mini";
-    const { secret, value } = resolveApiKey(options.apiKey);
+    const { secret, value } = resolveApiKey("OpenAIGenerator", options.apiKey);
     this.apiKey = secret;
     this.apiBaseUrl = options.apiBaseUrl;
     this.organization = options.organization;
@@ -103,10 +83,12 @@ export class OpenAIGenerator {
     this.streamingCallback = options.streamingCallback;
     this.timeout = options.timeout ?? envNumber("OPENAI_TIMEOUT", 30);
     this.maxRetries = options.maxRetries ?? envNumber("OPENAI_MAX_RETRIES", 5);
+    // Loaded here, not at import: `mlflow-haystack/haystack` costs nothing for users without OpenAI components.
+    const { default: OpenAIClient } = require("openai") as typeof import("openai");
     const clientOptions: ConstructorParameters<typeof OpenAI>[0] = { apiKey: value, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
     if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
     if (this.organization !== undefined) clientOptions.organization = this.organization;
-    this.#client = new OpenAI(clientOptions);
+    this.#client = new OpenAIClient(clientOptions);
   }
 
   /** Sends the prompt and returns the replies with their metadata. */

@@ -1,0 +1,157 @@
+/**
+ * Agent spans for `mlflow.haystack.autolog()`: an AGENT span per run (the agent's own pipeline
+ * component span when it runs in a pipeline, else a span named `agent`), a `step N` span per step,
+ * and under each step a CHAT_MODEL span for the LLM call and a TOOL span per tool call.
+ *
+ * The LLM span is written the way MLflow's UI reads OpenAI chat spans (checked against the
+ * mlflow 3.17.2 UI bundle): `mlflow.message.format = "openai"`, inputs `{ model, messages, tools }`
+ * with OpenAI-shaped messages, outputs shaped as a chat completion (`choices[].message`), and the
+ * tools under `mlflow.chat.tools`. Token usage and cost sit on the LLM spans only, so the trace
+ * sums them once. Streamed chunks become span events, at most {@link MAX_CHUNK_EVENTS} per LLM span.
+ */
+import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "../haystack/tracing-hook";
+import { sdkState } from "../internal/global-state";
+import type { LiveSpan } from "../tracing/live-span";
+import { NOOP_SPAN } from "../tracing/noop-span";
+import { SpanAttributeKey } from "../tracing/span";
+import { SpanType } from "../tracing/span-type";
+import { openSpan, runInSpan } from "../tracing/start-span";
+import { updateCurrentTrace } from "../tracing/fluent";
+import { costOf } from "./model-pricing";
+import { modelFromOutputs, usageFromOutputs } from "./token-usage";
+
+/** Streamed chunks recorded as events on one LLM span; later chunks are only counted. */
+export const MAX_CHUNK_EVENTS = 256;
+
+/** Component spans of agents running in a pipeline, so the agent run reuses its component's span. */
+const agentComponentSpans = new WeakMap<object, LiveSpan>();
+const chunkCounts = new WeakMap<LiveSpan, number>();
+
+/** Called by the component tracer for components declaring span type AGENT. */
+export function rememberAgentComponentSpan(instance: object, span: LiveSpan): void {
+  agentComponentSpans.set(instance, span);
+}
+
+type OpenAIShaped = { toOpenAIDictFormat(options: { requireToolCallIds: boolean }): unknown };
+
+function openAIMessage(message: object): unknown {
+  const m = message as Partial<OpenAIShaped>;
+  try {
+    return typeof m.toOpenAIDictFormat === "function" ? m.toOpenAIDictFormat({ requireToolCallIds: false }) : message;
+  } catch {
+    return message;
+  }
+}
+
+function openAITools(tools: readonly ToolDescription[]): { type: "function"; function: ToolDescription }[] {
+  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+}
+
+/** The generator's replies as an OpenAI chat completion, which the UI's chat view parses. */
+function completionShape(outputs: unknown, model: string | undefined): Record<string, unknown> | undefined {
+  const replies = (outputs as { replies?: unknown } | undefined)?.replies;
+  if (!Array.isArray(replies)) return undefined;
+  const choices = replies.map((reply: { meta?: Record<string, unknown> }, index) => ({
+    index: typeof reply.meta?.["index"] === "number" ? reply.meta["index"] : index,
+    message: openAIMessage(reply as object),
+    finish_reason: reply.meta?.["finish_reason"] ?? null,
+  }));
+  const usage = replies[0]?.meta?.usage;
+  return { object: "chat.completion", model: model ?? null, choices, ...(usage !== undefined ? { usage } : {}) };
+}
+
+function providerOf(className: string, params: Record<string, unknown>): string | undefined {
+  if (!/openai/i.test(className)) return undefined;
+  const base = params["apiBaseUrl"] ?? process.env["OPENAI_BASE_URL"];
+  return typeof base !== "string" || base === "" || base.includes("api.openai.com") ? "openai" : "openai-compatible";
+}
+
+function open(name: string, spanType: string, inputs: unknown, attributes: Record<string, unknown>): LiveSpan | undefined {
+  const state = sdkState();
+  if (!state.tracingEnabled) return undefined;
+  const span = openSpan({ name, spanType, inputs, attributes }, state.context.getStore());
+  return span === NOOP_SPAN ? undefined : span;
+}
+
+/** `traceAgent` of the MLflow tracer. */
+export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T> {
+  const attributes = {
+    "haystack.agent.max_steps": event.maxAgentSteps,
+    "haystack.agent.tools": event.tools.map((t) => t.name),
+    "haystack.agent.exit_conditions": event.exitConditions,
+    "haystack.agent.state_schema": event.stateSchema,
+    "mlflow.chat.tools": openAITools(event.tools),
+  };
+  const withTotals = async (): Promise<T> => {
+    const outputs = await run();
+    const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
+    const span = sdkState().context.getStore();
+    span?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
+    updateCurrentTrace({ metadata: { "haystack.agent.step_count": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts } });
+    return outputs;
+  };
+  const active = sdkState().context.getStore();
+  if (active !== undefined && agentComponentSpans.get(event.instance) === active) {
+    active.setAttributes(attributes);
+    return withTotals();
+  }
+  const span = open("agent", SpanType.AGENT, event.inputs, attributes);
+  return span === undefined ? run() : runInSpan(span, withTotals, undefined, (s, outputs) => void s.setOutputs(outputs));
+}
+
+/** `traceAgentStep`: a `step N` span. */
+export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>): Promise<T> {
+  const span = open(`step ${event.step}`, SpanType.CHAIN, undefined, { "haystack.agent.step": event.step });
+  return span === undefined ? run() : runInSpan(span, run, undefined, () => undefined);
+}
+
+/** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
+export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): Promise<T> {
+  const configured = event.generatorInitParameters["model"] ?? (event.generator as { model?: unknown }).model;
+  const inputs: Record<string, unknown> = { model: configured, messages: event.messages.map(openAIMessage) };
+  if (event.tools.length > 0) inputs["tools"] = openAITools(event.tools);
+  const attributes: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
+  if (event.tools.length > 0) attributes["mlflow.chat.tools"] = openAITools(event.tools);
+  const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
+  if (provider !== undefined) attributes[SpanAttributeKey.MODEL_PROVIDER] = provider;
+  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, inputs, attributes);
+  if (span === undefined) return run();
+  return runInSpan(span, run, undefined, (s, outputs) => {
+    const model = modelFromOutputs(outputs, configured);
+    s.setOutputs(completionShape(outputs, model) ?? outputs);
+    if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
+    const usage = usageFromOutputs(outputs);
+    if (usage !== undefined) {
+      s.setAttribute(SpanAttributeKey.CHAT_USAGE, usage);
+      const cost = model === undefined ? undefined : costOf(model, usage);
+      if (cost !== undefined) s.setAttribute(SpanAttributeKey.LLM_COST, cost);
+    }
+    const chunks = chunkCounts.get(s);
+    if (chunks !== undefined) s.setAttributes({ "haystack.streaming.chunks": chunks, "haystack.streaming.chunk_events_dropped": Math.max(0, chunks - MAX_CHUNK_EVENTS) });
+  });
+}
+
+/** `traceToolCall`: a TOOL span named after the tool; a failed call is an ERROR span with an exception event. */
+export function traceToolCall<T>(event: ToolCallEvent, run: () => Promise<T>): Promise<T> {
+  const span = open(event.toolName, SpanType.TOOL, event.arguments, {
+    "haystack.tool.name": event.toolName,
+    "haystack.tool.description": event.description,
+    "haystack.tool.call_id": event.callId,
+    "haystack.agent.step": event.step,
+  });
+  return span === undefined ? run() : runInSpan(span, run, undefined, (s, result) => void s.setOutputs(result));
+}
+
+/** `onStreamingChunk`: one event per chunk on the active LLM span, bounded. */
+export function onStreamingChunk(chunk: object): void {
+  const span = sdkState().context.getStore();
+  if (span === undefined || span.spanType !== SpanType.CHAT_MODEL) return;
+  const index = chunkCounts.get(span) ?? 0;
+  chunkCounts.set(span, index + 1);
+  if (index >= MAX_CHUNK_EVENTS) return;
+  const c = chunk as { content?: unknown; toolCalls?: unknown; finishReason?: unknown };
+  const attributes: Record<string, string> = { content: typeof c.content === "string" ? c.content : "" };
+  if (Array.isArray(c.toolCalls)) attributes["tool_calls"] = JSON.stringify(c.toolCalls);
+  if (typeof c.finishReason === "string") attributes["finish_reason"] = c.finishReason;
+  span.addEvent(`mlflow.chunk.item.${index}`, attributes);
+}

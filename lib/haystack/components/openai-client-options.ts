@@ -1,0 +1,29 @@
+/**
+ * The OpenAI client settings both OpenAI components resolve the same way, as Haystack does: the API
+ * key from a {@link Secret} (default `OPENAI_API_KEY`), `OPENAI_TIMEOUT` (seconds, default 30) and
+ * `OPENAI_MAX_RETRIES` (default 5).
+ */
+import { Secret } from "../secret";
+
+/** A number from the environment, or `fallback` when unset or not a non-negative number. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === "" ? NaN : Number(raw);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** Resolves the key now, so a missing key fails at construction with the component's name in the message. */
+export function resolveApiKey(owner: string, apiKey: Secret | string | Record<string, unknown> | undefined): { secret: Secret; value: string } {
+  const secret =
+    apiKey === undefined ? Secret.fromEnvVar("OPENAI_API_KEY") : typeof apiKey === "string" ? Secret.fromToken(apiKey) : apiKey instanceof Secret ? apiKey : Secret.fromDict(apiKey);
+  let value: string | undefined;
+  try {
+    value = secret.resolveValue();
+  } catch (err) {
+    throw new TypeError(`${owner} has no API key: ${(err as Error).message}`, { cause: err });
+  }
+  if (value === undefined || value === "") {
+    throw new TypeError(`${owner} has no API key: ${secret.toString()} resolved to nothing. Set the variable or pass apiKey.`);
+  }
+  return { secret, value };
+}
