@@ -6,7 +6,7 @@ import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
-import { toJsonSafe, toJsonSafeOwned, truncateString, type JsonValue } from "./serialize";
+import { toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import type { TraceRecord } from "./trace-record";
 
@@ -92,7 +92,7 @@ export class LiveSpan {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this.writable("setAttribute")) this.ownAttributes()[key] = toJsonSafe(value, sdkState().limits);
+    if (this.writable("setAttribute")) this.ownAttributes()[String(key)] = toJsonSafeEntry(String(key), value, sdkState().limits);
     return this;
   }
 
@@ -190,30 +190,17 @@ export class LiveSpan {
   }
 }
 
+/**
+ * Event attributes as OpenTelemetry primitives: copied through the serializer (one size budget
+ * for the event, secrets redacted by name), then composite values JSON-encoded.
+ */
 function primitiveAttributes(attributes: EventAttributes): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  let keys: string[];
-  try {
-    keys = Object.keys(attributes);
-  } catch {
-    return out;
-  }
-  const limits = sdkState().limits;
-  for (const key of keys) {
-    let value: unknown;
-    try {
-      value = attributes[key];
-    } catch (error) {
-      out[key] = `[Getter threw: ${error instanceof Error ? error.message : "unknown error"}]`;
-      continue;
-    }
-    if (value === undefined) continue;
-    out[key] =
-      typeof value === "string"
-        ? truncateString(value, limits.maxStringLength)
-        : typeof value === "number" || typeof value === "boolean"
-          ? value
-          : JSON.stringify(toJsonSafe(value, limits));
+  const safe = toJsonSafe(attributes, sdkState().limits);
+  if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return out;
+  for (const key of Object.keys(safe)) {
+    const value = safe[key] as JsonValue;
+    out[key] = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
   }
   return out;
 }
