@@ -59,7 +59,8 @@ function checkFields(api: string, options: object, defaultName: string): { name:
  * `startSpan`'s first argument made usable: a bare string is taken as the name, anything that is
  * not an options object gives a span with default options.
  */
-export function checkStartSpanOptions(options: unknown): CheckedSpanOptions {
+export function checkStartSpanOptions(options: unknown): StartSpanLike {
+  if (isWellFormed(options)) return options;
   if (typeof options === "string" && options !== "") {
     invalid("startSpan", "options", 'an options object such as { name: "retrieve" } as its first argument', options, "it is used as the span name");
     return { name: options, spanType: "UNKNOWN", inputs: undefined, attributes: undefined };
@@ -69,6 +70,29 @@ export function checkStartSpanOptions(options: unknown): CheckedSpanOptions {
     return { name: DEFAULT_NAME, spanType: "UNKNOWN", inputs: undefined, attributes: undefined };
   }
   return { ...checkFields("startSpan", options, DEFAULT_NAME), inputs: readOption(options, "inputs") };
+}
+
+/** What `openSpan` reads; a well-formed options object passes through as it is. */
+export interface StartSpanLike {
+  readonly name: string;
+  readonly spanType?: string | undefined;
+  readonly inputs?: unknown;
+  readonly attributes?: Record<string, unknown> | undefined;
+}
+
+/** The common case, checked without allocating: a name, and a span type and attributes of the right kinds. */
+function isWellFormed(options: unknown): options is StartSpanLike {
+  if (typeof options !== "object" || options === null) return false;
+  try {
+    const { name, spanType, attributes } = options as Record<string, unknown>;
+    return (
+      typeof name === "string" && name !== "" &&
+      (spanType === undefined || (typeof spanType === "string" && spanType !== "")) &&
+      (attributes === undefined || (typeof attributes === "object" && attributes !== null && !Array.isArray(attributes)))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** `traced`'s options made usable; `defaultName` is the function's own name. */

@@ -9,7 +9,7 @@ import { NOOP_SPAN } from "./noop-span";
 import { createSpan } from "./span-factory";
 import type { SpanTypeName } from "./span-type";
 import { runWithSpan } from "./context-bridge";
-import { checkStartSpanOptions } from "./span-options";
+import { checkStartSpanOptions, type StartSpanLike } from "./span-options";
 
 /** Options of {@link startSpan}. */
 export interface StartSpanOptions {
@@ -59,7 +59,7 @@ export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onRes
 }
 
 /** Creates the span, or returns the no-op span if anything about it fails. */
-export function openSpan(options: { readonly name: string; readonly spanType?: string | undefined; readonly inputs?: unknown; readonly attributes?: Record<string, unknown> | undefined }, parent: LiveSpan | undefined): LiveSpan {
+export function openSpan(options: StartSpanLike, parent: LiveSpan | undefined): LiveSpan {
   try {
     const span = createSpan(options.name, options.spanType ?? "UNKNOWN", parent);
     if (options.inputs !== undefined) span.setInputs(options.inputs);
