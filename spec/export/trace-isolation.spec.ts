@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../lib/export/local-store";
+import { syncPendingTraces } from "../../lib/export/local-store/sync";
 import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
 import { OtlpClient } from "../../lib/otel/otlp-client";
 import { getDiagnosticsCounts, setDiagnosticsLogger } from "../../lib/index";
@@ -72,6 +73,34 @@ describe("a trace that cannot be encoded fails alone", () => {
     } finally {
       await client.shutdown();
     }
+  });
+
+  it("at traces sync: a stored trace written without a span name no longer fails the rest of its batch", async () => {
+    const created: string[] = [];
+    server = await startScriptedServer((req) => {
+      if (req.path.startsWith("/api/2.0/mlflow/experiments/get")) return { status: 200, body: { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } } };
+      if (req.path === "/api/3.0/mlflow/traces") {
+        const info = (JSON.parse(req.body) as { trace: { trace_info: { trace_id: string } } }).trace.trace_info;
+        created.push(info.trace_id);
+        return { status: 200, body: { trace: { trace_info: { ...info, tags: { "mlflow.trace.spansLocation": "TRACKING_STORE" } } } } };
+      }
+      if (req.path.startsWith("/api/3.0/mlflow/traces/")) return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: "no" } };
+      return { status: 200, body: {} };
+    });
+    const store = new LocalStore({ dir });
+    const traces = [makeTrace(), namelessTrace(), makeTrace()];
+    await store.saveUndelivered(traces, { destination: { trackingUri: server.url, experiment: { name: "exp" } } });
+    const clients: MlflowRestClient[] = [];
+    const results = await syncPendingTraces(store, {
+      clientFor: (d) => {
+        const client = new MlflowRestClient({ trackingUri: d.trackingUri, experiment: { name: "exp" } });
+        clients.push(client);
+        return client;
+      },
+    });
+    await Promise.all(clients.map((c) => c.shutdown()));
+    expect(results[0]?.result).toMatchObject({ sent: 3, failed: 0 });
+    expect(created.sort()).toEqual(traces.map((t) => t.info.traceId).sort());
   });
 
   it("at export over OTLP: the others are sent in the request", async () => {
