@@ -8,6 +8,7 @@ import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
 import { toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
+import { redactText } from "./redaction";
 import type { TraceRecord } from "./trace-record";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
@@ -139,7 +140,7 @@ export class LiveSpan {
     try {
       const code = String(typeof status === "string" ? status : status.code).toUpperCase();
       const text = typeof status === "string" ? description : status.description;
-      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? text : "" };
+      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? redactText(text) : "" };
     } catch (error) {
       reportOnce("span-status", "warn", `setStatus() on span "${this.nameValue}" got an unreadable status; ignored`, error);
     }
@@ -162,7 +163,7 @@ export class LiveSpan {
     if (!this.writable("recordException")) return this;
     const { type, message, stack } = describeException(error);
     this.addEvent("exception", { "exception.type": type, "exception.message": message, "exception.stacktrace": stack });
-    this.statusValue = { code: "ERROR", description: `${type}: ${message}` };
+    this.statusValue = { code: "ERROR", description: redactText(`${type}: ${message}`) };
     return this;
   }
 

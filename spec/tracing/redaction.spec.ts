@@ -65,6 +65,15 @@ describe("redaction of everything a trace carries", () => {
     for (const name of ["key", "auth", "bearer", "jwt", "cookie", "Set-Cookie", "GCP_CREDS", "OPENAI_KEY", "x-api-key", "client_secret", "refreshToken"]) expect(isSecretKey(name)).toBe(true);
   });
 
+  it("hides URL credentials in a recorded exception, its event and the span status", () => {
+    const error = new Error("connect failed for postgres://ann:hunter2@db.local/app");
+    expect(() => startSpan({ name: "fails" }, () => {
+      throw error;
+    })).toThrow(error);
+    expect(traceText()).not.toContain("hunter2");
+    expect(getLastActiveTrace()!.data.spans[0]!.status.description).toBe("Error: connect failed for postgres://ann:***@db.local/app");
+  });
+
   it("hides a tracking-URI password holding # or ? in the error it causes", () => {
     for (const uri of ["http://ann:pa#ss@host:5000", "http://ann:pa?ss@host:5000", "sqlite://ann:pa#ss@host/db"]) {
       expect(redactUrl(uri)).not.toContain("pa");
