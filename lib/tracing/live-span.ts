@@ -6,7 +6,8 @@ import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
-import { toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
+import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
+import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "./redaction";
 import type { TraceRecord } from "./trace-record";
@@ -28,6 +29,8 @@ export class LiveSpan {
   private sharedAttributes = false;
   /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
   /** @internal */ statusValue: SpanStatus = UNSET;
+  /** About how many chars of JSON the attributes and events take together (capped by `maxSpanLength`). */
+  private addedLength = 0;
   private spanIdValue: string | undefined = undefined;
   private spanTypeValue: string;
   private nameValue: string;
@@ -93,17 +96,26 @@ export class LiveSpan {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this.writable("setAttribute")) this.ownAttributes()[String(key)] = toJsonSafeEntry(String(key), value, sdkState().limits);
+    if (!this.writable("setAttribute")) return this;
+    const name = String(key);
+    this.ownAttributes()[name] = toJsonSafeEntry(name, value, sdkState().limits, this.room());
+    this.addedLength += lastSnapshotLength() + name.length;
     return this;
   }
 
   setAttributes(attributes: Record<string, unknown>): this {
     if (!this.writable("setAttributes")) return this;
     // Through the serializer, which survives throwing getters and proxies, then copied key by key.
-    const safe = toJsonSafe(attributes, sdkState().limits);
+    const safe = toJsonSafe(attributes, sdkState().limits, this.room());
+    this.addedLength += lastSnapshotLength();
     if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return this;
     Object.assign(this.ownAttributes(), safe);
     return this;
+  }
+
+  /** What a new attribute or event may take: `maxSpanLength` less what the earlier ones took. */
+  private room(): number {
+    return (sdkState().limits.maxSpanLength ?? DEFAULT_MAX_SPAN_LENGTH) - this.addedLength;
   }
 
   /**
@@ -153,8 +165,9 @@ export class LiveSpan {
     (this.eventsValue ??= []).push({
       name,
       timeNs: timeNs ?? perfToEpochNs(nowPerf()),
-      attributes: primitiveAttributes(attributes),
+      attributes: primitiveAttributes(attributes, this.room()),
     });
+    this.addedLength += lastSnapshotLength() + String(name).length + 40;
     return this;
   }
 
@@ -195,9 +208,9 @@ export class LiveSpan {
  * Event attributes as OpenTelemetry primitives: copied through the serializer (one size budget
  * for the event, secrets redacted by name), then composite values JSON-encoded.
  */
-function primitiveAttributes(attributes: EventAttributes): Record<string, string | number | boolean> {
+function primitiveAttributes(attributes: EventAttributes, budget: number): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  const safe = toJsonSafe(attributes, sdkState().limits);
+  const safe = toJsonSafe(attributes, sdkState().limits, budget);
   if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return out;
   for (const key of Object.keys(safe)) {
     const value = safe[key] as JsonValue;

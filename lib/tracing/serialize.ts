@@ -9,25 +9,52 @@ import { DEFAULT_MAX_VALUE_LENGTH, Snapshotter, type JsonValue } from "./snapsho
 
 export { truncateString, type JsonValue } from "./snapshotter";
 
+/** Chars of JSON the last snapshot took (about): set by every function here, read by spans for their size cap. */
+let lastLength = 0;
+
+/** About how many chars of JSON the value made safe by the last call here takes. */
+export function lastSnapshotLength(): number {
+  return lastLength;
+}
+
+function valueBudget(limits: SerializationLimits, budget: number | undefined): number {
+  const max = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
+  return budget === undefined || budget > max ? max : Math.max(0, budget);
+}
+
+function walk(value: unknown, limits: SerializationLimits, budget: number): JsonValue {
+  const snapshotter = new Snapshotter(limits, budget);
+  const out = snapshotter.convert(value, 0);
+  lastLength = snapshotter.used;
+  return out;
+}
+
 /**
- * Returns a JSON-safe deep copy of `value` within `limits`. `undefined` becomes `null` at the top
- * level and in arrays and is omitted from objects, as `JSON.stringify` does.
+ * Returns a JSON-safe deep copy of `value` within `limits` (and within `budget` chars of JSON,
+ * when smaller than `maxValueLength`). `undefined` becomes `null` at the top level and in arrays
+ * and is omitted from objects, as `JSON.stringify` does.
  *
  * @example
  * toJsonSafe(new Map([["a", 1n]]), limits); // { a: 1 }
  */
-export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonValue {
+export function toJsonSafe(value: unknown, limits: SerializationLimits, budget?: number): JsonValue {
+  const room = valueBudget(limits, budget);
   switch (typeof value) {
     case "string":
-      return value.length <= stringRoom(limits) ? redactText(value) : new Snapshotter(limits).convert(value, 0);
+      if (value.length > Math.min(limits.maxStringLength, room - 2)) return walk(value, limits, room);
+      lastLength = value.length + 2;
+      return redactText(value);
     case "number":
+      lastLength = 8;
       return Number.isFinite(value) ? value : String(value);
     case "boolean":
+      lastLength = 8;
       return value;
     case "undefined":
+      lastLength = 4;
       return null;
     default:
-      return flatRecord(value, limits) ?? new Snapshotter(limits).convert(value, 0);
+      return flatRecord(value, limits, room) ?? walk(value, limits, room);
   }
 }
 
@@ -35,14 +62,12 @@ export function toJsonSafe(value: unknown, limits: SerializationLimits): JsonVal
  * {@link toJsonSafe} for a value stored under a name (an attribute): under a secret-named key a
  * string is masked and a structure is copied masked.
  */
-export function toJsonSafeEntry(key: string, value: unknown, limits: SerializationLimits): JsonValue {
-  if (!isSecretKey(key)) return toJsonSafe(value, limits);
-  return new Snapshotter(limits).entry(key, value, -1, false);
-}
-
-/** The longest string kept whole: the string cap, or the value cap when smaller. */
-function stringRoom(limits: SerializationLimits): number {
-  return Math.min(limits.maxStringLength, (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) - 2);
+export function toJsonSafeEntry(key: string, value: unknown, limits: SerializationLimits, budget?: number): JsonValue {
+  if (!isSecretKey(key)) return toJsonSafe(value, limits, budget);
+  const snapshotter = new Snapshotter(limits, valueBudget(limits, budget));
+  const out = snapshotter.entry(key, value, -1, false);
+  lastLength = snapshotter.used;
+  return out;
 }
 
 /**
@@ -50,20 +75,24 @@ function stringRoom(limits: SerializationLimits): number {
  * named arguments): when its values are already JSON-safe primitives it is fixed up in place
  * rather than copied.
  */
-export function toJsonSafeOwned(value: Record<string, unknown>, limits: SerializationLimits): JsonValue {
-  let room = (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) - 2;
+export function toJsonSafeOwned(value: Record<string, unknown>, limits: SerializationLimits, budget?: number): JsonValue {
+  const max = valueBudget(limits, budget);
+  let used = 2;
   for (const key in value) {
     const entry = value[key];
     if (typeof entry === "string") {
-      room -= entry.length + key.length + 6;
-      if (entry.length > limits.maxStringLength || room < 0) return toJsonSafe(value, limits);
+      used += entry.length + key.length + 6;
+      if (entry.length > limits.maxStringLength || used > max) return toJsonSafe(value, limits, max);
       value[key] = isSecretKey(key) ? REDACTED : redactText(entry);
     } else if (entry === undefined) {
       delete value[key];
     } else if (typeof entry !== "boolean" && !(typeof entry === "number" && Number.isFinite(entry))) {
-      return toJsonSafe(value, limits);
+      return toJsonSafe(value, limits, max);
+    } else {
+      used += key.length + 12;
     }
   }
+  lastLength = used;
   return value as Record<string, JsonValue>;
 }
 
@@ -71,34 +100,36 @@ export function toJsonSafeOwned(value: Record<string, unknown>, limits: Serializ
  * The common case — a plain object of short strings, finite numbers and booleans — copied
  * without the general walker's bookkeeping; `undefined` when the value is anything else.
  */
-function flatRecord(value: unknown, limits: SerializationLimits): JsonValue | undefined {
+function flatRecord(value: unknown, limits: SerializationLimits, max: number): JsonValue | undefined {
   try {
-    return copyFlatRecord(value, limits);
+    return copyFlatRecord(value, limits, max);
   } catch {
     return undefined; // a throwing getter or proxy trap: the general walker reports it
   }
 }
 
-function copyFlatRecord(value: unknown, limits: SerializationLimits): JsonValue | undefined {
+function copyFlatRecord(value: unknown, limits: SerializationLimits, max: number): JsonValue | undefined {
   if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
   const source = value as Record<string, unknown>;
   const out: Record<string, JsonValue> = {};
   let count = 0;
-  let room = (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) - 2;
+  let used = 2;
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     if (++count > 16) return undefined;
     const entry = source[key];
     if (typeof entry === "string") {
-      room -= entry.length + key.length + 6;
-      if (entry.length > limits.maxStringLength || room < 0) return undefined;
+      used += entry.length + key.length + 6;
+      if (entry.length > limits.maxStringLength || used > max) return undefined;
       out[key] = isSecretKey(key) ? REDACTED : redactText(entry);
     } else if (typeof entry === "boolean" || (typeof entry === "number" && Number.isFinite(entry))) {
+      used += key.length + 12;
       out[key] = entry;
     } else if (entry !== undefined) {
       return undefined;
     }
   }
+  lastLength = used;
   return out;
 }
 

@@ -12,6 +12,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** Default of `maxValueLength`: the serialized size kept for one value, in characters. */
 export const DEFAULT_MAX_VALUE_LENGTH = 4_000_000;
+/** Default of `maxSpanLength`: the serialized size kept for one span's values together, in characters. */
+export const DEFAULT_MAX_SPAN_LENGTH = 16_000_000;
+/** Ends a collection cut by `maxValueLength` or `maxSpanLength`. */
+export const SIZE_CAP_REASON = "size cap reached";
 
 /** Cuts a string longer than `max` and says how much was dropped. */
 export function truncateString(value: string, max: number): string {
@@ -25,8 +29,16 @@ export class Snapshotter {
   private readonly ancestors: object[] = [];
   /** Characters of serialized output still allowed for this value. */
   private remaining: number;
-  constructor(private readonly limits: SerializationLimits) {
-    this.remaining = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
+  private readonly budget: number;
+  /** `budget`: the most chars this value may take (default `maxValueLength`). */
+  constructor(private readonly limits: SerializationLimits, budget = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) {
+    this.budget = budget;
+    this.remaining = budget;
+  }
+
+  /** About how many chars of JSON the values converted so far take. */
+  get used(): number {
+    return this.budget - this.remaining;
   }
 
   /** `value` converted; `secret` masks every string and number beneath a secret-named key. */
@@ -112,7 +124,7 @@ export class Snapshotter {
         break;
       }
       if (this.remaining <= 0) {
-        out.push(`...[${size - i} more items: over maxValueLength]`);
+        out.push(`...[${size - i} more items: ${SIZE_CAP_REASON}]`);
         break;
       }
       const item = iterator === undefined ? list[i] : iterator.next().value;
@@ -127,7 +139,7 @@ export class Snapshotter {
     let count = 0;
     for (const [key, entry] of map) {
       if (count >= this.limits.maxCollectionItems || this.remaining <= 0) {
-        const reason = count >= this.limits.maxCollectionItems ? "" : ": over maxValueLength";
+        const reason = count >= this.limits.maxCollectionItems ? "" : `: ${SIZE_CAP_REASON}`;
         out["..."] = `[${map.size - count} more entries${reason}]`;
         break;
       }
@@ -153,7 +165,7 @@ export class Snapshotter {
     const n = Math.min(keys.length, max);
     for (let i = 0; i < n; i++) {
       if (this.remaining <= 0) {
-        out["..."] = `[${keys.length - i} more keys: over maxValueLength]`;
+        out["..."] = `[${keys.length - i} more keys: ${SIZE_CAP_REASON}]`;
         return out;
       }
       const key = keys[i] as string;

@@ -27,7 +27,7 @@ describe("the size cap on one traced value (maxValueLength)", () => {
     for (const value of [(span.inputs as Record<string, string[]>)["docs"], span.outputs, span.attributes["docs"], span.attributes["more"]]) {
       const list = value as string[];
       expect(JSON.stringify(list).length).toBeLessThan(DEFAULT_MAX_VALUE_LENGTH + 1_000);
-      expect(list[list.length - 1]).toMatch(/^\.\.\.\[\d+ more items: over maxValueLength\]$/);
+      expect(list[list.length - 1]).toMatch(/^\.\.\.\[\d+ more items: size cap reached\]$/);
     }
     expect(String(span.events[0]!.attributes["docs"]).length).toBeLessThan(DEFAULT_MAX_VALUE_LENGTH + 1_000);
     expect(traceJsonLength()).toBeLessThan(6 * DEFAULT_MAX_VALUE_LENGTH);
@@ -37,7 +37,7 @@ describe("the size cap on one traced value (maxValueLength)", () => {
     startSpan({ name: "tags" }, () => updateCurrentTrace({ tags: { docs: manyRefs }, metadata: { docs: manyRefs } }));
     const info = getLastActiveTrace()!.info;
     expect(info.tags["docs"]!.length).toBeLessThan(DEFAULT_MAX_VALUE_LENGTH + 1_000);
-    expect(info.tags["docs"]).toContain("more items: over maxValueLength");
+    expect(info.tags["docs"]).toContain("more items: size cap reached");
     expect(info.metadata["docs"]!.length).toBeLessThanOrEqual(250);
   });
 
@@ -66,6 +66,21 @@ describe("the size cap on one traced value (maxValueLength)", () => {
       configureTracing({ maxValueLength: DEFAULT_MAX_VALUE_LENGTH });
     }
     expect(() => configureTracing({ maxValueLength: 0 })).toThrow("Expected `maxValueLength` to be a positive integer, got 0");
+  });
+
+  it("caps a span's values together at maxSpanLength: 1,000 attributes and events of 1 MB each", () => {
+    startSpan({ name: "many", inputs: { q: "question" } }, (span) => {
+      for (let i = 0; i < 500; i++) span.setAttribute(`doc${i}`, oneMb);
+      for (let i = 0; i < 500; i++) span.addEvent(`chunk${i}`, { text: oneMb });
+      return "answer";
+    });
+    const span = getLastActiveTrace()!.data.spans[0]!;
+    expect(span.inputs).toEqual({ q: "question" });
+    expect(span.outputs).toBe("answer");
+    expect(Object.keys(span.attributes)).toHaveLength(500);
+    expect(span.events).toHaveLength(500);
+    expect(String(span.attributes["doc499"])).toMatch(/^\.\.\.\[truncated 1000000 of 1000000 chars\]$/);
+    expect(traceJsonLength()).toBeLessThan(16_000_000 + 200_000);
   });
 
   it("reads only the items it keeps of a typed array, whatever its iterator does", () => {
