@@ -11,6 +11,7 @@ import { MlflowApi, type MlflowConnection } from "./export/mlflow-api";
 import { DEFAULT_EXPERIMENT_ID, type Experiment } from "./export/mlflow-rest-spec";
 import { LazyPromise } from "./export/lazy-promise";
 import { parseLocalStoreUri } from "./export/local-store/location";
+import { redactUrl } from "./tracing/redaction";
 
 /** A tracking URI the SDK can talk to. */
 export type TrackingTarget =
@@ -32,10 +33,8 @@ function state(): ExportConfigState {
   return (holder[KEY] ??= { trackingUri: undefined, experiment: undefined, resolved: new Map() });
 }
 
-/** Hides everything between `scheme://` and the last `@` before any query or fragment. */
-function redact(uri: string): string {
-  return uri.replace(/^([^:/?#]+:\/\/)[^?#]*@/, "$1***@");
-}
+/** Hides everything between `scheme://` and the last `@`, whatever the password holds (`#`, `?`, `/`). */
+const redact = redactUrl;
 
 /**
  * Checks a tracking URI and says what it points at. Throws {@link ConfigError} for URIs this SDK

@@ -7,7 +7,7 @@ import type { LiveSpan } from "../tracing/live-span";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
 import { openSpan, runInSpan, startSpan } from "../tracing/start-span";
-import { isSecretKey, REDACTED } from "../tracing/secret-keys";
+import { isSecretKey, REDACTED } from "../tracing/redaction";
 import { NOOP_SPAN } from "../tracing/noop-span";
 import { toJsonSafe, type JsonValue } from "../tracing/serialize";
 import { sdkState } from "../internal/global-state";

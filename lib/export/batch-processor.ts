@@ -38,6 +38,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private readonly waiters = new FlushWaiters((active) => this.onFlushActive(active));
   private held = 0;
   private bytes = 0;
+  /** A measured trace waits for room in `maxQueueBytes`: export what is queued now, take no more. */
+  private intakeBlocked = false;
   private inFlight = 0;
   private workScheduled = false;
   private drainDue = false;
@@ -70,7 +72,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** Queues a completed trace for export. O(1); drops (and counts) it when the queue is full. */
   enqueue(trace: T): void {
     if (this.closed) return this.drops.closed();
-    if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes) return this.drops.full();
+    if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes || this.intakeBlocked) return this.drops.full();
     this.held += 1;
     this.queue.push(trace);
     // Measuring and exporting wait for a full batch, a flush or the batch timer: a lone trace
@@ -160,20 +162,18 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     }
   };
 
-  /** Measures newly enqueued traces (off the hot path); drops those over `maxQueueBytes`. */
+  /**
+   * Measures newly enqueued traces (off the hot path). One that does not fit in `maxQueueBytes`
+   * waits for exports to free room (a trace bigger than the limit goes alone), and new traces are
+   * dropped while it waits.
+   */
   private intake(): void {
-    this.queue.intake(
+    this.intakeBlocked = !this.queue.intake(
       (trace) => this.measure(trace),
       (bytes) => {
-        if (this.bytes + bytes > this.config.maxQueueBytes) return false;
+        if (this.bytes > 0 && this.bytes + bytes > this.config.maxQueueBytes) return false;
         this.bytes += bytes;
         return true;
-      },
-      (seq) => {
-        this.held -= 1;
-        this.drops.full();
-        if (this.waiters.credit(seq, "dropped")) this.drops.sinceFlush -= 1;
-        this.waiters.resolveDone();
       },
     );
   }
@@ -200,7 +200,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   private takeBatch(): QueueEntry<T>[] | undefined {
-    return this.queue.take(this.config.maxBatchSize, this.drainDue || this.waiters.active || this.closed);
+    return this.queue.take(this.config.maxBatchSize, this.drainDue || this.waiters.active || this.closed || this.intakeBlocked);
   }
 
   private updateTimer(): void {

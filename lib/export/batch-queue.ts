@@ -29,6 +29,8 @@ export class BatchQueue<T> {
   private head = 0;
   private retries: QueueEntry<T>[] = [];
   private nextSeq = 0;
+  /** The measured size of the first incoming trace, kept while it waits for room. */
+  private pendingBytes: number | undefined = undefined;
 
   /** Adds a trace; O(1). */
   push(trace: T): void {
@@ -52,18 +54,21 @@ export class BatchQueue<T> {
 
   /**
    * Measures pushed traces in order; `admit(bytes)` decides whether each one fits (and accounts
-   * for it), `onDrop(seq)` hears about those that did not.
+   * for it). The first that does not fit stops the intake and waits, with those behind it, for
+   * exports to free room. Returns whether everything that arrived was taken in.
    */
-  intake(measure: (trace: T) => number, admit: (bytes: number) => boolean, onDrop: (seq: number) => void): void {
+  intake(measure: (trace: T) => number, admit: (bytes: number) => boolean): boolean {
     const arrived = this.incoming;
-    if (arrived.length === 0) return;
-    this.incoming = [];
-    for (const trace of arrived) {
-      const seq = this.nextSeq++;
-      const bytes = measure(trace);
-      if (admit(bytes)) this.ready.push({ trace, bytes, seq, attempts: 0, firstAttemptAt: 0 });
-      else onDrop(seq);
+    let taken = 0;
+    for (; taken < arrived.length; taken++) {
+      const trace = arrived[taken] as T;
+      this.pendingBytes ??= measure(trace);
+      if (!admit(this.pendingBytes)) break;
+      this.ready.push({ trace, bytes: this.pendingBytes, seq: this.nextSeq++, attempts: 0, firstAttemptAt: 0 });
+      this.pendingBytes = undefined;
     }
+    if (taken > 0) arrived.splice(0, taken);
+    return arrived.length === 0;
   }
 
   /** Puts traces whose backoff is over at the front. */
@@ -94,6 +99,7 @@ export class BatchQueue<T> {
     const all = [...this.retries, ...this.ready.slice(this.head)];
     for (const trace of this.incoming) all.push({ trace, bytes: 0, seq: this.nextSeq++, attempts: 0, firstAttemptAt: 0 });
     this.incoming = [];
+    this.pendingBytes = undefined;
     this.retries = [];
     this.ready = [];
     this.head = 0;

@@ -33,7 +33,8 @@ export class DropCounter {
       "export.queue-full",
       "warn",
       `the export queue is full (${this.limits}); new traces are dropped and counted. ` +
-        "Check that the tracking server is reachable, or raise maxQueueSize/maxQueueBytes",
+        "Traces are completing faster than they can be sent (or the tracking server is unreachable); " +
+        "raise maxQueueSize/maxQueueBytes with configureExport, or check the server",
     );
   }
 

@@ -18,6 +18,9 @@ import { encodeTraceId, parseTraceFileName, resolveLocalStoreOptions, traceFileN
 import { byStart, planPrune, type StoredFile } from "./local-store/retention";
 import { summarize, type TraceSummary } from "./local-store/summary";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
+import { encodeOrReport, traceIdOf } from "./trace-isolation";
+
+const toJsonText = (trace: Trace): string => JSON.stringify(trace);
 
 const WRITE_CONCURRENCY = 8;
 const STALE_TEMP_MS = 10 * 60 * 1000;
@@ -54,14 +57,14 @@ export class LocalStore implements TraceClient {
     const failures: ExportFailure[] = [];
     await forEachLimited(traces, WRITE_CONCURRENCY, async (trace) => {
       if (options?.signal?.aborted) {
-        failures.push({ traceId: trace.info.traceId, error: new Error("export aborted before the trace was written"), retryable: true });
+        failures.push({ traceId: traceIdOf(trace), error: new Error("export aborted before the trace was written"), retryable: true });
         return;
       }
       try {
         await this.write(trace);
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
-        failures.push({ traceId: trace.info.traceId, error, retryable: RETRYABLE_FS.has((err as NodeJS.ErrnoException).code ?? "") });
+        failures.push({ traceId: traceIdOf(trace), error, retryable: RETRYABLE_FS.has((err as NodeJS.ErrnoException).code ?? "") });
       }
     });
     await syncDirectory(this.tracesDir);
@@ -154,7 +157,9 @@ export class LocalStore implements TraceClient {
     const dest = new DestinationDir(this.dir, options.destination);
     await dest.describe();
     for (const trace of traces) {
-      await this.write(trace);
+      const text = encodeOrReport(trace, toJsonText);
+      if (text === undefined) continue;
+      await writeFileAtomic(join(this.tracesDir, fileNameOf(trace)), text);
       await writeFileAtomic(dest.marker("pending", encodeTraceId(trace.info.traceId)), "");
     }
     await this.pruneNowAndThen(traces.length);
@@ -162,7 +167,10 @@ export class LocalStore implements TraceClient {
 
   /** Writes traces synchronously, for the `exit` event, where asynchronous writes never finish. */
   exportSync(traces: readonly Trace[]): void {
-    for (const trace of traces) writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), JSON.stringify(trace));
+    for (const trace of traces) {
+      const text = encodeOrReport(trace, toJsonText);
+      if (text !== undefined) writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), text);
+    }
   }
 
   /** The synchronous twin of {@link saveUndelivered}, for the `exit` event. */
@@ -170,7 +178,9 @@ export class LocalStore implements TraceClient {
     const dest = new DestinationDir(this.dir, options.destination);
     dest.describeSync();
     for (const trace of traces) {
-      writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), JSON.stringify(trace));
+      const text = encodeOrReport(trace, toJsonText);
+      if (text === undefined) continue;
+      writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), text);
       writeFileAtomicSync(dest.marker("pending", encodeTraceId(trace.info.traceId)), "");
     }
   }

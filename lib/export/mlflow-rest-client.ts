@@ -19,6 +19,8 @@ import {
   TRACE_DATA_FILE_NAME,
 } from "./mlflow-rest-spec";
 import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "./trace-wire";
+import { encodeEach } from "./trace-isolation";
+import { estimateTraceBytes } from "./trace-size";
 import { meansOtlpUnsupported, otlpRequestGroups, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
 
 export { spansOnlyFromEnv } from "./otlp-ingestion";
@@ -86,11 +88,15 @@ export class MlflowRestClient implements TraceClient {
     } catch (err) {
       return { failures: traces.map((t) => toExportFailure(t.info.traceId, err)) };
     }
-    const failures: ExportFailure[] = [];
+    // A trace that cannot be measured cannot be encoded either: it fails alone, here.
+    const { encoded, failures } = encodeEach(traces, (trace) => {
+      estimateTraceBytes(trace);
+      return trace.info.experimentId;
+    });
     let targets: { trace: Trace; experimentId: string }[] = [];
     let defaultExperiment: Promise<string> | undefined;
-    for (const trace of traces) {
-      let experimentId = trace.info.experimentId;
+    for (const { trace, value } of encoded) {
+      let experimentId = value;
       if (experimentId === undefined) {
         defaultExperiment ??= resolveExperimentAt(uri, this.options.experiment, options.signal).then((e) => e.experimentId);
         try {

@@ -20,6 +20,10 @@ export interface SerializationLimits {
   maxStringLength: number;
   maxDepth: number;
   maxCollectionItems: number;
+  /** Serialized size kept for one value, in chars (absent in state made by an older copy: the default applies). */
+  maxValueLength?: number;
+  /** Serialized size kept for one span's inputs, outputs, attributes and events together, in chars (same). */
+  maxSpanLength?: number;
 }
 
 export interface SdkState {
@@ -62,7 +66,7 @@ function createState(): SdkState {
     traceReader: undefined,
     contextBridge: undefined,
     externalParentResolver: undefined,
-    limits: { maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000 },
+    limits: { maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000, maxValueLength: 4_000_000, maxSpanLength: 16_000_000 },
     lateSpanWaitMs: 5_000,
   };
 }

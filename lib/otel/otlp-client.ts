@@ -14,6 +14,7 @@ import type { ExportOptions, ExportResult, TraceClient } from "../export/trace-c
 import type { Trace } from "../tracing/trace";
 import { resolveOtlpOptions, type OtlpClientOptions, type ResolvedOtlpOptions } from "./otlp-config";
 import { otlpResource, toOtlpSpans, type OtlpReadableSpan } from "./otlp-spans";
+import { encodeEach } from "../export/trace-isolation";
 import { withOtelTracingSuppressed } from "./suppress";
 
 const gzipAsync = promisify(gzip);
@@ -59,9 +60,11 @@ export class OtlpClient implements TraceClient {
 
   async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
     if (traces.length === 0) return { failures: [] };
+    const { encoded, failures } = encodeEach(traces, (trace) => toOtlpSpans([trace], this.resource, SCOPE, this.config.attributeValues));
+    if (encoded.length === 0) return { failures };
     try {
       if (this.closed) throw new ExportError("The OTLP client was shut down.", { retryable: false, endpoint: this.endpoint });
-      const spans = toOtlpSpans(traces, this.resource, SCOPE, this.config.attributeValues);
+      const spans = encoded.flatMap((e) => e.value);
       const json = this.config.protocol === "http/json";
       const serialized = (json ? this.serializers.JsonTraceSerializer : this.serializers.ProtobufTraceSerializer).serializeRequest(spans);
       if (serialized === undefined) throw new ExportError("Could not serialise the OTLP request.", { retryable: false, endpoint: this.endpoint });
@@ -73,9 +76,9 @@ export class OtlpClient implements TraceClient {
       }
       const response = await this.send(body, json ? "application/json" : "application/x-protobuf", headers, options.signal);
       this.checkResponse(response);
-      return { failures: [] };
+      return { failures };
     } catch (error) {
-      return { failures: traces.map((t) => toExportFailure(t.info.traceId, error)) };
+      return { failures: [...failures, ...encoded.map((e) => toExportFailure(e.trace.info.traceId, error))] };
     }
   }
 

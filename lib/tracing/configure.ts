@@ -4,6 +4,7 @@
  */
 import { sdkState } from "../internal/global-state";
 import { resizeCompletedTraces } from "./completed-traces";
+import { DEFAULT_MAX_SPAN_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from "./snapshotter";
 
 /** Settings for {@link configureTracing}; omitted fields keep their value. */
 export interface TracingConfig {
@@ -13,6 +14,19 @@ export interface TracingConfig {
   maxDepth?: number;
   /** Most array items, object keys or map entries kept (default 10,000). */
   maxCollectionItems?: number;
+  /**
+   * Largest serialized size, in chars, kept for one value: a span's inputs, its outputs, each
+   * attribute, each event's attributes, each trace tag and metadata value (default 4,000,000).
+   * Beyond it strings are cut and collections end with a `"...[N more items: size cap reached]"`
+   * marker, so a value costs bounded time and memory however many references it holds.
+   */
+  maxValueLength?: number;
+  /**
+   * Largest serialized size, in chars, kept for one span's attributes and events together
+   * (default 16,000,000; inputs and outputs have `maxValueLength` each): a value recorded past it
+   * is cut the same way, so a span holds at most 2 × maxValueLength + maxSpanLength.
+   */
+  maxSpanLength?: number;
   /** Completed traces kept in memory for `getLastActiveTrace()` / `getTrace()` (default 100). */
   completedTraceCapacity?: number;
   /** How long a trace whose root ended waits for open children, in ms (default 5,000). */
@@ -39,6 +53,8 @@ export function configureTracing(config: TracingConfig): void {
   limits.maxStringLength = positiveInteger("maxStringLength", config.maxStringLength) ?? limits.maxStringLength;
   limits.maxDepth = positiveInteger("maxDepth", config.maxDepth) ?? limits.maxDepth;
   limits.maxCollectionItems = positiveInteger("maxCollectionItems", config.maxCollectionItems) ?? limits.maxCollectionItems;
+  limits.maxValueLength = positiveInteger("maxValueLength", config.maxValueLength) ?? limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
+  limits.maxSpanLength = positiveInteger("maxSpanLength", config.maxSpanLength) ?? limits.maxSpanLength ?? DEFAULT_MAX_SPAN_LENGTH;
   const capacity = positiveInteger("completedTraceCapacity", config.completedTraceCapacity);
   let lateWait = state.lateSpanWaitMs;
   if (config.lateSpanWaitMs !== undefined) {

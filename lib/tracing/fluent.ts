@@ -6,7 +6,7 @@ import { reportOnce } from "../internal/diagnostics";
 import { completedTraceById, lastCompletedTrace } from "./completed-traces";
 import type { LiveSpan } from "./live-span";
 import type { Trace } from "./trace";
-import { stringifySafe, toJsonSafe } from "./serialize";
+import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
 
 /**
  * The newest trace completed in this process (synchronous; no server round trip), or undefined.
@@ -76,23 +76,49 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
     reportOnce("update-trace-no-span", "warn", "updateCurrentTrace() was called outside any span; nothing was updated");
     return;
   }
+  if (typeof options !== "object" || options === null) {
+    invalidUpdate("options", "an options object such as { tags: { env: \"dev\" } }", options);
+    return;
+  }
   const updates = (span.record.updates ??= {});
-  for (const [key, value] of Object.entries(options.tags ?? {})) (updates.tags ??= {})[key] = asString(value);
-  for (const [key, value] of Object.entries(options.metadata ?? {})) (updates.metadata ??= {})[key] = asString(value);
-  if (options.clientRequestId !== undefined) updates.clientRequestId = options.clientRequestId;
-  if (options.requestPreview !== undefined) updates.requestPreview = options.requestPreview;
-  if (options.responsePreview !== undefined) updates.responsePreview = options.responsePreview;
+  const tags = recordOption("tags", options.tags);
+  const metadata = recordOption("metadata", options.metadata);
+  for (const key of Object.keys(tags)) (updates.tags ??= {})[key] = asString(key, tags[key]);
+  for (const key of Object.keys(metadata)) (updates.metadata ??= {})[key] = asString(key, metadata[key]);
+  if (options.clientRequestId !== undefined) updates.clientRequestId = stringOption("clientRequestId", options.clientRequestId);
+  if (options.requestPreview !== undefined) updates.requestPreview = stringOption("requestPreview", options.requestPreview);
+  if (options.responsePreview !== undefined) updates.responsePreview = stringOption("responsePreview", options.responsePreview);
   if (options.state !== undefined) {
     if (options.state !== "OK" && options.state !== "ERROR") {
-      reportOnce("update-trace-state", "warn", `updateCurrentTrace() state must be "OK" or "ERROR", got ${JSON.stringify(options.state)}; ignored`);
+      reportOnce("update-trace-state", "warn", `updateCurrentTrace() state must be "OK" or "ERROR", got ${stringifySafe(toJsonSafe(options.state, sdkState().limits))}; ignored`);
     } else {
       updates.state = options.state;
     }
   }
 }
 
-function asString(value: unknown): string {
-  return typeof value === "string" ? value : stringifySafe(toJsonSafe(value, sdkState().limits));
+function invalidUpdate(option: string, expected: string, got: unknown): void {
+  const shown = typeof got === "object" && got !== null ? (Array.isArray(got) ? "an array" : "an object") : got === null ? "null" : `a ${typeof got}`;
+  reportOnce(`update-trace.invalid-option.${option}`, "warn", `TypeError: updateCurrentTrace() expected \`${option}\` to be ${expected}, got ${shown}; it was converted or ignored`);
+}
+
+function recordOption(option: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  invalidUpdate(option, "an object of string values", value);
+  return {};
+}
+
+/** A string option; anything else (a BigInt, an object) is reported and JSON-encoded. */
+function stringOption(option: string, value: unknown): string {
+  if (typeof value !== "string") invalidUpdate(option, "a string", value);
+  return asString(option, value);
+}
+
+/** A tag, metadata or preview value as text: capped like any traced value, secrets redacted by name. */
+function asString(key: string, value: unknown): string {
+  const safe = toJsonSafeEntry(key, value, sdkState().limits);
+  return typeof safe === "string" ? safe : stringifySafe(safe);
 }
 
 /**

@@ -6,8 +6,10 @@ import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
-import { toJsonSafe, toJsonSafeOwned, truncateString, type JsonValue } from "./serialize";
+import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
+import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
+import { redactText } from "./redaction";
 import type { TraceRecord } from "./trace-record";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
@@ -27,6 +29,8 @@ export class LiveSpan {
   private sharedAttributes = false;
   /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
   /** @internal */ statusValue: SpanStatus = UNSET;
+  /** About how many chars of JSON the attributes and events take together (capped by `maxSpanLength`). */
+  private addedLength = 0;
   private spanIdValue: string | undefined = undefined;
   private spanTypeValue: string;
   private nameValue: string;
@@ -92,17 +96,26 @@ export class LiveSpan {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this.writable("setAttribute")) this.ownAttributes()[key] = toJsonSafe(value, sdkState().limits);
+    if (!this.writable("setAttribute")) return this;
+    const name = String(key);
+    this.ownAttributes()[name] = toJsonSafeEntry(name, value, sdkState().limits, this.room());
+    this.addedLength += lastSnapshotLength() + name.length;
     return this;
   }
 
   setAttributes(attributes: Record<string, unknown>): this {
     if (!this.writable("setAttributes")) return this;
     // Through the serializer, which survives throwing getters and proxies, then copied key by key.
-    const safe = toJsonSafe(attributes, sdkState().limits);
+    const safe = toJsonSafe(attributes, sdkState().limits, this.room());
+    this.addedLength += lastSnapshotLength();
     if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return this;
     Object.assign(this.ownAttributes(), safe);
     return this;
+  }
+
+  /** What a new attribute or event may take: `maxSpanLength` less what the earlier ones took. */
+  private room(): number {
+    return (sdkState().limits.maxSpanLength ?? DEFAULT_MAX_SPAN_LENGTH) - this.addedLength;
   }
 
   /**
@@ -139,7 +152,7 @@ export class LiveSpan {
     try {
       const code = String(typeof status === "string" ? status : status.code).toUpperCase();
       const text = typeof status === "string" ? description : status.description;
-      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? text : "" };
+      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? redactText(text) : "" };
     } catch (error) {
       reportOnce("span-status", "warn", `setStatus() on span "${this.nameValue}" got an unreadable status; ignored`, error);
     }
@@ -152,8 +165,9 @@ export class LiveSpan {
     (this.eventsValue ??= []).push({
       name,
       timeNs: timeNs ?? perfToEpochNs(nowPerf()),
-      attributes: primitiveAttributes(attributes),
+      attributes: primitiveAttributes(attributes, this.room()),
     });
+    this.addedLength += lastSnapshotLength() + String(name).length + 40;
     return this;
   }
 
@@ -162,7 +176,7 @@ export class LiveSpan {
     if (!this.writable("recordException")) return this;
     const { type, message, stack } = describeException(error);
     this.addEvent("exception", { "exception.type": type, "exception.message": message, "exception.stacktrace": stack });
-    this.statusValue = { code: "ERROR", description: `${type}: ${message}` };
+    this.statusValue = { code: "ERROR", description: redactText(`${type}: ${message}`) };
     return this;
   }
 
@@ -190,30 +204,17 @@ export class LiveSpan {
   }
 }
 
-function primitiveAttributes(attributes: EventAttributes): Record<string, string | number | boolean> {
+/**
+ * Event attributes as OpenTelemetry primitives: copied through the serializer (one size budget
+ * for the event, secrets redacted by name), then composite values JSON-encoded.
+ */
+function primitiveAttributes(attributes: EventAttributes, budget: number): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  let keys: string[];
-  try {
-    keys = Object.keys(attributes);
-  } catch {
-    return out;
-  }
-  const limits = sdkState().limits;
-  for (const key of keys) {
-    let value: unknown;
-    try {
-      value = attributes[key];
-    } catch (error) {
-      out[key] = `[Getter threw: ${error instanceof Error ? error.message : "unknown error"}]`;
-      continue;
-    }
-    if (value === undefined) continue;
-    out[key] =
-      typeof value === "string"
-        ? truncateString(value, limits.maxStringLength)
-        : typeof value === "number" || typeof value === "boolean"
-          ? value
-          : JSON.stringify(toJsonSafe(value, limits));
+  const safe = toJsonSafe(attributes, sdkState().limits, budget);
+  if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return out;
+  for (const key of Object.keys(safe)) {
+    const value = safe[key] as JsonValue;
+    out[key] = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
   }
   return out;
 }

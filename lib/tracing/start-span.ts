@@ -9,6 +9,7 @@ import { NOOP_SPAN } from "./noop-span";
 import { createSpan } from "./span-factory";
 import type { SpanTypeName } from "./span-type";
 import { runWithSpan } from "./context-bridge";
+import { checkStartSpanOptions, type StartSpanLike } from "./span-options";
 
 /** Options of {@link startSpan}. */
 export interface StartSpanOptions {
@@ -36,7 +37,7 @@ export interface StartSpanOptions {
 export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => T): T {
   const state = sdkState();
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
-  const span = openSpan(options, state.context.getStore());
+  const span = openSpan(checkStartSpanOptions(options), state.context.getStore());
   if (span === NOOP_SPAN) return fn(NOOP_SPAN);
   return runInSpan(span, fn, span, defaultOutputs);
 }
@@ -58,14 +59,14 @@ export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onRes
 }
 
 /** Creates the span, or returns the no-op span if anything about it fails. */
-export function openSpan(options: StartSpanOptions, parent: LiveSpan | undefined): LiveSpan {
+export function openSpan(options: StartSpanLike, parent: LiveSpan | undefined): LiveSpan {
   try {
     const span = createSpan(options.name, options.spanType ?? "UNKNOWN", parent);
     if (options.inputs !== undefined) span.setInputs(options.inputs);
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     return span;
   } catch (error) {
-    reportOnce("span-create", "error", `could not create span "${String(options.name)}"; running untraced`, error);
+    reportOnce("span-create", "error", `could not create span "${options.name}"; running untraced`, error);
     return NOOP_SPAN;
   }
 }
@@ -75,8 +76,9 @@ export function openSpan(options: StartSpanOptions, parent: LiveSpan | undefined
  * or for a thenable a promise of the same outcome. Recording never throws into the caller.
  */
 export function settle<T>(span: LiveSpan, result: T, setOutputs: (span: LiveSpan, value: unknown) => void = defaultOutputs): T {
-  if (result instanceof Promise || thenOf(result) !== undefined) {
-    const promise: Promise<unknown> = result instanceof Promise ? result : Promise.resolve(result);
+  const native = isNativePromise(result);
+  if (native || thenOf(result) !== undefined) {
+    const promise: Promise<unknown> = native ? (result as Promise<unknown>) : Promise.resolve(result);
     return promise.then(
       (value) => {
         endWithValue(span, value, setOutputs);
@@ -114,6 +116,15 @@ function endWithError(span: LiveSpan, error: unknown): void {
 
 function defaultOutputs(span: LiveSpan, value: unknown): void {
   if (value !== undefined && span.outputsValue === undefined) span.setOutputs(value);
+}
+
+/** `value instanceof Promise`, false for a proxy whose `getPrototypeOf` trap throws. */
+function isNativePromise(value: unknown): boolean {
+  try {
+    return value instanceof Promise;
+  } catch {
+    return false;
+  }
 }
 
 /** A value's `then` method, if it has one; a `then` getter that throws makes it a plain value. */

@@ -13,6 +13,7 @@ import type { LiveSpan } from "./live-span";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { createSpan } from "./span-factory";
 import { traceAsyncIterator, traceIterator } from "./traced-stream";
+import { checkTracedOptions } from "./span-options";
 
 /** Options of {@link traced}. */
 export interface TracedOptions {
@@ -42,17 +43,18 @@ function setOutputsIfUnset(span: LiveSpan, value: unknown): void {
 
 function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {
   if ((fn as unknown as Record<symbol, unknown>)[WRAPPED] === true) return fn;
-  const name = options.name ?? (fn.name || fallbackName || "anonymous");
+  const checked = checkTracedOptions(options, fn.name || fallbackName || "anonymous");
+  const name = checked.name;
   const params: ParamInfo = readParamNames(fn);
-  const attributes = { [SpanAttributeKey.FUNCTION_NAME]: fn.name || fallbackName || name, ...options.attributes };
-  const spanType = options.spanType ?? "UNKNOWN";
+  const attributes = { [SpanAttributeKey.FUNCTION_NAME]: fn.name || fallbackName || name, ...checked.attributes };
+  const spanType = checked.spanType;
   let safeAttributes: Readonly<Record<string, JsonValue>> | undefined;
   const spanOptions = (args: readonly unknown[]): StartSpanOptions & { outputReducer?: TracedOptions["outputReducer"] } => ({
     name,
     spanType,
     inputs: nameArguments(params, args),
     attributes,
-    outputReducer: options.outputReducer,
+    outputReducer: checked.outputReducer,
   });
   const state = sdkState();
   let wrapper: Function;
@@ -74,7 +76,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
         span = createSpan(name, spanType, state.context.getStore());
         span.adoptSafeAttributes((safeAttributes ??= Object.freeze(toJsonSafe(attributes, state.limits) as Record<string, JsonValue>)));
         const inputs = nameArguments(params, args);
-        if (typeof inputs === "object" && inputs !== null && Object.getPrototypeOf(inputs) === Object.prototype && inputs !== args[0]) {
+        if (inputs !== args[0] && typeof inputs === "object" && inputs !== null && Object.getPrototypeOf(inputs) === Object.prototype) {
           span.adoptInputs(inputs as Record<string, unknown>);
         } else {
           span.setInputs(inputs);

@@ -85,7 +85,8 @@ export function spanFromJson(json: SpanJson): Span {
     attributes: { ...(event.attributes ?? {}) },
   }));
   return {
-    name: json.name,
+    // A span stored without a name (older versions recorded `startSpan("name", fn)` so) reads as "".
+    name: typeof json.name === "string" ? json.name : "",
     spanId: idToHex(json.span_id, 16),
     traceId,
     parentId: json.parent_span_id ? idToHex(json.parent_span_id, 16) : null,

@@ -236,7 +236,7 @@ describe("mlflow.haystack.autolog()", () => {
 describe("secret redaction in component metadata", () => {
   it("masks parameters named like secrets but not words that merely contain one", async () => {
     const { redactSecrets } = await import("../../lib/autolog/haystack-tracer");
-    const { isSecretKey } = await import("../../lib/tracing/secret-keys");
+    const { isSecretKey } = await import("../../lib/tracing/redaction");
     for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization", "openaiKey", "apiKeys", "accessKey", "refresh_tokens"]) {
       expect([key, isSecretKey(key)]).toEqual([key, true]);
     }

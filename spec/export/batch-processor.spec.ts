@@ -113,17 +113,31 @@ describe("BatchProcessor queue bounds", () => {
     expect(logs.some((l) => /dropped 4 trace\(s\) since .* queue was full/.test(l.message))).toBe(true);
   });
 
-  it("drops traces that would exceed maxQueueBytes and counts them in the flush that waited for them", async () => {
-    const client = new ManualClient((call) => call.ok());
-    const p = make(client, { maxQueueBytes: 250, sizeOf: () => 100 });
+  it("holds a trace that does not fit in maxQueueBytes until an export frees room, dropping new ones meanwhile", async () => {
+    const client = new ManualClient();
+    const p = make(client, { maxQueueBytes: 250, maxBatchSize: 3, sizeOf: () => 100 });
     for (const t of fakeTraces("t", 3)) p.enqueue(t);
-    const result = await (async () => {
-      const flushed = p.flush();
-      await tick();
-      return flushed;
-    })();
-    expect(result).toEqual({ exported: 2, failed: 0, dropped: 1, pending: 0 });
+    await tick();
     expect(client.batches).toEqual([["t0", "t1"]]);
+    p.enqueue(fakeTrace("late"));
+    expect(p.getStats()).toMatchObject({ dropped: 1 });
+    expect(logs.filter((l) => l.message.includes("export queue is full"))[0]?.message).toContain("faster than they can be sent");
+    const flushed = p.flush();
+    client.calls[0]?.ok();
+    await tick();
+    expect(client.batches).toEqual([["t0", "t1"], ["t2"]]);
+    client.calls[1]?.ok();
+    expect(await flushed).toEqual({ exported: 3, failed: 0, dropped: 1, pending: 0 });
+  });
+
+  it("exports a trace bigger than maxQueueBytes on its own instead of dropping it", async () => {
+    const client = new ManualClient((call) => call.ok());
+    const p = make(client, { maxQueueBytes: 250, sizeOf: (t) => (t.info.traceId === "huge" ? 1_000 : 100) });
+    for (const t of [fakeTrace("a"), fakeTrace("huge"), fakeTrace("b")]) p.enqueue(t);
+    const flushed = p.flush();
+    await tick();
+    expect(await flushed).toEqual({ exported: 3, failed: 0, dropped: 0, pending: 0 });
+    expect(client.batches).toEqual([["a"], ["huge"], ["b"]]);
   });
 
   it("keeps exporting when sizeOf throws", async () => {

@@ -16,3 +16,20 @@ describe("estimateTraceBytes", () => {
     }
   });
 });
+
+describe("estimateTraceBytes at any depth", () => {
+  it("counts a chat payload nested 6 levels deep at its full size", () => {
+    const message = { role: "user", content: "z".repeat(100_000) };
+    const deep = { a: { b: { c: { d: { e: { messages: [message, message] } } } } } };
+    startSpan({ name: "deep", inputs: deep }, (span) => {
+      span.addEvent("chunk", { payload: "e".repeat(50_000) });
+      return { l1: { l2: { l3: { l4: { l5: { l6: ["o".repeat(100_000)] } } } } } };
+    });
+    const trace = getLastActiveTrace()!;
+    const actual = JSON.stringify(trace).length;
+    expect(actual).toBeGreaterThan(350_000);
+    const ratio = estimateTraceBytes(trace) / actual;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+});
