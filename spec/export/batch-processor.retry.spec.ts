@@ -106,15 +106,40 @@ describe("BatchProcessor retries", () => {
     expect(failedFinally[0]?.error.message).toBe("HTTP 503");
   });
 
-  it("gives up when the next retry would start after retryBudgetMs", async () => {
+  it("spends the whole retryBudgetMs: the last retry is moved up to the budget's end, then it gives up", async () => {
     jest.spyOn(Math, "random").mockReturnValue(0.99);
     const client = new ManualClient((call) => call.fail(retryableFailures(call)));
-    const p = make(client, { maxAttempts: 100, initialBackoffMs: 1000, maxBackoffMs: 1000, retryBudgetMs: 2500 });
+    const p = make(client, { initialBackoffMs: 1000, maxBackoffMs: 1000, retryBudgetMs: 2500 });
+    const start = Date.now();
     p.enqueue(fakeTrace("a"));
     const flushed = p.flush();
     await tick(10_000);
     await expect(flushed).resolves.toMatchObject({ failed: 1 });
-    expect(client.calls).toHaveLength(3); // at 0, 990, 1980; a retry at 2970 would overrun 2500
+    // 0, 990, 1980; the next draw (2970) would overrun the budget, so the last try runs at 2500.
+    expect(client.calls.map((c) => c.at - start)).toEqual([0, 990, 1980, 2500]);
+  });
+
+  it("with the default settings, a server down for 20 s loses nothing: retries last the 60 s budget", async () => {
+    const client = new ManualClient((call) => (call.at - start < 20_000 ? call.fail(retryableFailures(call)) : call.ok()));
+    const p = make(client, { maxBatchSize: 10 });
+    const start = Date.now();
+    for (let i = 0; i < 25; i++) p.enqueue(fakeTrace(`t${i}`));
+    const flushed = p.flush();
+    await tick(61_000);
+    await expect(flushed).resolves.toEqual({ exported: 25, failed: 0, dropped: 0, pending: 0 });
+    expect(failedFinally).toEqual([]);
+    // Back within maxBackoffMs (10 s by default) of the server's return.
+    expect(Math.max(...client.calls.map((c) => c.at - start))).toBeLessThan(30_000);
+  });
+
+  it("still honours an explicit maxAttempts", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 10 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(1000);
+    await expect(flushed).resolves.toMatchObject({ failed: 1 });
+    expect(client.calls).toHaveLength(2);
   });
 
   it("aborts the signal after exportTimeoutMs and retries the batch", async () => {
