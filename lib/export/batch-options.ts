@@ -47,8 +47,12 @@ export interface BatchProcessorOptions<T extends ExportableTrace = ExportableTra
   readonly exitFlushTimeoutMs?: number;
   /** Estimated size of a trace in bytes; called off the hot path, once per trace. Default: length of its JSON. */
   readonly sizeOf?: (trace: T) => number;
-  /** Receives traces that failed for good (non-retryable, out of attempts or budget, shut down, exit). */
-  readonly onDeliveryFailed?: (traces: readonly T[], error: Error) => void;
+  /**
+   * Receives traces that failed for good (non-retryable, out of attempts or budget, shut down,
+   * exit). When it returns a promise, the traces count as settled (for `flush`) once it settles.
+   * At `exit` it must work synchronously: it is called again there for batches it has not finished.
+   */
+  readonly onDeliveryFailed?: (traces: readonly T[], error: Error) => unknown;
   /** Wraps every client call, so export runs outside any active trace. Default: calls `fn` as is. */
   readonly runOutsideTracing?: <R>(fn: () => R) => R;
 }
@@ -69,7 +73,7 @@ export interface ResolvedBatchOptions<T extends ExportableTrace> {
   readonly flushOnExit: boolean;
   readonly exitFlushTimeoutMs: number;
   readonly sizeOf: (trace: T) => number;
-  readonly onDeliveryFailed: ((traces: readonly T[], error: Error) => void) | undefined;
+  readonly onDeliveryFailed: ((traces: readonly T[], error: Error) => unknown) | undefined;
   readonly runOutsideTracing: <R>(fn: () => R) => R;
 }
 

@@ -14,7 +14,7 @@ import { registerExitFlush } from "./exit-flush";
 import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
 import type { ExportFailure, ExportResult } from "./trace-client";
-import { isExportResult, isFinalError, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
+import { isExportResult, isFinalError, isThenable, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
 export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
@@ -46,6 +46,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private shutdownPromise: Promise<FlushResult> | undefined;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly counts = { exported: 0, failed: 0, retries: 0 };
+  /** Failed traces no flush has reported yet: the next flush does. */
+  private failedUnreported = 0;
+  /** Batches `onDeliveryFailed` is still keeping (asynchronously); redone synchronously at exit. */
+  private readonly keeping = new Set<{ readonly traces: T[]; readonly error: Error }>();
   private readonly drops: DropCounter;
 
   /** Throws a `ConfigError` for bad options; nothing later throws. */
@@ -80,19 +84,23 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   /**
-   * Resolves when every trace enqueued before the call is acknowledged or has failed for good,
-   * including traces waiting to retry (so it is bounded by `retryBudgetMs` plus one
-   * `exportTimeoutMs`), or when `timeoutMs` passes. While it waits, the processor's timers keep
-   * the process alive. Never rejects.
+   * Resolves when every trace enqueued before the call is acknowledged or has failed for good
+   * (and `onDeliveryFailed` has finished keeping it), including traces waiting to retry (so it is
+   * bounded by `retryBudgetMs` plus one `exportTimeoutMs`), or when `timeoutMs` passes. `failed`
+   * also counts traces that failed before the call and no earlier flush reported. While it
+   * waits, the processor's timers keep the process alive. Never rejects.
    */
   flush(options: { readonly timeoutMs?: number } = {}): Promise<FlushResult> {
     this.drops.summarise();
     const dropped = this.drops.takeSinceFlush();
-    if (this.held === 0) return Promise.resolve({ exported: 0, failed: 0, dropped, pending: 0 });
+    const failed = this.failedUnreported;
+    this.failedUnreported = 0;
+    if (this.held === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
       remaining: this.held,
       dropped,
+      failed,
       timeoutMs: options.timeoutMs,
     });
     this.scheduleWork();
@@ -116,6 +124,15 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** The process is ending (`exit`): hand everything held to `onDeliveryFailed`, synchronously. */
   private abandonAtExit(): void {
     this.drops.summarise();
+    // Asynchronous writes never finish now: let the hook keep those traces again, synchronously.
+    for (const { traces, error } of this.keeping) {
+      try {
+        void this.config.onDeliveryFailed?.(traces, error);
+      } catch (hookError) {
+        reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
+      }
+    }
+    this.keeping.clear();
     const lost = this.held;
     if (lost === 0) return;
     this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`));
@@ -319,27 +336,52 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     for (const [error, entries] of byError) this.settle(entries, "failed", error);
   }
 
+  /**
+   * Counts traces as exported or failed. A failed trace stays held (and keeps a flush waiting)
+   * until `onDeliveryFailed` has kept it, so a flush never resolves before the fallback is written.
+   */
   private settle(entries: QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">, error?: Error): void {
     if (entries.length === 0) return;
+    this.counts[outcome] += entries.length;
+    const keeping = outcome === "failed" ? this.deliveryFailed(entries, error ?? new ExportError("export failed")) : undefined;
+    if (keeping === undefined) this.release(entries, outcome);
+    else void keeping.then(() => this.release(entries, outcome));
+  }
+
+  private release(entries: readonly QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">): void {
     for (const e of entries) {
       this.held -= 1;
       this.bytes -= e.bytes;
+      if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     }
-    this.counts[outcome] += entries.length;
-    for (const e of entries) this.waiters.credit(e.seq, outcome);
-    if (outcome === "failed") this.deliveryFailed(entries.map((e) => e.trace), error ?? new ExportError("export failed"));
     this.waiters.resolveDone();
   }
 
-  private deliveryFailed(traces: T[], error: Error): void {
-    reportOnce("export.delivery-failed", "warn", `${traces.length} trace(s) could not be exported`, error);
+  /** Hands traces to `onDeliveryFailed`; returns a promise while the hook is still keeping them. */
+  private deliveryFailed(entries: readonly QueueEntry<T>[], error: Error): Promise<void> | undefined {
     const hook = this.config.onDeliveryFailed;
-    if (hook === undefined) return;
+    if (hook === undefined) {
+      reportOnce("export.delivery-failed", "warn", `${entries.length} trace(s) could not be exported`, error);
+      return undefined;
+    }
+    const traces = entries.map((e) => e.trace);
+    let kept: unknown;
     try {
-      hook(traces, error);
+      kept = hook(traces, error);
     } catch (hookError) {
       reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
+      return undefined;
     }
+    if (!isThenable(kept)) return undefined;
+    const keeping = { traces, error };
+    this.keeping.add(keeping);
+    return Promise.resolve(kept).then(
+      () => void this.keeping.delete(keeping),
+      (hookError: unknown) => {
+        this.keeping.delete(keeping);
+        reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed failed", hookError);
+      },
+    );
   }
 
   private onFlushActive(active: boolean): void {

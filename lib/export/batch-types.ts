@@ -44,6 +44,10 @@ export function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
 export function isExportResult(value: unknown): value is ExportResult {
   return typeof value === "object" && value !== null && Array.isArray((value as ExportResult).failures);
 }

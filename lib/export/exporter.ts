@@ -104,31 +104,31 @@ const routingClient: TraceClient = {
  * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`;
  * for the local store itself at process exit, a synchronous write (asynchronous ones cannot finish).
  */
-function keepUndelivered(traces: readonly Trace[], error: Error): void {
+function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const st = state();
   const uri = getTrackingUri();
   if (st.userClient !== undefined || uri === undefined || parseLocalStoreUri(uri) !== undefined) {
     if (st.userClient === undefined && isProcessExiting()) {
       try {
         localStore(uri).exportSync(traces);
-        return;
+        return undefined;
       } catch (writeError) {
         reportOnce("export.lost-at-exit-write", "error", "could not write traces to the local store at exit", writeError);
       }
     }
     reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
-    return;
+    return undefined;
   }
   try {
     parseTrackingUri(uri);
   } catch (uriError) {
     // Never write an unusable (or credential-bearing) URI into the store's sync bookkeeping.
     reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, uriError);
-    return;
+    return undefined;
   }
   const experiment = getExperimentSpec();
   const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  localStore(undefined).deliveryFailedHook(destination)(traces, error);
+  return localStore(undefined).deliveryFailedHook(destination)(traces, error);
 }
 
 function processor(): BatchProcessor<Trace> {

@@ -177,15 +177,16 @@ export class LocalStore implements TraceClient {
 
   /**
    * A batch processor `onDeliveryFailed` hook that keeps undelivered traces for `destination`:
-   * written asynchronously, or synchronously when the process is exiting.
+   * written asynchronously (the returned promise settles once they are on disk), or synchronously
+   * when the process is exiting.
    *
    * @example
    * new BatchProcessor(client, { onDeliveryFailed: store.deliveryFailedHook({ trackingUri }) });
    */
-  deliveryFailedHook(destination: SyncDestination): (traces: readonly Trace[], error: Error) => void {
+  deliveryFailedHook(destination: SyncDestination): (traces: readonly Trace[], error: Error) => Promise<void> | undefined {
     return (traces) => {
       const saved = traces.filter((t): t is Trace => t instanceof Trace);
-      if (saved.length === 0) return;
+      if (saved.length === 0) return undefined;
       const fail = (err: unknown): void =>
         reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${this.dir}; they are lost`, err);
       if (isProcessExiting()) {
@@ -194,9 +195,9 @@ export class LocalStore implements TraceClient {
         } catch (err) {
           fail(err);
         }
-        return;
+        return undefined;
       }
-      this.saveUndelivered(saved, { destination }).then(
+      return this.saveUndelivered(saved, { destination }).then(
         () => reportOnce("local-store.kept-undelivered", "warn", `undelivered traces were kept in ${this.dir}; send them later with \`npx mlflow-haystack traces sync\``),
         fail,
       );

@@ -177,6 +177,34 @@ describe("BatchProcessor retries", () => {
   });
 });
 
+describe("BatchProcessor flush counts failures", () => {
+  it("settles a failed trace only once onDeliveryFailed has kept it (its promise settled)", async () => {
+    const client = new ManualClient((call) => call.fail([{ traceId: "a", error: new Error("400"), retryable: false }]));
+    let keep: () => void = () => undefined;
+    const kept = new Promise<void>((resolve) => (keep = resolve));
+    const p = new BatchProcessor<FakeTrace>(client, { flushOnExit: false, onDeliveryFailed: () => kept });
+    p.enqueue(fakeTrace("a"));
+    let result: unknown;
+    const flushed = p.flush().then((r) => (result = r));
+    await tick(100);
+    expect(client.calls).toHaveLength(1);
+    expect(result).toBeUndefined();
+    keep();
+    await flushed;
+    expect(result).toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+  });
+
+  it("reports traces that failed before the call, once", async () => {
+    const client = new ManualClient((call) => call.fail(call.ids.map((traceId) => ({ traceId, error: new Error("400"), retryable: false }))));
+    const p = make(client, { maxBatchSize: 2 });
+    for (const id of ["a", "b", "c", "d"]) p.enqueue(fakeTrace(id));
+    await tick(10);
+    expect(p.getStats().failed).toBe(4);
+    await expect(p.flush()).resolves.toEqual({ exported: 0, failed: 4, dropped: 0, pending: 0 });
+    await expect(p.flush()).resolves.toEqual({ exported: 0, failed: 0, dropped: 0, pending: 0 });
+  });
+});
+
 describe("BatchProcessor never throws into user code", () => {
   let unhandled: unknown[];
   const onUnhandled = (reason: unknown): void => {

@@ -65,8 +65,8 @@ describe("the exporter", () => {
       const result = await mlflow.flushTraces();
       expect(result).toMatchObject({ exported: 0, failed: 1 });
       expect(server.hits()).toBeGreaterThanOrEqual(2);
+      // Nothing but the flush is awaited: the trace must be on disk when it resolves.
       const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
-      await new Promise((r) => setTimeout(r, 100));
       const pending = await store.pendingIndex();
       expect([...pending.values()].flat()).toContain(server.url);
       expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("undeliverable");
