@@ -67,6 +67,9 @@ export function parseTrackingUri(uri: string): TrackingTarget {
     return { kind: "mlflow", uri: trimmed, baseUrl: url.href.replace(/\/+$/, "") };
   }
   const shown = redact(trimmed);
+  if (/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\]):\d{1,5}(?:[/?#].*)?$/i.test(trimmed)) {
+    throw new ConfigError(`Tracking URI "${shown}" has no scheme: use "http://${shown}" (or https://) for an MLflow server.`);
+  }
   throw new ConfigError(
     `Tracking URI "${shown}" is not supported: this SDK talks to an MLflow tracking server over HTTP ` +
       `(http://, https://, databricks, databricks://<profile>). To use that store, run ` +

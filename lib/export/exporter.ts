@@ -70,6 +70,37 @@ function otlpFromEnv(): ExporterState["otlp"] {
   return st.otlp.client === undefined ? undefined : st.otlp;
 }
 
+function isLocalStoreUri(uri: string | undefined): uri is string {
+  return uri !== undefined && parseLocalStoreUri(uri) !== undefined;
+}
+
+let checkedUri: { readonly uri: string; readonly ok: boolean } | undefined;
+
+/**
+ * Whether `uri` names a server. `setTrackingUri` refuses what we cannot serve, but
+ * `MLFLOW_TRACKING_URI` is read as it is: an unusable one (MLflow's own `sqlite:///mlflow.db`
+ * default, `file:`, a host without `http://`) keeps traces in the local store, with one warning.
+ */
+function isServerUri(uri: string | undefined): uri is string {
+  if (uri === undefined || isLocalStoreUri(uri)) return false;
+  if (checkedUri?.uri === uri) return checkedUri.ok;
+  let ok = true;
+  try {
+    parseTrackingUri(uri);
+  } catch (error) {
+    ok = false;
+    const why = error instanceof Error ? error.message : String(error);
+    reportOnce(
+      "export.unsupported-tracking-uri",
+      "warn",
+      `MLFLOW_TRACKING_URI: ${why} Until it is changed, traces are kept in the local store ${localStore(undefined).dir}; ` +
+        "send them to a server later with `npx mlflow-haystack traces sync --to http://...`",
+    );
+  }
+  checkedUri = { uri, ok };
+  return ok;
+}
+
 /**
  * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
  * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set); else
@@ -80,8 +111,8 @@ function currentClient(): { client: TraceClient; remoteUri: string | undefined }
   if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
   const uri = getTrackingUri();
   const otlp = otlpFromEnv();
-  if (uri === undefined || parseLocalStoreUri(uri) !== undefined) {
-    return { client: otlp?.client ?? localStore(uri), remoteUri: undefined };
+  if (!isServerUri(uri)) {
+    return { client: otlp?.client ?? localStore(isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
   }
   const rest = (st.rest ??= new MlflowRestClient());
   if (otlp === undefined) return { client: rest, remoteUri: uri };
@@ -107,23 +138,16 @@ const routingClient: TraceClient = {
 function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const st = state();
   const uri = getTrackingUri();
-  if (st.userClient !== undefined || uri === undefined || parseLocalStoreUri(uri) !== undefined) {
+  if (st.userClient !== undefined || !isServerUri(uri)) {
     if (st.userClient === undefined && isProcessExiting()) {
       try {
-        localStore(uri).exportSync(traces);
+        localStore(isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
         return undefined;
       } catch (writeError) {
         reportOnce("export.lost-at-exit-write", "error", "could not write traces to the local store at exit", writeError);
       }
     }
     reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
-    return undefined;
-  }
-  try {
-    parseTrackingUri(uri);
-  } catch (uriError) {
-    // Never write an unusable (or credential-bearing) URI into the store's sync bookkeeping.
-    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, uriError);
     return undefined;
   }
   const experiment = getExperimentSpec();

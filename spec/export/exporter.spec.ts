@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
 import { LocalStore, MemoryClient } from "../../lib/index";
+import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 
 async function deadServer(): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   let hits = 0;
@@ -81,6 +82,39 @@ describe("the exporter", () => {
   });
 });
 
+describe("the exporter with an unsupported MLFLOW_TRACKING_URI", () => {
+  afterEach(async () => {
+    delete process.env["MLFLOW_TRACKING_URI"];
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it.each([
+    ["sqlite:///mlflow.db", "mlflow server --backend-store-uri sqlite:///mlflow.db"],
+    ["file:./mlruns", "mlflow server --backend-store-uri file:./mlruns"],
+    ["127.0.0.1:5000", 'use "http://127.0.0.1:5000"'],
+  ])("keeps traces for %s in the local store and says once what to change", async (uri, advice) => {
+    process.env["MLFLOW_TRACKING_URI"] = uri;
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((level, message) => {
+      if (level === "warn" || level === "error") messages.push(message);
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      mlflow.startSpan({ name: `kept-${i}` }, () => i);
+      ids.push(mlflow.getLastActiveTraceId()!);
+      await mlflow.flushTraces();
+    }
+    const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
+    for (const id of ids) expect((await store.getTrace(id))?.info.traceId).toBe(id);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("MLFLOW_TRACKING_URI");
+    expect(messages[0]).toContain(advice);
+    expect(messages[0]).toContain("kept in the local store");
+  });
+});
+
 describe("the exporter with a collector setting it cannot serve", () => {
   afterEach(async () => {
     delete process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
@@ -119,5 +153,5 @@ describe("process.exit() right after a trace, with the local store", () => {
     const id = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { cwd: root, env, encoding: "utf8" }).trim();
     const trace = await new LocalStore({ dir }).getTrace(id);
     expect(trace?.data.spans[0]!.name).toBe("before-exit");
-  });
+  }, 30_000);
 });
