@@ -187,9 +187,16 @@ export function setTraceClient(client: TraceClient | undefined): void {
   state().userClient = client;
 }
 
+/** How long `flushTraces()` waits when no `timeoutMs` is given. */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+/** A flush still waiting after this long says so, once per process (a quick flush stays quiet). */
+const FLUSH_NOTICE_AFTER_MS = 5_000;
+
 /**
- * Waits until every trace completed before the call has been delivered or has failed for good,
- * and says how many. Call it before a serverless handler returns or the process exits.
+ * Waits until every trace completed before the call has been delivered, or has failed for good
+ * and been kept in the local store, and says how many; traces still unsettled after `timeoutMs`
+ * (default 30 s) are counted as `pending` and keep being retried. Call it before a serverless
+ * handler returns or the process exits. Never rejects.
  *
  * @example
  * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };
@@ -197,7 +204,27 @@ export function setTraceClient(client: TraceClient | undefined): void {
 export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
   const current = state().processor;
   if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
-  return current.flush(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  const notice = setTimeout(() => {
+    const { queued, inFlight } = current.getStats();
+    if (queued + inFlight === 0) return;
+    reportOnce(
+      "export.flush-waiting",
+      "warn",
+      `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
+        "(pass { timeoutMs } to change that); traces still pending then keep being retried",
+    );
+  }, Math.min(FLUSH_NOTICE_AFTER_MS, timeoutMs));
+  notice.unref();
+  try {
+    return await current.flush({ timeoutMs });
+  } finally {
+    clearTimeout(notice);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /**

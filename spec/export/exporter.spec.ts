@@ -82,6 +82,46 @@ describe("the exporter", () => {
   });
 });
 
+describe("flushTraces against a destination that never answers", () => {
+  afterEach(async () => {
+    jest.useRealTimers();
+    mlflow.setTraceClient(undefined);
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it("gives up after its default 30 s, saying once on the diagnostics channel that it waits", async () => {
+    jest.useFakeTimers();
+    const answers: Array<() => void> = [];
+    mlflow.setTraceClient({
+      export: () => new Promise((resolve) => answers.push(() => resolve({ failures: [] }))),
+      shutdown: async () => undefined,
+    });
+    await mlflow.configureExport({ exportTimeoutMs: 120_000, flushOnExit: false });
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((level, message) => {
+      if (level === "warn") messages.push(message);
+    });
+    mlflow.startSpan({ name: "stuck" }, () => undefined);
+    let result: unknown;
+    const flushed = mlflow.flushTraces().then((r) => (result = r));
+    const second = mlflow.flushTraces();
+    await jest.advanceTimersByTimeAsync(4_000);
+    expect(messages).toEqual([]);
+    await jest.advanceTimersByTimeAsync(25_999);
+    expect(result).toBeUndefined();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/flushTraces\(\) is waiting for 1 trace\(s\).*up to 30 s.*timeoutMs/);
+    await jest.advanceTimersByTimeAsync(1);
+    await flushed;
+    expect(result).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
+    await expect(second).resolves.toMatchObject({ pending: 1 });
+    expect(messages).toHaveLength(1);
+    for (const answer of answers) answer();
+  });
+});
+
 describe("the exporter with an unsupported MLFLOW_TRACKING_URI", () => {
   afterEach(async () => {
     delete process.env["MLFLOW_TRACKING_URI"];
