@@ -46,6 +46,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private shutdownPromise: Promise<FlushResult> | undefined;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly counts = { exported: 0, failed: 0, retries: 0 };
+  /** Set while the process exits: traces failing then are reported in one line. */
+  private atExit = false;
+  /** Why the last retry was needed: the cause given for traces still undelivered at exit. */
+  private lastRetryError: Error | undefined;
   /** Failed traces no flush has reported yet: the next flush does. */
   private failedUnreported = 0;
   /** Batches `onDeliveryFailed` is still keeping (asynchronously); redone synchronously at exit. */
@@ -135,11 +139,15 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.keeping.clear();
     const lost = this.held;
     if (lost === 0) return;
-    this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`));
+    const cause = this.lastRetryError;
+    this.atExit = true;
+    this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`, cause === undefined ? {} : { cause }));
+    // With a hook, its owner reports what it kept; without one, these traces are gone.
+    if (this.config.onDeliveryFailed !== undefined) return;
     reportOnce(
       "export.lost-at-exit",
       "warn",
-      `${lost} trace(s) were not exported before the process exited; await flushTraces() before process.exit() and in signal handlers`,
+      `${lost} trace(s) were not exported before the process exited and are lost (no onDeliveryFailed hook to keep them)`,
     );
   }
 
@@ -308,6 +316,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** Schedules one retry for the group, or fails the traces out of attempts, budget or patience. */
   private retryOrFail(items: Settled<T>[]): void {
     if (items.length === 0) return;
+    this.lastRetryError = items[items.length - 1]?.error;
     const { delayMs, retry, giveUp } = planRetry(items, this.config, Date.now());
     // Once a shutdown's flush is over, nothing may be scheduled any more.
     const stopped = this.closed && !this.waiters.active;
@@ -361,6 +370,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private deliveryFailed(entries: readonly QueueEntry<T>[], error: Error): Promise<void> | undefined {
     const hook = this.config.onDeliveryFailed;
     if (hook === undefined) {
+      if (this.atExit) return undefined; // abandonAtExit says it in one line
       reportOnce("export.delivery-failed", "warn", `${entries.length} trace(s) could not be exported`, error);
       return undefined;
     }

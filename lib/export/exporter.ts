@@ -5,12 +5,13 @@
  * server could not take within the retry budget are kept in the local store for `traces sync`.
  */
 import { getExperimentSpec, getTrackingUri, parseTrackingUri } from "../config";
-import { isProcessExiting } from "./exit-flush";
+import { isProcessEnding, isProcessExiting } from "./exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
-import type { Trace } from "../tracing/trace";
+import { Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch-processor";
+import { DeliveryReport } from "./delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch-options";
 import type { FlushResult } from "./flush-waiters";
 import { LocalStore } from "./local-store";
@@ -31,6 +32,8 @@ interface ExporterState {
   rest: MlflowRestClient | undefined;
   local: LocalStore | undefined;
   removeSink: (() => void) | undefined;
+  /** Absent in the state of an older copy of the package. */
+  report?: DeliveryReport;
 }
 
 const KEY = Symbol.for("mlflow-haystack.v0.exporter");
@@ -132,27 +135,55 @@ const routingClient: TraceClient = {
 };
 
 /**
- * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`;
- * for the local store itself at process exit, a synchronous write (asynchronous ones cannot finish).
+ * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`
+ * (the returned promise settles once they are on disk, or at once at exit, where only synchronous
+ * writes finish); for the local store itself at exit, a synchronous write. The delivery report
+ * tells the user, once during the run and in one line at exit.
  */
 function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const st = state();
+  const report = (st.report ??= new DeliveryReport());
   const uri = getTrackingUri();
+  const exiting = isProcessExiting();
+  const ending = isProcessEnding();
   if (st.userClient !== undefined || !isServerUri(uri)) {
-    if (st.userClient === undefined && isProcessExiting()) {
+    if (st.userClient === undefined && exiting) {
       try {
         localStore(isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
         return undefined;
       } catch (writeError) {
-        reportOnce("export.lost-at-exit-write", "error", "could not write traces to the local store at exit", writeError);
+        error = toError(writeError);
       }
     }
-    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
+    reportOnce("export.failed", "warn", `traces could not be ${st.userClient === undefined ? "written to the local store" : "exported"}`, error);
+    report.lost(traces.length, error);
     return undefined;
   }
   const experiment = getExperimentSpec();
   const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  return localStore(undefined).deliveryFailedHook(destination)(traces, error);
+  const store = localStore(undefined);
+  const saved = traces.filter((t): t is Trace => t instanceof Trace);
+  const where = { destination: uri, dir: store.dir, error };
+  if (exiting) {
+    try {
+      store.saveUndeliveredSync(saved, { destination });
+      report.kept(saved.length, where, { ending });
+    } catch (writeError) {
+      report.lost(saved.length, toError(writeError));
+    }
+    return undefined;
+  }
+  return store.saveUndelivered(saved, { destination }).then(
+    () => report.kept(saved.length, where, { ending }),
+    (writeError: unknown) => {
+      reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${store.dir}; they are lost`, writeError);
+      report.lost(saved.length, toError(writeError));
+    },
+  );
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }
 
 function processor(): BatchProcessor<Trace> {
