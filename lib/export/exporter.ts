@@ -221,7 +221,7 @@ export function setTraceClient(client: TraceClient | undefined): void {
 /** How long `flushTraces()` waits when no `timeoutMs` is given. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
 /** A flush still waiting after this long says so, once per process (a quick flush stays quiet). */
-const FLUSH_NOTICE_AFTER_MS = 5_000;
+const FLUSH_NOTICE_AFTER_MS = 10_000;
 
 /**
  * Waits until every trace completed before the call has been delivered, or has failed for good
