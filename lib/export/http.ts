@@ -6,6 +6,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { readFileSync } from "node:fs";
+import { isBackgroundRequest } from "./background-requests";
 import { ExportError } from "./errors";
 
 /** How to reach a server. `headers` may hold `Authorization`; it is sent, never logged. */
@@ -101,6 +102,7 @@ export class HttpTransport {
         return;
       }
       const clientRequest = this.lib.request(url, { method: req.method, headers, agent: this.agent });
+      if (isBackgroundRequest()) clientRequest.on("socket", (socket) => socket.unref());
       const onAbort = (): void => {
         clientRequest.destroy(abortError(endpoint, req.signal));
       };
