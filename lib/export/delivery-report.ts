@@ -37,6 +37,9 @@ function describeCause(error: Error): string {
  * report.kept(3, { destination: "http://127.0.0.1:5000", dir: "/app/mlflow-haystack-traces", error });
  */
 export class DeliveryReport {
+  /** `drops()` reads, at exit, traces dropped on a full export queue and removed from a full local store. */
+  constructor(private readonly drops: () => { readonly queueFull: number; readonly storeFull: number } = () => ({ queueFull: 0, storeFull: 0 })) {}
+
   private keptCount = 0;
   private lostCount = 0;
   private last: KeptTraces | undefined;
@@ -65,7 +68,8 @@ export class DeliveryReport {
     this.armExitLine();
   }
 
-  private armExitLine(): void {
+  /** Makes sure the exit line is printed if anything was kept, lost or dropped. */
+  armExitLine(): void {
     this.removeExitHook ??= onExitReport(() => this.exitLine());
   }
 
@@ -78,6 +82,9 @@ export class DeliveryReport {
           `${this.last.dir}: send them with \`npx mlflow-haystack traces sync\``,
       );
     }
+    const { queueFull, storeFull } = this.drops();
+    if (queueFull > 0) parts.push(`${queueFull} trace(s) were dropped because the export queue was full (maxQueueSize/maxQueueBytes)`);
+    if (storeFull > 0) parts.push(`${storeFull} kept trace(s) were removed from the local store to stay under maxPendingTraces`);
     if (this.lostCount > 0) {
       parts.push(`${this.lostCount} trace(s) could not be kept and are lost (${this.lostError === undefined ? "unknown error" : describeCause(this.lostError)})`);
     }

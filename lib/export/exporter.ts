@@ -142,7 +142,7 @@ const routingClient: TraceClient = {
  */
 function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const st = state();
-  const report = (st.report ??= new DeliveryReport());
+  const report = deliveryReport();
   const uri = getTrackingUri();
   const exiting = isProcessExiting();
   const ending = isProcessEnding();
@@ -186,8 +186,14 @@ function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+function deliveryReport(): DeliveryReport {
+  const st = state();
+  return (st.report ??= new DeliveryReport(() => ({ queueFull: st.processor?.getStats().dropped ?? 0, storeFull: st.local?.droppedPending ?? 0 })));
+}
+
 function processor(): BatchProcessor<Trace> {
   const st = state();
+  if (st.processor === undefined) deliveryReport().armExitLine();
   st.processor ??= new BatchProcessor<Trace>(routingClient, {
     onDeliveryFailed: keepUndelivered,
     sizeOf: estimateTraceBytes,

@@ -35,9 +35,15 @@ const RETRYABLE_FS = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"]);
 export class LocalStore implements TraceClient {
   readonly options: ResolvedLocalStoreOptions;
   private writesSincePrune = Number.POSITIVE_INFINITY;
+  private pendingDroppedCount = 0;
 
   constructor(options: LocalStoreOptions = {}) {
     this.options = resolveLocalStoreOptions(options);
+  }
+
+  /** Traces waiting for `traces sync` that this store object removed to stay under `maxPendingTraces`. */
+  get droppedPending(): number {
+    return this.pendingDroppedCount;
   }
 
   /** The store directory (absolute). */
@@ -128,7 +134,16 @@ export class LocalStore implements TraceClient {
   async prune(now: number = Date.now()): Promise<number> {
     const files = await this.files();
     const pending = await this.pendingIndex();
-    const doomed = planPrune(files, new Set(pending.keys()), { ...this.options, now });
+    const { doomed, pendingDropped } = planPrune(files, new Set(pending.keys()), { ...this.options, now });
+    if (pendingDropped > 0) {
+      this.pendingDroppedCount += pendingDropped;
+      reportOnce(
+        "local-store.pending-full",
+        "warn",
+        `the local store ${this.dir} holds more than maxPendingTraces (${this.options.maxPendingTraces}) traces waiting for \`traces sync\`; ` +
+          "the oldest are removed and counted. Run `npx mlflow-haystack traces sync` once the server is back, or raise MLFLOW_HAYSTACK_LOCAL_MAX_PENDING",
+      );
+    }
     for (const f of doomed) await removeFile(join(this.tracesDir, f.name));
     // Only the markers of traces removed here: another process may be writing a trace and its
     // marker right now, so "no file in my snapshot" does not mean "orphan".
