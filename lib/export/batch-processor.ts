@@ -50,6 +50,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private atExit = false;
   /** Why the last retry was needed: the cause given for traces still undelivered at exit. */
   private lastRetryError: Error | undefined;
+  /** Traces handed to `onDeliveryFailed` early by `spill`, not yet written. */
+  private spilling = 0;
   /** Failed traces no flush has reported yet: the next flush does. */
   private failedUnreported = 0;
   /** Batches `onDeliveryFailed` is still keeping (asynchronously); redone synchronously at exit. */
@@ -63,7 +65,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.drops = new DropCounter(`maxQueueSize ${this.config.maxQueueSize} traces, maxQueueBytes ${this.config.maxQueueBytes} bytes`);
     this.unregisterExit = this.config.flushOnExit
       ? registerExitFlush({
-          hasPendingWork: () => this.held > 0,
+          hasPendingWork: () => this.held + this.spilling > 0,
           flushAtExit: () =>
             this.flush({ timeoutMs: this.config.exitFlushTimeoutMs }).then((r) => {
               // Past the deadline, stop in-flight requests too: their sockets would hold the process open.
@@ -78,7 +80,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** Queues a completed trace for export. O(1); drops (and counts) it when the queue is full. */
   enqueue(trace: T): void {
     if (this.closed) return this.drops.closed();
-    if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes) return this.drops.full();
+    if (this.isFull()) {
+      this.spill();
+      if (this.isFull()) return this.drops.full();
+    }
     this.held += 1;
     this.queue.push(trace);
     // Measuring and exporting wait for a full batch, a flush or the batch timer: a lone trace
@@ -99,10 +104,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     const dropped = this.drops.takeSinceFlush();
     const failed = this.failedUnreported;
     this.failedUnreported = 0;
-    if (this.held === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
+    if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
-      remaining: this.held,
+      remaining: this.held + this.spilling,
       dropped,
       failed,
       timeoutMs: options.timeoutMs,
@@ -361,9 +366,48 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     for (const e of entries) {
       this.held -= 1;
       this.bytes -= e.bytes;
-      if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     }
+    this.credit(entries, outcome);
+  }
+
+  private credit(entries: readonly QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">): void {
+    for (const e of entries) if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     this.waiters.resolveDone();
+  }
+
+  private isFull(): boolean {
+    return this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes;
+  }
+
+  /**
+   * The queue is full while traces wait to retry (the server is down): rather than drop new
+   * traces for the rest of the outage, the oldest group waiting to retry goes to
+   * `onDeliveryFailed` (the local store) now. Its room is freed at once; one group at a time is
+   * being written, so memory stays bounded by the queue plus one batch. Flushes still wait for
+   * the write.
+   */
+  private spill(): void {
+    if (this.spilling > 0 || this.config.onDeliveryFailed === undefined) return;
+    const oldest = this.backoffs.values().next();
+    if (oldest.done === true) return;
+    const { entries, timer } = oldest.value;
+    clearTimeout(timer);
+    this.backoffs.delete(oldest.value);
+    for (const e of entries) {
+      this.held -= 1;
+      this.bytes -= e.bytes;
+    }
+    this.spilling += entries.length;
+    this.counts.failed += entries.length;
+    const cause = this.lastRetryError;
+    const error = new ExportError(`the export queue is full while the destination is unreachable`, cause === undefined ? {} : { cause });
+    const done = (): void => {
+      this.spilling -= entries.length;
+      this.credit(entries, "failed");
+    };
+    const keeping = this.deliveryFailed(entries, error);
+    if (keeping === undefined) done();
+    else void keeping.then(done);
   }
 
   /** Hands traces to `onDeliveryFailed`; returns a promise while the hook is still keeping them. */

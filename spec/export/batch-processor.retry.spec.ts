@@ -205,6 +205,31 @@ describe("BatchProcessor flush counts failures", () => {
   });
 });
 
+describe("BatchProcessor when the queue is full during an outage", () => {
+  it("sends the oldest traces waiting to retry to onDeliveryFailed instead of dropping new ones", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxQueueSize: 4, maxBatchSize: 2, initialBackoffMs: 10_000, maxBackoffMs: 10_000 });
+    for (const id of ["a", "b", "c", "d"]) p.enqueue(fakeTrace(id));
+    await tick();
+    expect(client.batches).toEqual([["a", "b"], ["c", "d"]]);
+    p.enqueue(fakeTrace("e"));
+    p.enqueue(fakeTrace("f"));
+    expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"]]);
+    expect(p.getStats()).toMatchObject({ dropped: 0, failed: 2 });
+    p.enqueue(fakeTrace("g"));
+    expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"], ["c", "d"]]);
+    expect(p.getStats()).toMatchObject({ dropped: 0, failed: 4 });
+  });
+
+  it("drops (and counts) new traces when nothing waits to retry", async () => {
+    const client = new ManualClient();
+    const p = make(client, { maxQueueSize: 2, maxBatchSize: 2 });
+    for (const id of ["a", "b", "c"]) p.enqueue(fakeTrace(id));
+    expect(p.getStats()).toMatchObject({ dropped: 1, failed: 0 });
+    expect(failedFinally).toEqual([]);
+  });
+});
+
 describe("BatchProcessor never throws into user code", () => {
   let unhandled: unknown[];
   const onUnhandled = (reason: unknown): void => {
