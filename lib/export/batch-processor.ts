@@ -13,8 +13,10 @@ import { DropCounter } from "./drop-counter";
 import { registerExitFlush } from "./exit-flush";
 import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
-import type { ExportFailure, ExportResult } from "./trace-client";
-import { isExportResult, isFinalError, isThenable, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
+import type { ExportResult } from "./trace-client";
+import { FailedTraceKeeper } from "./failed-trace-keeper";
+import { groupByError, splitResult } from "./export-outcome";
+import { isExportResult, isFinalError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
 export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
@@ -46,22 +48,21 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private shutdownPromise: Promise<FlushResult> | undefined;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly counts = { exported: 0, failed: 0, retries: 0 };
-  /** Set while the process exits: traces failing then are reported in one line. */
-  private atExit = false;
   /** Why the last retry was needed: the cause given for traces still undelivered at exit. */
   private lastRetryError: Error | undefined;
   /** Traces handed to `onDeliveryFailed` early by `spill`, not yet written. */
   private spilling = 0;
   /** Failed traces no flush has reported yet: the next flush does. */
   private failedUnreported = 0;
-  /** Batches `onDeliveryFailed` is still keeping (asynchronously); redone synchronously at exit. */
-  private readonly keeping = new Set<{ readonly traces: T[]; readonly error: Error }>();
+
   private readonly drops: DropCounter;
+  private readonly keeper: FailedTraceKeeper<T>;
 
   /** Throws a `ConfigError` for bad options; nothing later throws. */
   constructor(client: BatchExportClient<T>, options: BatchProcessorOptions<T> = {}) {
     this.config = resolveBatchOptions(options);
     this.client = client;
+    this.keeper = new FailedTraceKeeper(this.config.onDeliveryFailed);
     this.drops = new DropCounter(`maxQueueSize ${this.config.maxQueueSize} traces, maxQueueBytes ${this.config.maxQueueBytes} bytes`);
     this.unregisterExit = this.config.flushOnExit
       ? registerExitFlush({
@@ -133,22 +134,14 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** The process is ending (`exit`): hand everything held to `onDeliveryFailed`, synchronously. */
   private abandonAtExit(): void {
     this.drops.summarise();
-    // Asynchronous writes never finish now: let the hook keep those traces again, synchronously.
-    for (const { traces, error } of this.keeping) {
-      try {
-        void this.config.onDeliveryFailed?.(traces, error);
-      } catch (hookError) {
-        reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
-      }
-    }
-    this.keeping.clear();
+    this.keeper.redoAtExit();
     const lost = this.held;
     if (lost === 0) return;
     const cause = this.lastRetryError;
-    this.atExit = true;
+    this.keeper.quiet = true;
     this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`, cause === undefined ? {} : { cause }));
     // With a hook, its owner reports what it kept; without one, these traces are gone.
-    if (this.config.onDeliveryFailed !== undefined) return;
+    if (this.keeper.canKeep) return;
     reportOnce(
       "export.lost-at-exit",
       "warn",
@@ -303,16 +296,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   private applyResult(entries: QueueEntry<T>[], result: ExportResult): void {
-    const byId = new Map<string, ExportFailure>();
-    for (const f of result.failures) byId.set(f.traceId, f);
-    const ok: QueueEntry<T>[] = [];
-    const retry: Settled<T>[] = [];
-    const final: Settled<T>[] = [];
-    for (const entry of entries) {
-      const f = byId.get(entry.trace.info.traceId);
-      if (f === undefined) ok.push(entry);
-      else (f.retryable ? retry : final).push({ entry, error: toError(f.error), retryAfterMs: f.retryAfterMs });
-    }
+    const { ok, retry, final } = splitResult(entries, result);
     this.settle(ok, "exported");
     this.fail(final);
     this.retryOrFail(retry);
@@ -340,14 +324,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   private fail(items: Settled<T>[]): void {
-    if (items.length === 0) return;
-    const byError = new Map<Error, QueueEntry<T>[]>();
-    for (const { entry, error } of items) {
-      const list = byError.get(error);
-      if (list === undefined) byError.set(error, [entry]);
-      else list.push(entry);
-    }
-    for (const [error, entries] of byError) this.settle(entries, "failed", error);
+    for (const [error, entries] of groupByError(items)) this.settle(entries, "failed", error);
   }
 
   /**
@@ -357,7 +334,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private settle(entries: QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">, error?: Error): void {
     if (entries.length === 0) return;
     this.counts[outcome] += entries.length;
-    const keeping = outcome === "failed" ? this.deliveryFailed(entries, error ?? new ExportError("export failed")) : undefined;
+    const keeping = outcome === "failed" ? this.keeper.keep(entries.map((e) => e.trace), error ?? new ExportError("export failed")) : undefined;
     if (keeping === undefined) this.release(entries, outcome);
     else void keeping.then(() => this.release(entries, outcome));
   }
@@ -387,7 +364,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
    * the write.
    */
   private spill(): void {
-    if (this.spilling > 0 || this.config.onDeliveryFailed === undefined) return;
+    if (this.spilling > 0 || !this.keeper.canKeep) return;
     const oldest = this.backoffs.values().next();
     if (oldest.done === true) return;
     const { entries, timer } = oldest.value;
@@ -405,37 +382,9 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       this.spilling -= entries.length;
       this.credit(entries, "failed");
     };
-    const keeping = this.deliveryFailed(entries, error);
+    const keeping = this.keeper.keep(entries.map((e) => e.trace), error);
     if (keeping === undefined) done();
     else void keeping.then(done);
-  }
-
-  /** Hands traces to `onDeliveryFailed`; returns a promise while the hook is still keeping them. */
-  private deliveryFailed(entries: readonly QueueEntry<T>[], error: Error): Promise<void> | undefined {
-    const hook = this.config.onDeliveryFailed;
-    if (hook === undefined) {
-      if (this.atExit) return undefined; // abandonAtExit says it in one line
-      reportOnce("export.delivery-failed", "warn", `${entries.length} trace(s) could not be exported`, error);
-      return undefined;
-    }
-    const traces = entries.map((e) => e.trace);
-    let kept: unknown;
-    try {
-      kept = hook(traces, error);
-    } catch (hookError) {
-      reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
-      return undefined;
-    }
-    if (!isThenable(kept)) return undefined;
-    const keeping = { traces, error };
-    this.keeping.add(keeping);
-    return Promise.resolve(kept).then(
-      () => void this.keeping.delete(keeping),
-      (hookError: unknown) => {
-        this.keeping.delete(keeping);
-        reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed failed", hookError);
-      },
-    );
   }
 
   private onFlushActive(active: boolean): void {
