@@ -111,7 +111,7 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
 
   it("waits at least Retry-After before retrying a 429, then delivers", async () => {
     const tooMany = { status: 429, headers: { "retry-after": "1" }, body: { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" } };
-    // maxRetryAfterMs defaults to 2 × maxBackoffMs (400 ms here): a longer Retry-After would fail at once.
+    // maxRetryAfterMs defaults to the retry budget (20 s here); set lower, a longer Retry-After would fail at once.
     const p = await routeThrough(firstN(1, isStartTrace, tooMany), { maxRetryAfterMs: 5000 });
     const shapes = await completeTraces("throttled", 1);
 
