@@ -15,8 +15,9 @@ import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
 import type { ExportResult } from "./trace-client";
 import { FailedTraceKeeper } from "./failed-trace-keeper";
+import { RetryWaitlist } from "./retry-waitlist";
 import { groupByError, splitResult } from "./export-outcome";
-import { isExportResult, isFinalError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
+import { isExportResult, isFinalError, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
 export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
@@ -36,7 +37,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private readonly client: BatchExportClient<T>;
   private readonly queue = new BatchQueue<T>();
   private readonly jobs = new Set<Job<T>>();
-  private readonly backoffs = new Set<Backoff<T>>();
+  private readonly waitlist = new RetryWaitlist<T>();
   private readonly waiters = new FlushWaiters((active) => this.onFlushActive(active));
   private held = 0;
   private bytes = 0;
@@ -313,14 +314,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     if (stopped || retry.length === 0) return;
     const again = retry.map((r) => r.entry);
     this.counts.retries += again.length;
-    const backoff: Backoff<T> = { entries: again, timer: undefined };
-    this.backoffs.add(backoff);
-    backoff.timer = setTimeout(() => {
-      this.backoffs.delete(backoff);
-      this.queue.retry(again);
+    this.waitlist.add(again, delayMs, this.waiters.active, (due) => {
+      this.queue.retry(due);
       this.runWork();
-    }, delayMs);
-    this.applyKeepAlive(backoff.timer);
+    });
   }
 
   private fail(items: Settled<T>[]): void {
@@ -365,11 +362,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
    */
   private spill(): void {
     if (this.spilling > 0 || !this.keeper.canKeep) return;
-    const oldest = this.backoffs.values().next();
-    if (oldest.done === true) return;
-    const { entries, timer } = oldest.value;
-    clearTimeout(timer);
-    this.backoffs.delete(oldest.value);
+    const entries = this.waitlist.takeOldest();
+    if (entries === undefined) return;
     for (const e of entries) {
       this.held -= 1;
       this.bytes -= e.bytes;
@@ -401,12 +395,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       entries.push(...job.entries);
     }
     this.jobs.clear();
-    for (const b of this.backoffs) {
-      clearTimeout(b.timer);
-      entries.push(...b.entries);
-    }
-    this.backoffs.clear();
-    entries.push(...this.queue.drain());
+    entries.push(...this.waitlist.drain(), ...this.queue.drain());
     this.clearBatchTimer();
     this.settle(entries, "failed", error);
   }
@@ -414,13 +403,6 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** While a flush waits, the timers it waits on must keep the process alive; otherwise they must not. */
   private setKeepAlive(on: boolean): void {
     for (const job of this.jobs) job.call?.setKeepAlive(on);
-    for (const b of this.backoffs) {
-      if (on) b.timer?.ref();
-      else b.timer?.unref();
-    }
-  }
-
-  private applyKeepAlive(timer: NodeJS.Timeout): void {
-    if (!this.waiters.active) timer.unref();
+    this.waitlist.setKeepAlive(on);
   }
 }

@@ -29,11 +29,6 @@ export interface Job<T> {
   call: RunningCall | undefined;
 }
 
-export interface Backoff<T> {
-  readonly entries: QueueEntry<T>[];
-  timer: NodeJS.Timeout | undefined;
-}
-
 export interface Settled<T> {
   readonly entry: QueueEntry<T>;
   readonly error: Error;
