@@ -4,7 +4,7 @@
  * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
  * server could not take within the retry budget are kept in the local store for `traces sync`.
  */
-import { getExperimentSpec, getTrackingUri, parseTrackingUri } from "../config";
+import { getExperimentSpec, getTrackingUri } from "../config";
 import { isProcessEnding, isProcessExiting } from "./exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
@@ -15,6 +15,7 @@ import { DeliveryReport } from "./delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch-options";
 import type { FlushResult } from "./flush-waiters";
 import { LocalStore } from "./local-store";
+import { isLocalStoreUri, isServerUri } from "./server-uri";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
 import { MlflowRestClient } from "./mlflow-rest-client";
 import { estimateTraceBytes } from "./trace-size";
@@ -71,37 +72,6 @@ function otlpFromEnv(): ExporterState["otlp"] {
     st.otlp = { endpoint, client, fanOut: undefined };
   }
   return st.otlp.client === undefined ? undefined : st.otlp;
-}
-
-function isLocalStoreUri(uri: string | undefined): uri is string {
-  return uri !== undefined && parseLocalStoreUri(uri) !== undefined;
-}
-
-let checkedUri: { readonly uri: string; readonly ok: boolean } | undefined;
-
-/**
- * Whether `uri` names a server. `setTrackingUri` refuses what we cannot serve, but
- * `MLFLOW_TRACKING_URI` is read as it is: an unusable one (MLflow's own `sqlite:///mlflow.db`
- * default, `file:`, a host without `http://`) keeps traces in the local store, with one warning.
- */
-function isServerUri(uri: string | undefined): uri is string {
-  if (uri === undefined || isLocalStoreUri(uri)) return false;
-  if (checkedUri?.uri === uri) return checkedUri.ok;
-  let ok = true;
-  try {
-    parseTrackingUri(uri);
-  } catch (error) {
-    ok = false;
-    const why = error instanceof Error ? error.message : String(error);
-    reportOnce(
-      "export.unsupported-tracking-uri",
-      "warn",
-      `MLFLOW_TRACKING_URI: ${why} Until it is changed, traces are kept in the local store ${localStore(undefined).dir}; ` +
-        "send them to a server later with `npx mlflow-haystack traces sync --to http://...`",
-    );
-  }
-  checkedUri = { uri, ok };
-  return ok;
 }
 
 /**
