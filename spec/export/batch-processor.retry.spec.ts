@@ -221,6 +221,36 @@ describe("BatchProcessor when the queue is full during an outage", () => {
     expect(p.getStats()).toMatchObject({ dropped: 0, failed: 4 });
   });
 
+  it("makes a flush wait until the spilled traces are written", async () => {
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call)) : call.ok()));
+    let written: () => void = () => undefined;
+    const writing = new Promise<void>((resolve) => (written = resolve));
+    const kept: string[] = [];
+    const p = new BatchProcessor<FakeTrace>(client, {
+      flushOnExit: false,
+      maxQueueSize: 2,
+      maxBatchSize: 2,
+      initialBackoffMs: 10_000,
+      maxBackoffMs: 10_000,
+      onDeliveryFailed: (traces) => {
+        kept.push(...traces.map((t) => t.info.traceId));
+        return writing;
+      },
+    });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    await tick();
+    p.enqueue(fakeTrace("c"));
+    expect(kept).toEqual(["a", "b"]);
+    let result: unknown;
+    const flushed = p.flush().then((r) => (result = r));
+    await tick(100);
+    expect(result).toBeUndefined();
+    written();
+    await flushed;
+    expect(result).toEqual({ exported: 1, failed: 2, dropped: 0, pending: 0 });
+  });
+
   it("drops (and counts) new traces when nothing waits to retry", async () => {
     const client = new ManualClient();
     const p = make(client, { maxQueueSize: 2, maxBatchSize: 2 });
