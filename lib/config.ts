@@ -66,6 +66,9 @@ export function parseTrackingUri(uri: string): TrackingTarget {
     return { kind: "mlflow", uri: trimmed, baseUrl: url.href.replace(/\/+$/, "") };
   }
   const shown = redact(trimmed);
+  if (/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\]):\d{1,5}(?:[/?#].*)?$/i.test(trimmed)) {
+    throw new ConfigError(`Tracking URI "${shown}" has no scheme: use "http://${shown}" (or https://) for an MLflow server.`);
+  }
   throw new ConfigError(
     `Tracking URI "${shown}" is not supported: this SDK talks to an MLflow tracking server over HTTP ` +
       `(http://, https://, databricks, databricks://<profile>). To use that store, run ` +
@@ -107,12 +110,30 @@ export function getTrackingUri(): string | undefined {
   return uri === undefined || uri.trim() === "" ? undefined : uri.trim();
 }
 
-/** The connection for a remote tracking URI (credentials and TLS options from the environment). */
+/** Default per-request silence limit: a hung request fails (and is retried) alone, long before its batch's deadline. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * `MLFLOW_HTTP_REQUEST_TIMEOUT` (seconds, as in MLflow's Python client, where it is also a
+ * per-read limit) in ms, else {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+ */
+export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env["MLFLOW_HTTP_REQUEST_TIMEOUT"]?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_REQUEST_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_147_483) {
+    throw new ConfigError(`Expected MLFLOW_HTTP_REQUEST_TIMEOUT to be a number of seconds > 0, got "${raw}". Unset it for the default (${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s).`);
+  }
+  return Math.ceil(seconds * 1000);
+}
+
+/** The connection for a remote tracking URI (credentials, TLS options and request timeout from the environment). */
 export function connectionFor(uri: string, env: NodeJS.ProcessEnv = process.env): MlflowConnection {
   const target = parseTrackingUri(uri);
   const tls = {
     insecureTls: env["MLFLOW_TRACKING_INSECURE_TLS"]?.toLowerCase() === "true",
     ...(env["MLFLOW_TRACKING_SERVER_CERT_PATH"] ? { caCertPath: env["MLFLOW_TRACKING_SERVER_CERT_PATH"] } : {}),
+    requestTimeoutMs: requestTimeoutFromEnv(env),
   };
   if (target.kind === "mlflow") return { baseUrl: target.baseUrl, auth: resolveMlflowAuth(env), ...tls };
   const dbx = resolveDatabricksTarget(target.profile, env);

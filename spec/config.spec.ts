@@ -35,6 +35,11 @@ describe("tracking URI configuration", () => {
     },
   );
 
+  it.each(["127.0.0.1:5000", "localhost:5000", "mlflow.internal:8080/prefix"])("refuses the scheme-less %s and suggests http://", (uri) => {
+    expect(() => setTrackingUri(uri)).toThrow(`has no scheme: use "http://${uri}"`);
+    expect(() => setTrackingUri(uri)).not.toThrow("--backend-store-uri");
+  });
+
   it("never repeats a password from an unsupported URI", () => {
     expect(() => setTrackingUri("postgresql://admin:pg-secret@db/mlflow")).toThrow("--backend-store-uri postgresql://***@db/mlflow");
   });

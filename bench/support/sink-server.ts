@@ -75,17 +75,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, stats: SinkStat
   return json(res, 200, {});
 }
 
-/** Starts the sink on 127.0.0.1 (port 0) in this process. */
-export function startSinkServer(): Promise<{ url: string; server: Server }> {
+/** Starts the sink on 127.0.0.1 (`port`, default 0: any free one) in this process. */
+export function startSinkServer(port = 0): Promise<{ url: string; server: Server; stats: Readonly<SinkStats> }> {
   const stats: SinkStats = { startTrace: 0, otlp: 0, artifacts: 0, other: 0, cpuMs: 0 };
   const server = createServer((req, res) => {
     handle(req, res, stats).catch((err: unknown) => json(res, 500, { error_code: "INTERNAL_ERROR", message: String(err) }));
   });
   server.keepAliveTimeout = 60_000;
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, server });
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${address.port}`, server, stats });
     });
   });
 }

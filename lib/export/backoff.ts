@@ -34,7 +34,7 @@ export function retryDelay(
 
 /** The retry limits of a batch processor. */
 export interface RetryLimits extends BackoffPolicy {
-  /** Attempts per trace, the first included. */
+  /** Attempts per trace, the first included (`Infinity`: the budget alone decides). */
   readonly maxAttempts: number;
   /** No retry may start later than this after the trace's first attempt, ms. */
   readonly retryBudgetMs: number;
@@ -51,7 +51,9 @@ export interface RetryCandidate {
 /**
  * Splits the retryable failures of one batch into traces to retry together after `delayMs` and
  * traces to give up on (out of attempts, out of budget, or asked to wait longer than allowed).
- * The group waits for its most-tried member's backoff and its longest `Retry-After`.
+ * The group waits for its most-tried member's backoff and its longest `Retry-After`. A delay
+ * drawn past the budget's end is shortened to end there, so every trace gets a last try when the
+ * budget runs out instead of giving up early: an outage shorter than the budget loses nothing.
  *
  * @example
  * const { delayMs, retry, giveUp } = planRetry(failed, limits, Date.now());
@@ -64,17 +66,21 @@ export function planRetry<C extends RetryCandidate>(
 ): { delayMs: number; retry: C[]; giveUp: C[] } {
   let attempt = 0;
   let retryAfter: number | undefined;
+  let budgetEnd = Number.POSITIVE_INFINITY;
   for (const { entry, retryAfterMs } of items) {
     attempt = Math.max(attempt, entry.attempts);
     if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) retryAfter = Math.max(retryAfter ?? 0, retryAfterMs);
+    if (entry.attempts < limits.maxAttempts) budgetEnd = Math.min(budgetEnd, entry.firstAttemptAt + limits.retryBudgetMs);
   }
-  const delayMs = retryDelay(attempt, retryAfter, limits, random);
+  const drawn = retryDelay(attempt, retryAfter, limits, random);
+  const earliest = retryAfter === undefined ? 0 : Math.ceil(retryAfter);
+  const delayMs = Math.min(drawn, Math.max(earliest, budgetEnd - now));
   const tooLong = retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs;
   const retry: C[] = [];
   const giveUp: C[] = [];
   for (const item of items) {
     const { attempts, firstAttemptAt } = item.entry;
-    const fits = !tooLong && attempts < limits.maxAttempts && now + delayMs - firstAttemptAt <= limits.retryBudgetMs;
+    const fits = !tooLong && attempts < limits.maxAttempts && now + delayMs - firstAttemptAt <= limits.retryBudgetMs && now - firstAttemptAt < limits.retryBudgetMs;
     (fits ? retry : giveUp).push(item);
   }
   return { delayMs, retry, giveUp };

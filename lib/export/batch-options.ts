@@ -30,13 +30,16 @@ export interface BatchProcessorOptions<T extends ExportableTrace = ExportableTra
   readonly exportTimeoutMs?: number;
   /** Ceiling of the first retry's random delay, ms. Default 500. */
   readonly initialBackoffMs?: number;
-  /** Ceiling of any retry's random delay, ms. Default 30000. */
+  /** Ceiling of any retry's random delay, ms. Default 10000. */
   readonly maxBackoffMs?: number;
-  /** Attempts per trace, the first included (1 = never retry). Default 5. */
+  /** Attempts per trace, the first included (1 = never retry). Default `Infinity`: retries go on until `retryBudgetMs` is spent. */
   readonly maxAttempts?: number;
-  /** A trace is given up when its next retry would start later than this after its first attempt, ms. Default 60000. */
+  /**
+   * How long a trace keeps being retried after its first attempt, ms; the last retry runs when it
+   * ends, so a server outage shorter than this loses nothing. Default 60000.
+   */
   readonly retryBudgetMs?: number;
-  /** A `Retry-After` longer than this makes the failure final instead of retrying early, ms. Default `2 * maxBackoffMs`. */
+  /** A `Retry-After` longer than this makes the failure final instead of retrying early, ms. Default: the larger of `retryBudgetMs` and `2 * maxBackoffMs`. */
   readonly maxRetryAfterMs?: number;
   /** Flush when the event loop empties (`beforeExit`), and hand undelivered traces to `onDeliveryFailed` at `exit`. Default true. */
   readonly flushOnExit?: boolean;
@@ -44,8 +47,12 @@ export interface BatchProcessorOptions<T extends ExportableTrace = ExportableTra
   readonly exitFlushTimeoutMs?: number;
   /** Estimated size of a trace in bytes; called off the hot path, once per trace. Default: length of its JSON. */
   readonly sizeOf?: (trace: T) => number;
-  /** Receives traces that failed for good (non-retryable, out of attempts or budget, shut down, exit). */
-  readonly onDeliveryFailed?: (traces: readonly T[], error: Error) => void;
+  /**
+   * Receives traces that failed for good (non-retryable, out of attempts or budget, shut down,
+   * exit). When it returns a promise, the traces count as settled (for `flush`) once it settles.
+   * At `exit` it must work synchronously: it is called again there for batches it has not finished.
+   */
+  readonly onDeliveryFailed?: (traces: readonly T[], error: Error) => unknown;
   /** Wraps every client call, so export runs outside any active trace. Default: calls `fn` as is. */
   readonly runOutsideTracing?: <R>(fn: () => R) => R;
 }
@@ -66,7 +73,7 @@ export interface ResolvedBatchOptions<T extends ExportableTrace> {
   readonly flushOnExit: boolean;
   readonly exitFlushTimeoutMs: number;
   readonly sizeOf: (trace: T) => number;
-  readonly onDeliveryFailed: ((traces: readonly T[], error: Error) => void) | undefined;
+  readonly onDeliveryFailed: ((traces: readonly T[], error: Error) => unknown) | undefined;
   readonly runOutsideTracing: <R>(fn: () => R) => R;
 }
 
@@ -114,7 +121,7 @@ export function resolveBatchOptions<T extends ExportableTrace>(
     );
   }
   const initialBackoffMs = check("initialBackoffMs", options.initialBackoffMs, 500, "ms");
-  const maxBackoffMs = check("maxBackoffMs", options.maxBackoffMs, Math.max(30_000, initialBackoffMs), "ms");
+  const maxBackoffMs = check("maxBackoffMs", options.maxBackoffMs, Math.max(10_000, initialBackoffMs), "ms");
   if (maxBackoffMs < initialBackoffMs) {
     throw new ConfigError(
       `Expected \`maxBackoffMs\` to be at least \`initialBackoffMs\` (${initialBackoffMs}), got ${maxBackoffMs}`,
@@ -124,6 +131,7 @@ export function resolveBatchOptions<T extends ExportableTrace>(
   if (exportTimeoutMs === 0) {
     throw new ConfigError("Expected `exportTimeoutMs` to be a number of milliseconds > 0, got 0");
   }
+  const retryBudgetMs = check("retryBudgetMs", options.retryBudgetMs, 60_000, "ms");
   checkFunction("sizeOf", options.sizeOf);
   checkFunction("onDeliveryFailed", options.onDeliveryFailed);
   checkFunction("runOutsideTracing", options.runOutsideTracing);
@@ -139,9 +147,9 @@ export function resolveBatchOptions<T extends ExportableTrace>(
     exportTimeoutMs,
     initialBackoffMs,
     maxBackoffMs,
-    maxAttempts: check("maxAttempts", options.maxAttempts, 5, "int"),
-    retryBudgetMs: check("retryBudgetMs", options.retryBudgetMs, 60_000, "ms"),
-    maxRetryAfterMs: check("maxRetryAfterMs", options.maxRetryAfterMs, 2 * maxBackoffMs, "ms"),
+    maxAttempts: options.maxAttempts === Number.POSITIVE_INFINITY ? options.maxAttempts : check("maxAttempts", options.maxAttempts, Number.POSITIVE_INFINITY, "int"),
+    retryBudgetMs,
+    maxRetryAfterMs: check("maxRetryAfterMs", options.maxRetryAfterMs, Math.max(retryBudgetMs, 2 * maxBackoffMs), "ms"),
     flushOnExit: options.flushOnExit ?? true,
     exitFlushTimeoutMs: check("exitFlushTimeoutMs", options.exitFlushTimeoutMs, 10_000, "ms"),
     sizeOf: options.sizeOf ?? estimateJsonBytes,

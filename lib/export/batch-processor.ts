@@ -13,8 +13,11 @@ import { DropCounter } from "./drop-counter";
 import { registerExitFlush } from "./exit-flush";
 import { BatchQueue, type QueueEntry } from "./batch-queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
-import type { ExportFailure, ExportResult } from "./trace-client";
-import { isExportResult, isFinalError, toError, type Backoff, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
+import type { ExportResult } from "./trace-client";
+import { FailedTraceKeeper } from "./failed-trace-keeper";
+import { RetryWaitlist } from "./retry-waitlist";
+import { groupByError, splitResult } from "./export-outcome";
+import { isExportResult, isFinalError, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./batch-types";
 
 export type { BatchExportClient, BatchProcessorStats } from "./batch-types";
 
@@ -34,7 +37,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private readonly client: BatchExportClient<T>;
   private readonly queue = new BatchQueue<T>();
   private readonly jobs = new Set<Job<T>>();
-  private readonly backoffs = new Set<Backoff<T>>();
+  private readonly waitlist = new RetryWaitlist<T>();
   private readonly waiters = new FlushWaiters((active) => this.onFlushActive(active));
   private held = 0;
   private bytes = 0;
@@ -48,16 +51,25 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private shutdownPromise: Promise<FlushResult> | undefined;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly counts = { exported: 0, failed: 0, retries: 0 };
+  /** Why the last retry was needed: the cause given for traces still undelivered at exit. */
+  private lastRetryError: Error | undefined;
+  /** Traces handed to `onDeliveryFailed` early by `spill`, not yet written. */
+  private spilling = 0;
+  /** Failed traces no flush has reported yet: the next flush does. */
+  private failedUnreported = 0;
+
   private readonly drops: DropCounter;
+  private readonly keeper: FailedTraceKeeper<T>;
 
   /** Throws a `ConfigError` for bad options; nothing later throws. */
   constructor(client: BatchExportClient<T>, options: BatchProcessorOptions<T> = {}) {
     this.config = resolveBatchOptions(options);
     this.client = client;
+    this.keeper = new FailedTraceKeeper(this.config.onDeliveryFailed);
     this.drops = new DropCounter(`maxQueueSize ${this.config.maxQueueSize} traces, maxQueueBytes ${this.config.maxQueueBytes} bytes`);
     this.unregisterExit = this.config.flushOnExit
       ? registerExitFlush({
-          hasPendingWork: () => this.held > 0,
+          hasPendingWork: () => this.held + this.spilling > 0,
           flushAtExit: () =>
             this.flush({ timeoutMs: this.config.exitFlushTimeoutMs }).then((r) => {
               // Past the deadline, stop in-flight requests too: their sockets would hold the process open.
@@ -72,7 +84,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** Queues a completed trace for export. O(1); drops (and counts) it when the queue is full. */
   enqueue(trace: T): void {
     if (this.closed) return this.drops.closed();
-    if (this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes || this.intakeBlocked) return this.drops.full();
+    if (this.isFull()) {
+      this.spill();
+      if (this.isFull()) return this.drops.full();
+    }
     this.held += 1;
     this.queue.push(trace);
     // Measuring and exporting wait for a full batch, a flush or the batch timer: a lone trace
@@ -82,19 +97,23 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   /**
-   * Resolves when every trace enqueued before the call is acknowledged or has failed for good,
-   * including traces waiting to retry (so it is bounded by `retryBudgetMs` plus one
-   * `exportTimeoutMs`), or when `timeoutMs` passes. While it waits, the processor's timers keep
-   * the process alive. Never rejects.
+   * Resolves when every trace enqueued before the call is acknowledged or has failed for good
+   * (and `onDeliveryFailed` has finished keeping it), including traces waiting to retry (so it is
+   * bounded by `retryBudgetMs` plus one `exportTimeoutMs`), or when `timeoutMs` passes. `failed`
+   * also counts traces that failed before the call and no earlier flush reported. While it
+   * waits, the processor's timers keep the process alive. Never rejects.
    */
   flush(options: { readonly timeoutMs?: number } = {}): Promise<FlushResult> {
     this.drops.summarise();
     const dropped = this.drops.takeSinceFlush();
-    if (this.held === 0) return Promise.resolve({ exported: 0, failed: 0, dropped, pending: 0 });
+    const failed = this.failedUnreported;
+    this.failedUnreported = 0;
+    if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
-      remaining: this.held,
+      remaining: this.held + this.spilling,
       dropped,
+      failed,
       timeoutMs: options.timeoutMs,
     });
     this.scheduleWork();
@@ -118,13 +137,18 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** The process is ending (`exit`): hand everything held to `onDeliveryFailed`, synchronously. */
   private abandonAtExit(): void {
     this.drops.summarise();
+    this.keeper.redoAtExit();
     const lost = this.held;
     if (lost === 0) return;
-    this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`));
+    const cause = this.lastRetryError;
+    this.keeper.quiet = true;
+    this.abandonAll(new ExportError(`the process exited before ${lost} trace(s) were exported`, cause === undefined ? {} : { cause }));
+    // With a hook, its owner reports what it kept; without one, these traces are gone.
+    if (this.keeper.canKeep) return;
     reportOnce(
       "export.lost-at-exit",
       "warn",
-      `${lost} trace(s) were not exported before the process exited; await flushTraces() before process.exit() and in signal handlers`,
+      `${lost} trace(s) were not exported before the process exited and are lost (no onDeliveryFailed hook to keep them)`,
     );
   }
 
@@ -273,16 +297,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   }
 
   private applyResult(entries: QueueEntry<T>[], result: ExportResult): void {
-    const byId = new Map<string, ExportFailure>();
-    for (const f of result.failures) byId.set(f.traceId, f);
-    const ok: QueueEntry<T>[] = [];
-    const retry: Settled<T>[] = [];
-    const final: Settled<T>[] = [];
-    for (const entry of entries) {
-      const f = byId.get(entry.trace.info.traceId);
-      if (f === undefined) ok.push(entry);
-      else (f.retryable ? retry : final).push({ entry, error: toError(f.error), retryAfterMs: f.retryAfterMs });
-    }
+    const { ok, retry, final } = splitResult(entries, result);
     this.settle(ok, "exported");
     this.fail(final);
     this.retryOrFail(retry);
@@ -291,6 +306,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** Schedules one retry for the group, or fails the traces out of attempts, budget or patience. */
   private retryOrFail(items: Settled<T>[]): void {
     if (items.length === 0) return;
+    this.lastRetryError = items[items.length - 1]?.error;
     const { delayMs, retry, giveUp } = planRetry(items, this.config, Date.now());
     // Once a shutdown's flush is over, nothing may be scheduled any more.
     const stopped = this.closed && !this.waiters.active;
@@ -298,48 +314,71 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     if (stopped || retry.length === 0) return;
     const again = retry.map((r) => r.entry);
     this.counts.retries += again.length;
-    const backoff: Backoff<T> = { entries: again, timer: undefined };
-    this.backoffs.add(backoff);
-    backoff.timer = setTimeout(() => {
-      this.backoffs.delete(backoff);
-      this.queue.retry(again);
+    this.waitlist.add(again, delayMs, this.waiters.active, (due) => {
+      this.queue.retry(due);
       this.runWork();
-    }, delayMs);
-    this.applyKeepAlive(backoff.timer);
+    });
   }
 
   private fail(items: Settled<T>[]): void {
-    if (items.length === 0) return;
-    const byError = new Map<Error, QueueEntry<T>[]>();
-    for (const { entry, error } of items) {
-      const list = byError.get(error);
-      if (list === undefined) byError.set(error, [entry]);
-      else list.push(entry);
-    }
-    for (const [error, entries] of byError) this.settle(entries, "failed", error);
+    for (const [error, entries] of groupByError(items)) this.settle(entries, "failed", error);
   }
 
+  /**
+   * Counts traces as exported or failed. A failed trace stays held (and keeps a flush waiting)
+   * until `onDeliveryFailed` has kept it, so a flush never resolves before the fallback is written.
+   */
   private settle(entries: QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">, error?: Error): void {
     if (entries.length === 0) return;
+    this.counts[outcome] += entries.length;
+    const keeping = outcome === "failed" ? this.keeper.keep(entries.map((e) => e.trace), error ?? new ExportError("export failed")) : undefined;
+    if (keeping === undefined) this.release(entries, outcome);
+    else void keeping.then(() => this.release(entries, outcome));
+  }
+
+  private release(entries: readonly QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">): void {
     for (const e of entries) {
       this.held -= 1;
       this.bytes -= e.bytes;
     }
-    this.counts[outcome] += entries.length;
-    for (const e of entries) this.waiters.credit(e.seq, outcome);
-    if (outcome === "failed") this.deliveryFailed(entries.map((e) => e.trace), error ?? new ExportError("export failed"));
+    this.credit(entries, outcome);
+  }
+
+  private credit(entries: readonly QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">): void {
+    for (const e of entries) if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     this.waiters.resolveDone();
   }
 
-  private deliveryFailed(traces: T[], error: Error): void {
-    reportOnce("export.delivery-failed", "warn", `${traces.length} trace(s) could not be exported`, error);
-    const hook = this.config.onDeliveryFailed;
-    if (hook === undefined) return;
-    try {
-      hook(traces, error);
-    } catch (hookError) {
-      reportOnce("export.on-delivery-failed", "error", "onDeliveryFailed threw", hookError);
+  private isFull(): boolean {
+    return this.held >= this.config.maxQueueSize || this.bytes >= this.config.maxQueueBytes || this.intakeBlocked;
+  }
+
+  /**
+   * The queue is full while traces wait to retry (the server is down): rather than drop new
+   * traces for the rest of the outage, the oldest group waiting to retry goes to
+   * `onDeliveryFailed` (the local store) now. Its room is freed at once; one group at a time is
+   * being written, so memory stays bounded by the queue plus one batch. Flushes still wait for
+   * the write.
+   */
+  private spill(): void {
+    if (this.spilling > 0 || !this.keeper.canKeep) return;
+    const entries = this.waitlist.takeOldest();
+    if (entries === undefined) return;
+    for (const e of entries) {
+      this.held -= 1;
+      this.bytes -= e.bytes;
     }
+    this.spilling += entries.length;
+    this.counts.failed += entries.length;
+    const cause = this.lastRetryError;
+    const error = new ExportError(`the export queue is full while the destination is unreachable`, cause === undefined ? {} : { cause });
+    const done = (): void => {
+      this.spilling -= entries.length;
+      this.credit(entries, "failed");
+    };
+    const keeping = this.keeper.keep(entries.map((e) => e.trace), error);
+    if (keeping === undefined) done();
+    else void keeping.then(done);
   }
 
   private onFlushActive(active: boolean): void {
@@ -356,12 +395,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       entries.push(...job.entries);
     }
     this.jobs.clear();
-    for (const b of this.backoffs) {
-      clearTimeout(b.timer);
-      entries.push(...b.entries);
-    }
-    this.backoffs.clear();
-    entries.push(...this.queue.drain());
+    entries.push(...this.waitlist.drain(), ...this.queue.drain());
     this.clearBatchTimer();
     this.settle(entries, "failed", error);
   }
@@ -369,13 +403,6 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /** While a flush waits, the timers it waits on must keep the process alive; otherwise they must not. */
   private setKeepAlive(on: boolean): void {
     for (const job of this.jobs) job.call?.setKeepAlive(on);
-    for (const b of this.backoffs) {
-      if (on) b.timer?.ref();
-      else b.timer?.unref();
-    }
-  }
-
-  private applyKeepAlive(timer: NodeJS.Timeout): void {
-    if (!this.waiters.active) timer.unref();
+    this.waitlist.setKeepAlive(on);
   }
 }

@@ -29,11 +29,6 @@ export interface Job<T> {
   call: RunningCall | undefined;
 }
 
-export interface Backoff<T> {
-  readonly entries: QueueEntry<T>[];
-  timer: NodeJS.Timeout | undefined;
-}
-
 export interface Settled<T> {
   readonly entry: QueueEntry<T>;
   readonly error: Error;
@@ -42,6 +37,10 @@ export interface Settled<T> {
 
 export function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 export function isExportResult(value: unknown): value is ExportResult {

@@ -20,6 +20,7 @@ export interface ExitParticipant {
 const MAX_EXIT_ROUNDS = 10;
 
 const participants = new Set<ExitParticipant>();
+const reporters = new Set<() => void>();
 let flushing = false;
 let rounds = 0;
 let gaveUp = false;
@@ -34,10 +35,18 @@ export function isProcessExiting(): boolean {
   return exiting;
 }
 
+let ending = false;
+
+/** True once the event loop has emptied (`beforeExit` flush) or the process exits: the app is done. */
+export function isProcessEnding(): boolean {
+  return ending || exiting;
+}
+
 function onBeforeExit(): void {
   if (flushing || gaveUp) return;
   const pending = [...participants].filter((p) => p.hasPendingWork());
   if (pending.length === 0) return;
+  ending = true;
   rounds += 1;
   if (rounds > MAX_EXIT_ROUNDS) {
     gaveUp = true;
@@ -60,24 +69,42 @@ function onExit(): void {
       // Nothing may throw out of an exit handler.
     }
   }
+  for (const report of reporters) {
+    try {
+      report();
+    } catch {
+      // Nothing may throw out of an exit handler.
+    }
+  }
+}
+// Always installed, so reporters run after every participant has handed its traces over,
+// whichever was registered first.
+process.on("exit", onExit);
+
+/**
+ * Runs `report` at `exit`, after every processor has handed its undelivered traces over; it must
+ * be synchronous. Returns the function that removes it.
+ *
+ * @example
+ * const remove = onExitReport(() => diag("warn", "3 trace(s) kept for traces sync"));
+ */
+export function onExitReport(report: () => void): () => void {
+  reporters.add(report);
+  return () => void reporters.delete(report);
 }
 
 /**
- * Adds a processor to the exit hooks, installing the process listeners on first use and removing
- * them when the last participant leaves. Returns the function that removes this one.
+ * Adds a processor to the exit hooks, installing the `beforeExit` listener on first use and
+ * removing it when the last participant leaves. Returns the function that removes this one.
  *
  * @example
  * const unregister = registerExitFlush(processor); // ...later, at shutdown: unregister();
  */
 export function registerExitFlush(participant: ExitParticipant): () => void {
-  if (participants.size === 0) {
-    process.on("beforeExit", onBeforeExit);
-    process.on("exit", onExit);
-  }
+  if (participants.size === 0) process.on("beforeExit", onBeforeExit);
   participants.add(participant);
   return () => {
     if (!participants.delete(participant) || participants.size > 0) return;
     process.off("beforeExit", onBeforeExit);
-    process.off("exit", onExit);
   };
 }

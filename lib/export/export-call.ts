@@ -3,6 +3,7 @@
  * takes longer than the timeout (or is abandoned), and the caller hears exactly once how it ended.
  * Whatever the client does (throw, reject, return garbage, never answer), nothing escapes.
  */
+import { runInBackground } from "./background-requests";
 import { ExportError } from "./errors";
 import type { ExportOptions, ExportResult } from "./trace-client";
 
@@ -58,7 +59,7 @@ export function startExportCall(
   let pending: Promise<ExportResult>;
   try {
     const { signal } = controller;
-    pending = options.runOutsideTracing(() => new Promise<ExportResult>((resolve) => resolve(send({ signal }))));
+    pending = options.runOutsideTracing(() => runInBackground(() => new Promise<ExportResult>((resolve) => resolve(send({ signal })))));
   } catch (error) {
     pending = Promise.reject(toError(error));
   }

@@ -4,16 +4,18 @@
  * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
  * server could not take within the retry budget are kept in the local store for `traces sync`.
  */
-import { getExperimentSpec, getTrackingUri, parseTrackingUri } from "../config";
-import { isProcessExiting } from "./exit-flush";
+import { getExperimentSpec, getTrackingUri } from "../config";
+import { isProcessEnding, isProcessExiting } from "./exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
-import type { Trace } from "../tracing/trace";
+import { Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch-processor";
+import { DeliveryReport } from "./delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch-options";
 import type { FlushResult } from "./flush-waiters";
 import { LocalStore } from "./local-store";
+import { isLocalStoreUri, isServerUri } from "./server-uri";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
 import { MlflowRestClient } from "./mlflow-rest-client";
 import { estimateTraceBytes } from "./trace-size";
@@ -31,6 +33,8 @@ interface ExporterState {
   rest: MlflowRestClient | undefined;
   local: LocalStore | undefined;
   removeSink: (() => void) | undefined;
+  /** Absent in the state of an older copy of the package. */
+  report?: DeliveryReport;
 }
 
 const KEY = Symbol.for("mlflow-haystack.v0.exporter");
@@ -80,8 +84,8 @@ function currentClient(): { client: TraceClient; remoteUri: string | undefined }
   if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
   const uri = getTrackingUri();
   const otlp = otlpFromEnv();
-  if (uri === undefined || parseLocalStoreUri(uri) !== undefined) {
-    return { client: otlp?.client ?? localStore(uri), remoteUri: undefined };
+  if (!isServerUri(uri)) {
+    return { client: otlp?.client ?? localStore(isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
   }
   const rest = (st.rest ??= new MlflowRestClient());
   if (otlp === undefined) return { client: rest, remoteUri: uri };
@@ -101,38 +105,65 @@ const routingClient: TraceClient = {
 };
 
 /**
- * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`;
- * for the local store itself at process exit, a synchronous write (asynchronous ones cannot finish).
+ * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`
+ * (the returned promise settles once they are on disk, or at once at exit, where only synchronous
+ * writes finish); for the local store itself at exit, a synchronous write. The delivery report
+ * tells the user, once during the run and in one line at exit.
  */
-function keepUndelivered(traces: readonly Trace[], error: Error): void {
+function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const st = state();
+  const report = deliveryReport();
   const uri = getTrackingUri();
-  if (st.userClient !== undefined || uri === undefined || parseLocalStoreUri(uri) !== undefined) {
-    if (st.userClient === undefined && isProcessExiting()) {
+  const exiting = isProcessExiting();
+  const ending = isProcessEnding();
+  if (st.userClient !== undefined || !isServerUri(uri)) {
+    if (st.userClient === undefined && exiting) {
       try {
-        localStore(uri).exportSync(traces);
-        return;
+        localStore(isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
+        return undefined;
       } catch (writeError) {
-        reportOnce("export.lost-at-exit-write", "error", "could not write traces to the local store at exit", writeError);
+        error = toError(writeError);
       }
     }
-    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, error);
-    return;
-  }
-  try {
-    parseTrackingUri(uri);
-  } catch (uriError) {
-    // Never write an unusable (or credential-bearing) URI into the store's sync bookkeeping.
-    reportOnce("export.failed", "warn", `${traces.length} trace(s) could not be exported`, uriError);
-    return;
+    reportOnce("export.failed", "warn", `traces could not be ${st.userClient === undefined ? "written to the local store" : "exported"}`, error);
+    report.lost(traces.length, error);
+    return undefined;
   }
   const experiment = getExperimentSpec();
   const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  localStore(undefined).deliveryFailedHook(destination)(traces, error);
+  const store = localStore(undefined);
+  const saved = traces.filter((t): t is Trace => t instanceof Trace);
+  const where = { destination: uri, dir: store.dir, error };
+  if (exiting) {
+    try {
+      store.saveUndeliveredSync(saved, { destination });
+      report.kept(saved.length, where, { ending });
+    } catch (writeError) {
+      report.lost(saved.length, toError(writeError));
+    }
+    return undefined;
+  }
+  return store.saveUndelivered(saved, { destination }).then(
+    () => report.kept(saved.length, where, { ending }),
+    (writeError: unknown) => {
+      reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${store.dir}; they are lost`, writeError);
+      report.lost(saved.length, toError(writeError));
+    },
+  );
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function deliveryReport(): DeliveryReport {
+  const st = state();
+  return (st.report ??= new DeliveryReport(() => ({ queueFull: st.processor?.getStats().dropped ?? 0, storeFull: st.local?.droppedPending ?? 0 })));
 }
 
 function processor(): BatchProcessor<Trace> {
   const st = state();
+  if (st.processor === undefined) deliveryReport().armExitLine();
   st.processor ??= new BatchProcessor<Trace>(routingClient, {
     onDeliveryFailed: keepUndelivered,
     sizeOf: estimateTraceBytes,
@@ -163,9 +194,16 @@ export function setTraceClient(client: TraceClient | undefined): void {
   state().userClient = client;
 }
 
+/** How long `flushTraces()` waits when no `timeoutMs` is given. */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+/** A flush still waiting after this long says so, once per process (a quick flush stays quiet). */
+const FLUSH_NOTICE_AFTER_MS = 10_000;
+
 /**
- * Waits until every trace completed before the call has been delivered or has failed for good,
- * and says how many. Call it before a serverless handler returns or the process exits.
+ * Waits until every trace completed before the call has been delivered, or has failed for good
+ * and been kept in the local store, and says how many; traces still unsettled after `timeoutMs`
+ * (default 30 s) are counted as `pending` and keep being retried. Call it before a serverless
+ * handler returns or the process exits. Never rejects.
  *
  * @example
  * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };
@@ -173,7 +211,27 @@ export function setTraceClient(client: TraceClient | undefined): void {
 export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
   const current = state().processor;
   if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
-  return current.flush(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  const notice = setTimeout(() => {
+    const { queued, inFlight } = current.getStats();
+    if (queued + inFlight === 0) return;
+    reportOnce(
+      "export.flush-waiting",
+      "warn",
+      `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
+        "(pass { timeoutMs } to change that); traces still pending then keep being retried",
+    );
+  }, Math.min(FLUSH_NOTICE_AFTER_MS, timeoutMs));
+  notice.unref();
+  try {
+    return await current.flush({ timeoutMs });
+  } finally {
+    clearTimeout(notice);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /**

@@ -8,7 +8,7 @@
 export interface FlushResult {
   /** Acknowledged by the client. */
   readonly exported: number;
-  /** Failed for good (and handed to `onDeliveryFailed`). */
+  /** Failed for good (and kept by `onDeliveryFailed`), including failures since the previous flush. */
   readonly failed: number;
   /** Refused since the previous flush: queue full, or enqueued after shutdown. */
   readonly dropped: number;
@@ -48,12 +48,12 @@ export class FlushWaiters {
   }
 
   /** Waits for `remaining` traces numbered below `target`, or until `timeoutMs` passes. */
-  wait(options: { target: number; remaining: number; dropped: number; timeoutMs?: number | undefined }): Promise<FlushResult> {
+  wait(options: { target: number; remaining: number; dropped: number; failed?: number; timeoutMs?: number | undefined }): Promise<FlushResult> {
     return new Promise<FlushResult>((resolve) => {
       const waiter: Waiter = {
         target: options.target,
         remaining: options.remaining,
-        counts: { exported: 0, failed: 0, dropped: options.dropped },
+        counts: { exported: 0, failed: options.failed ?? 0, dropped: options.dropped },
         deadline: undefined,
         resolve,
       };

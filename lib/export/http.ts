@@ -6,6 +6,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { readFileSync } from "node:fs";
+import { isBackgroundRequest } from "./background-requests";
 import { ExportError } from "./errors";
 
 /** How to reach a server. `headers` may hold `Authorization`; it is sent, never logged. */
@@ -21,6 +22,11 @@ export interface HttpTransportOptions {
   readonly keepAlive?: boolean;
   /** Largest response body accepted, in bytes (default 64 MiB). */
   readonly maxResponseBytes?: number;
+  /**
+   * A request whose connection stays silent this long (no byte sent or received) fails with a
+   * retryable {@link ExportError}, ms; 0 or absent: no limit. A slow upload that keeps moving is not cut.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface HttpRequest {
@@ -58,6 +64,7 @@ export class HttpTransport {
   private readonly lib: typeof http | typeof https;
   private readonly headers: () => Readonly<Record<string, string>>;
   private readonly maxResponseBytes: number;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: HttpTransportOptions) {
     this.baseUrl = new URL(options.baseUrl);
@@ -74,6 +81,7 @@ export class HttpTransport {
       : new http.Agent({ keepAlive, maxSockets: 16 });
     this.headers = options.headers ?? (() => ({}));
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 0;
   }
 
   /** Resolves with any HTTP answer (also 4xx/5xx); rejects with {@link ExportError} when none came. */
@@ -94,10 +102,17 @@ export class HttpTransport {
         return;
       }
       const clientRequest = this.lib.request(url, { method: req.method, headers, agent: this.agent });
+      if (isBackgroundRequest()) clientRequest.on("socket", (socket) => socket.unref());
       const onAbort = (): void => {
         clientRequest.destroy(abortError(endpoint, req.signal));
       };
       req.signal?.addEventListener("abort", onAbort, { once: true });
+      if (this.requestTimeoutMs > 0) {
+        const limit = this.requestTimeoutMs;
+        clientRequest.setTimeout(limit, () => {
+          clientRequest.destroy(new ExportError(`Request ${endpoint} got no answer within ${limit} ms (MLFLOW_HTTP_REQUEST_TIMEOUT)`, { endpoint, retryable: true }));
+        });
+      }
       const done = (): void => req.signal?.removeEventListener("abort", onAbort);
 
       clientRequest.on("error", (err: Error) => {

@@ -38,9 +38,15 @@ const RETRYABLE_FS = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"]);
 export class LocalStore implements TraceClient {
   readonly options: ResolvedLocalStoreOptions;
   private writesSincePrune = Number.POSITIVE_INFINITY;
+  private pendingDroppedCount = 0;
 
   constructor(options: LocalStoreOptions = {}) {
     this.options = resolveLocalStoreOptions(options);
+  }
+
+  /** Traces waiting for `traces sync` that this store object removed to stay under `maxPendingTraces`. */
+  get droppedPending(): number {
+    return this.pendingDroppedCount;
   }
 
   /** The store directory (absolute). */
@@ -131,7 +137,16 @@ export class LocalStore implements TraceClient {
   async prune(now: number = Date.now()): Promise<number> {
     const files = await this.files();
     const pending = await this.pendingIndex();
-    const doomed = planPrune(files, new Set(pending.keys()), { ...this.options, now });
+    const { doomed, pendingDropped } = planPrune(files, new Set(pending.keys()), { ...this.options, now });
+    if (pendingDropped > 0) {
+      this.pendingDroppedCount += pendingDropped;
+      reportOnce(
+        "local-store.pending-full",
+        "warn",
+        `the local store ${this.dir} holds more than maxPendingTraces (${this.options.maxPendingTraces}) traces waiting for \`traces sync\`; ` +
+          "the oldest are removed and counted. Run `npx mlflow-haystack traces sync` once the server is back, or raise MLFLOW_HAYSTACK_LOCAL_MAX_PENDING",
+      );
+    }
     for (const f of doomed) await removeFile(join(this.tracesDir, f.name));
     // Only the markers of traces removed here: another process may be writing a trace and its
     // marker right now, so "no file in my snapshot" does not mean "orphan".
@@ -156,12 +171,13 @@ export class LocalStore implements TraceClient {
   async saveUndelivered(traces: readonly Trace[], options: { readonly destination: SyncDestination }): Promise<void> {
     const dest = new DestinationDir(this.dir, options.destination);
     await dest.describe();
-    for (const trace of traces) {
+    // Each file is fsynced: a few at once, or keeping 500 traces at exit takes seconds.
+    await forEachLimited(traces, WRITE_CONCURRENCY, async (trace) => {
       const text = encodeOrReport(trace, toJsonText);
-      if (text === undefined) continue;
+      if (text === undefined) return;
       await writeFileAtomic(join(this.tracesDir, fileNameOf(trace)), text);
       await writeFileAtomic(dest.marker("pending", encodeTraceId(trace.info.traceId)), "");
-    }
+    });
     await this.pruneNowAndThen(traces.length);
   }
 
@@ -187,15 +203,16 @@ export class LocalStore implements TraceClient {
 
   /**
    * A batch processor `onDeliveryFailed` hook that keeps undelivered traces for `destination`:
-   * written asynchronously, or synchronously when the process is exiting.
+   * written asynchronously (the returned promise settles once they are on disk), or synchronously
+   * when the process is exiting.
    *
    * @example
    * new BatchProcessor(client, { onDeliveryFailed: store.deliveryFailedHook({ trackingUri }) });
    */
-  deliveryFailedHook(destination: SyncDestination): (traces: readonly Trace[], error: Error) => void {
+  deliveryFailedHook(destination: SyncDestination): (traces: readonly Trace[], error: Error) => Promise<void> | undefined {
     return (traces) => {
       const saved = traces.filter((t): t is Trace => t instanceof Trace);
-      if (saved.length === 0) return;
+      if (saved.length === 0) return undefined;
       const fail = (err: unknown): void =>
         reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${this.dir}; they are lost`, err);
       if (isProcessExiting()) {
@@ -204,9 +221,9 @@ export class LocalStore implements TraceClient {
         } catch (err) {
           fail(err);
         }
-        return;
+        return undefined;
       }
-      this.saveUndelivered(saved, { destination }).then(
+      return this.saveUndelivered(saved, { destination }).then(
         () => reportOnce("local-store.kept-undelivered", "warn", `undelivered traces were kept in ${this.dir}; send them later with \`npx mlflow-haystack traces sync\``),
         fail,
       );

@@ -27,6 +27,8 @@ export interface MlflowConnection {
   readonly insecureTls?: boolean;
   readonly caCertPath?: string;
   readonly keepAlive?: boolean;
+  /** Per-request silence limit, ms (see `HttpTransportOptions.requestTimeoutMs`). */
+  readonly requestTimeoutMs?: number;
 }
 
 const MAX_SERVER_MESSAGE = 300;
@@ -51,6 +53,7 @@ export class MlflowApi {
       ...(connection.insecureTls === undefined ? {} : { insecureTls: connection.insecureTls }),
       ...(connection.caCertPath === undefined ? {} : { caCertPath: connection.caCertPath }),
       ...(connection.keepAlive === undefined ? {} : { keepAlive: connection.keepAlive }),
+      ...(connection.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: connection.requestTimeoutMs }),
     });
   }
 

@@ -31,8 +31,19 @@ describe("planRetry", () => {
   });
 
   it("gives up on traces out of attempts or out of budget", () => {
-    const plan = planRetry([failed(5), failed(1, -59_900), failed(1)], limits, 0, () => 0.5);
-    expect(plan.giveUp.map((i) => i.entry.attempts)).toEqual([5, 1]);
+    const plan = planRetry([failed(5), failed(2, -60_000), failed(1)], limits, 0, () => 0.5);
+    expect(plan.giveUp.map((i) => i.entry.attempts)).toEqual([5, 2]);
+    expect(plan.retry).toHaveLength(1);
+  });
+
+  it("shortens a delay drawn past the budget's end, so the group gets a last try when it ends", () => {
+    const plan = planRetry([failed(1, -59_900), failed(1)], limits, 0, () => 0.5);
+    expect(plan.delayMs).toBe(100);
+    expect(plan.retry).toHaveLength(2);
+  });
+
+  it("retries without an attempt limit when maxAttempts is Infinity", () => {
+    const plan = planRetry([failed(1000, 0)], { ...limits, maxAttempts: Number.POSITIVE_INFINITY }, 1000, () => 0.5);
     expect(plan.retry).toHaveLength(1);
   });
 

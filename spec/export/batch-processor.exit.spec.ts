@@ -91,7 +91,21 @@ describe("BatchProcessor at process exit", () => {
       "b: the process exited before 2 trace(s) were exported",
     ]);
     expect(out.stats).toMatchObject({ failed: 2, queued: 0, inFlight: 0 });
-    expect(run.stderr).toContain("2 trace(s) were not exported before the process exited");
+    // The hook's owner reports what it kept: the processor adds no line of its own.
+    expect(run.stderr).toBe("");
     expect(run.ms).toBeLessThan(15_000);
+  });
+
+  it("says how many traces are lost at exit when no onDeliveryFailed hook can keep them", async () => {
+    const run = await runScript(`
+      const exported = [], failed = [];
+      const p = new BatchProcessor({ export: () => new Promise(() => {}), shutdown: async () => {} }, { exitFlushTimeoutMs: 200 });
+      for (let i = 0; i < 3; i++) p.enqueue({ info: { traceId: "t" + i } });
+      ${report}
+    `);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "[mlflow-haystack] warn: 3 trace(s) were not exported before the process exited and are lost (no onDeliveryFailed hook to keep them)",
+    ]);
   });
 });

@@ -106,15 +106,40 @@ describe("BatchProcessor retries", () => {
     expect(failedFinally[0]?.error.message).toBe("HTTP 503");
   });
 
-  it("gives up when the next retry would start after retryBudgetMs", async () => {
+  it("spends the whole retryBudgetMs: the last retry is moved up to the budget's end, then it gives up", async () => {
     jest.spyOn(Math, "random").mockReturnValue(0.99);
     const client = new ManualClient((call) => call.fail(retryableFailures(call)));
-    const p = make(client, { maxAttempts: 100, initialBackoffMs: 1000, maxBackoffMs: 1000, retryBudgetMs: 2500 });
+    const p = make(client, { initialBackoffMs: 1000, maxBackoffMs: 1000, retryBudgetMs: 2500 });
+    const start = Date.now();
     p.enqueue(fakeTrace("a"));
     const flushed = p.flush();
     await tick(10_000);
     await expect(flushed).resolves.toMatchObject({ failed: 1 });
-    expect(client.calls).toHaveLength(3); // at 0, 990, 1980; a retry at 2970 would overrun 2500
+    // 0, 990, 1980; the next draw (2970) would overrun the budget, so the last try runs at 2500.
+    expect(client.calls.map((c) => c.at - start)).toEqual([0, 990, 1980, 2500]);
+  });
+
+  it("with the default settings, a server down for 20 s loses nothing: retries last the 60 s budget", async () => {
+    const client = new ManualClient((call) => (call.at - start < 20_000 ? call.fail(retryableFailures(call)) : call.ok()));
+    const p = make(client, { maxBatchSize: 10 });
+    const start = Date.now();
+    for (let i = 0; i < 25; i++) p.enqueue(fakeTrace(`t${i}`));
+    const flushed = p.flush();
+    await tick(61_000);
+    await expect(flushed).resolves.toEqual({ exported: 25, failed: 0, dropped: 0, pending: 0 });
+    expect(failedFinally).toEqual([]);
+    // Back within maxBackoffMs (10 s by default) of the server's return.
+    expect(Math.max(...client.calls.map((c) => c.at - start))).toBeLessThan(30_000);
+  });
+
+  it("still honours an explicit maxAttempts", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 10 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(1000);
+    await expect(flushed).resolves.toMatchObject({ failed: 1 });
+    expect(client.calls).toHaveLength(2);
   });
 
   it("aborts the signal after exportTimeoutMs and retries the batch", async () => {
@@ -149,6 +174,89 @@ describe("BatchProcessor retries", () => {
     expect(done).toBe(false);
     await tick(1);
     await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+  });
+});
+
+describe("BatchProcessor flush counts failures", () => {
+  it("settles a failed trace only once onDeliveryFailed has kept it (its promise settled)", async () => {
+    const client = new ManualClient((call) => call.fail([{ traceId: "a", error: new Error("400"), retryable: false }]));
+    let keep: () => void = () => undefined;
+    const kept = new Promise<void>((resolve) => (keep = resolve));
+    const p = new BatchProcessor<FakeTrace>(client, { flushOnExit: false, onDeliveryFailed: () => kept });
+    p.enqueue(fakeTrace("a"));
+    let result: unknown;
+    const flushed = p.flush().then((r) => (result = r));
+    await tick(100);
+    expect(client.calls).toHaveLength(1);
+    expect(result).toBeUndefined();
+    keep();
+    await flushed;
+    expect(result).toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+  });
+
+  it("reports traces that failed before the call, once", async () => {
+    const client = new ManualClient((call) => call.fail(call.ids.map((traceId) => ({ traceId, error: new Error("400"), retryable: false }))));
+    const p = make(client, { maxBatchSize: 2 });
+    for (const id of ["a", "b", "c", "d"]) p.enqueue(fakeTrace(id));
+    await tick(10);
+    expect(p.getStats().failed).toBe(4);
+    await expect(p.flush()).resolves.toEqual({ exported: 0, failed: 4, dropped: 0, pending: 0 });
+    await expect(p.flush()).resolves.toEqual({ exported: 0, failed: 0, dropped: 0, pending: 0 });
+  });
+});
+
+describe("BatchProcessor when the queue is full during an outage", () => {
+  it("sends the oldest traces waiting to retry to onDeliveryFailed instead of dropping new ones", async () => {
+    const client = new ManualClient((call) => call.fail(retryableFailures(call)));
+    const p = make(client, { maxQueueSize: 4, maxBatchSize: 2, initialBackoffMs: 10_000, maxBackoffMs: 10_000 });
+    for (const id of ["a", "b", "c", "d"]) p.enqueue(fakeTrace(id));
+    await tick();
+    expect(client.batches).toEqual([["a", "b"], ["c", "d"]]);
+    p.enqueue(fakeTrace("e"));
+    p.enqueue(fakeTrace("f"));
+    expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"]]);
+    expect(p.getStats()).toMatchObject({ dropped: 0, failed: 2 });
+    p.enqueue(fakeTrace("g"));
+    expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"], ["c", "d"]]);
+    expect(p.getStats()).toMatchObject({ dropped: 0, failed: 4 });
+  });
+
+  it("makes a flush wait until the spilled traces are written", async () => {
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call)) : call.ok()));
+    let written: () => void = () => undefined;
+    const writing = new Promise<void>((resolve) => (written = resolve));
+    const kept: string[] = [];
+    const p = new BatchProcessor<FakeTrace>(client, {
+      flushOnExit: false,
+      maxQueueSize: 2,
+      maxBatchSize: 2,
+      initialBackoffMs: 10_000,
+      maxBackoffMs: 10_000,
+      onDeliveryFailed: (traces) => {
+        kept.push(...traces.map((t) => t.info.traceId));
+        return writing;
+      },
+    });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    await tick();
+    p.enqueue(fakeTrace("c"));
+    expect(kept).toEqual(["a", "b"]);
+    let result: unknown;
+    const flushed = p.flush().then((r) => (result = r));
+    await tick(100);
+    expect(result).toBeUndefined();
+    written();
+    await flushed;
+    expect(result).toEqual({ exported: 1, failed: 2, dropped: 0, pending: 0 });
+  });
+
+  it("drops (and counts) new traces when nothing waits to retry", async () => {
+    const client = new ManualClient();
+    const p = make(client, { maxQueueSize: 2, maxBatchSize: 2 });
+    for (const id of ["a", "b", "c"]) p.enqueue(fakeTrace(id));
+    expect(p.getStats()).toMatchObject({ dropped: 1, failed: 0 });
+    expect(failedFinally).toEqual([]);
   });
 });
 

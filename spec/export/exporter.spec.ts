@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
 import { LocalStore, MemoryClient } from "../../lib/index";
+import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 
 async function deadServer(): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   let hits = 0;
@@ -65,8 +66,8 @@ describe("the exporter", () => {
       const result = await mlflow.flushTraces();
       expect(result).toMatchObject({ exported: 0, failed: 1 });
       expect(server.hits()).toBeGreaterThanOrEqual(2);
+      // Nothing but the flush is awaited: the trace must be on disk when it resolves.
       const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
-      await new Promise((r) => setTimeout(r, 100));
       const pending = await store.pendingIndex();
       expect([...pending.values()].flat()).toContain(server.url);
       expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("undeliverable");
@@ -78,6 +79,79 @@ describe("the exporter", () => {
 
   it("rejects bad batching options with an error naming the option", async () => {
     await expect(mlflow.configureExport({ maxBatchSize: 0 })).rejects.toThrow(/maxBatchSize/);
+  });
+});
+
+describe("flushTraces against a destination that never answers", () => {
+  afterEach(async () => {
+    jest.useRealTimers();
+    mlflow.setTraceClient(undefined);
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it("gives up after its default 30 s, saying once on the diagnostics channel that it waits", async () => {
+    jest.useFakeTimers();
+    const answers: Array<() => void> = [];
+    mlflow.setTraceClient({
+      export: () => new Promise((resolve) => answers.push(() => resolve({ failures: [] }))),
+      shutdown: async () => undefined,
+    });
+    await mlflow.configureExport({ exportTimeoutMs: 120_000, flushOnExit: false });
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((level, message) => {
+      if (level === "warn") messages.push(message);
+    });
+    mlflow.startSpan({ name: "stuck" }, () => undefined);
+    let result: unknown;
+    const flushed = mlflow.flushTraces().then((r) => (result = r));
+    const second = mlflow.flushTraces();
+    await jest.advanceTimersByTimeAsync(9_000);
+    expect(messages).toEqual([]);
+    await jest.advanceTimersByTimeAsync(20_999);
+    expect(result).toBeUndefined();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/flushTraces\(\) is waiting for 1 trace\(s\).*up to 30 s.*timeoutMs/);
+    await jest.advanceTimersByTimeAsync(1);
+    await flushed;
+    expect(result).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
+    await expect(second).resolves.toMatchObject({ pending: 1 });
+    expect(messages).toHaveLength(1);
+    for (const answer of answers) answer();
+  });
+});
+
+describe("the exporter with an unsupported MLFLOW_TRACKING_URI", () => {
+  afterEach(async () => {
+    delete process.env["MLFLOW_TRACKING_URI"];
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it.each([
+    ["sqlite:///mlflow.db", "mlflow server --backend-store-uri sqlite:///mlflow.db"],
+    ["file:./mlruns", "mlflow server --backend-store-uri file:./mlruns"],
+    ["127.0.0.1:5000", 'use "http://127.0.0.1:5000"'],
+  ])("keeps traces for %s in the local store and says once what to change", async (uri, advice) => {
+    process.env["MLFLOW_TRACKING_URI"] = uri;
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((level, message) => {
+      if (level === "warn" || level === "error") messages.push(message);
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      mlflow.startSpan({ name: `kept-${i}` }, () => i);
+      ids.push(mlflow.getLastActiveTraceId()!);
+      await mlflow.flushTraces();
+    }
+    const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
+    for (const id of ids) expect((await store.getTrace(id))?.info.traceId).toBe(id);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("MLFLOW_TRACKING_URI");
+    expect(messages[0]).toContain(advice);
+    expect(messages[0]).toContain("kept in the local store");
   });
 });
 
@@ -119,5 +193,5 @@ describe("process.exit() right after a trace, with the local store", () => {
     const id = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { cwd: root, env, encoding: "utf8" }).trim();
     const trace = await new LocalStore({ dir }).getTrace(id);
     expect(trace?.data.spans[0]!.name).toBe("before-exit");
-  });
+  }, 30_000);
 });

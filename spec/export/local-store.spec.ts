@@ -136,6 +136,23 @@ describe("LocalStore", () => {
     expect((await store.pendingIndex()).size).toBe(0);
   });
 
+  it("bounds traces waiting for sync too: beyond maxPendingTraces the oldest go, with one warning and a count", async () => {
+    const store = new LocalStore({ dir, maxTraces: 1, maxPendingTraces: 3 });
+    const now = Date.now();
+    const traces = [5, 4, 3, 2, 1].map((i) => makeTrace({ requestTime: now - i * 1000, name: `p${i}` }));
+    diagnostics.length = 0;
+    for (const t of traces) await store.saveUndelivered([t], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    await store.prune();
+    expect((await store.list()).map((s) => s.name)).toEqual(["p1", "p2", "p3"]);
+    expect((await store.pendingIndex()).size).toBe(3);
+    expect(store.droppedPending).toBe(2);
+    await store.saveUndelivered([makeTrace({ requestTime: now, name: "p0" })], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    await store.prune();
+    expect(store.droppedPending).toBe(3);
+    expect(diagnostics.filter((m) => m.includes("maxPendingTraces"))).toHaveLength(1);
+    expect(diagnostics.find((m) => m.includes("maxPendingTraces"))).toContain("MLFLOW_HAYSTACK_LOCAL_MAX_PENDING");
+  });
+
   it("keeps undelivered traces synchronously when the delivery-failed hook runs at exit", () => {
     const store = new LocalStore({ dir });
     const trace = makeTrace({ name: "late" });
@@ -173,7 +190,8 @@ describe("local store location", () => {
   });
 
   it("validates retention options and environment variables with a message that names them", () => {
-    expect(resolveLocalStoreOptions({ dir }, {})).toMatchObject({ maxTraces: 1000, maxAgeMs: 30 * 86_400_000 });
+    expect(resolveLocalStoreOptions({ dir }, {})).toMatchObject({ maxTraces: 1000, maxPendingTraces: 10_000, maxAgeMs: 30 * 86_400_000 });
+    expect(resolveLocalStoreOptions({ dir }, { MLFLOW_HAYSTACK_LOCAL_MAX_PENDING: "7" }).maxPendingTraces).toBe(7);
     expect(resolveLocalStoreOptions({ dir }, { MLFLOW_HAYSTACK_LOCAL_MAX_TRACES: "5" }).maxTraces).toBe(5);
     expect(() => new LocalStore({ dir, maxTraces: 0 })).toThrow(/maxTraces.*positive integer/);
     expect(() => resolveLocalStoreOptions({ dir }, { MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS: "soon" })).toThrow(/MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS/);

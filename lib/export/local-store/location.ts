@@ -11,6 +11,8 @@ export const LOCAL_STORE_SCHEME = "mlflow-haystack-local:";
 export const DEFAULT_LOCAL_STORE_DIR = "mlflow-haystack-traces";
 /** Traces kept at most (the newest win). */
 export const DEFAULT_MAX_TRACES = 1000;
+/** Traces waiting for `traces sync` kept at most (the newest win), besides `maxTraces` others. */
+export const DEFAULT_MAX_PENDING_TRACES = 10_000;
 /** Traces older than this many days are removed. */
 export const DEFAULT_MAX_AGE_DAYS = 30;
 
@@ -18,6 +20,7 @@ export const DEFAULT_MAX_AGE_DAYS = 30;
 export interface ResolvedLocalStoreOptions {
   readonly dir: string;
   readonly maxTraces: number;
+  readonly maxPendingTraces: number;
   readonly maxAgeMs: number;
 }
 
@@ -25,8 +28,13 @@ export interface ResolvedLocalStoreOptions {
 export interface LocalStoreOptions {
   /** Store directory. Default: `MLFLOW_TRACKING_URI` when it is `mlflow-haystack-local:<dir>`, else `MLFLOW_HAYSTACK_LOCAL_DIR`, else `./mlflow-haystack-traces`. */
   readonly dir?: string;
-  /** Most traces kept (env `MLFLOW_HAYSTACK_LOCAL_MAX_TRACES`, default 1000). Undelivered traces are exempt until they age out. */
+  /** Most traces kept (env `MLFLOW_HAYSTACK_LOCAL_MAX_TRACES`, default 1000), not counting those waiting for `traces sync`. */
   readonly maxTraces?: number;
+  /**
+   * Most traces kept for `traces sync` (env `MLFLOW_HAYSTACK_LOCAL_MAX_PENDING`, default 10000): during a long
+   * outage the oldest beyond it are removed, with one warning and a count (`droppedPending`).
+   */
+  readonly maxPendingTraces?: number;
   /** Days a trace is kept (env `MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS`, default 30). */
   readonly maxAgeDays?: number;
 }
@@ -87,9 +95,11 @@ export function defaultLocalStoreDir(env: NodeJS.ProcessEnv = process.env, cwd: 
 /** Applies defaults (options > environment > constants) and validates, once. */
 export function resolveLocalStoreOptions(options: LocalStoreOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedLocalStoreOptions {
   const maxTraces = positive("maxTraces", options.maxTraces, true) ?? envNumber(env, "MLFLOW_HAYSTACK_LOCAL_MAX_TRACES") ?? DEFAULT_MAX_TRACES;
+  const maxPendingTraces =
+    positive("maxPendingTraces", options.maxPendingTraces, true) ?? envNumber(env, "MLFLOW_HAYSTACK_LOCAL_MAX_PENDING") ?? DEFAULT_MAX_PENDING_TRACES;
   const maxAgeDays = positive("maxAgeDays", options.maxAgeDays, false) ?? envNumber(env, "MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS") ?? DEFAULT_MAX_AGE_DAYS;
   const dir = options.dir === undefined ? defaultLocalStoreDir(env) : resolve(options.dir);
-  return { dir, maxTraces: Math.floor(maxTraces), maxAgeMs: maxAgeDays * 24 * 60 * 60 * 1000 };
+  return { dir, maxTraces: Math.floor(maxTraces), maxPendingTraces: Math.floor(maxPendingTraces), maxAgeMs: maxAgeDays * 24 * 60 * 60 * 1000 };
 }
 
 /** A trace id as a portable file name part: `[A-Za-z0-9._-]` kept, other bytes as `=HH`. */

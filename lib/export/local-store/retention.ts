@@ -1,7 +1,7 @@
 /**
  * Which trace files to remove: those older than the age limit, then the oldest beyond the count
- * limit. Traces still waiting for delivery are exempt from the count limit (never silently lost
- * while the server is down) but not from the age limit (the store stays bounded).
+ * limits. Traces still waiting for delivery have their own, larger limit (kept while the server is
+ * down, but never without bound), and the age limit applies to them too.
  */
 
 /** A trace file as named in the store. */
@@ -16,16 +16,21 @@ export interface StoredFile {
 export function planPrune(
   files: readonly StoredFile[],
   pendingIds: ReadonlySet<string>,
-  limits: { readonly maxTraces: number; readonly maxAgeMs: number; readonly now: number },
-): StoredFile[] {
+  limits: { readonly maxTraces: number; readonly maxPendingTraces: number; readonly maxAgeMs: number; readonly now: number },
+): { doomed: StoredFile[]; pendingDropped: number } {
   const cutoff = limits.now - limits.maxAgeMs;
   const doomed: StoredFile[] = [];
-  const kept: StoredFile[] = [];
-  for (const file of files) (file.requestTimeMs < cutoff ? doomed : kept).push(file);
-  const countable = kept.filter((f) => !pendingIds.has(f.encodedId)).sort(byStart);
-  const excess = countable.length - limits.maxTraces;
-  if (excess > 0) doomed.push(...countable.slice(0, excess));
-  return doomed;
+  const delivered: StoredFile[] = [];
+  const pending: StoredFile[] = [];
+  for (const file of files) {
+    if (file.requestTimeMs < cutoff) doomed.push(file);
+    else (pendingIds.has(file.encodedId) ? pending : delivered).push(file);
+  }
+  const excess = delivered.length - limits.maxTraces;
+  if (excess > 0) doomed.push(...delivered.sort(byStart).slice(0, excess));
+  const pendingExcess = Math.max(0, pending.length - limits.maxPendingTraces);
+  if (pendingExcess > 0) doomed.push(...pending.sort(byStart).slice(0, pendingExcess));
+  return { doomed, pendingDropped: pendingExcess };
 }
 
 /** Oldest first, by the start time encoded in the name. */
