@@ -121,3 +121,18 @@ describe("the published tarball", () => {
     }
   }, 60_000);
 });
+
+describe("mlflow-haystack/haystack", () => {
+  it("loads openai only when an OpenAIGenerator is created", () => {
+    const out = runNode(
+      `
+      const loaded = () => Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]openai[\\\\/]/.test(file));
+      const { OpenAIGenerator } = require("mlflow-haystack/haystack");
+      const atImport = loaded();
+      new OpenAIGenerator({ apiKey: "sk-test" });
+      console.log(JSON.stringify({ atImport, afterCreate: loaded() }));`,
+      "commonjs",
+    );
+    expect(JSON.parse(out)).toEqual({ atImport: false, afterCreate: true });
+  });
+});

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { Secret } from "../secret";
@@ -31,6 +31,12 @@ export interface OpenAIGeneratorInputs {
   systemPrompt?: string | null;
   generationKwargs?: Record<string, unknown> | null;
   streamingCallback?: StreamingCallback | null;
+}
+
+/** `openai` loads with the first generator, not with `mlflow-haystack/haystack`: apps that never
+ * call OpenAI pay nothing for it at startup. */
+function loadOpenAI(): typeof OpenAI {
+  return (require("openai") as typeof import("openai")).default;
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -106,7 +112,8 @@ export class OpenAIGenerator {
     const clientOptions: ConstructorParameters<typeof OpenAI>[0] = { apiKey: value, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
     if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
     if (this.organization !== undefined) clientOptions.organization = this.organization;
-    this.#client = new OpenAI(clientOptions);
+    const OpenAIClient = loadOpenAI();
+    this.#client = new OpenAIClient(clientOptions);
   }
 
   /** Sends the prompt and returns the replies with their metadata. */
