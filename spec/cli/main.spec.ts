@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCli, type RunCliOptions } from "../../lib/cli/main";
@@ -193,7 +195,7 @@ describe("mlflow-haystack traces sync", () => {
     const server = fakeServer();
     const first = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(first.code).toBe(0);
-    expect(first.out).toBe("Sent 3 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    expect(first.out).toBe('Sent 3 trace(s) to http://127.0.0.1:9, experiment "demo"; 0 failed.\n');
     expect(first.err).toContain("synced 3/3 traces");
     const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(second.out).toMatch(/^Nothing to sync/);
@@ -212,14 +214,70 @@ describe("mlflow-haystack traces sync", () => {
     expect(run.err).toMatch(/error: Some traces were not sent\. Run the same command again to retry/);
   });
 
-  it("sends undelivered traces without --to, and refuses a local store as --to", async () => {
+  it("sends undelivered traces without --to to the configured server, naming the experiment; refuses a local store as --to", async () => {
     const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
     expect((await cli(["traces", "sync"])).out).toMatch(/^Nothing to sync: no undelivered traces/);
-    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9" } });
+    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9/", experiment: { name: "demo" } } });
     const server = fakeServer();
-    const run = await cli(["traces", "sync"], { clientFor: () => server.client });
-    expect(run.out).toBe("Sent 1 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    const run = await cli(["traces", "sync"], { clientFor: () => server.client, env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } });
+    expect(run.out).toBe('Sent 1 trace(s) to http://127.0.0.1:9/, experiment "demo"; 0 failed.\n');
     expect((await cli(["traces", "sync", "--to", "mlflow-haystack-local:x"])).code).toBe(2);
+  });
+
+  it("never sends credentials to a destination read from the store: a differing one needs --to", async () => {
+    const requests: string[] = [];
+    const planted = createServer((req, res) => {
+      requests.push(`${req.url} ${req.headers.authorization ?? "(no credentials)"}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((ok) => planted.listen(0, "127.0.0.1", ok));
+    const plantedUri = `http://127.0.0.1:${(planted.address() as AddressInfo).port}`;
+    // The HTTP client reads credentials from the process environment, as in a real run.
+    const saved = { ...process.env };
+    Object.assign(process.env, { MLFLOW_TRACKING_USERNAME: "alice", MLFLOW_TRACKING_PASSWORD: "s3cret" });
+    try {
+      const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+      await store.saveUndelivered([makeTrace()], { destination: { trackingUri: plantedUri } });
+      const run = await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } });
+      expect(requests).toHaveLength(0);
+      expect(run.code).toBe(1);
+      expect(run.out).toContain(`Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI is http://127.0.0.1:9`);
+      expect(run.out).toContain(`\`traces sync --to ${plantedUri}\``);
+      const unset = await cli(["traces", "sync"], { env: {} });
+      expect(unset.out).toContain("because no MLFLOW_TRACKING_URI is set");
+      expect(requests).toHaveLength(0);
+    } finally {
+      process.env = saved;
+      await new Promise((ok) => planted.close(ok));
+    }
+  });
+
+  it("sends undeliverable traces elsewhere with --to and stops retrying them with --drop", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const trace = makeTrace({ name: "stranded" });
+    await store.saveUndelivered([trace], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    const other = fakeServer();
+    const redirect = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--drop", "http://127.0.0.1:1"], { clientFor: () => other.client });
+    expect(redirect.code).toBe(0);
+    expect(other.received).toEqual([trace.info.traceId]);
+    expect(redirect.out).toContain("Dropped 1 undelivered trace(s) for http://127.0.0.1:1: no longer retried");
+    expect((await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:1" } })).out).toMatch(/^Nothing to sync/);
+    const listed = await cli(["traces", "list"]);
+    expect(listed.out).toContain("stranded");
+    expect(listed.out).not.toContain("(unsent)");
+  });
+
+  it("keeps undelivered traces when the --to half of a redirect failed", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    const down: TraceClient = {
+      export: async (traces) => ({ failures: traces.map((t) => ({ traceId: t.info.traceId, error: new Error("connect ECONNREFUSED"), retryable: true })) }),
+      shutdown: async () => undefined,
+    };
+    const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--drop", "http://127.0.0.1:1"], { clientFor: () => down });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("the undelivered traces for http://127.0.0.1:1 were kept");
+    expect((await cli(["traces", "list"])).out).toContain("(unsent)");
   });
 });
 
