@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -89,6 +89,31 @@ describe("mlflow-haystack traces list", () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
     const parsed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { traceId: string; tokenUsage: unknown }[];
     expect(parsed[0]).toMatchObject({ traceId: trace.info.traceId, tokenUsage: { totalTokens: 42 } });
+  });
+});
+
+describe("mlflow-haystack traces list over a damaged store", () => {
+  it("skips and reports a directory, a symlink loop, a huge file and a FIFO named like traces, and never hangs", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    await store.export([makeTrace({ name: "good" })]);
+    const traces = join(store.dir, "traces");
+    const name = (id: string): string => `${String(Date.now() * 1_000_000).padStart(19, "0")}-tr-${id}.json`;
+    mkdirSync(join(traces, name("dir")));
+    symlinkSync(name("loop"), join(traces, name("loop")));
+    const huge = join(traces, name("huge"));
+    writeFileSync(huge, "");
+    truncateSync(huge, 600 * 1024 * 1024); // sparse: no disk used
+    execFileSync("mkfifo", [join(traces, name("fifo"))]);
+
+    const { code, out, err } = await cli(["traces", "list"]);
+
+    expect(code).toBe(0);
+    expect(out).toContain("good");
+    expect(err).toContain(`skipped 4 entries in ${traces} that are not trace files:`);
+    expect(err).toMatch(/tr-dir\.json \(a directory\)/);
+    expect(err).toMatch(/tr-loop\.json \(unreadable: ELOOP\)/);
+    expect(err).toMatch(/tr-huge\.json \(600 MiB, over the 256 MiB limit\)/);
+    expect(err).toMatch(/tr-fifo\.json \(a FIFO\)/);
   });
 });
 
