@@ -139,6 +139,17 @@ describe("mlflow-haystack traces show", () => {
     expect(out).not.toContain("What is MLflow?");
   });
 
+  it("shows cached input tokens in the header and on the span", async () => {
+    startSpan({ name: "cached_call", spanType: "CHAT_MODEL" }, (span) => {
+      span.setAttribute("mlflow.chat.tokenUsage", { input_tokens: 20, output_tokens: 5, total_tokens: 25, cache_read_input_tokens: 8 });
+    });
+    const trace = getLastActiveTrace() as Trace;
+    await store.export([trace]);
+    const { out } = await cli(["traces", "show", trace.info.traceId]);
+    expect(out.split("\n")[1]).toContain("· 25 (20 in, 8 cached / 5 out) tokens");
+    expect(out).toMatch(/cached_call\s+CHAT_MODEL\s+OK\s+.*25 \(20 in, 8 cached \/ 5 out\) tok/);
+  });
+
   it("adds inputs and outputs with --verbose and shows errors always", async () => {
     const ok = makeRealTrace();
     const failed = failingTrace();
@@ -185,6 +196,34 @@ describe("mlflow-haystack traces show", () => {
     expect(sqlite.code).toBe(2);
     expect(sqlite.err).toContain("mlflow server --backend-store-uri");
     expect((await cli(["traces", "list", "--tracking-uri", "http://127.0.0.1:5000"])).code).toBe(2);
+  });
+
+  it("--tracking-uri: exits 3 only for MLflow's RESOURCE_DOES_NOT_EXIST, and says a bare 404 is not an MLflow answer", async () => {
+    const answers = { mlflow: 0, bare: 0 };
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith("/mlflow/")) {
+        answers.mlflow++;
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Trace not found" }));
+      } else {
+        answers.bare++;
+        res.writeHead(404, { "content-type": "text/html" }).end("<h1>Not Found</h1>");
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const missing = await cli(["traces", "show", "tr-0123", "--tracking-uri", `${base}/mlflow`]);
+      expect(missing.code).toBe(3);
+      expect(missing.err).toBe(`error: Trace tr-0123 does not exist on ${base}/mlflow.\n`);
+      const wrongPath = await cli(["traces", "show", "tr-0123", "--tracking-uri", base]);
+      expect(wrongPath.code).toBe(1);
+      expect(wrongPath.err).toContain(`error: ${base} answered HTTP 404 without an MLflow error`);
+      expect(wrongPath.err).toContain("is it an MLflow tracking server, with the right base path?");
+      expect(answers.mlflow).toBeGreaterThan(0);
+      expect(answers.bare).toBeGreaterThan(0);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 
   it("exits 0 for --help", async () => {
