@@ -3,15 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { runCli, type RunCliOptions } from "../../lib/cli/main";
 import { LocalStore } from "../../lib/export/local-store";
 import type { Trace } from "../../lib/tracing/trace";
 import type { TraceClient } from "../../lib/export/trace-client";
 import { startSpan, getLastActiveTrace } from "../../lib/index";
 import { makeRealTrace, makeTrace } from "../export/local-store.fixtures";
+import { built } from "../support/built-sdk";
 
-const ROOT = resolve(__dirname, "..", "..");
 const ESC = "\u001b[";
 let dir: string;
 
@@ -362,14 +362,15 @@ describe("mlflow-haystack traces sync --to file:<dir>", () => {
 describe("the mlflow-haystack executable", () => {
   it("runs as a program and exits with the documented code", async () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace({ name: "spawned" })]);
-    const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json"), NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const main = built("cli/main");
     delete env["MLFLOW_HAYSTACK_LOCAL_DIR"];
     delete env["MLFLOW_TRACKING_URI"];
     const run = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
       new Promise((ok) => {
         execFile(
           process.execPath,
-          ["-r", require.resolve("ts-node/register/transpile-only"), join(ROOT, "lib", "cli", "main.ts"), ...args],
+          [main, ...args],
           { cwd: dir, env },
           (error, stdout, stderr) => ok({ code: error === null ? 0 : Number(error.code), out: stdout, err: stderr }),
         );
@@ -379,5 +380,5 @@ describe("the mlflow-haystack executable", () => {
     expect(list.out).toContain("spawned");
     expect(missing.code).toBe(3);
     expect(missing.err).toContain("error: Trace tr-missing is not in");
-  }, 60_000);
+  });
 });
