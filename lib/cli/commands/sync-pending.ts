@@ -58,7 +58,8 @@ export async function syncPending(store: LocalStore, io: CliIo, options: Pending
     const { trackingUri, experiment } = dest.destination;
     if (configured === undefined || !sameTrackingUri(trackingUri, configured)) {
       keptForOtherHosts += count;
-      const why = configured === undefined ? "no MLFLOW_TRACKING_URI is set" : `MLFLOW_TRACKING_URI is ${configured}`;
+      // The configured URI itself is not printed: it may carry a password.
+      const why = configured === undefined ? "no MLFLOW_TRACKING_URI is set" : "MLFLOW_TRACKING_URI names another server";
       io.stdout.write(
         `Kept ${count} undelivered trace(s) for ${trackingUri}, ${describeExperiment(experiment)}: not sent, because ${why} ` +
           `and credentials go only to the server you configure. Send them there with \`traces sync --to ${trackingUri}\`, ` +
