@@ -12,14 +12,15 @@ module.exports = {
       testEnvironment: "node",
       transform: tsJest("tsconfig.json"),
       testMatch: ["<rootDir>/spec/**/*.spec.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/spec/integration/"],
+      // `*.legacy.spec.ts` use decorators that exist only under experimentalDecorators (NestJS's).
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/spec/integration/", "\\.legacy\\.spec\\.ts$"],
       setupFilesAfterEnv: [localStore],
     },
     {
       displayName: "legacy-decorators",
       testEnvironment: "node",
       transform: tsJest("tsconfig.legacy-decorators.json"),
-      testMatch: ["<rootDir>/spec/**/*.decorators.spec.ts"],
+      testMatch: ["<rootDir>/spec/**/*.decorators.spec.ts", "<rootDir>/spec/**/*.legacy.spec.ts"],
       setupFilesAfterEnv: [localStore],
     },
     {

@@ -12,6 +12,7 @@ import { renderTrace } from "../lib/cli/render-tree";
 import { defaultLocalStoreDir } from "../lib/export/local-store/location";
 import { chooseLanguageModel } from "./support/language-model";
 import { buildRagPipeline } from "./support/rag-pipeline";
+import { describeTraceOnServer } from "./support/trace-location";
 
 async function main(): Promise<void> {
   mlflow.haystack.autolog();
@@ -39,8 +40,12 @@ async function main(): Promise<void> {
       console.log(`\nThe trace was stored in the local store ${defaultLocalStoreDir()} (${exported} exported, ${failed} failed).`);
       console.log("Open it with:  npx mlflow-haystack traces show --last --verbose");
       console.log("Or in the MLflow UI: mlflow server --port 5000, then  npx mlflow-haystack traces sync --to http://127.0.0.1:5000");
+    } else if (failed > 0 || exported === 0 || trace === undefined) {
+      console.log(`\nThe trace was NOT sent to ${uri} (${exported} exported, ${failed} failed); the SDK's warning above says why.`);
+      console.log(`It is kept in the local store ${defaultLocalStoreDir()}: once the server is reachable, run  npx mlflow-haystack traces sync`);
+      process.exitCode = 1;
     } else {
-      console.log(`\nThe trace was sent to ${uri} (${exported} exported, ${failed} failed): open the MLflow UI there, experiment "haystack-tracing-demo".`);
+      console.log(`\n${await describeTraceOnServer(uri, trace.info.traceId)}`);
     }
   } finally {
     await model.close();
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // One line: the message names what failed and why; the stack and cause chain help nobody here.
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -20,7 +20,8 @@ fs.chmodSync(path.join(dist, "cjs", "cli", "main.js"), 0o755);
 const entries = { index: "../cjs/index.js", haystack: "../cjs/haystack/index.js" };
 fs.mkdirSync(path.join(dist, "esm"), { recursive: true });
 for (const [name, target] of Object.entries(entries)) {
-  const types = target.replace(/\.js$/, "");
+  // The `.js` extension is required: under node16/nodenext an ESM declaration file resolves its
+  // specifiers as Node does, and an extensionless one names nothing (TS2305/TS2835 for users).
   fs.writeFileSync(path.join(dist, "esm", `${name}.mjs`), `export * from "${target}";\n`);
-  fs.writeFileSync(path.join(dist, "esm", `${name}.d.mts`), `export * from "${types}";\n`);
+  fs.writeFileSync(path.join(dist, "esm", `${name}.d.mts`), `export * from "${target}";\n`);
 }

@@ -15,10 +15,12 @@ export function formatDuration(ms: number): string {
   return `${minutes}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, "0")}s`;
 }
 
-/** `42` or `42 (12 in / 30 out)` with `detail`; `-` when unknown. */
+/** `42`, or with `detail` `42 (12 in / 30 out)` and `42 (12 in, 8 cached / 30 out)`; `-` when unknown. */
 export function formatTokens(usage: TokenUsage | undefined, detail = false): string {
   if (usage === undefined) return "-";
-  return detail ? `${usage.totalTokens} (${usage.inputTokens} in / ${usage.outputTokens} out)` : String(usage.totalTokens);
+  if (!detail) return String(usage.totalTokens);
+  const cached = usage.cacheReadInputTokens ? `, ${usage.cacheReadInputTokens} cached` : "";
+  return `${usage.totalTokens} (${usage.inputTokens} in${cached} / ${usage.outputTokens} out)`;
 }
 
 /** `$0.0012`, `$1.50`; `-` when unknown. */

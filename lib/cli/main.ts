@@ -68,13 +68,18 @@ function buildProgram(io: RunCliOptions): Command {
 
   traces
     .command("sync")
-    .description("send local traces to a tracking server, exactly once and resumable; without --to, send undelivered traces where they were going")
+    .description(
+      "send local traces to a tracking server, exactly once and resumable; without --to, send undelivered traces to MLFLOW_TRACKING_URI when that is where they were going",
+    )
     .option("--to <tracking-uri>", "the MLflow server (http://..., https://..., databricks), or file:<dir> to write MLflow's file-store layout")
+    .option("--drop <tracking-uri>", "stop retrying the undelivered traces for this server (they stay in the store); with --to, only after it succeeded")
     .option("--experiment <name>", "experiment name (created when missing; default MLFLOW_EXPERIMENT_NAME / _ID, else Default)")
     .option("--experiment-id <id>", "experiment id instead of a name")
     .option("--batch-size <count>", "traces per request batch", positiveInt, 20)
     .option(...storeOption)
-    .action((opts: { to?: string; experiment?: string; experimentId?: string; store?: string; batchSize: number }) => syncCommand(opts, io, io.clientFor));
+    .action((opts: { to?: string; drop?: string; experiment?: string; experimentId?: string; store?: string; batchSize: number }) =>
+      syncCommand(opts, io, io.clientFor),
+    );
   return program;
 }
 

@@ -7,7 +7,7 @@
  *   <dir>/traces/<13-digit request ms>-<trace id>.json
  *   <dir>/destinations/<key>/{destination.json, pending/, sent/, inflight/, lock}
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { reportOnce } from "../internal/diagnostics";
 import { isProcessExiting } from "./exit-flush";
@@ -17,6 +17,7 @@ import { DestinationDir, knownDestinations, type SyncDestination } from "./local
 import { encodeTraceId, parseTraceFileName, resolveLocalStoreOptions, traceFileName, type LocalStoreOptions, type ResolvedLocalStoreOptions } from "./local-store/location";
 import { byStart, planPrune, type StoredFile } from "./local-store/retention";
 import { summarize, type TraceSummary } from "./local-store/summary";
+import { readTraceFile } from "./local-store/trace-file";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
 import { encodeOrReport, traceIdOf } from "./trace-isolation";
 
@@ -102,15 +103,17 @@ export class LocalStore implements TraceClient {
     return undefined;
   }
 
-  /** Summaries, newest first. Unreadable files are skipped (and counted in diagnostics). */
-  async list(options: { readonly limit?: number; readonly offset?: number } = {}): Promise<TraceSummary[]> {
+  /** Summaries, newest first. Unreadable files are skipped (and counted in diagnostics, or passed to `onSkip`). */
+  async list(
+    options: { readonly limit?: number; readonly offset?: number; readonly onSkip?: (name: string, reason: string) => void } = {},
+  ): Promise<TraceSummary[]> {
     const files = (await this.files()).reverse();
     const offset = options.offset ?? 0;
     const slice = files.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
     const pending = await this.pendingIndex();
     const out: TraceSummary[] = [];
     for (const file of slice) {
-      const trace = await this.readFile(file.name);
+      const trace = await this.readFile(file.name, options.onSkip);
       if (trace !== undefined) out.push(summarize(trace, pending.get(file.encodedId) ?? []));
     }
     return out;
@@ -256,19 +259,23 @@ export class LocalStore implements TraceClient {
     return out.sort(byStart);
   }
 
-  /** Reads a trace file by name; `undefined` when it vanished or is unreadable. */
-  async readFile(name: string): Promise<Trace | undefined> {
-    let text: string;
-    try {
-      text = await readFile(join(this.tracesDir, name), "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
+  /**
+   * Reads a trace file by name; `undefined` when it vanished or is unreadable. Entries that are
+   * not regular files, or are too large to read, are skipped and passed to `onSkip`.
+   */
+  async readFile(name: string, onSkip?: (name: string, reason: string) => void): Promise<Trace | undefined> {
+    const path = join(this.tracesDir, name);
+    const read = await readTraceFile(path);
+    if (read === undefined) return undefined;
+    if ("skipped" in read) {
+      if (onSkip !== undefined) onSkip(name, read.skipped);
+      else reportOnce("local-store.skipped", "warn", `skipped ${path} in the local trace store: ${read.skipped}`);
+      return undefined;
     }
     try {
-      return Trace.fromJSON(text);
+      return Trace.fromJSON(read.text);
     } catch (err) {
-      reportOnce("local-store.unreadable", "warn", `skipped unreadable trace file ${join(this.tracesDir, name)}`, err);
+      reportOnce("local-store.unreadable", "warn", `skipped unreadable trace file ${path}`, err);
       return undefined;
     }
   }

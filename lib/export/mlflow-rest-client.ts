@@ -146,7 +146,8 @@ export class MlflowRestClient implements TraceClient {
     try {
       info = (await api.getTraceInfoV3(traceId, options.signal)).trace.trace_info;
     } catch (err) {
-      if (err instanceof MlflowApiError && (err.code === "RESOURCE_DOES_NOT_EXIST" || err.status === 404)) return undefined;
+      // Only MLflow's own answer means "no such trace": a bare 404 is a wrong base path, a proxy, or not MLflow.
+      if (err instanceof MlflowApiError && err.code === "RESOURCE_DOES_NOT_EXIST") return undefined;
       throw err;
     }
     let data;

@@ -6,6 +6,7 @@
  */
 import { registerComponentClass, type ComponentClass } from "./component-registry";
 import { ComponentError } from "./errors";
+import { copyReflectMetadata } from "../internal/reflect-metadata";
 import { snapshotInitParameters, toPlainData } from "./init-parameters";
 import {
   resolveInputs,
@@ -161,6 +162,7 @@ function declare(target: ComponentConstructor, options: ComponentOptions): Compo
   };
   Object.defineProperty(Wrapped, "name", { value: className, configurable: true });
   Object.defineProperty(Wrapped, CLASS_DECL, { value: decl });
+  copyReflectMetadata(target, Wrapped);
   registerComponentClass(decl.type, Wrapped as unknown as ComponentClass);
   return Wrapped as unknown as ComponentConstructor;
 }

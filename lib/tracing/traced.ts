@@ -9,6 +9,7 @@ import { SpanAttributeKey } from "./span";
 import type { SpanTypeName } from "./span-type";
 import { runInSpan, type StartSpanOptions } from "./start-span";
 import { reportOnce } from "../internal/diagnostics";
+import { copyReflectMetadata } from "../internal/reflect-metadata";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { createSpan } from "./span-factory";
@@ -91,6 +92,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   Object.defineProperty(wrapper, "name", { value: fn.name, configurable: true });
   Object.defineProperty(wrapper, "length", { value: fn.length, configurable: true });
   Object.defineProperty(wrapper, WRAPPED, { value: true });
+  copyReflectMetadata(fn, wrapper);
   return wrapper as F;
 }
 

@@ -1,15 +1,17 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { runCli, type RunCliOptions } from "../../lib/cli/main";
 import { LocalStore } from "../../lib/export/local-store";
 import type { Trace } from "../../lib/tracing/trace";
 import type { TraceClient } from "../../lib/export/trace-client";
 import { startSpan, getLastActiveTrace } from "../../lib/index";
 import { makeRealTrace, makeTrace } from "../export/local-store.fixtures";
+import { built } from "../support/built-sdk";
 
-const ROOT = resolve(__dirname, "..", "..");
 const ESC = "\u001b[";
 let dir: string;
 
@@ -90,6 +92,31 @@ describe("mlflow-haystack traces list", () => {
   });
 });
 
+describe("mlflow-haystack traces list over a damaged store", () => {
+  it("skips and reports a directory, a symlink loop, a huge file and a FIFO named like traces, and never hangs", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    await store.export([makeTrace({ name: "good" })]);
+    const traces = join(store.dir, "traces");
+    const name = (id: string): string => `${String(Date.now() * 1_000_000).padStart(19, "0")}-tr-${id}.json`;
+    mkdirSync(join(traces, name("dir")));
+    symlinkSync(name("loop"), join(traces, name("loop")));
+    const huge = join(traces, name("huge"));
+    writeFileSync(huge, "");
+    truncateSync(huge, 600 * 1024 * 1024); // sparse: no disk used
+    execFileSync("mkfifo", [join(traces, name("fifo"))]);
+
+    const { code, out, err } = await cli(["traces", "list"]);
+
+    expect(code).toBe(0);
+    expect(out).toContain("good");
+    expect(err).toContain(`skipped 4 entries in ${traces} that are not trace files:`);
+    expect(err).toMatch(/tr-dir\.json \(a directory\)/);
+    expect(err).toMatch(/tr-loop\.json \(unreadable: ELOOP\)/);
+    expect(err).toMatch(/tr-huge\.json \(600 MiB, over the 256 MiB limit\)/);
+    expect(err).toMatch(/tr-fifo\.json \(a FIFO\)/);
+  });
+});
+
 describe("mlflow-haystack traces show", () => {
   let store: LocalStore;
   beforeEach(() => {
@@ -110,6 +137,17 @@ describe("mlflow-haystack traces show", () => {
     expect(tree[2]).toMatch(/^└─ chat\s+CHAT_MODEL\s+OK\s+.*42 \(12 in \/ 30 out\) tok\s+\$0\.0012$/);
     expect(new Set(tree.map((l) => l.search(/CHAIN|RETRIEVER|CHAT_MODEL/))).size).toBe(1);
     expect(out).not.toContain("What is MLflow?");
+  });
+
+  it("shows cached input tokens in the header and on the span", async () => {
+    startSpan({ name: "cached_call", spanType: "CHAT_MODEL" }, (span) => {
+      span.setAttribute("mlflow.chat.tokenUsage", { input_tokens: 20, output_tokens: 5, total_tokens: 25, cache_read_input_tokens: 8 });
+    });
+    const trace = getLastActiveTrace() as Trace;
+    await store.export([trace]);
+    const { out } = await cli(["traces", "show", trace.info.traceId]);
+    expect(out.split("\n")[1]).toContain("· 25 (20 in, 8 cached / 5 out) tokens");
+    expect(out).toMatch(/cached_call\s+CHAT_MODEL\s+OK\s+.*25 \(20 in, 8 cached \/ 5 out\) tok/);
   });
 
   it("adds inputs and outputs with --verbose and shows errors always", async () => {
@@ -160,6 +198,34 @@ describe("mlflow-haystack traces show", () => {
     expect((await cli(["traces", "list", "--tracking-uri", "http://127.0.0.1:5000"])).code).toBe(2);
   });
 
+  it("--tracking-uri: exits 3 only for MLflow's RESOURCE_DOES_NOT_EXIST, and says a bare 404 is not an MLflow answer", async () => {
+    const answers = { mlflow: 0, bare: 0 };
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith("/mlflow/")) {
+        answers.mlflow++;
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Trace not found" }));
+      } else {
+        answers.bare++;
+        res.writeHead(404, { "content-type": "text/html" }).end("<h1>Not Found</h1>");
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const missing = await cli(["traces", "show", "tr-0123", "--tracking-uri", `${base}/mlflow`]);
+      expect(missing.code).toBe(3);
+      expect(missing.err).toBe(`error: Trace tr-0123 does not exist on ${base}/mlflow.\n`);
+      const wrongPath = await cli(["traces", "show", "tr-0123", "--tracking-uri", base]);
+      expect(wrongPath.code).toBe(1);
+      expect(wrongPath.err).toContain(`error: ${base} answered HTTP 404 without an MLflow error`);
+      expect(wrongPath.err).toContain("is it an MLflow tracking server, with the right base path?");
+      expect(answers.mlflow).toBeGreaterThan(0);
+      expect(answers.bare).toBeGreaterThan(0);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
   it("exits 0 for --help", async () => {
     const help = await cli(["traces", "show", "--help"]);
     expect(help.code).toBe(0);
@@ -193,7 +259,7 @@ describe("mlflow-haystack traces sync", () => {
     const server = fakeServer();
     const first = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(first.code).toBe(0);
-    expect(first.out).toBe("Sent 3 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    expect(first.out).toBe('Sent 3 trace(s) to http://127.0.0.1:9, experiment "demo"; 0 failed.\n');
     expect(first.err).toContain("synced 3/3 traces");
     const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(second.out).toMatch(/^Nothing to sync/);
@@ -212,14 +278,70 @@ describe("mlflow-haystack traces sync", () => {
     expect(run.err).toMatch(/error: Some traces were not sent\. Run the same command again to retry/);
   });
 
-  it("sends undelivered traces without --to, and refuses a local store as --to", async () => {
+  it("sends undelivered traces without --to to the configured server, naming the experiment; refuses a local store as --to", async () => {
     const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
     expect((await cli(["traces", "sync"])).out).toMatch(/^Nothing to sync: no undelivered traces/);
-    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9" } });
+    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9/", experiment: { name: "demo" } } });
     const server = fakeServer();
-    const run = await cli(["traces", "sync"], { clientFor: () => server.client });
-    expect(run.out).toBe("Sent 1 trace(s) to http://127.0.0.1:9; 0 failed.\n");
+    const run = await cli(["traces", "sync"], { clientFor: () => server.client, env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } });
+    expect(run.out).toBe('Sent 1 trace(s) to http://127.0.0.1:9/, experiment "demo"; 0 failed.\n');
     expect((await cli(["traces", "sync", "--to", "mlflow-haystack-local:x"])).code).toBe(2);
+  });
+
+  it("never sends credentials to a destination read from the store: a differing one needs --to", async () => {
+    const requests: string[] = [];
+    const planted = createServer((req, res) => {
+      requests.push(`${req.url} ${req.headers.authorization ?? "(no credentials)"}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((ok) => planted.listen(0, "127.0.0.1", ok));
+    const plantedUri = `http://127.0.0.1:${(planted.address() as AddressInfo).port}`;
+    // The HTTP client reads credentials from the process environment, as in a real run.
+    const saved = { ...process.env };
+    Object.assign(process.env, { MLFLOW_TRACKING_USERNAME: "alice", MLFLOW_TRACKING_PASSWORD: "s3cret" });
+    try {
+      const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+      await store.saveUndelivered([makeTrace()], { destination: { trackingUri: plantedUri } });
+      const run = await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } });
+      expect(requests).toHaveLength(0);
+      expect(run.code).toBe(1);
+      expect(run.out).toContain(`Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI names another server`);
+      expect(run.out).toContain(`\`traces sync --to ${plantedUri}\``);
+      const unset = await cli(["traces", "sync"], { env: {} });
+      expect(unset.out).toContain("because no MLFLOW_TRACKING_URI is set");
+      expect(requests).toHaveLength(0);
+    } finally {
+      process.env = saved;
+      await new Promise((ok) => planted.close(ok));
+    }
+  });
+
+  it("sends undeliverable traces elsewhere with --to and stops retrying them with --drop", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const trace = makeTrace({ name: "stranded" });
+    await store.saveUndelivered([trace], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    const other = fakeServer();
+    const redirect = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--drop", "http://127.0.0.1:1"], { clientFor: () => other.client });
+    expect(redirect.code).toBe(0);
+    expect(other.received).toEqual([trace.info.traceId]);
+    expect(redirect.out).toContain("Dropped 1 undelivered trace(s) for http://127.0.0.1:1: no longer retried");
+    expect((await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:1" } })).out).toMatch(/^Nothing to sync/);
+    const listed = await cli(["traces", "list"]);
+    expect(listed.out).toContain("stranded");
+    expect(listed.out).not.toContain("(unsent)");
+  });
+
+  it("keeps undelivered traces when the --to half of a redirect failed", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    await store.saveUndelivered([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:1" } });
+    const down: TraceClient = {
+      export: async (traces) => ({ failures: traces.map((t) => ({ traceId: t.info.traceId, error: new Error("connect ECONNREFUSED"), retryable: true })) }),
+      shutdown: async () => undefined,
+    };
+    const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--drop", "http://127.0.0.1:1"], { clientFor: () => down });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("the undelivered traces for http://127.0.0.1:1 were kept");
+    expect((await cli(["traces", "list"])).out).toContain("(unsent)");
   });
 });
 
@@ -240,14 +362,15 @@ describe("mlflow-haystack traces sync --to file:<dir>", () => {
 describe("the mlflow-haystack executable", () => {
   it("runs as a program and exits with the documented code", async () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace({ name: "spawned" })]);
-    const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json"), NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const main = built("cli/main");
     delete env["MLFLOW_HAYSTACK_LOCAL_DIR"];
     delete env["MLFLOW_TRACKING_URI"];
     const run = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
       new Promise((ok) => {
         execFile(
           process.execPath,
-          ["-r", require.resolve("ts-node/register/transpile-only"), join(ROOT, "lib", "cli", "main.ts"), ...args],
+          [main, ...args],
           { cwd: dir, env },
           (error, stdout, stderr) => ok({ code: error === null ? 0 : Number(error.code), out: stdout, err: stderr }),
         );
@@ -257,5 +380,5 @@ describe("the mlflow-haystack executable", () => {
     expect(list.out).toContain("spawned");
     expect(missing.code).toBe(3);
     expect(missing.err).toContain("error: Trace tr-missing is not in");
-  }, 60_000);
+  });
 });

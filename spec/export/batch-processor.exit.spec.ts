@@ -3,9 +3,7 @@
  * proof that the processor's unref'd timers never hold a process open.
  */
 import { execFile } from "node:child_process";
-import * as path from "node:path";
-
-const root = path.resolve(__dirname, "../..");
+import { ROOT as root, built } from "../support/built-sdk";
 
 interface Run {
   readonly code: number | null;
@@ -16,12 +14,12 @@ interface Run {
 
 /** Runs `body` in a fresh Node process that has `BatchProcessor` in scope. */
 function runScript(body: string): Promise<Run> {
-  const script = `const { BatchProcessor } = require("./lib/export/batch-processor");\n${body}`;
+  const script = `const { BatchProcessor } = require(${JSON.stringify(built("export/batch-processor"))});\n${body}`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "-e", script],
+      ["-e", script],
       { cwd: root, encoding: "utf8", timeout: 30_000, env: { ...process.env, MLFLOW_HAYSTACK_DEBUG: "" } },
       (error, stdout, stderr) => {
         if (error !== null && error.killed) reject(new Error(`the child process hung and was killed\n${stderr}`));

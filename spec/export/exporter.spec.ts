@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
 import { LocalStore, MemoryClient } from "../../lib/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
+import { built } from "../support/built-sdk";
 
 async function deadServer(): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   let hits = 0;
@@ -184,13 +185,13 @@ describe("process.exit() right after a trace, with the local store", () => {
     const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit");
     const root = resolve(__dirname, "../..");
     const script = `
-      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      const mlflow = require(${JSON.stringify(built("index"))});
       mlflow.startSpan({ name: "before-exit" }, () => 1);
       console.log(mlflow.getLastActiveTraceId());
       process.exit(0);`;
     const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir };
     delete env["MLFLOW_TRACKING_URI"];
-    const id = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { cwd: root, env, encoding: "utf8" }).trim();
+    const id = execFileSync(process.execPath, ["-e", script], { cwd: root, env, encoding: "utf8" }).trim();
     const trace = await new LocalStore({ dir }).getTrace(id);
     expect(trace?.data.spans[0]!.name).toBe("before-exit");
   }, 30_000);

@@ -7,13 +7,14 @@ import { defaultLocalStoreDir, parseLocalStoreUri, resolveLocalStoreOptions } fr
 import { ConfigError } from "../../lib/export/errors";
 import { Trace } from "../../lib/tracing/trace";
 import { makeRealTrace, makeTrace } from "./local-store.fixtures";
+import { built } from "../support/built-sdk";
 import { setDiagnosticsLogger } from "../../lib/internal/diagnostics";
 
 const diagnostics: string[] = [];
 beforeAll(() => setDiagnosticsLogger((_level, message) => diagnostics.push(message)));
 afterAll(() => setDiagnosticsLogger(undefined));
 
-const WRITER = join(__dirname, "local-store.writer.ts");
+const WRITER = join(__dirname, "local-store.writer.js");
 let dir: string;
 
 beforeEach(() => {
@@ -24,7 +25,8 @@ afterEach(() => {
 });
 
 function runWriter(count: string, tag: string): ReturnType<typeof spawn> {
-  return spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), WRITER, dir, count, tag], {
+  built("export/local-store"); // the writer runs the built SDK: refuse a stale one
+  return spawn(process.execPath, [WRITER, dir, count, tag], {
     cwd: resolve(__dirname, "..", ".."),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -10,10 +10,22 @@ import { ExportError } from "../../lib/export/errors";
 import type { Trace } from "../../lib/tracing/trace";
 import type { ExportResult, TraceClient } from "../../lib/export/trace-client";
 import { makeTrace } from "./local-store.fixtures";
-import { setDiagnosticsLogger } from "../../lib/internal/diagnostics";
+import { built } from "../support/built-sdk";
+import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../lib/internal/diagnostics";
 
 const diagnostics: string[] = [];
-beforeAll(() => setDiagnosticsLogger((_level, message) => diagnostics.push(message)));
+const diagnosticWaiters: { readonly text: string; readonly resolve: () => void }[] = [];
+beforeAll(() =>
+  setDiagnosticsLogger((_level, message) => {
+    diagnostics.push(message);
+    for (const waiter of diagnosticWaiters) if (message.includes(waiter.text)) waiter.resolve();
+  }),
+);
+
+/** Resolves when the SDK reports a diagnostic containing `text`: an event to await, not a poll. */
+function nextDiagnostic(text: string): Promise<void> {
+  return new Promise((resolve) => diagnosticWaiters.push({ text, resolve }));
+}
 afterAll(() => setDiagnosticsLogger(undefined));
 
 /** A pretend server: remembers what it accepted and how often each id was sent. */
@@ -136,15 +148,18 @@ describe("syncPendingTraces", () => {
   it("is fed by the batch processor's onDeliveryFailed hook", async () => {
     const hook = store.deliveryFailedHook(destination);
     const trace = makeTrace({ name: "failed-delivery" });
+    resetDiagnosticsCounts();
+    const kept = nextDiagnostic("traces sync"); // reported once the traces are on disk
     await hook([trace], new Error("server down"));
+    await kept;
     expect([...(await store.pendingIndex()).values()]).toEqual([[destination.trackingUri]]);
-    expect(diagnostics.some((m) => m.includes("traces sync"))).toBe(true);
   });
 
   it("writes synchronously when the hook runs inside process.on('exit')", async () => {
-    const script = join(__dirname, "local-store.writer.ts");
+    const script = join(__dirname, "local-store.writer.js");
+    built("export/local-store"); // the writer runs the built SDK: refuse a stale one
     const out = await new Promise<string>((ok, fail) =>
-      execFile(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), script, dir, "exit-hook", "at-exit"], { cwd: resolve(__dirname, "..", "..") }, (err, stdout) =>
+      execFile(process.execPath, [script, dir, "exit-hook", "at-exit"], { cwd: resolve(__dirname, "..", "..") }, (err, stdout) =>
         err ? fail(err) : ok(stdout),
       ),
     );

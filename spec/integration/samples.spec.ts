@@ -1,6 +1,8 @@
 // Every sample runs as a user runs it (ts-node, its own process), against loopback servers only:
 // the offline demo model or the loopback OpenAI-compatible server, and the real MLflow server.
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -133,6 +135,35 @@ describe("samples", () => {
     const checks = run.out.split("\n").filter((line) => /^(ok|FAIL)\s/.test(line));
     expect(checks.length).toBeGreaterThanOrEqual(8);
     expect(checks.filter((line) => line.startsWith("FAIL"))).toEqual([]);
+  });
+
+  it("rag.ts against a server ends with the experiment the trace is in and its MLflow UI link", async () => {
+    const uri = process.env["MLFLOW_TEST_SERVER_URL"]!;
+    const experiment = `samples-rag-${Date.now()}`;
+    const run = await runSample("rag", { ...offline, MLFLOW_TRACKING_URI: uri, MLFLOW_EXPERIMENT_NAME: experiment }, work);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    const last = run.out.trimEnd().split("\n").at(-1);
+    const escaped = uri.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    expect(last).toMatch(new RegExp(`^The trace is on ${escaped}, experiment "${experiment}" \\(id (\\d+)\\)\\. Open it in the MLflow UI: ${escaped}/#/experiments/\\1/traces\\?selectedEvaluationId=tr-[0-9a-f]{32}$`));
+  });
+
+  it("rag.ts does not claim success when the server refuses the trace, and says where it was kept", async () => {
+    const refusing = createServer((_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ error_code: "PERMISSION_DENIED", message: "no" }));
+    });
+    await new Promise<void>((ok) => refusing.listen(0, "127.0.0.1", ok));
+    const uri = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    try {
+      const run = await runSample("rag", { ...offline, MLFLOW_TRACKING_URI: uri }, work);
+      expect(run.code).toBe(1);
+      expect(run.out).toContain(`The trace was NOT sent to ${uri} (0 exported, 1 failed)`);
+      expect(run.out).not.toContain("MLflow UI");
+      expect(run.out).toContain(`It is kept in the local store ${join(work, "mlflow-haystack-traces")}`);
+      expect(readdirSync(join(work, "mlflow-haystack-traces", "traces")).filter((f) => f.endsWith(".json"))).toHaveLength(1);
+    } finally {
+      await new Promise((ok) => refusing.close(ok));
+    }
   });
 
   it("export-to-server.ts sends the trace to the MLflow server and reads it back", async () => {

@@ -1,13 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { join, resolve } from "node:path";
-
-const ROOT = resolve(__dirname, "../..");
+import { ROOT, built } from "../support/built-sdk";
 
 /** stderr of a fresh process that logs one debug line and the same warning twice. */
 function stderrWith(debug: string): string {
-  const module = JSON.stringify(join(ROOT, "lib/internal/diagnostics.ts"));
+  const module = JSON.stringify(built("internal/diagnostics"));
   const script = `const d = require(${module}); d.diag("debug", "a debug line"); d.reportOnce("k", "warn", "a warning"); d.reportOnce("k", "warn", "a warning");`;
-  const child = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], {
+  const child = spawnSync(process.execPath, ["-e", script], {
     cwd: ROOT,
     env: { ...process.env, MLFLOW_HAYSTACK_DEBUG: debug },
     encoding: "utf8",

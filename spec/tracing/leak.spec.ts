@@ -1,12 +1,12 @@
 // Finished spans, traces and context frames must be collectable once the completed-trace buffer
 // lets go of them. Runs in a child process with --expose-gc for a deterministic collection.
 import { spawnSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { ROOT, built } from "../support/built-sdk";
 
-const ROOT = resolve(__dirname, "../..");
 
 function runWithGc(script: string): string {
-  const child = spawnSync(process.execPath, ["--expose-gc", "-r", require.resolve("ts-node/register/transpile-only"), "-e", script], {
+  const child = spawnSync(process.execPath, ["--expose-gc", "-e", script], {
     cwd: ROOT,
     env: { ...process.env, MLFLOW_TRACKING_URI: "", MLFLOW_HAYSTACK_LOCAL_DIR: join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] ?? "", "leak") },
     encoding: "utf8",
@@ -18,7 +18,7 @@ function runWithGc(script: string): string {
 describe("memory", () => {
   it("lets finished spans, traces and context frames be collected once evicted from the buffer", () => {
     const out = runWithGc(`
-      const mlflow = require(${JSON.stringify(join(ROOT, "lib/index.ts"))});
+      const mlflow = require(${JSON.stringify(built("index"))});
       mlflow.setTraceClient({ export: async () => ({ failures: [] }), shutdown: async () => {} });
       mlflow.configureTracing({ completedTraceCapacity: 1 });
       const refs = [];

@@ -1,6 +1,7 @@
 /**
  * `traces list`: the newest traces of the local store, one aligned row each.
  */
+import { join } from "node:path";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
@@ -19,7 +20,11 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
       "Listing traces on a tracking server is not supported yet; open the MLflow UI, or show one trace with `traces show <id> --tracking-uri <uri>`.",
     );
   }
-  const summaries = await source.store.list({ limit: options.limit });
+  const skipped: string[] = [];
+  const summaries = await source.store.list({ limit: options.limit, onSkip: (name, reason) => skipped.push(`${name} (${reason})`) });
+  if (skipped.length > 0) {
+    io.stderr.write(`skipped ${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} in ${join(source.store.dir, "traces")} that are not trace files: ${skipped.join(", ")}\n`);
+  }
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     return;

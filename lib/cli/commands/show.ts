@@ -1,6 +1,7 @@
 /**
  * `traces show <id>|--last`: one trace as a span tree, or its raw MLflow JSON with `--json`.
  */
+import { MlflowApiError } from "../../export/errors";
 import { MlflowRestClient } from "../../export/mlflow-rest-client";
 import type { Trace } from "../../tracing/trace";
 import type { CliIo } from "../cli-io";
@@ -27,6 +28,14 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
     const client = new MlflowRestClient({ trackingUri: source.trackingUri, spansOnly: false });
     try {
       trace = await client.getTrace(traceId, { signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      if (err instanceof MlflowApiError && err.status === 404) {
+        throw new CliError(
+          ExitCode.RUNTIME_ERROR,
+          `${source.trackingUri} answered HTTP 404 without an MLflow error (${err.code}): is it an MLflow tracking server, with the right base path?`,
+        );
+      }
+      throw err;
     } finally {
       await client.shutdown();
     }

@@ -1,9 +1,11 @@
 import { inspect } from "node:util";
 import type OpenAI from "openai";
+import type * as OpenAIModule from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { Secret } from "../secret";
 import { envNumber, resolveApiKey } from "./openai-client-options";
+import { explainConnectionError } from "./openai-errors";
 import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
 
 /** Options of {@link OpenAIGenerator}. */
@@ -32,6 +34,12 @@ export interface OpenAIGeneratorInputs {
   systemPrompt?: string | null;
   generationKwargs?: Record<string, unknown> | null;
   streamingCallback?: StreamingCallback | null;
+}
+
+/** `openai` loads with the first generator, not with `mlflow-haystack/haystack`: apps that never
+ * call OpenAI pay nothing for it at startup. */
+function loadOpenAI(): typeof OpenAIModule {
+  return require("openai") as typeof OpenAIModule;
 }
 
 /**
@@ -68,6 +76,7 @@ export class OpenAIGenerator {
   readonly timeout: number;
   readonly maxRetries: number;
   readonly #client: OpenAI;
+  readonly #openai: typeof OpenAIModule;
 
   constructor(options: OpenAIGeneratorOptions = {}) {
     this.model = options.model ?? "gpt-4o-mini";
@@ -83,12 +92,11 @@ export class OpenAIGenerator {
     this.streamingCallback = options.streamingCallback;
     this.timeout = options.timeout ?? envNumber("OPENAI_TIMEOUT", 30);
     this.maxRetries = options.maxRetries ?? envNumber("OPENAI_MAX_RETRIES", 5);
-    // Loaded here, not at import: `mlflow-haystack/haystack` costs nothing for users without OpenAI components.
-    const { default: OpenAIClient } = require("openai") as typeof import("openai");
     const clientOptions: ConstructorParameters<typeof OpenAI>[0] = { apiKey: value, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
     if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
     if (this.organization !== undefined) clientOptions.organization = this.organization;
-    this.#client = new OpenAIClient(clientOptions);
+    this.#openai = loadOpenAI();
+    this.#client = new this.#openai.default(clientOptions);
   }
 
   /** Sends the prompt and returns the replies with their metadata. */
@@ -104,17 +112,10 @@ export class OpenAIGenerator {
     const callback = inputs.streamingCallback ?? this.streamingCallback;
 
     let output: GeneratorOutput;
-    if (callback !== undefined && callback !== null) {
-      if (typeof kwargs["n"] === "number" && kwargs["n"] > 1) {
-        throw new TypeError("OpenAIGenerator cannot stream multiple responses; set generationKwargs.n to 1 or drop the streaming callback.");
-      }
-      const streamOptions = { ...((kwargs["stream_options"] as Record<string, unknown> | undefined) ?? {}), include_usage: true };
-      const params = { ...kwargs, model: this.model, messages, stream: true, stream_options: streamOptions };
-      const stream = await this.#client.chat.completions.create(params as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
-      output = await fromStream(stream, callback);
-    } else {
-      const params = { ...kwargs, model: this.model, messages, stream: false };
-      output = fromCompletion(await this.#client.chat.completions.create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming));
+    try {
+      output = await this.#complete(messages, kwargs, callback ?? undefined);
+    } catch (error) {
+      throw explainConnectionError(error, this.#openai, this.#client.baseURL, this.timeout);
     }
     for (const meta of output.meta) {
       if (meta.finish_reason === "length" || meta.finish_reason === "content_filter") {
@@ -122,6 +123,20 @@ export class OpenAIGenerator {
       }
     }
     return output;
+  }
+
+  async #complete(messages: { role: "system" | "user"; content: string }[], kwargs: Record<string, unknown>, callback: StreamingCallback | undefined): Promise<GeneratorOutput> {
+    if (callback !== undefined) {
+      if (typeof kwargs["n"] === "number" && kwargs["n"] > 1) {
+        throw new TypeError("OpenAIGenerator cannot stream multiple responses; set generationKwargs.n to 1 or drop the streaming callback.");
+      }
+      const streamOptions = { ...((kwargs["stream_options"] as Record<string, unknown> | undefined) ?? {}), include_usage: true };
+      const params = { ...kwargs, model: this.model, messages, stream: true, stream_options: streamOptions };
+      const stream = await this.#client.chat.completions.create(params as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
+      return fromStream(stream, callback);
+    }
+    const params = { ...kwargs, model: this.model, messages, stream: false };
+    return fromCompletion(await this.#client.chat.completions.create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming));
   }
 
   /** Same as {@link run}. */

@@ -1,4 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
+import { APIConnectionError } from "openai";
+import { Pipeline } from "../../../lib/haystack/pipeline";
 import { getComponentInfo } from "../../../lib/haystack/component";
 import { OpenAIGenerator } from "../../../lib/haystack/components/openai-generator";
 import type { StreamingChunk } from "../../../lib/haystack/components/openai-streaming";
@@ -151,5 +155,38 @@ describe("OpenAIGenerator", () => {
     expect(info.spanType).toBe("LLM");
     expect([...info.inputs.values()].filter((s) => s.mandatory).map((s) => s.name)).toEqual(["prompt"]);
     expect(Object.fromEntries([...info.outputs].map(([k, s]) => [k, s.type]))).toEqual({ replies: "str[]", meta: "dict[]" });
+  });
+});
+
+describe("OpenAIGenerator when the API cannot be reached", () => {
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((ok) => probe.close(ok));
+    return port;
+  }
+
+  it("fails with one line naming the host and the network cause, still an openai APIConnectionError", async () => {
+    const port = await closedPort();
+    const llm = new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const error = await llm.run({ prompt: "hi" }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toBe(`OpenAIGenerator could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it("keeps the pipeline's error to one line as well", async () => {
+    const port = await closedPort();
+    const pipe = new Pipeline();
+    pipe.addComponent("llm", new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0 }));
+    const error = await pipe.run({ llm: { prompt: "hi" } }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(error?.message).toContain(`could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(error?.message).not.toContain("\n");
   });
 });
