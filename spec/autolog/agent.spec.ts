@@ -144,8 +144,9 @@ describe("autolog of an agent run", () => {
 
   it("keeps the trace, with ERROR on the LLM span, when a streamed reply is cut off mid tool call", async () => {
     const { traces, stop } = collect();
-    server.cutNextStreamAfter(3);
-    await expect(makeAgent({ streamingCallback: () => undefined }).run({ messages: [ChatMessage.fromUser("x")] })).rejects.toThrow();
+    let sawChunk!: () => void;
+    server.cutNextStreamAfter(3, { after: new Promise<void>((resolve) => (sawChunk = resolve)) });
+    await expect(makeAgent({ streamingCallback: () => sawChunk() }).run({ messages: [ChatMessage.fromUser("x")] })).rejects.toThrow();
     stop();
     const spans = traces[0]!.data.spans;
     expect(tree(spans)).toEqual(["agent (AGENT)", "  step 1 (CHAIN)", "    OpenAIChatGenerator (CHAT_MODEL)"]);

@@ -95,8 +95,13 @@ export interface OpenAIServer {
   setCachedTokens(cachedTokens: number): void;
   /** Makes the next request(s) fail with this error. */
   failNext(error: MockError): void;
-  /** Makes the next streamed response stop (the connection destroyed) after this many chunks. */
-  cutNextStreamAfter(chunks: number): void;
+  /**
+   * Makes the next streamed response stop (the connection closed) after this many chunks. With
+   * `after`, the connection is closed only once that promise settles: a client's stream error
+   * discards chunks it has not read yet, so a test that checks what arrived before the cut waits
+   * for its own callback to have seen them.
+   */
+  cutNextStreamAfter(chunks: number, options?: { readonly after?: Promise<unknown> }): void;
   close(): Promise<void>;
 }
 
@@ -169,6 +174,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   let counter = 0;
 
   let cutAfter: number | undefined;
+  let cutGate: Promise<unknown> | undefined;
 
   const toReply = (request: MockChatRequest, index: number, id: number): Reply => {
     const r = reply(request, index);
@@ -233,10 +239,15 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     const includeUsage = body.stream_options?.include_usage === true;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...requestId });
     const cut = cutAfter;
+    const gate = cutGate;
     cutAfter = undefined;
+    cutGate = undefined;
     let sent = 0;
     const send = async (chunk: Record<string, unknown>): Promise<void> => {
-      if (cut !== undefined && sent++ >= cut) throw new StreamCut();
+      if (cut !== undefined && sent++ >= cut) {
+        await gate?.catch(() => undefined);
+        throw new StreamCut();
+      }
       if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
       const withUsage = includeUsage && !("usage" in chunk) ? { ...chunk, usage: null } : chunk;
       res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", ...withUsage })}\n\n`);
@@ -284,8 +295,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     failNext(error) {
       errors.push({ ...error });
     },
-    cutNextStreamAfter(chunks) {
+    cutNextStreamAfter(chunks, cutOptions) {
       cutAfter = chunks;
+      cutGate = cutOptions?.after;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

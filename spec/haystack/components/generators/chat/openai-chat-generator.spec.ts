@@ -116,9 +116,14 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
 
   it("rejects, without hanging, when the stream is cut off in the middle of a tool call", async () => {
     server.setReply(() => twoCalls);
-    server.cutNextStreamAfter(4);
+    let sawToolCall!: () => void;
+    server.cutNextStreamAfter(4, { after: new Promise<void>((resolve) => (sawToolCall = resolve)) });
     const chunks: StreamingChunk[] = [];
-    await expect(generator({ tools: [weather, clock] }).run({ messages: "x", streamingCallback: (c) => void chunks.push(c) })).rejects.toThrow();
+    const onChunk = (c: StreamingChunk): void => {
+      chunks.push(c);
+      if (c.toolCalls !== null) sawToolCall();
+    };
+    await expect(generator({ tools: [weather, clock] }).run({ messages: "x", streamingCallback: onChunk })).rejects.toThrow();
     expect(chunks.some((c) => c.toolCalls !== null)).toBe(true);
   });
 
