@@ -4,10 +4,9 @@
  * haystack_agent_autolog.py) and by ours, against one MLflow server and one scripted loopback
  * OpenAI server; both traces are read back with MLflow's Python client. What agrees is asserted
  * equal; every difference is asserted as observed on each side (the README's agent table lists them).
- * The first run installs the pinned venv (python/requirements-mlflow-haystack-agent.txt).
+ * The first run installs the pinned venv (python/requirements-mlflow-haystack.txt, shared with the pipeline parity spec).
  */
 import { randomBytes } from "node:crypto";
-import { join, resolve } from "node:path";
 import * as mlflow from "../../lib/index";
 import { resetExportConfig } from "../../lib/config";
 import { Agent, ChatMessage, OpenAIChatGenerator, Tool } from "../../lib/haystack/index";
@@ -15,13 +14,10 @@ import { runPythonJson } from "../support/mlflow-server";
 import { readTraceWithPython, type PySpan, type PyTrace } from "../support/python-trace";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 import { callToolsThen, toolResults } from "../haystack/components/agents/agent-script";
+import { ensureParityVenv, PARITY_PYTHON_ENV } from "../support/parity-venv";
 
-const ROOT = resolve(__dirname, "..", "..");
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
-const PYTHON_ENV = { HAYSTACK_TELEMETRY_ENABLED: "False" };
-const { ensurePythonVenv } = require("../../scripts/python-venv") as {
-  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; logPrefix: string; env: Record<string, string> }): { python: string };
-};
+const PYTHON_ENV = PARITY_PYTHON_ENV;
 
 function scripted(): Parameters<OpenAIServer["setReply"]>[0] {
   return callToolsThen(
@@ -69,14 +65,7 @@ describe("agent traces: MLflow's Python mlflow.haystack.autolog() and ours", () 
   let ts: PyTrace;
 
   beforeAll(async () => {
-    python = ensurePythonVenv({
-      requirementsFile: join(ROOT, "python", "requirements-mlflow-haystack-agent.txt"),
-      packageName: "opentelemetry-haystack",
-      importCheck: "import mlflow, haystack, haystack_integrations.tracing.opentelemetry",
-      logPrefix: "ensure-mlflow-haystack-agent",
-      // pip reads PIP_REQUIREMENT as `-r <file>`: the whole file is installed next to the pinned package.
-      env: { ...PYTHON_ENV, PIP_REQUIREMENT: join(ROOT, "python", "requirements-mlflow-haystack-agent.txt") },
-    }).python;
+    python = ensureParityVenv();
     server = await startOpenAIServer({ model: "gpt-4o-mini-2024-07-18" });
     const experiment = `agent-parity-${randomBytes(4).toString("hex")}`;
     server.setReply(scripted());
