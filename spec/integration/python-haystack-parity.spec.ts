@@ -122,7 +122,7 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
     adder.addComponent("adder", new Add());
     await adder.run({ adder: { a: 1, b: 2 } });
     const oursAdd = mlflow.getLastActiveTrace()!.info.traceId;
-    const ragPipe = buildRagPipeline({ generatorOptions: { model: MODEL, apiBaseUrl: openai.url, apiKey: "test" }, description: "loopback", offline: false, close: async () => undefined });
+    const ragPipe = buildRagPipeline({ generatorOptions: { model: MODEL, apiBaseUrl: openai.url, apiKey: "test" }, description: "loopback", offline: false, close: async () => undefined }, { chat: true });
     await ragPipe.run({ retriever: { query: QUESTION }, prompt_builder: { question: QUESTION } });
     const oursRag = mlflow.getLastActiveTrace()!.info.traceId;
     expect((await mlflow.flushTraces()).failed).toBe(0);
@@ -209,24 +209,25 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
     });
   });
 
-  describe("the seed's RAG pipeline (BM25 retriever, prompt builder, OpenAI generator)", () => {
-    it("has the same span tree and types on both, and an OK trace", () => {
+  describe("the seed's RAG pipeline (BM25 retriever, prompt builder, OpenAI chat generator)", () => {
+    it("has the same span tree on both and an OK trace; the chat generator's span is LLM in Python and CHAT_MODEL in ours", () => {
+      expect(tree(rag.py)).toEqual([["CHAIN", -1], ["RETRIEVER", 0], ["TOOL", 0], ["LLM", 0]]);
+      expect(tree(rag.ours)).toEqual([["CHAIN", -1], ["RETRIEVER", 0], ["TOOL", 0], ["CHAT_MODEL", 0]]);
       for (const trace of [rag.py, rag.ours]) {
-        expect(tree(trace)).toEqual([["CHAIN", -1], ["RETRIEVER", 0], ["TOOL", 0], ["LLM", 0]]);
         expect(trace.spans[0]!.name).toBe("haystack.pipeline.run");
         expect(trace.info.state).toBe("OK");
       }
     });
 
     it("names component spans by class in Python and by component name in ours; both carry both in tags", () => {
-      // Haystack 3 removed OpenAIGenerator: the Python side runs OpenAIChatGenerator (PromptBuilder's str becomes a user message).
+      // Both run OpenAIChatGenerator (Haystack 3 removed OpenAIGenerator); PromptBuilder's str becomes one user message.
       expect(rag.py.spans.map((s) => s.name)).toEqual(["haystack.pipeline.run", "InMemoryBM25Retriever", "PromptBuilder", "OpenAIChatGenerator"]);
       expect(rag.ours.spans.map((s) => s.name)).toEqual(["haystack.pipeline.run", "retriever", "prompt_builder", "llm"]);
-      for (const [trace, generator] of [[rag.py, "OpenAIChatGenerator"], [rag.ours, "OpenAIGenerator"]] as const) {
+      for (const trace of [rag.py, rag.ours]) {
         expect(trace.spans.slice(1).map((s) => [s.attributes["haystack.component.name"], s.attributes["haystack.component.type"]])).toEqual([
           ["retriever", "InMemoryBM25Retriever"],
           ["prompt_builder", "PromptBuilder"],
-          ["llm", generator],
+          ["llm", "OpenAIChatGenerator"],
         ]);
       }
     });
@@ -270,27 +271,27 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(named(rag.py, "PromptBuilder").inputs).toMatchObject({ question: QUESTION, template: null, template_variables: null });
       expect(named(rag.ours, "prompt_builder").inputs).toEqual({ documents: expect.any(Array), question: QUESTION });
       expect(named(rag.py, "OpenAIChatGenerator").inputs).toEqual({ messages: prompt, streaming_callback: null, generation_kwargs: null, tools: null, tools_strict: null });
-      expect(named(rag.ours, "llm").inputs).toEqual({ prompt });
+      expect(named(rag.ours, "llm").inputs).toEqual({ messages: prompt });
     });
 
-    it("records the same reply text and meta (in Python inside the reply ChatMessage); the usage dict holds what each OpenAI client parsed", () => {
+    it("records the same reply ChatMessage dicts; only the usage dict differs, by the null fields Python's openai client adds", () => {
       const [py, ours] = [named(rag.py, "OpenAIChatGenerator").outputs, named(rag.ours, "llm").outputs];
-      const [pyReply] = records(py["replies"]);
-      expect(pyReply).toMatchObject({ role: "assistant", content: [{ text: REPLY }] });
-      expect(py).not.toHaveProperty(["meta"]);
-      expect(ours["replies"]).toEqual([REPLY]);
-      const [pyMeta, ourMeta] = [pyReply!["meta"] as Dict, records(ours["meta"])[0]!];
-      for (const meta of [pyMeta, ourMeta]) expect(meta).toMatchObject({ model: SERVED_MODEL, index: 0, finish_reason: "stop" });
-      const usage = ourMeta["usage"] as Record<string, unknown>;
-      expect(pyMeta["usage"]).toMatchObject({
-        prompt_tokens: usage["prompt_tokens"],
-        completion_tokens: usage["completion_tokens"],
-        total_tokens: usage["total_tokens"],
-        prompt_tokens_details: { cached_tokens: CACHED_TOKENS },
+      expect(Object.keys(py)).toEqual(["replies"]);
+      expect(Object.keys(ours)).toEqual(["replies"]);
+      const [pyReply, ourReply] = [records(py["replies"]), records(ours["replies"])].map((replies) => {
+        expect(replies).toHaveLength(1);
+        return replies[0]!;
       });
+      expect(pyReply).toMatchObject({ role: "assistant", name: null, content: [{ text: REPLY }], meta: { model: SERVED_MODEL, index: 0, finish_reason: "stop" } });
+      const withoutUsage = (reply: Dict) => ({ ...reply, meta: { ...(reply["meta"] as Dict), usage: undefined } });
+      expect(withoutUsage(ourReply!)).toEqual(withoutUsage(pyReply!));
+      const [pyUsage, ourUsage] = [(pyReply!["meta"] as Dict)["usage"] as Dict, (ourReply!["meta"] as Dict)["usage"] as Dict];
+      expect(ourUsage["prompt_tokens_details"]).toEqual({ cached_tokens: CACHED_TOKENS, audio_tokens: 0 });
       // The Python openai client adds the fields its models know, as null; ours keeps the server's JSON.
-      expect(pyMeta["usage"]).toMatchObject({ prompt_tokens_details: { cache_write_tokens: null, image_tokens: null } });
-      expect(usage["prompt_tokens_details"]).toEqual({ cached_tokens: CACHED_TOKENS, audio_tokens: 0 });
+      expect(pyUsage).toMatchObject({ prompt_tokens_details: { cache_write_tokens: null, image_tokens: null, text_tokens: null }, completion_tokens_details: { text_tokens: null } });
+      const dropNulls = (value: unknown): unknown =>
+        typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)])) : value;
+      expect(dropNulls(pyUsage)).toEqual(ourUsage);
     });
 
     it("gives the pipeline span the run's data and result in ours, and every component's I/O in Python", () => {
@@ -301,7 +302,8 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(Object.keys(py.inputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(Object.keys(py.outputs)).toEqual(["retriever", "prompt_builder", "llm"]);
       expect(py.inputs["retriever"]).toEqual(named(rag.py, "InMemoryBM25Retriever").inputs);
-      expect(records((py.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual((ours.outputs["llm"] as Dict)["replies"]);
+      expect(records((py.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual([REPLY]);
+      expect(records((ours.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual([REPLY]);
       expect(py.attributes["haystack.pipeline.input_data"]).toEqual(runData);
       expect(py.attributes["haystack.pipeline.output_data"]).toEqual({ llm: (py.outputs["llm"] as Dict) });
       expect(JSON.parse(rag.ours.info.trace_metadata["mlflow.traceInputs"]!)).toEqual(runData);

@@ -3,7 +3,10 @@
  * key from a {@link Secret} (default `OPENAI_API_KEY`), `OPENAI_TIMEOUT` (seconds, default 30) and
  * `OPENAI_MAX_RETRIES` (default 5).
  */
+import type OpenAI from "openai";
+import type * as OpenAIModule from "openai";
 import { Secret } from "../secret";
+import { warnOnFailedAttempts, type ConnectionContext } from "./openai-errors";
 
 /** A number from the environment, or `fallback` when unset or not a non-negative number. */
 export function envNumber(name: string, fallback: number): number {
@@ -26,4 +29,27 @@ export function resolveApiKey(owner: string, apiKey: Secret | string | Record<st
     throw new TypeError(`${owner} has no API key: ${secret.toString()} resolved to nothing. Set the variable or pass apiKey.`);
   }
   return { secret, value };
+}
+
+/** The resolved settings an OpenAI component builds its client from. */
+export interface OpenAIClientSettings extends ConnectionContext {
+  readonly apiKey: string;
+  readonly baseURL: string | undefined;
+  readonly organization: string | undefined;
+}
+
+/**
+ * The one way both OpenAI components create their client: timeout in seconds, retries, and a
+ * `fetch` that warns at the first failed connection attempt instead of retrying in silence.
+ */
+export function createOpenAIClient(openai: typeof OpenAIModule, settings: OpenAIClientSettings): OpenAI {
+  const options: ConstructorParameters<typeof OpenAI>[0] = {
+    apiKey: settings.apiKey,
+    timeout: settings.timeoutSeconds * 1000,
+    maxRetries: settings.maxRetries,
+    fetch: warnOnFailedAttempts(settings),
+  };
+  if (settings.baseURL !== undefined) options.baseURL = settings.baseURL;
+  if (settings.organization !== undefined) options.organization = settings.organization;
+  return new openai.default(options);
 }

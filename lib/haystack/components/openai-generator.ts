@@ -4,8 +4,8 @@ import type * as OpenAIModule from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { Secret } from "../secret";
-import { envNumber, resolveApiKey } from "./openai-client-options";
-import { explainConnectionError } from "./openai-errors";
+import { createOpenAIClient, envNumber, resolveApiKey } from "./openai-client-options";
+import { explainConnectionError, type ConnectionContext } from "./openai-errors";
 import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
 
 /** Options of {@link OpenAIGenerator}. */
@@ -77,6 +77,7 @@ export class OpenAIGenerator {
   readonly maxRetries: number;
   readonly #client: OpenAI;
   readonly #openai: typeof OpenAIModule;
+  readonly #connection: ConnectionContext;
 
   constructor(options: OpenAIGeneratorOptions = {}) {
     this.model = options.model ?? "gpt-4o-mini";
@@ -92,11 +93,9 @@ export class OpenAIGenerator {
     this.streamingCallback = options.streamingCallback;
     this.timeout = options.timeout ?? envNumber("OPENAI_TIMEOUT", 30);
     this.maxRetries = options.maxRetries ?? envNumber("OPENAI_MAX_RETRIES", 5);
-    const clientOptions: ConstructorParameters<typeof OpenAI>[0] = { apiKey: value, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
-    if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
-    if (this.organization !== undefined) clientOptions.organization = this.organization;
     this.#openai = loadOpenAI();
-    this.#client = new this.#openai.default(clientOptions);
+    this.#connection = { owner: "OpenAIGenerator", maxRetries: this.maxRetries, timeoutSeconds: this.timeout };
+    this.#client = createOpenAIClient(this.#openai, { ...this.#connection, apiKey: value, baseURL: this.apiBaseUrl, organization: this.organization });
   }
 
   /** Sends the prompt and returns the replies with their metadata. */
@@ -115,7 +114,7 @@ export class OpenAIGenerator {
     try {
       output = await this.#complete(messages, kwargs, callback ?? undefined);
     } catch (error) {
-      throw explainConnectionError(error, this.#openai, this.#client.baseURL, this.timeout);
+      throw explainConnectionError(error, this.#openai, this.#client.baseURL, this.#connection);
     }
     for (const meta of output.meta) {
       if (meta.finish_reason === "length" || meta.finish_reason === "content_filter") {

@@ -1,12 +1,14 @@
 import { inspect } from "node:util";
 import type OpenAI from "openai";
+import type * as OpenAIModule from "openai";
 import { reportOnce } from "../../../../internal/diagnostics";
 import { component } from "../../../component";
 import { ChatMessage } from "../../../dataclasses/chat-message";
 import type { ChatStreamingCallback } from "../../../dataclasses/streaming-chunk";
 import { Secret } from "../../../secret";
 import { flattenTools, type ToolsType } from "../../../tools/toolset";
-import { envNumber, resolveApiKey } from "../../openai-client-options";
+import { createOpenAIClient, envNumber, resolveApiKey } from "../../openai-client-options";
+import { explainConnectionError, type ConnectionContext } from "../../openai-errors";
 import { completionToMessages, StreamAssembler } from "./openai-conversion";
 import { makeSchemaStrict } from "./strict-schema";
 
@@ -93,7 +95,7 @@ export class OpenAIChatGenerator {
   readonly timeout: number;
   readonly maxRetries: number;
   readonly #apiKeyValue: string;
-  #client: Promise<OpenAI> | undefined;
+  #client: Promise<{ openai: typeof OpenAIModule; client: OpenAI }> | undefined;
 
   constructor(options: OpenAIChatGeneratorOptions = {}) {
     this.model = options.model ?? "gpt-4o-mini";
@@ -119,14 +121,16 @@ export class OpenAIChatGenerator {
     await this.#openai();
   }
 
-  #openai(): Promise<OpenAI> {
-    this.#client ??= import("openai").then(({ default: OpenAIClient }) => {
-      const clientOptions: ConstructorParameters<typeof OpenAIClient>[0] = { apiKey: this.#apiKeyValue, timeout: this.timeout * 1000, maxRetries: this.maxRetries };
-      if (this.apiBaseUrl !== undefined) clientOptions.baseURL = this.apiBaseUrl;
-      if (this.organization !== undefined) clientOptions.organization = this.organization;
-      return new OpenAIClient(clientOptions);
-    });
+  #openai(): Promise<{ openai: typeof OpenAIModule; client: OpenAI }> {
+    this.#client ??= import("openai").then((openai) => ({
+      openai,
+      client: createOpenAIClient(openai, { ...this.#connection(), apiKey: this.#apiKeyValue, baseURL: this.apiBaseUrl, organization: this.organization }),
+    }));
     return this.#client;
+  }
+
+  #connection(): ConnectionContext {
+    return { owner: "OpenAIChatGenerator", maxRetries: this.maxRetries, timeoutSeconds: this.timeout };
   }
 
   /** Sends the conversation and returns the replies. */
@@ -150,18 +154,12 @@ export class OpenAIChatGenerator {
         return { type: "function", function: spec };
       });
     }
-    const client = await this.#openai();
+    const { openai, client } = await this.#openai();
     let replies: ChatMessage[];
-    if (callback !== undefined && callback !== null) {
-      params["stream"] = true;
-      params["stream_options"] = { ...((kwargs["stream_options"] as Record<string, unknown> | undefined) ?? {}), include_usage: true };
-      const stream = await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
-      const assembler = new StreamAssembler({ type: "haystack.components.generators.chat.openai.OpenAIChatGenerator", name: null });
-      for await (const chunk of stream) await callback(assembler.push(chunk));
-      replies = [assembler.finish()];
-    } else {
-      params["stream"] = false;
-      replies = completionToMessages(await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming));
+    try {
+      replies = await this.#complete(client, params, callback ?? undefined);
+    } catch (error) {
+      throw explainConnectionError(error, openai, client.baseURL, this.#connection());
     }
     for (const reply of replies) {
       const reason = reply.meta["finish_reason"];
@@ -170,6 +168,19 @@ export class OpenAIChatGenerator {
       }
     }
     return { replies };
+  }
+
+  async #complete(client: OpenAI, params: Record<string, unknown>, callback: ChatStreamingCallback | undefined): Promise<ChatMessage[]> {
+    if (callback === undefined) {
+      params["stream"] = false;
+      return completionToMessages(await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming));
+    }
+    params["stream"] = true;
+    params["stream_options"] = { ...((params["stream_options"] as Record<string, unknown> | undefined) ?? {}), include_usage: true };
+    const stream = await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
+    const assembler = new StreamAssembler({ type: "haystack.components.generators.chat.openai.OpenAIChatGenerator", name: null });
+    for await (const chunk of stream) await callback(assembler.push(chunk));
+    return [assembler.finish()];
   }
 
   /** Same as {@link run}. */
