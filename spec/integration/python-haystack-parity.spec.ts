@@ -8,40 +8,22 @@
  * The first run installs the pinned mlflow + haystack-ai into a cached virtualenv (about 100 s).
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
 import * as mlflow from "../../lib/index";
 import { resetExportConfig } from "../../lib/config";
 import { component, type InMemoryBM25Retriever, Pipeline } from "../../lib/haystack/index";
 import { buildRagPipeline, template } from "../../samples/support/rag-pipeline";
 import { runPythonJson } from "../support/mlflow-server";
+import { ensureParityVenv, PARITY_PYTHON_ENV, pinOf } from "../support/parity-venv";
 import { countMockTokens, startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 
-const ROOT = resolve(__dirname, "..", "..");
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 const readerPython = process.env["MLFLOW_TEST_PYTHON"] ?? "";
-const requirementsFile = join(ROOT, "python", "requirements-mlflow-haystack.txt");
-const VENV_VAR = "MLFLOW_HAYSTACK_PARITY_VENV";
-// Haystack sends anonymous usage telemetry unless told not to; tests never reach the internet.
-const PYTHON_ENV = { HAYSTACK_TELEMETRY_ENABLED: "False" };
+const PYTHON_ENV = PARITY_PYTHON_ENV;
 const REPLY = "Jean lives in Paris.";
 const QUESTION = "Who lives in Paris?";
 const MODEL = "gpt-4o-mini";
 const SERVED_MODEL = "gpt-4o-mini-2024-07-18";
 const CACHED_TOKENS = 6;
-
-// A plain JS script shared with other Python-backed tooling; typed here at its use.
-const { ensurePythonVenv } = require("../../scripts/python-venv") as {
-  ensurePythonVenv(options: {
-    requirementsFile: string;
-    packageName: string;
-    importCheck: string;
-    venvEnvVar: string;
-    logPrefix: string;
-    env: Record<string, string>;
-  }): { python: string };
-};
 
 interface PySpan {
   name: string;
@@ -62,30 +44,6 @@ interface Pair {
   ours: PyTrace;
 }
 type Dict = Record<string, unknown>;
-
-function pinOf(file: string, name: string): string {
-  const line = readFileSync(join(ROOT, "python", file), "utf8").split("\n").find((l) => new RegExp(`^${name}(\\[[\\w,]+\\])?==`).test(l.trim()));
-  if (line === undefined) throw new Error(`python/${file} has no ${name}==<version> line`);
-  return line.trim().slice(line.indexOf("==") + 2);
-}
-
-/** The combined venv, keyed by both pins (python-venv.js installs one package: the mlflow pin rides in PIP_REQUIREMENT). */
-function ensureParityVenv(): string {
-  const cache = process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache");
-  const key = `mlflow-${pinOf("requirements-mlflow-haystack.txt", "mlflow")}+haystack-ai-${pinOf("requirements-mlflow-haystack.txt", "haystack-ai")}`;
-  process.env[VENV_VAR] ??= join(cache, "mlflow-haystack", key, "venv");
-  const started = Date.now();
-  const { python } = ensurePythonVenv({
-    requirementsFile,
-    packageName: "haystack-ai",
-    importCheck: "import mlflow.haystack, haystack_integrations.tracing.opentelemetry",
-    venvEnvVar: VENV_VAR,
-    logPrefix: "parity-venv",
-    env: { ...PYTHON_ENV, PIP_REQUIREMENT: requirementsFile },
-  });
-  process.stderr.write(`[parity] mlflow + haystack-ai virtualenv ready in ${Date.now() - started} ms\n`);
-  return python;
-}
 
 @component({ inputs: { a: "int", b: "int" }, outputs: { sum: "int" } })
 class Add {
