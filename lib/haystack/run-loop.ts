@@ -1,5 +1,5 @@
 /**
- * The two execution loops over Haystack 2.31's scheduler: sequential (one component at a time,
+ * The two execution loops over Haystack 3.4's scheduler: sequential (one component at a time,
  * exactly Haystack's order) and concurrent (AsyncPipeline: independent READY components run
  * together; greedy and deferred components run alone).
  */
@@ -78,7 +78,7 @@ function logIfBlocked(ctx: RunContext): void {
   }
 }
 
-/** Runs components one at a time in Haystack 2.31 order. */
+/** Runs components one at a time in Haystack 3.4 order. */
 export async function runSequential(ctx: RunContext): Promise<PipelineOutputs> {
   const names = ctx.graph.sortedNames();
   let queue = fillQueue(ctx.graph, names, ctx.state);

@@ -1,5 +1,5 @@
 /**
- * Haystack 2.31's scheduling rules (`component_checks.py` and `PipelineBase` helpers): per-run
+ * Haystack 3.4's scheduling rules (as in 2.31) (`component_checks.py` and `PipelineBase` helpers): per-run
  * input state, the five priorities, input consumption and output distribution. Pure functions
  * over a {@link RunState}; the run loops live in `pipeline.ts`.
  */

@@ -22,8 +22,11 @@ export interface TracedOptions {
   name?: string;
   spanType?: SpanTypeName;
   attributes?: Record<string, unknown>;
-  /** For generators: turns the list of chunks into the span's outputs. */
-  outputReducer?: (chunks: unknown[]) => unknown;
+  /**
+   * For generators: turns the list of chunks into the span's outputs. Method-style, so a reducer
+   * typed with the generator's own chunk type (`(chunks: string[]) => ...`) is accepted.
+   */
+  outputReducer?(chunks: unknown[]): unknown;
 }
 
 

@@ -26,7 +26,7 @@ class Retriever {
     for (const w of text.split(" ")) yield w;
   }
 
-  @traced({ outputReducer: (chunks) => (chunks as string[]).join("") })
+  @traced({ outputReducer: (chunks: string[]) => chunks.join("") })
   async *tokens(n: number): AsyncGenerator<string> {
     for (let i = 0; i < n; i++) {
       await new Promise((r) => setImmediate(r));

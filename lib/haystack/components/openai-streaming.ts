@@ -22,7 +22,7 @@ export interface StreamingChunk {
 }
 
 /** Receives each streamed chunk; may be async. */
-export type StreamingCallback = (chunk: StreamingChunk) => void | Promise<void>;
+export type StreamingCallback = (chunk: StreamingChunk) => unknown;
 
 /** Per-reply metadata, shaped like Haystack's generator `meta` entries. */
 export interface GeneratorReplyMeta {

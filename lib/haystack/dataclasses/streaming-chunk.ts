@@ -151,4 +151,4 @@ export class StreamingChunk {
 }
 
 /** Receives each streamed chunk; may be async (it is awaited, so a slow consumer applies back-pressure). */
-export type ChatStreamingCallback = (chunk: StreamingChunk) => void | Promise<void>;
+export type ChatStreamingCallback = (chunk: StreamingChunk) => unknown;

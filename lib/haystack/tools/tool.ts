@@ -8,8 +8,10 @@ import { pythonRepr } from "../python-format";
 import { argumentErrors, checkParametersSchema } from "./arguments-schema";
 import { ToolInvocationError } from "./errors";
 
+// Method-style (bivariant) so `({ city }: { city: string }) => ...` type-checks: the arguments are
+// validated against the tool's JSON Schema before the call, which is the check that matters.
 /** The function behind a tool: takes the arguments object, returns the result (or a promise of it). */
-export type ToolFunction = (args: Record<string, unknown>) => unknown;
+export type ToolFunction = { bivarianceHack(args: Record<string, unknown>): unknown }["bivarianceHack"];
 
 /** How a result (or one key of it, `source`) becomes the text the model reads. */
 export interface OutputToStringConfig {

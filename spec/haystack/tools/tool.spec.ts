@@ -15,6 +15,16 @@ class WebSearch {
 }
 
 describe("Tool", () => {
+  it("takes a function typed with its own argument shape (checked by the compiler) and calls it with the arguments", async () => {
+    const weather = new Tool({
+      name: "weather",
+      description: "Weather in a city",
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+      function: ({ city }: { city: string }) => `sunny in ${city}`,
+    });
+    await expect(weather.invoke({ city: "Paris" })).resolves.toBe("sunny in Paris");
+  });
+
   it("validates arguments against its JSON Schema before running (Ajv, draft 2020-12)", async () => {
     await expect(add.invoke({ a: 1, b: 2 })).resolves.toBe(3);
     const bad = add.invoke({ a: 1, b: "two" });
