@@ -129,6 +129,11 @@ describe("PromptBuilder", () => {
     expect(() => new PromptBuilder({} as { template: string })).toThrow(/needs a 'template' string/);
   });
 
+  it("reports an unknown Jinja2 test at construction, as Jinja2 does at compile time", () => {
+    expect(() => new PromptBuilder({ template: "{% if x is divisible(3) %}{% endif %}" })).toThrow("Invalid Jinja template: No test named 'divisible'.");
+    expect(() => new PromptBuilder({ template: "{{ x is nope }}" })).toThrow(SyntaxError);
+  });
+
   it("captures its options as init parameters", () => {
     const builder = new PromptBuilder({ template: "{{ q }}", requiredVariables: ["q"] });
     expect(getComponentInfo(builder).initParameters).toEqual({ template: "{{ q }}", requiredVariables: ["q"] });
