@@ -57,6 +57,7 @@ const OWN: Record<string, Test> = {
   defined: (a) => a.type !== "UndefinedValue",
   undefined: (a) => a.type === "UndefinedValue",
   float: (a) => a.type === "FloatValue",
+  number: (a) => NUMERIC.has(a.type),
 };
 for (const [alias, name] of [["eq", "=="], ["equalto", "=="], ["ne", "!="], ["gt", ">"], ["greaterthan", ">"], ["ge", ">="], ["lt", "<"], ["lessthan", "<"], ["le", "<="]] as const) {
   OWN[alias] = OWN[name]!;

@@ -1,5 +1,5 @@
 /**
- * Jinja2 3.1's `format`, `indent`, `replace`, `wordwrap`, `dictsort` and `groupby` filters over
+ * Jinja2 3.1's `format`, `indent`, `replace`, `wordwrap`, `dictsort`, `groupby`, `list` and `items` filters over
  * `@huggingface/jinja`'s runtime values (the library lacks or deviates from them).
  */
 import { pythonFloatRepr } from "../python-format";
@@ -118,6 +118,12 @@ const key = (v: Value, caseSensitive: boolean): unknown => (v.type === "StringVa
 const compare = (a: unknown, b: unknown): number => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
 
 export const TEXT_FILTERS: Record<string, Filter> = {
+  list: (operand) => new ArrayCtor([...items(operand, "list")]),
+  items: (operand) => {
+    if (operand.type === "UndefinedValue") return new ArrayCtor([]);
+    if (operand.type !== "ObjectValue") throw new TypeError(`Cannot apply filter "items" to ${operand.type}: it needs a dict.`);
+    return new ArrayCtor([...(operand.value as Map<string, Value>)].map(([k, v]) => tuple([runtime(k), v])));
+  },
   format: (operand, args) => runtime(percentFormat(str(operand), args)),
   indent: (operand, args) => {
     const width = arg(args, 0, "width") ?? runtime(4);
