@@ -80,6 +80,7 @@ export function rewriteTests(tokens: readonly Token[], known: (name: string) => 
       out.push(token("(", "OpenParen"), ...rewriteTests(tokens.slice(nameAt + 1, end), known), token(")", "CloseParen"));
       i = end - 1;
     } else {
+      if (isWord(next, "is")) throw new SyntaxError("You cannot chain multiple tests with is");
       i = nameAt;
     }
   }

@@ -4,10 +4,11 @@
  */
 import { pythonFloatRepr } from "../python-format";
 import { printAsTuple, pythonReprOf } from "./jinja-python-output";
-import { arg, ArrayCtor, attribute, items, num, runtime, str, UNDEFINED, type Args, type Filter, type Value } from "./jinja-runtime";
+import { arg, ArrayCtor, attribute, items, num, runtime, str, type Args, type Filter, type Value } from "./jinja-runtime";
 
 /** A pair or group Python prints as a tuple, and that `{% for a, b in ... %}` unpacks. */
 const tuple = (values: Value[]): Value => printAsTuple(new ArrayCtor(values));
+const NUMERIC = new Set(["IntegerValue", "FloatValue", "BooleanValue"]);
 const bool = (v: Value | undefined): boolean => v !== undefined && v.__bool__().value;
 
 /** Python's fixed-point text: like `toFixed`, but an exact tie rounds half to even (`'%.0f' % 2.5` is `2`). */
@@ -39,7 +40,13 @@ function general(x: number, precision: number, alternate: boolean): string {
   return text;
 }
 
+/** Python's type name in `%` errors. */
+const PYTHON_TYPE: Record<string, string> = { StringValue: "str", ArrayValue: "list", TupleValue: "tuple", ObjectValue: "dict", NullValue: "NoneType", UndefinedValue: "Undefined" };
+
 function convert(value: Value, type: string, precision: number | undefined, flags: string): string {
+  if (!"srac".includes(type) && !NUMERIC.has(value.type)) {
+    throw new TypeError(`%${type} format: a real number is required, not ${PYTHON_TYPE[value.type] ?? value.type}`);
+  }
   const x = num(value);
   switch (type) {
     case "s": { const s = str(value); return precision === undefined ? s : Array.from(s).slice(0, precision).join(""); }
@@ -71,7 +78,8 @@ function percentFormat(template: string, args: Args): string {
     };
     const w = width === "*" ? num(take()) : width === undefined ? 0 : Number(width);
     const p = precision === "*" ? num(take()) : precision === undefined ? undefined : Number(precision);
-    const value = key !== undefined ? args.kwargs.get(key) ?? UNDEFINED : take();
+    const value = key !== undefined ? args.kwargs.get(key) : take();
+    if (value === undefined) throw new Error(`KeyError: '${key ?? ""}'`);
     let text = convert(value, type, p, flags);
     const numeric = !"srac".includes(type);
     if (numeric && !text.startsWith("-")) text = (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + text;
