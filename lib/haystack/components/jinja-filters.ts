@@ -8,7 +8,9 @@
 import type { Environment } from "@huggingface/jinja";
 import { jinjaToJson } from "./jinja-python-output";
 import { arg, ArrayCtor, float, FunctionCtor, getter, isFloat, items, num, runtime, str, UNDEFINED, type Args, type Filter, type Value } from "./jinja-runtime";
-import { selecting } from "./jinja-tests";
+import { NEGATED_TEST_PREFIX, TEST_PREFIX } from "./jinja-test-syntax";
+import { selecting, testFilter, testNames } from "./jinja-tests";
+import { TEXT_FILTERS } from "./jinja-text-filters";
 
 /** Jinja2's `ignore_case` key for comparisons. */
 function sortKey(v: Value, caseSensitive: boolean): unknown {
@@ -56,7 +58,7 @@ const SIMPLE: Record<string, (v: Value) => Value> = {
 };
 
 const FILTERS: Record<string, Filter> = {
-  tojson: (operand, args) => runtime(jinjaToJson(operand, args.kwargs)),
+  tojson: (operand, args) => runtime(jinjaToJson(operand, new Map([["indent", arg(args, 0, "indent") ?? UNDEFINED]]))),
   join: (operand, args) => {
     const key = getter(args, 1);
     const separator = arg(args, 0, "d");
@@ -193,6 +195,12 @@ const FILTERS: Record<string, Filter> = {
   title: (operand) => runtime(titleCase(str(operand))),
 };
 FILTERS["d"] = FILTERS["default"]!;
+Object.assign(FILTERS, TEXT_FILTERS);
+// Tests in filter form (`x | is:odd`), as `rewriteTests` writes `x is odd`.
+for (const name of testNames()) {
+  FILTERS[TEST_PREFIX + name] = testFilter(name, false);
+  FILTERS[NEGATED_TEST_PREFIX + name] = testFilter(name, true);
+}
 
 const PREFIX = "__haystack_filter_";
 
@@ -201,8 +209,16 @@ type AstNode = { type: string; [key: string]: unknown };
 /**
  * Rewrites every `x | f(...)` whose `f` is implemented here into a call of the Jinja2 version
  * (registered as a global by {@link registerFilters}); `{% filter %}` blocks are left alone.
+ *
+ * @returns the filters the template uses, for {@link registerFilters}.
  */
-export function routeFilters(node: unknown, seen = new Set<unknown>()): void {
+export function routeFilters(program: unknown): ReadonlySet<string> {
+  const used = new Set<string>();
+  route(program, new Set(), used);
+  return used;
+}
+
+function route(node: unknown, seen: Set<unknown>, used: Set<string>): void {
   if (typeof node !== "object" || node === null || seen.has(node)) return;
   seen.add(node);
   const n = node as AstNode;
@@ -215,26 +231,27 @@ export function routeFilters(node: unknown, seen = new Set<unknown>()): void {
       const call: AstNode = { type: "CallExpression", callee: { type: "Identifier", value: PREFIX + name }, args: [n["operand"], ...args] };
       for (const key of Object.keys(n)) delete n[key];
       Object.assign(n, call);
+      used.add(name);
     }
   }
   const children = node instanceof Map ? [...node.keys(), ...node.values()] : Object.values(node);
-  for (const child of children) routeFilters(child, seen);
+  for (const child of children) route(child, seen, used);
 }
 
 /** The filters as the library's function values, which receive runtime values (a plain JS function would get `.value`s). */
-const GLOBALS: [string, Value][] = Object.entries(FILTERS).map(([name, filter]) => [
-  PREFIX + name,
-  new FunctionCtor((values) => {
+function asFunction(filter: Filter): Value {
+  return new FunctionCtor((values) => {
     const last = values[values.length - 1];
     const hasKwargs = last?.type === "KeywordArgumentsValue";
     const kwargs = hasKwargs ? (last.value as Map<string, Value>) : new Map<string, Value>();
     const [operand = UNDEFINED, ...positional] = hasKwargs ? values.slice(0, -1) : values;
     return filter(operand, { positional, kwargs });
-  }),
-]);
+  });
+}
+const GLOBALS = new Map<string, Value>(Object.entries(FILTERS).map(([name, filter]) => [name, asFunction(filter)]));
 
-/** Declares the Jinja2 filters as globals of a render environment. */
-export function registerFilters(env: Environment): void {
+/** Declares the Jinja2 filters a template uses (see {@link routeFilters}) as globals of a render environment. */
+export function registerFilters(env: Environment, used: Iterable<string>): void {
   const variables = env.variables as unknown as Map<string, Value>;
-  for (const [name, fn] of GLOBALS) variables.set(name, fn);
+  for (const name of used) variables.set(PREFIX + name, GLOBALS.get(name)!);
 }

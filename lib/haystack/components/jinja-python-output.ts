@@ -19,6 +19,16 @@ function entriesOf(value: unknown): [string, unknown][] {
   return Object.entries(value as Record<string, unknown>);
 }
 
+/**
+ * Lists that Python prints as tuples (`dictsort` pairs, `groupby` groups): they stay the library's
+ * `ArrayValue`s, because its `{% for k, v in ... %}` unpacks nothing else.
+ */
+const TUPLES = new WeakSet<object>();
+export function printAsTuple<T extends object>(value: T): T {
+  TUPLES.add(value);
+  return value;
+}
+
 /** Python `repr()` of a runtime value (how items inside lists and dicts print). */
 export function pythonReprOf(v: unknown): string {
   if (!isRuntimeValue(v)) {
@@ -32,6 +42,7 @@ export function pythonReprOf(v: unknown): string {
     }
     return String(v);
   }
+  if (TUPLES.has(v)) return pythonReprOf({ type: "TupleValue", value: v.value });
   switch (v.type) {
     case "IntegerValue":
       return String(v.value);

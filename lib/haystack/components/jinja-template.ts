@@ -6,6 +6,8 @@
 import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
 import { registerFilters, routeFilters } from "./jinja-filters";
 import { pythonStr } from "./jinja-python-output";
+import { rewriteTests } from "./jinja-test-syntax";
+import { hasTest } from "./jinja-tests";
 import { templateValue } from "./template-values";
 import { undeclaredVariables } from "./template-variables";
 
@@ -78,25 +80,26 @@ export class JinjaTemplate {
   /** Variables the template reads from its context (not loop variables, not `{% set %}` targets). */
   readonly variables: readonly string[];
   private readonly program: Program;
+  private readonly filters: ReadonlySet<string>;
 
   constructor(readonly source: string) {
     if (typeof source !== "string") {
       throw new TypeError(`A Jinja template must be a string, got ${source === null ? "null" : typeof source}.`);
     }
     try {
-      this.program = parse(tokenize(source, { trim_blocks: false, lstrip_blocks: false }));
+      this.program = parse(rewriteTests(tokenize(source, { trim_blocks: false, lstrip_blocks: false }), hasTest));
     } catch (err) {
       throw new SyntaxError(`Invalid Jinja template: ${(err as Error).message}`, { cause: err });
     }
     this.variables = Object.freeze(undeclaredVariables(this.program));
-    routeFilters(this.program);
+    this.filters = routeFilters(this.program);
   }
 
   /** Renders the template; missing variables render as empty text, as in Jinja2. */
   render(variables: Record<string, unknown> = {}): string {
     const env = new Environment();
     for (const [name, value] of Object.entries(GLOBALS)) env.set(name, value);
-    registerFilters(env);
+    registerFilters(env, this.filters);
     for (const [name, value] of Object.entries(variables)) {
       if (value !== undefined) env.set(name, templateValue(value));
     }

@@ -40,7 +40,12 @@ class Collector {
         return;
       }
       case "For": {
-        walk(node["iterable"]);
+        const iterable = node["iterable"];
+        if (isNode(iterable) && iterable.type === "SelectExpression") {
+          // `for n in nums if n > 2`: the condition sees the loop variables.
+          walk(iterable["lhs"]);
+          walk(iterable["test"], extend(boundNames(node["loopvar"])));
+        } else walk(iterable);
         const inner = extend([...boundNames(node["loopvar"]), "loop"]);
         walk(node["body"], inner);
         walk(node["defaultBlock"]);

@@ -129,6 +129,19 @@ describe("PromptBuilder", () => {
     expect(() => new PromptBuilder({} as { template: string })).toThrow(/needs a 'template' string/);
   });
 
+  it("reports an unknown Jinja2 test at construction, as Jinja2 does at compile time", () => {
+    expect(() => new PromptBuilder({ template: "{% if x is divisible(3) %}{% endif %}" })).toThrow("Invalid Jinja template: No test named 'divisible'.");
+    expect(() => new PromptBuilder({ template: "{{ x is nope }}" })).toThrow(SyntaxError);
+  });
+
+  it("refuses what Jinja2 refuses in tests and format: chained bare tests, %d of text, a missing %(name)s", () => {
+    expect(() => new PromptBuilder({ template: "{{ x is defined is true }}" })).toThrow("You cannot chain multiple tests with is");
+    expect(new PromptBuilder({ template: "{{ (x is defined) is true }} {{ x is eq(1) is true }}", requiredVariables: null }).run({ x: 1 }).prompt).toBe("True True");
+    const render = (template: string): string => new PromptBuilder({ template, requiredVariables: null }).run({}).prompt;
+    expect(() => render("{{ '%d'|format('a') }}")).toThrow("%d format: a real number is required, not str");
+    expect(() => render("{{ '%(a)s'|format(b=1) }}")).toThrow("KeyError: 'a'");
+  });
+
   it("captures its options as init parameters", () => {
     const builder = new PromptBuilder({ template: "{{ q }}", requiredVariables: ["q"] });
     expect(getComponentInfo(builder).initParameters).toEqual({ template: "{{ q }}", requiredVariables: ["q"] });
