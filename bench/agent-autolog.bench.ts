@@ -8,14 +8,14 @@
  * the flush of each round's traces (to a no-op client) counted. Target: under 2% added.
  *
  * Run: npm run bench:agent   (= node bench/run.js bench/agent-autolog.bench.ts --this-node)
- * Env: BENCH_ROUNDS (default 15), BENCH_AGENT_RUNS (agent runs per round, default 40).
+ * Env: BENCH_ROUNDS (default 31), BENCH_AGENT_RUNS (agent runs per round, default 20).
  */
 import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport, type TraceClient } from "../lib/index";
 import { Agent, ChatMessage, component, Tool, ToolCall } from "../lib/haystack/index";
 import { printTable, type BenchResult } from "./harness";
 
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 15);
-const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 40);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 31);
+const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 20);
 
 let sink = 0;
 function spin(iterations: number): void {
