@@ -10,9 +10,11 @@
  * sums them once. Streamed chunks become span events, at most {@link MAX_CHUNK_EVENTS} per LLM span.
  */
 import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "../haystack/tracing-hook";
-import { sdkState } from "../internal/global-state";
+import { sdkState, type SerializationLimits } from "../internal/global-state";
 import type { LiveSpan } from "../tracing/live-span";
 import { NOOP_SPAN } from "../tracing/noop-span";
+import { composeSafe, safePart, type SafePart } from "../tracing/safe-parts";
+import type { JsonValue } from "../tracing/serialize";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
 import { openSpan, runInSpan } from "../tracing/start-span";
@@ -43,17 +45,40 @@ function openAIMessage(message: object): unknown {
   }
 }
 
+/**
+ * Each message's OpenAI form, snapshotted once: every LLM span of an agent records the whole
+ * conversation so far, and a reply recorded as one step's output is the next step's input.
+ */
+const messageParts = new WeakMap<object, SafePart>();
+
+function messagePart(message: object, limits: SerializationLimits): SafePart {
+  let part = messageParts.get(message);
+  if (part === undefined || part.limits !== limits) {
+    part = safePart(openAIMessage(message), limits);
+    messageParts.set(message, part);
+  }
+  return part;
+}
+
+/** Records `value` (built with message parts by `build`) composed from the parts, else snapshotted whole. */
+function record(set: (value: unknown) => void, adopt: (safe: JsonValue) => void, build: (message: (m: object) => unknown) => unknown): void {
+  const limits = sdkState().limits;
+  const safe = composeSafe(build((m) => (typeof m === "object" && m !== null ? messagePart(m, limits) : m)), limits);
+  if (safe !== undefined) adopt(safe);
+  else set(build(openAIMessage));
+}
+
 function openAITools(tools: readonly ToolDescription[]): { type: "function"; function: ToolDescription }[] {
   return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
 }
 
 /** The generator's replies as an OpenAI chat completion, which the UI's chat view parses. */
-function completionShape(outputs: unknown, model: string | undefined): Record<string, unknown> | undefined {
+function completionShape(outputs: unknown, model: string | undefined, message: (m: object) => unknown): Record<string, unknown> | undefined {
   const replies = (outputs as { replies?: unknown } | undefined)?.replies;
   if (!Array.isArray(replies)) return undefined;
   const choices = replies.map((reply: { meta?: Record<string, unknown> }, index) => ({
     index: typeof reply.meta?.["index"] === "number" ? reply.meta["index"] : index,
-    message: openAIMessage(reply as object),
+    message: message(reply as object),
     finish_reason: reply.meta?.["finish_reason"] ?? null,
   }));
   const usage = replies[0]?.meta?.usage;
@@ -108,17 +133,21 @@ export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>):
 /** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
 export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): Promise<T> {
   const configured = event.generatorInitParameters["model"] ?? (event.generator as { model?: unknown }).model;
-  const inputs: Record<string, unknown> = { model: configured, messages: event.messages.map(openAIMessage) };
-  if (event.tools.length > 0) inputs["tools"] = openAITools(event.tools);
+  const inputs = (message: (m: object) => unknown): Record<string, unknown> => {
+    const out: Record<string, unknown> = { model: configured, messages: event.messages.map(message) };
+    if (event.tools.length > 0) out["tools"] = openAITools(event.tools);
+    return out;
+  };
   const attributes: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
   if (event.tools.length > 0) attributes["mlflow.chat.tools"] = openAITools(event.tools);
   const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
   if (provider !== undefined) attributes[SpanAttributeKey.MODEL_PROVIDER] = provider;
-  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, inputs, attributes);
+  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, undefined, attributes);
   if (span === undefined) return run();
+  record((v) => span.setInputs(v), (v) => span.adoptSafeInputs(v), inputs);
   return runInSpan(span, run, undefined, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    s.setOutputs(completionShape(outputs, model) ?? outputs);
+    record((v) => s.setOutputs(v), (v) => s.adoptSafeOutputs(v), (message) => completionShape(outputs, model, message) ?? outputs);
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {

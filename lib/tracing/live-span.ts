@@ -89,6 +89,16 @@ export class LiveSpan {
     if (this.writable("setInputs")) this.inputsValue = toJsonSafeOwned(inputs, sdkState().limits);
   }
 
+  /** @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change. */
+  adoptSafeInputs(inputs: JsonValue): void {
+    if (this.writable("setInputs")) this.inputsValue = inputs;
+  }
+
+  /** @internal Records outputs already made JSON-safe (see `composeSafe`); they must not change. */
+  adoptSafeOutputs(outputs: JsonValue): void {
+    if (this.writable("setOutputs")) this.outputsValue = outputs;
+  }
+
   /** Records the span's outputs, snapshotted now. */
   setOutputs(outputs: unknown): this {
     if (this.writable("setOutputs")) this.outputsValue = toJsonSafe(outputs, sdkState().limits);

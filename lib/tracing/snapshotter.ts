@@ -30,6 +30,10 @@ export class Snapshotter {
   /** Characters of serialized output still allowed for this value. */
   private remaining: number;
   private readonly budget: number;
+  /** Whether a limit changed anything: a string cut, items or keys left out, a depth or size cap. */
+  cut = false;
+  /** The greatest depth at which an object or array was copied (-1: none). */
+  deepest = -1;
   /** `budget`: the most chars this value may take (default `maxValueLength`). */
   constructor(private readonly limits: SerializationLimits, budget = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) {
     this.budget = budget;
@@ -69,7 +73,11 @@ export class Snapshotter {
     if (this.ancestors.includes(obj)) return "[Circular]";
     this.ancestors.push(obj);
     try {
-      if (depth >= this.limits.maxDepth) return Array.isArray(obj) ? "[Array]" : "[Object]";
+      if (depth >= this.limits.maxDepth) {
+        this.cut = true;
+        return Array.isArray(obj) ? "[Array]" : "[Object]";
+      }
+      if (depth > this.deepest) this.deepest = depth;
       this.remaining -= 2;
       return this.convertObject(obj, depth, secret);
     } catch (error) {
@@ -86,7 +94,11 @@ export class Snapshotter {
 
   private string(value: string): string {
     const room = Math.max(0, Math.min(this.limits.maxStringLength, this.remaining));
-    const kept = value.length <= room ? value : truncateString(value, room);
+    let kept = value;
+    if (value.length > room) {
+      this.cut = true;
+      kept = truncateString(value, room);
+    }
     return this.charge(redactText(kept));
   }
 
@@ -119,6 +131,7 @@ export class Snapshotter {
     const iterator = "next" in items && typeof items.next === "function" ? (items as Iterator<unknown>) : undefined;
     const list = items as ArrayLike<unknown>;
     for (let i = 0; i < size; i++) {
+      if (i >= max || this.remaining <= 0) this.cut = true;
       if (i >= max) {
         out.push(`...[${size - max} more items]`);
         break;
@@ -139,6 +152,7 @@ export class Snapshotter {
     let count = 0;
     for (const [key, entry] of map) {
       if (count >= this.limits.maxCollectionItems || this.remaining <= 0) {
+        this.cut = true;
         const reason = count >= this.limits.maxCollectionItems ? "" : `: ${SIZE_CAP_REASON}`;
         out["..."] = `[${map.size - count} more entries${reason}]`;
         break;
@@ -165,6 +179,7 @@ export class Snapshotter {
     const n = Math.min(keys.length, max);
     for (let i = 0; i < n; i++) {
       if (this.remaining <= 0) {
+        this.cut = true;
         out["..."] = `[${keys.length - i} more keys: ${SIZE_CAP_REASON}]`;
         return out;
       }
@@ -179,7 +194,10 @@ export class Snapshotter {
       if (entry === undefined) continue;
       out[key] = this.entry(key, entry, depth, secret);
     }
-    if (keys.length > max) out["..."] = `[${keys.length - max} more keys]`;
+    if (keys.length > max) {
+      this.cut = true;
+      out["..."] = `[${keys.length - max} more keys]`;
+    }
     return out;
   }
 

@@ -1,0 +1,106 @@
+/**
+ * Values snapshotted once and placed whole into later snapshots: an agent's LLM spans each record
+ * every message of the conversation so far, so each message is made JSON-safe once, not once per
+ * step. A composed value is exactly what `toJsonSafe` gives for the same data, or `undefined` when
+ * a limit (string length, depth, items, size) would have changed anything — the caller then
+ * snapshots the value whole the usual way.
+ */
+import type { SerializationLimits } from "../internal/global-state";
+import { isSecretKey, redactText } from "./redaction";
+import { DEFAULT_MAX_VALUE_LENGTH, Snapshotter, type JsonValue } from "./snapshotter";
+
+/** A JSON-safe copy made by the general walker, with what a composition needs to reuse it. */
+export class SafePart {
+  /** @internal Use {@link safePart}. */
+  constructor(
+    readonly value: JsonValue,
+    /** Chars of JSON it takes, counted as the walker counts them. */
+    readonly used: number,
+    /** Depth of its deepest object or array below its top (-1: none). */
+    readonly height: number,
+    /** Whether no limit changed it. */
+    readonly exact: boolean,
+    readonly limits: SerializationLimits,
+  ) {}
+}
+
+/** `value` snapshotted now under `limits`, for reuse inside {@link composeSafe}. */
+export function safePart(value: unknown, limits: SerializationLimits): SafePart {
+  const snapshotter = new Snapshotter(limits);
+  const out = snapshotter.convert(value, 0);
+  return new SafePart(out, snapshotter.used, snapshotter.deepest, !snapshotter.cut, limits);
+}
+
+/**
+ * `shape` (plain objects and arrays built by the caller, with {@link SafePart} and other values
+ * as leaves) made JSON-safe with its parts placed whole; `undefined` when the result would differ
+ * from `toJsonSafe` of the same data (a part made under other limits, a limit reached).
+ */
+export function composeSafe(shape: unknown, limits: SerializationLimits): JsonValue | undefined {
+  const size = { used: 0 };
+  let out: JsonValue | undefined;
+  try {
+    out = compose(shape, 0, limits, size);
+  } catch {
+    return undefined; // a throwing getter or proxy trap: the general walker reports it
+  }
+  return out === undefined || size.used > (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) ? undefined : out;
+}
+
+function compose(value: unknown, depth: number, limits: SerializationLimits, size: { used: number }): JsonValue | undefined {
+  switch (typeof value) {
+    case "string":
+      if (value.length > limits.maxStringLength) return undefined;
+      size.used += value.length + 2;
+      return redactText(value);
+    case "boolean":
+      size.used += 8;
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) break;
+      size.used += 8;
+      return value;
+    case "undefined":
+      return null;
+    default:
+      if (value === null) return null;
+  }
+  if (value instanceof SafePart) {
+    if (!value.exact || value.limits !== limits || depth + value.height >= limits.maxDepth) return undefined;
+    size.used += value.used;
+    return value.value;
+  }
+  if (Array.isArray(value)) {
+    if (depth >= limits.maxDepth || value.length > limits.maxCollectionItems) return undefined;
+    size.used += 2;
+    const out: JsonValue[] = [];
+    for (const item of value) {
+      const safe = compose(item, depth + 1, limits, size);
+      if (safe === undefined) return undefined;
+      out.push(safe);
+      size.used += 1;
+    }
+    return out;
+  }
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+    const keys = Object.keys(value);
+    if (depth >= limits.maxDepth || keys.length > limits.maxCollectionItems) return undefined;
+    size.used += 2;
+    const out: Record<string, JsonValue> = {};
+    for (const key of keys) {
+      const entry = (value as Record<string, unknown>)[key];
+      if (entry === undefined) continue;
+      if (isSecretKey(key)) return undefined;
+      size.used += key.length + 3;
+      const safe = compose(entry, depth + 1, limits, size);
+      if (safe === undefined) return undefined;
+      out[key] = safe;
+    }
+    return out;
+  }
+  const snapshotter = new Snapshotter(limits);
+  const out = snapshotter.convert(value, depth);
+  if (snapshotter.cut) return undefined;
+  size.used += snapshotter.used;
+  return out;
+}
