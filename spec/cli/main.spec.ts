@@ -260,7 +260,7 @@ describe("mlflow-haystack traces sync", () => {
     const first = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(first.code).toBe(0);
     expect(first.out).toBe('Sent 3 trace(s) to http://127.0.0.1:9, experiment "demo"; 0 failed.\n');
-    expect(first.err).toContain("synced 3/3 traces");
+    expect(first.err).toContain("sync: 3/3 traces tried, 3 sent, 0 failed");
     const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(second.out).toMatch(/^Nothing to sync/);
     expect(server.received).toHaveLength(3);

@@ -19,7 +19,8 @@ export function progressReporter(io: CliIo): (p: SyncProgress) => void {
   return (p) => {
     if (p.total <= 0) return;
     const pct = Math.floor((p.done / p.total) * 100);
-    const line = `synced ${p.done}/${p.total} traces (${p.failed} failed)`;
+    const already = p.alreadyThere > 0 ? `, ${p.alreadyThere} already there` : "";
+    const line = `sync: ${p.done}/${p.total} traces tried, ${p.sent} sent${already}, ${p.failed} failed`;
     if (tty) io.stderr.write(`\r${line}${p.done === p.total ? "\n" : ""}`);
     else if (pct >= lastPct + 10 || p.done === p.total) io.stderr.write(`${line}\n`);
     lastPct = pct;
