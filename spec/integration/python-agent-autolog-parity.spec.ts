@@ -9,48 +9,15 @@
 import { randomBytes } from "node:crypto";
 import * as mlflow from "../../lib/index";
 import { resetExportConfig } from "../../lib/config";
-import { Agent, ChatMessage, OpenAIChatGenerator, Tool } from "../../lib/haystack/index";
+import { ChatMessage } from "../../lib/haystack/index";
 import { runPythonJson } from "../support/mlflow-server";
 import { readTraceWithPython, type PySpan, type PyTrace } from "../support/python-trace";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
-import { callToolsThen, toolResults } from "../haystack/components/agents/agent-script";
+import { parityAgent, parityScript } from "./parity-agent";
 import { ensureParityVenv, PARITY_PYTHON_ENV } from "../support/parity-venv";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 const PYTHON_ENV = PARITY_PYTHON_ENV;
-
-function scripted(): Parameters<OpenAIServer["setReply"]>[0] {
-  return callToolsThen(
-    [
-      [
-        { id: "c1", name: "weather", arguments: '{"city": "Paris"}' },
-        { id: "c2", name: "exchange_rate", arguments: '{"currency": "USD"}' },
-      ],
-      [{ id: "c3", name: "exchange_rate", arguments: '{"currency": "USD"}' }],
-    ],
-    (request) => `Done after ${toolResults(request).length} tool results.`,
-  );
-}
-
-function tsAgent(baseUrl: string): Agent {
-  let failures = 1;
-  return new Agent({
-    chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: baseUrl, model: "gpt-4o-mini", maxRetries: 0 }),
-    systemPrompt: "Use tools.",
-    tools: [
-      new Tool({ name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, function: ({ city }) => `22 degrees in ${String(city)}` }),
-      new Tool({
-        name: "exchange_rate",
-        description: "EUR rate of a currency",
-        parameters: { type: "object", properties: { currency: { type: "string" } }, required: ["currency"] },
-        function: ({ currency }) => {
-          if (failures-- > 0) throw new Error("rate service unavailable");
-          return { currency, rate: 1.08 };
-        },
-      }),
-    ],
-  });
-}
 
 function summary(trace: PyTrace): string[] {
   const byId = new Map(trace.spans.map((s) => [s.span_id, s]));
@@ -68,15 +35,15 @@ describe("agent traces: MLflow's Python mlflow.haystack.autolog() and ours", () 
     python = ensureParityVenv();
     server = await startOpenAIServer({ model: "gpt-4o-mini-2024-07-18" });
     const experiment = `agent-parity-${randomBytes(4).toString("hex")}`;
-    server.setReply(scripted());
+    server.setReply(parityScript());
     const { trace_id: pyId } = (await runPythonJson(python, "haystack_agent_autolog.py", [url, experiment, server.url], PYTHON_ENV)) as { trace_id: string };
-    server.setReply(scripted());
+    server.setReply(parityScript());
     resetExportConfig();
     mlflow.setTrackingUri(url);
     await mlflow.setExperiment(experiment);
     mlflow.haystack.autolog();
     try {
-      await tsAgent(server.url).run({ messages: [ChatMessage.fromUser("Weather in Paris and the USD rate?")] });
+      await parityAgent(server.url).run({ messages: [ChatMessage.fromUser("Weather in Paris and the USD rate?")] });
       expect((await mlflow.flushTraces()).failed).toBe(0);
     } finally {
       mlflow.haystack.autolog({ disable: true });

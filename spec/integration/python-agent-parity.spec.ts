@@ -6,10 +6,10 @@
  * haystack-ai into a cached virtualenv.
  */
 import { join, resolve } from "node:path";
-import { Agent, ChatMessage, OpenAIChatGenerator, Tool } from "../../lib/haystack/index";
+import { ChatMessage } from "../../lib/haystack/index";
 import { runPythonJson } from "../support/mlflow-server";
 import { startOpenAIServer, type OpenAIServer, type RecordedRequest } from "../support/openai-server";
-import { callToolsThen, toolResults } from "../haystack/components/agents/agent-script";
+import { parityAgent, parityScript } from "./parity-agent";
 
 const ROOT = resolve(__dirname, "..", "..");
 const { ensurePythonVenv } = require("../../scripts/python-venv") as {
@@ -25,34 +25,8 @@ interface AgentRun {
   exit_reason: string;
 }
 
-function scripted(): Parameters<OpenAIServer["setReply"]>[0] {
-  return callToolsThen(
-    [
-      [
-        { id: "c1", name: "weather", arguments: '{"city": "Paris"}' },
-        { id: "c2", name: "exchange_rate", arguments: '{"currency": "USD"}' },
-      ],
-      [{ id: "c3", name: "exchange_rate", arguments: '{"currency": "USD"}' }],
-    ],
-    (request) => `Done after ${toolResults(request).length} tool results.`,
-  );
-}
-
 async function typescriptRun(url: string): Promise<AgentRun> {
-  let failures = 1;
-  const tools = [
-    new Tool({ name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, function: ({ city }) => `22 degrees in ${String(city)}` }),
-    new Tool({
-      name: "exchange_rate",
-      description: "EUR rate of a currency",
-      parameters: { type: "object", properties: { currency: { type: "string" } }, required: ["currency"] },
-      function: ({ currency }) => {
-        if (failures-- > 0) throw new Error("rate service unavailable");
-        return { currency, rate: 1.08 };
-      },
-    }),
-  ];
-  const agent = new Agent({ chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: url, model: "gpt-4o-mini", maxRetries: 0 }), tools, systemPrompt: "Use tools." });
+  const agent = parityAgent(url);
   const out = await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris and the USD rate?")] });
   return { messages: out.messages.map((m) => m.toDict()), step_count: out.step_count, token_usage: out.token_usage, tool_call_counts: out.tool_call_counts, exit_reason: out.exit_reason ?? "" };
 }
@@ -86,10 +60,10 @@ describe("agent parity with Python haystack-ai 3.4.1", () => {
   afterAll(async () => server.close());
 
   it("sends the same requests and returns the same messages, tool results, steps, counts and token usage", async () => {
-    server.setReply(scripted());
+    server.setReply(parityScript());
     const py = (await runPythonJson(python, "haystack_agent_run.py", [server.url], PYTHON_ENV)) as AgentRun;
     const pyRequests = server.requests.splice(0);
-    server.setReply(scripted());
+    server.setReply(parityScript());
     const ts = await typescriptRun(server.url);
     const tsRequests = server.requests.splice(0);
 
