@@ -1,17 +1,7 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { APIConnectionError } from "openai";
 import { OpenAIChatGenerator, OpenAIGenerator } from "../../../lib/haystack";
 import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
-
-/** A loopback port nothing listens on: connecting is refused at once, no network needed. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((ok) => probe.close(ok));
-  return port;
-}
+import { closedPort } from "../../support/closed-port";
 
 interface Outcome {
   /** Each stderr line, with whether the run had settled when it was written. */

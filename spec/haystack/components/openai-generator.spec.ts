@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { APIConnectionError } from "openai";
 import { Pipeline } from "../../../lib/haystack/pipeline";
@@ -7,6 +5,7 @@ import { getComponentInfo } from "../../../lib/haystack/component";
 import { OpenAIGenerator } from "../../../lib/haystack/components/openai-generator";
 import type { StreamingChunk } from "../../../lib/haystack/components/openai-streaming";
 import { Secret } from "../../../lib/haystack/secret";
+import { closedPort } from "../../support/closed-port";
 import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";
 
 const KEY = "sk-test-never-print-me";
@@ -159,13 +158,6 @@ describe("OpenAIGenerator", () => {
 });
 
 describe("OpenAIGenerator when the API cannot be reached", () => {
-  async function closedPort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((ok) => probe.close(ok));
-    return port;
-  }
 
   it("fails with one line naming the host and the network cause, still an openai APIConnectionError", async () => {
     const port = await closedPort();
