@@ -1,10 +1,11 @@
 /**
  * Wires completed traces to their destination: a sink on the tracing core feeds one batch
- * processor, whose client routes each batch by the configuration in force — a client set with
- * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
- * server could not take within the retry budget are kept in the local store for `traces sync`.
+ * processor, whose client routes each batch by the configuration in force (`destination/routing.ts`).
+ * Traces a server could not take within the retry budget are kept in the local store for `traces sync`.
  */
-import { getExperimentSpec, getTrackingUri } from "../config";
+import { getExperimentSpec, getTrackingUri } from "./destination/config";
+import { localStoreFor, routingClient, type DestinationClients } from "./destination/routing";
+import { isLocalStoreUri, isServerUri } from "./destination/server-uri";
 import { isProcessEnding, isProcessExiting } from "./batch/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
@@ -14,24 +15,13 @@ import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
-import { LocalStore } from "./clients/local-store/store";
-import { isLocalStoreUri, isServerUri } from "./server-uri";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "./clients/local-store/location";
-import { MlflowRestClient } from "./clients/mlflow-rest-client";
 import { estimateTraceBytes } from "./clients/trace-size";
-import type { ExportOptions, ExportResult, TraceClient } from "./clients/trace-client";
-import { FanOutClient } from "./clients/fan-out-client";
-import { OtlpClient, otlpClientFromEnv } from "./clients/otlp-client";
+import type { TraceClient } from "./clients/trace-client";
 import { withOtelTracingSuppressed } from "../otel/suppress";
 
-interface ExporterState {
+interface ExporterState extends DestinationClients {
   processor: BatchProcessor<Trace> | undefined;
-  /** The OTLP client (and its fan-out with the MLflow client) for `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
-  otlp: { endpoint: string; client: OtlpClient | undefined; fanOut: FanOutClient | undefined } | undefined;
   options: BatchProcessorOptions<Trace>;
-  userClient: TraceClient | undefined;
-  rest: MlflowRestClient | undefined;
-  local: LocalStore | undefined;
   removeSink: (() => void) | undefined;
   /** Absent in the state of an older copy of the package. */
   report?: DeliveryReport;
@@ -48,61 +38,7 @@ function state(): ExporterState {
   return (cachedState = holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
 }
 
-function localStore(uri: string | undefined): LocalStore {
-  const st = state();
-  const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
-  if (st.local === undefined || st.local.dir !== dir) st.local = new LocalStore({ dir });
-  return st.local;
-}
-
-/** The OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, if set. */
-function otlpFromEnv(): ExporterState["otlp"] {
-  const st = state();
-  const endpoint = process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
-  if (endpoint === undefined || endpoint === "") return undefined;
-  if (st.otlp?.endpoint !== endpoint) {
-    let client: OtlpClient | undefined;
-    try {
-      client = otlpClientFromEnv();
-    } catch (error) {
-      // A collector we cannot serve (say OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc) must not cost the
-      // other destination its traces.
-      reportOnce("export.otlp-env", "warn", "OTEL_EXPORTER_OTLP_TRACES_* is set to something this SDK cannot send to; traces go to the other destination only", error);
-    }
-    st.otlp = { endpoint, client, fanOut: undefined };
-  }
-  return st.otlp.client === undefined ? undefined : st.otlp;
-}
-
-/**
- * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
- * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set); else
- * that collector alone; else the local store.
- */
-function currentClient(): { client: TraceClient; remoteUri: string | undefined } {
-  const st = state();
-  if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
-  const uri = getTrackingUri();
-  const otlp = otlpFromEnv();
-  if (!isServerUri(uri)) {
-    return { client: otlp?.client ?? localStore(isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
-  }
-  const rest = (st.rest ??= new MlflowRestClient());
-  if (otlp === undefined) return { client: rest, remoteUri: uri };
-  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
-}
-
-const routingClient: TraceClient = {
-  export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
-    return currentClient().client.export(traces, options);
-  },
-  async getTrace(traceId: string): Promise<Trace | undefined> {
-    const { client } = currentClient();
-    return client.getTrace === undefined ? undefined : client.getTrace(traceId);
-  },
-  // Clients outlive any one processor (configureExport replaces it); shutdownExport closes them.
-  async shutdown(): Promise<void> {},
-};
+const routing = routingClient(state);
 
 /**
  * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`
@@ -119,7 +55,7 @@ function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> 
   if (st.userClient !== undefined || !isServerUri(uri)) {
     if (st.userClient === undefined && exiting) {
       try {
-        localStore(isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
+        localStoreFor(st, isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
         return undefined;
       } catch (writeError) {
         error = toError(writeError);
@@ -131,7 +67,7 @@ function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> 
   }
   const experiment = getExperimentSpec();
   const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  const store = localStore(undefined);
+  const store = localStoreFor(st, undefined);
   const saved = traces.filter((t): t is Trace => t instanceof Trace);
   const where = { destination: uri, dir: store.dir, error };
   if (exiting) {
@@ -164,7 +100,7 @@ function deliveryReport(): DeliveryReport {
 function processor(): BatchProcessor<Trace> {
   const st = state();
   if (st.processor === undefined) deliveryReport().armExitLine();
-  st.processor ??= new BatchProcessor<Trace>(routingClient, {
+  st.processor ??= new BatchProcessor<Trace>(routing, {
     onDeliveryFailed: keepUndelivered,
     sizeOf: estimateTraceBytes,
     // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
@@ -179,7 +115,7 @@ export function installExporter(): void {
   const st = state();
   if (st.removeSink !== undefined) return;
   st.removeSink = addTraceSink({ onTraceCompleted: (trace) => processor().enqueue(trace) });
-  sdkState().traceReader = (traceId) => routingClient.getTrace?.(traceId) ?? Promise.resolve(undefined);
+  sdkState().traceReader = (traceId) => routing.getTrace?.(traceId) ?? Promise.resolve(undefined);
 }
 
 /**
