@@ -10,6 +10,8 @@ import { isProcessEnding, isProcessExiting } from "./batch/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
+import { setEnvironmentMetadataProvider } from "../tracing/environment";
+import { envMetadata } from "./mlflow/env-metadata";
 import { Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
@@ -112,6 +114,8 @@ function processor(): BatchProcessor<Trace> {
 
 /** Installs the export sink once per process (every copy of the package shares it). */
 export function installExporter(): void {
+  // Per copy of the package: each copy's trace assembly reads its own provider.
+  setEnvironmentMetadataProvider(envMetadata);
   const st = state();
   if (st.removeSink !== undefined) return;
   st.removeSink = addTraceSink({ onTraceCompleted: (trace) => processor().enqueue(trace) });
