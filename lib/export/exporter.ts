@@ -7,6 +7,7 @@
 import { getExperimentSpec, getTrackingUri } from "../config";
 import { isProcessEnding, isProcessExiting } from "./exit-flush";
 import { reportOnce } from "../internal/diagnostics";
+import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
 import { Trace } from "../tracing/trace";
@@ -37,15 +38,11 @@ interface ExporterState {
   report?: DeliveryReport;
 }
 
-const KEY = Symbol.for("mlflow-haystack.v0.exporter");
-
 let cachedState: ExporterState | undefined;
 
-/** The exporter state every copy of the package shares (looked up on `globalThis` once). */
+/** The exporter state every copy of the package shares (the global registry's `exporter` slot). */
 function state(): ExporterState {
-  if (cachedState !== undefined) return cachedState;
-  const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
-  return (cachedState = holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+  return (cachedState ??= globalSlot("exporter", (): ExporterState => ({ processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined })));
 }
 
 function localStore(uri: string | undefined): LocalStore {

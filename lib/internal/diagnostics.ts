@@ -2,6 +2,7 @@
  * The SDK's one diagnostics channel. Silent unless enabled (`MLFLOW_HAYSTACK_DEBUG=1` or
  * {@link setDiagnosticsLogger}); repeated conditions are logged once and counted.
  */
+import { onRegistryRefused } from "./global-registry";
 import { sdkState } from "./global-state";
 
 /** Severity of a diagnostics message. */
@@ -58,3 +59,5 @@ export function getDiagnosticsCounts(): Record<string, number> {
 export function resetDiagnosticsCounts(): void {
   sdkState().diagnostics.counts.clear();
 }
+
+onRegistryRefused((notice) => reportOnce("registry.incompatible", "warn", notice));
