@@ -50,6 +50,11 @@ export function reportOnce(key: string, level: DiagnosticsLevel, message: string
   else if ((level === "warn" || level === "error") && !d.silent) stderrLogger(level, message, error);
 }
 
+/** Silences (or restores) the stderr warnings meant for users, as `autolog({ silent: true })` asks. */
+export function setUserWarningsSilenced(silent: boolean): void {
+  sdkState().diagnostics.silent = silent;
+}
+
 /** How often each SDK fault happened in this process, by key (for tests and health checks). */
 export function getDiagnosticsCounts(): Record<string, number> {
   return Object.fromEntries(sdkState().diagnostics.counts);
