@@ -21,20 +21,20 @@ module.exports = {
       comment: "A cycle (type-only ones included) means two modules are one: merge them or move what both need below both.",
       severity: "error",
       from: {},
-      // The global registry (internal/global-state.ts) names tracing types in its slots; its rework
-      // (one versioned registry, issue #16) owns removing that, and until then its cycles are exempt.
+      // The shared state (internal/global-state.ts) is where every layer's process-wide state meets:
+      // it names tracing types in its slots (type-only, enforced below), so cycles through it are exempt.
       to: { circular: true, viaOnly: { pathNot: REGISTRY } },
     },
     {
       name: "internal-is-the-bottom",
-      comment: "lib/internal holds process plumbing every layer may use; it imports no other folder (the registry's type-only slots aside, see above).",
+      comment: "lib/internal holds process plumbing every layer may use; it imports no other folder (the shared state's type-only slots aside, see above).",
       severity: "error",
       from: { path: "^lib/internal/", pathNot: REGISTRY },
       to: { path: `^lib/(tracing|otel|export|autolog|cli|haystack)/|${ENTRY}` },
     },
     {
       name: "the-registry-names-only-types",
-      comment: "internal/global-state.ts may name tracing types in its slots, never import tracing code.",
+      comment: "internal/global-state.ts names tracing types in its slots; it imports no tracing code and nothing above tracing.",
       severity: "error",
       from: { path: REGISTRY },
       to: { path: `^lib/(otel|export|autolog|cli|haystack)/|${ENTRY}` },

@@ -8,6 +8,7 @@ import { localStoreFor, routingClient, type DestinationClients } from "./destina
 import { isLocalStoreUri, isServerUri } from "./destination/server-uri";
 import { isProcessEnding, isProcessExiting } from "../internal/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
+import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
 import { setEnvironmentMetadataProvider } from "../tracing/environment";
@@ -29,15 +30,11 @@ interface ExporterState extends DestinationClients {
   report?: DeliveryReport;
 }
 
-const KEY = Symbol.for("mlflow-haystack.v0.exporter");
-
 let cachedState: ExporterState | undefined;
 
-/** The exporter state every copy of the package shares (looked up on `globalThis` once). */
+/** The exporter state every copy of the package shares (the global registry's `exporter` slot). */
 function state(): ExporterState {
-  if (cachedState !== undefined) return cachedState;
-  const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
-  return (cachedState = holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+  return (cachedState ??= globalSlot("exporter", (): ExporterState => ({ processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined })));
 }
 
 const routing = routingClient(state);
