@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as mlflow from "../lib/index";
 import { LocalStore } from "../lib/export/clients/local-store/store";
-import { syncPendingTraces } from "../lib/export/clients/local-store/sync";
+import { syncPendingTraces } from "../lib/cli/local-store/sync";
 import { runTrace } from "./support/bench-traces";
 import { startSinkServer } from "./support/sink-server";
 

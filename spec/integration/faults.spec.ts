@@ -14,7 +14,7 @@ import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/expo
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { encodeTraceId } from "../../lib/export/clients/local-store/location";
-import { syncPendingTraces } from "../../lib/export/clients/local-store/sync";
+import { syncPendingTraces } from "../../lib/cli/local-store/sync";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import * as mlflow from "../../lib/index";
 import { startFaultProxy, startScriptedServer, type FaultProxy, type FaultRule, type LoopbackServer, type RecordedRequest } from "../support/fault-proxy";

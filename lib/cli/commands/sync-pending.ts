@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { TEMP_PREFIX, listDir, removeFile } from "../../export/clients/local-store/atomic-file";
 import { knownDestinations, type DestinationDir, type SyncDestination } from "../../export/clients/local-store/destinations";
-import { syncLocalTraces, type SyncProgress } from "../../export/clients/local-store/sync";
+import { syncLocalTraces, type SyncProgress } from "../local-store/sync";
 import type { LocalStore } from "../../export/clients/local-store/store";
 import type { TraceClient } from "../../export/clients/trace-client";
 import type { CliIo } from "../cli-io";

@@ -3,7 +3,7 @@
  * the server and the experiment.
  */
 import type { ExperimentSpec } from "../../export/mlflow/experiments";
-import type { SyncProgress, SyncResult } from "../../export/clients/local-store/sync";
+import type { SyncProgress, SyncResult } from "../local-store/sync";
 import type { CliIo } from "../cli-io";
 
 /** `experiment "demo"`, `experiment id 12`, or the trace's own experiment when none was recorded. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../../lib/export/clients/local-store/store";
-import { syncPendingTraces } from "../../../lib/export/clients/local-store/sync";
+import { syncPendingTraces } from "../../../lib/cli/local-store/sync";
 import { MlflowRestClient } from "../../../lib/export/clients/mlflow-rest-client";
 import { OtlpClient } from "../../../lib/export/clients/otlp-client";
 import { getDiagnosticsCounts, setDiagnosticsLogger } from "../../../lib/index";

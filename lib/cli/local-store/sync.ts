@@ -7,15 +7,15 @@
  *    does not have it (with all its spans).
  * One sync per destination at a time (a lock file); other destinations and writers are unaffected.
  */
-import { MlflowHaystackError } from "../../errors";
-import { MlflowRestClient } from "../mlflow-rest-client";
-import type { Trace } from "../../../tracing/trace";
-import type { TraceClient } from "../trace-client";
-import { exists, removeFile, writeFileAtomic } from "./atomic-file";
-import { DestinationDir, knownDestinations, type SyncDestination } from "./destinations";
+import { MlflowHaystackError } from "../../export/errors";
+import { MlflowRestClient } from "../../export/clients/mlflow-rest-client";
+import type { Trace } from "../../tracing/trace";
+import type { TraceClient } from "../../export/clients/trace-client";
+import { exists, removeFile, writeFileAtomic } from "../../export/clients/local-store/atomic-file";
+import { DestinationDir, knownDestinations, type SyncDestination } from "../../export/clients/local-store/destinations";
 import { tryLock } from "./dir-lock";
-import type { LocalStore } from "./store";
-import type { StoredFile } from "./retention";
+import type { LocalStore } from "../../export/clients/local-store/store";
+import type { StoredFile } from "../../export/clients/local-store/retention";
 
 /**
  * Another process is syncing to the same destination.

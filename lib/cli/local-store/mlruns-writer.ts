@@ -7,11 +7,11 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { diag } from "../../../internal/diagnostics";
-import type { Trace } from "../../../tracing/trace";
-import type { ExperimentSpec } from "../../mlflow/experiments";
-import type { ExportFailure, ExportResult, TraceClient } from "../trace-client";
-import { listDir, writeFileAtomic } from "./atomic-file";
+import { diag } from "../../internal/diagnostics";
+import type { Trace } from "../../tracing/trace";
+import type { ExperimentSpec } from "../../export/mlflow/experiments";
+import type { ExportFailure, ExportResult, TraceClient } from "../../export/clients/trace-client";
+import { listDir, writeFileAtomic } from "../../export/clients/local-store/atomic-file";
 
 /** A file-store tag or metadata key must be a plain file name (MLflow's `_validate_tag_name`). */
 const SAFE_KEY = /^[\w.\- ]+$/;

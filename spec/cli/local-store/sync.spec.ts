@@ -2,16 +2,16 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { LocalStore } from "../../../../lib/export/clients/local-store/store";
-import { SyncBusyError, syncLocalTraces, syncPendingTraces } from "../../../../lib/export/clients/local-store/sync";
-import { tryLock } from "../../../../lib/export/clients/local-store/dir-lock";
-import { DestinationDir } from "../../../../lib/export/clients/local-store/destinations";
-import { ExportError } from "../../../../lib/export/errors";
-import type { Trace } from "../../../../lib/tracing/trace";
-import type { ExportResult, TraceClient } from "../../../../lib/export/clients/trace-client";
-import { makeTrace } from "./store.fixtures";
-import { built } from "../../../support/built-sdk";
-import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../../lib/internal/diagnostics";
+import { LocalStore } from "../../../lib/export/clients/local-store/store";
+import { SyncBusyError, syncLocalTraces, syncPendingTraces } from "../../../lib/cli/local-store/sync";
+import { tryLock } from "../../../lib/cli/local-store/dir-lock";
+import { DestinationDir } from "../../../lib/export/clients/local-store/destinations";
+import { ExportError } from "../../../lib/export/errors";
+import type { Trace } from "../../../lib/tracing/trace";
+import type { ExportResult, TraceClient } from "../../../lib/export/clients/trace-client";
+import { makeTrace } from "../../export/clients/local-store/store.fixtures";
+import { built } from "../../support/built-sdk";
+import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
 
 const diagnostics: string[] = [];
 const diagnosticWaiters: { readonly text: string; readonly resolve: () => void }[] = [];
@@ -156,10 +156,10 @@ describe("syncPendingTraces", () => {
   });
 
   it("writes synchronously when the hook runs inside process.on('exit')", async () => {
-    const script = join(__dirname, "store.writer.js");
+    const script = join(__dirname, "..", "..", "export", "clients", "local-store", "store.writer.js");
     built("export/clients/local-store/store"); // the writer runs the built SDK: refuse a stale one
     const out = await new Promise<string>((ok, fail) =>
-      execFile(process.execPath, [script, dir, "exit-hook", "at-exit"], { cwd: resolve(__dirname, "..", "..", "..", "..") }, (err, stdout) =>
+      execFile(process.execPath, [script, dir, "exit-hook", "at-exit"], { cwd: resolve(__dirname, "..", "..", "..") }, (err, stdout) =>
         err ? fail(err) : ok(stdout),
       ),
     );
