@@ -9,7 +9,7 @@ import { ConfigError } from "../errors";
 import { resolveExperiment, type ExperimentSpec } from "../mlflow/experiments";
 import { MlflowApi, type MlflowConnection } from "../mlflow/api";
 import { DEFAULT_EXPERIMENT_ID, type Experiment } from "../mlflow/rest-spec";
-import { LazyPromise } from "../lazy-promise";
+import { LazyPromise } from "../../internal/lazy-promise";
 import { parseLocalStoreUri } from "../clients/local-store/location";
 import { redactUrl } from "../../tracing/redaction";
 import { globalSlot } from "../../internal/global-registry";
