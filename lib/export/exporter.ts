@@ -1,12 +1,10 @@
 /**
  * Wires completed traces to their destination: a sink on the tracing core feeds one batch
  * processor, whose client routes each batch by the configuration in force (`destination/routing.ts`).
- * Traces a server could not take within the retry budget are kept in the local store for `traces sync`.
+ * Traces a server could not take within the retry budget are kept in the local store for `traces sync`
+ * by the fallback client in front of it (`clients/fallback-client.ts`).
  */
-import { getExperimentSpec, getTrackingUri } from "./destination/config";
-import { localStoreFor, routingClient, type DestinationClients } from "./destination/routing";
-import { isLocalStoreUri, isServerUri } from "./destination/server-uri";
-import { isProcessEnding, isProcessExiting } from "../internal/exit-flush";
+import { routingClient, type DestinationClients } from "./destination/routing";
 import { reportOnce } from "../internal/diagnostics";
 import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
@@ -37,59 +35,7 @@ function state(): ExporterState {
   return (cachedState ??= globalSlot("exporter", (): ExporterState => ({ processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined })));
 }
 
-const routing = routingClient(state);
-
-/**
- * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`
- * (the returned promise settles once they are on disk, or at once at exit, where only synchronous
- * writes finish); for the local store itself at exit, a synchronous write. The delivery report
- * tells the user, once during the run and in one line at exit.
- */
-function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> | undefined {
-  const st = state();
-  const report = deliveryReport();
-  const uri = getTrackingUri();
-  const exiting = isProcessExiting();
-  const ending = isProcessEnding();
-  if (st.userClient !== undefined || !isServerUri(uri)) {
-    if (st.userClient === undefined && exiting) {
-      try {
-        localStoreFor(st, isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
-        return undefined;
-      } catch (writeError) {
-        error = toError(writeError);
-      }
-    }
-    reportOnce("export.failed", "warn", `traces could not be ${st.userClient === undefined ? "written to the local store" : "exported"}`, error);
-    report.lost(traces.length, error);
-    return undefined;
-  }
-  const experiment = getExperimentSpec();
-  const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  const store = localStoreFor(st, undefined);
-  const saved = traces.filter((t): t is Trace => t instanceof Trace);
-  const where = { destination: uri, dir: store.dir, error };
-  if (exiting) {
-    try {
-      store.saveUndeliveredSync(saved, { destination });
-      report.kept(saved.length, where, { ending });
-    } catch (writeError) {
-      report.lost(saved.length, toError(writeError));
-    }
-    return undefined;
-  }
-  return store.saveUndelivered(saved, { destination }).then(
-    () => report.kept(saved.length, where, { ending }),
-    (writeError: unknown) => {
-      reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${store.dir}; they are lost`, writeError);
-      report.lost(saved.length, toError(writeError));
-    },
-  );
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
+const routing = routingClient(state, deliveryReport);
 
 function deliveryReport(): DeliveryReport {
   const st = state();
@@ -100,7 +46,6 @@ function processor(): BatchProcessor<Trace> {
   const st = state();
   if (st.processor === undefined) deliveryReport().armExitLine();
   st.processor ??= new BatchProcessor<Trace>(routing, {
-    onDeliveryFailed: keepUndelivered,
     sizeOf: estimateTraceBytes,
     // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
     runOutsideTracing: (fn) => sdkState().context.exit(() => withOtelTracingSuppressed(fn)),

@@ -4,7 +4,7 @@
  * for them and the `exit` handler can have them written again, synchronously.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import { isThenable } from "./types";
+import { isThenable, type BatchExportClient } from "./types";
 
 /**
  * The processor's side of `onDeliveryFailed`.
@@ -62,4 +62,9 @@ export class FailedTraceKeeper<T> {
     }
     this.writing.clear();
   }
+}
+
+/** The client's own way of keeping traces the processor gives up on (`keepUndelivered`), if it has one. */
+export function keeperOf<T>(client: BatchExportClient<T>): ((traces: readonly T[], error: Error) => unknown) | undefined {
+  return client.keepUndelivered === undefined ? undefined : (traces, error) => client.keepUndelivered?.(traces, error);
 }

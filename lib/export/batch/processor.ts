@@ -14,7 +14,7 @@ import { registerExitFlush } from "../../internal/exit-flush";
 import { BatchQueue, type QueueEntry } from "./queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
 import type { ExportResult } from "../clients/trace-client";
-import { FailedTraceKeeper } from "./failed-trace-keeper";
+import { FailedTraceKeeper, keeperOf } from "./failed-trace-keeper";
 import { RetryWaitlist } from "./retry-waitlist";
 import { groupByError, splitResult } from "./export-outcome";
 import { isExportResult, isFinalError, type BatchExportClient, type BatchProcessorStats, type Job, type Settled } from "./types";
@@ -65,7 +65,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   constructor(client: BatchExportClient<T>, options: BatchProcessorOptions<T> = {}) {
     this.config = resolveBatchOptions(options);
     this.client = client;
-    this.keeper = new FailedTraceKeeper(this.config.onDeliveryFailed);
+    this.keeper = new FailedTraceKeeper(this.config.onDeliveryFailed ?? keeperOf(client));
     this.drops = new DropCounter(`maxQueueSize ${this.config.maxQueueSize} traces, maxQueueBytes ${this.config.maxQueueBytes} bytes`);
     this.unregisterExit = this.config.flushOnExit
       ? registerExitFlush({

@@ -10,6 +10,11 @@ import type { ExportOptions, ExportResult } from "../clients/trace-client";
 export interface BatchExportClient<T> {
   export(traces: readonly T[], options: ExportOptions): Promise<ExportResult>;
   shutdown(): Promise<void>;
+  /**
+   * Keeps the traces the processor gives up on (a `FallbackClient` writes them to the local store);
+   * used when no `onDeliveryFailed` option is given. A promise keeps flushes waiting until it settles.
+   */
+  keepUndelivered?(traces: readonly T[], error: Error): unknown;
 }
 
 /** Counters since the processor was created, and what it holds now. */

@@ -1,9 +1,12 @@
 /**
  * Where each batch goes, decided on every call by the configuration in force: a client set with
  * `setTraceClient`, else the MLflow server of the tracking URI (together with the OTLP collector of
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set), else that collector alone, else the local store.
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set) behind the local-store fallback, else that
+ * collector alone, else the local store. Traces the batch processor gives up on go where the
+ * configuration in force says when it gives up.
  */
 import { reportOnce } from "../../internal/diagnostics";
+import { isProcessExiting } from "../../internal/exit-flush";
 import type { Trace } from "../../tracing/trace";
 import { LocalStore } from "../clients/local-store/store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../clients/local-store/location";
@@ -11,7 +14,8 @@ import { MlflowRestClient } from "../clients/mlflow-rest-client";
 import type { ExportOptions, ExportResult, TraceClient } from "../clients/trace-client";
 import { FanOutClient } from "../clients/fan-out-client";
 import { OtlpClient, otlpClientFromEnv } from "../clients/otlp-client";
-import { getTrackingUri } from "./config";
+import { FallbackClient, keepInLocalStore, type FallbackOptions, type FallbackReport } from "../clients/fallback-client";
+import { getExperimentSpec, getTrackingUri } from "./config";
 import { isLocalStoreUri, isServerUri } from "./server-uri";
 
 /** The clients routing creates once and reuses; they live in the exporter's process-wide state. */
@@ -48,40 +52,70 @@ function otlpFromEnv(clients: DestinationClients): DestinationClients["otlp"] {
   return clients.otlp.client === undefined ? undefined : clients.otlp;
 }
 
-/**
- * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
- * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set); else
- * that collector alone; else the local store.
- */
-function currentClient(clients: DestinationClients): { client: TraceClient; remoteUri: string | undefined } {
-  if (clients.userClient !== undefined) return { client: clients.userClient, remoteUri: undefined };
-  const uri = getTrackingUri();
-  const otlp = otlpFromEnv(clients);
-  if (!isServerUri(uri)) {
-    return { client: otlp?.client ?? localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
-  }
-  const rest = (clients.rest ??= new MlflowRestClient());
-  if (otlp === undefined) return { client: rest, remoteUri: uri };
-  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
+/** Where the traces a server `uri` did not take are marked pending: the URI and experiment in force. */
+function fallbackOptions(uri: string, report: FallbackReport): FallbackOptions {
+  const experiment = getExperimentSpec();
+  const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
+  return { destination, report };
 }
 
 /**
- * One {@link TraceClient} that sends each batch where {@link currentClient} says at the time of the
- * call, so changing the tracking URI or the client needs no new processor.
+ * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
+ * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set) with
+ * the local-store fallback; else that collector alone; else the local store.
+ */
+function currentClient(clients: DestinationClients, report: FallbackReport): TraceClient {
+  if (clients.userClient !== undefined) return clients.userClient;
+  const uri = getTrackingUri();
+  const otlp = otlpFromEnv(clients);
+  if (!isServerUri(uri)) return otlp?.client ?? localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined);
+  const rest = (clients.rest ??= new MlflowRestClient());
+  const primary = otlp === undefined ? rest : (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient]));
+  return new FallbackClient(primary, () => localStoreFor(clients, undefined), fallbackOptions(uri, report));
+}
+
+/**
+ * Keeps traces the batch processor gave up on: for a server, the fallback client keeps them in the
+ * local store for `traces sync`; for the local store itself at exit, a synchronous write; otherwise
+ * they are reported lost. The report tells the user, once during the run and in one line at exit.
+ */
+function keepUndelivered(clients: DestinationClients, report: FallbackReport, traces: readonly Trace[], error: Error): Promise<void> | undefined {
+  const uri = getTrackingUri();
+  if (clients.userClient === undefined && isServerUri(uri)) {
+    return keepInLocalStore(localStoreFor(clients, undefined), traces, error, fallbackOptions(uri, report));
+  }
+  if (clients.userClient === undefined && isProcessExiting()) {
+    try {
+      localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
+      return undefined;
+    } catch (writeError) {
+      error = writeError instanceof Error ? writeError : new Error(String(writeError));
+    }
+  }
+  reportOnce("export.failed", "warn", `traces could not be ${clients.userClient === undefined ? "written to the local store" : "exported"}`, error);
+  report.lost(traces.length, error);
+  return undefined;
+}
+
+/**
+ * One client that sends each batch where {@link currentClient} says at the time of the call, so
+ * changing the tracking URI or the client needs no new processor, and keeps what the processor
+ * gives up on (`keepUndelivered`, which the batch processor calls).
  *
  * @example
- * const processor = new BatchProcessor(routingClient(() => state()));
+ * const processor = new BatchProcessor(routingClient(() => state(), () => report));
  */
-export function routingClient(clients: () => DestinationClients): TraceClient {
+export function routingClient(clients: () => DestinationClients, report: () => FallbackReport): TraceClient & Pick<FallbackClient, "keepUndelivered"> {
   return {
     export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
-      return currentClient(clients()).client.export(traces, options);
+      return currentClient(clients(), report()).export(traces, options);
     },
     async getTrace(traceId: string): Promise<Trace | undefined> {
-      const { client } = currentClient(clients());
+      const client = currentClient(clients(), report());
       return client.getTrace === undefined ? undefined : client.getTrace(traceId);
     },
     // Clients outlive any one processor (configureExport replaces it); shutdownExport closes them.
     async shutdown(): Promise<void> {},
+    keepUndelivered: (traces, error) => keepUndelivered(clients(), report(), traces, error),
   };
 }
