@@ -3,7 +3,8 @@
  * shows Python's `str()` (`True`, `None`, `[1, 'a']`, `{'k': 2.0}`), and `tojson` is Jinja2's
  * `htmlsafe_json_dumps` with `sort_keys=True` and `ensure_ascii=True`.
  */
-import { jsonString as pythonJsonString, pythonFloatRepr, pythonStringRepr } from "../python-format";
+import { pythonFloatRepr, pythonJsonString } from "../../internal/python-json";
+import { pythonStringRepr } from "../python-format";
 
 interface RuntimeValue {
   type: string;
@@ -83,7 +84,7 @@ const HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&":
 
 /** Jinja's `tojson`: Python's `json.dumps` string with HTML-significant characters escaped too. */
 function jsonString(s: string): string {
-  return pythonJsonString(s, HTML_SAFE);
+  return pythonJsonString(s, { extra: HTML_SAFE });
 }
 
 function dumps(v: unknown, indent: number | undefined, depth: number): string {

@@ -8,7 +8,7 @@
  */
 import { ChatMessage } from "../../dataclasses/chat-message";
 import type { ToolCall } from "../../dataclasses/content-parts";
-import { pythonJson } from "../../dataclasses/python-json";
+import { pythonJsonDumps } from "../../../internal/python-json";
 import { StreamingChunk, type ChatStreamingCallback } from "../../dataclasses/streaming-chunk";
 import { getPipelineTracer } from "../../tracing-hook";
 import { ToolInvocationError, ToolNotFoundError } from "../../tools/errors";
@@ -30,7 +30,7 @@ export interface ToolCallingOptions {
 
 /** Strings pass as they are; anything else becomes Python-style JSON text, as Haystack's `_result_to_string`. */
 export function resultToString(result: unknown): string {
-  return typeof result === "string" ? result : pythonJson(result);
+  return typeof result === "string" ? result : pythonJsonDumps(result, { ensureAscii: false, hooks: true });
 }
 
 function withTimeout<T>(promise: Promise<T>, tool: Tool, seconds: number | undefined): Promise<T> {
