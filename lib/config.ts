@@ -11,7 +11,7 @@ import { MlflowApi, type MlflowConnection } from "./export/mlflow-api";
 import { DEFAULT_EXPERIMENT_ID, type Experiment } from "./export/mlflow-rest-spec";
 import { LazyPromise } from "./export/lazy-promise";
 import { parseLocalStoreUri } from "./export/local-store/location";
-import { redactUrl } from "./tracing/redaction";
+import { redactUrl } from "./internal/redaction";
 
 /** A tracking URI the SDK can talk to. */
 export type TrackingTarget =

@@ -1,5 +1,5 @@
 import { getLastActiveTrace, startSpan, updateCurrentTrace } from "../../lib/index";
-import { isSecretKey, redactUrl } from "../../lib/tracing/redaction";
+import { isSecretKey, redactUrl } from "../../lib/internal/redaction";
 import { setTrackingUri } from "../../lib/config";
 
 const SECRETS = ["sk-LEAKED", "hunter2", "p@ss/w0rd", "s3cr3t", "eyJhbGciOi", "cookie-val", "gcp-creds", "stripe-key", "bearer-tok", "inner-pass", "wrapped-val", "qs-key"];
