@@ -7,13 +7,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStore } from "../../lib/export/local-store";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
-import { OtlpClient } from "../../lib/otel/otlp-client";
+import { LocalStore } from "../../lib/export/clients/local-store/store";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
+import { OtlpClient } from "../../lib/export/clients/otlp-client";
 import { traceSizeMetadata } from "../../lib/tracing/trace-size-stats";
 import { Trace, TraceInfo } from "../../lib/tracing/trace";
 import type { Span } from "../../lib/tracing/span";
-import { startCollector } from "../otel/otlp-collector";
+import { startCollector } from "./clients/otlp-collector";
 import { startScriptedServer, type RecordedRequest, type ScriptedReply } from "../support/fault-proxy";
 
 const RAG_ID = "tr-0af7651916cd43dd8448eb211c80319c";
