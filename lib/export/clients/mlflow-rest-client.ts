@@ -18,7 +18,8 @@ import {
   TAG_SPANS_LOCATION,
   TRACE_DATA_FILE_NAME,
 } from "../mlflow/rest-spec";
-import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "../mlflow/trace-wire";
+import { startTraceBody, traceDataFile, traceFromWire } from "../mlflow/trace-wire";
+import { otlpRequest } from "./otlp-spans";
 import { encodeEach } from "./trace-isolation";
 import { estimateTraceBytes } from "./trace-size";
 import { meansOtlpUnsupported, otlpRequestGroups, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
