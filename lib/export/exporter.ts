@@ -23,6 +23,7 @@ import type { ExportOptions, ExportResult, TraceClient } from "./clients/trace-c
 import { FanOutClient } from "./clients/fan-out-client";
 import { OtlpClient, otlpClientFromEnv } from "./clients/otlp-client";
 import { withOtelTracingSuppressed } from "../otel/suppress";
+import { toError } from "../internal/to-error";
 
 interface ExporterState {
   processor: BatchProcessor<Trace> | undefined;
@@ -150,10 +151,6 @@ function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> 
       report.lost(saved.length, toError(writeError));
     },
   );
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
 
 function deliveryReport(): DeliveryReport {

@@ -26,6 +26,7 @@ import { meansOtlpUnsupported, otlpRequestGroups, spansOnlyFromEnv, warnIfSpansO
 
 export { spansOnlyFromEnv } from "./otlp-ingestion";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
+import { forEachLimited } from "../../internal/for-each-limited";
 
 /** Options of {@link MlflowRestClient}. */
 export interface MlflowRestClientOptions {
@@ -285,15 +286,3 @@ function wrapAbort(err: unknown, what: string): unknown {
   }
   return err;
 }
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
