@@ -2,13 +2,15 @@ import { forEachLimited } from "../../lib/internal/for-each-limited";
 import { toError } from "../../lib/internal/to-error";
 
 describe("forEachLimited", () => {
-  it("calls the job once per item, in order, with at most `limit` running at once", async () => {
+  it("calls the job once per item and index, in order, with at most `limit` running at once", async () => {
     let running = 0;
     let most = 0;
     const started: number[] = [];
+    const indexes: number[] = [];
     const gates = new Map<number, () => void>();
-    const done = forEachLimited([1, 2, 3, 4, 5], 2, async (item) => {
+    const done = forEachLimited([1, 2, 3, 4, 5], 2, async (item, index) => {
       started.push(item);
+      indexes.push(index);
       most = Math.max(most, ++running);
       await new Promise<void>((resolve) => gates.set(item, resolve));
       running--;
@@ -19,6 +21,7 @@ describe("forEachLimited", () => {
     }
     await done;
     expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(indexes).toEqual([0, 1, 2, 3, 4]);
     expect(most).toBe(2);
   });
 

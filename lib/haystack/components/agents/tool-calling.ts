@@ -8,6 +8,7 @@
  */
 import { ChatMessage } from "../../dataclasses/chat-message";
 import type { ToolCall } from "../../dataclasses/content-parts";
+import { forEachLimited } from "../../../internal/for-each-limited";
 import { pythonJsonDumps } from "../../../internal/python-json";
 import { StreamingChunk, type ChatStreamingCallback } from "../../dataclasses/streaming-chunk";
 import { getPipelineTracer } from "../../tracing-hook";
@@ -101,19 +102,13 @@ export async function runToolCalls(message: ChatMessage, tools: readonly Tool[],
     errors.push(ChatMessage.fromTool(error.message, call, { error: true }));
   }
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = new Array(resolved.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < resolved.length) {
-      const index = next++;
-      const { call, tool } = resolved[index]!;
-      try {
-        outcomes[index] = { ok: true, value: await invokeOne(tool, call, state, options) };
-      } catch (error) {
-        outcomes[index] = { ok: false, error };
-      }
+  await forEachLimited(resolved, options.concurrencyLimit, async ({ call, tool }, index) => {
+    try {
+      outcomes[index] = { ok: true, value: await invokeOne(tool, call, state, options) };
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrencyLimit, resolved.length) }, worker));
+  });
   const results: ChatMessage[] = [];
   for (const [index, { call, tool }] of resolved.entries()) {
     const outcome = outcomes[index]!;
