@@ -1,8 +1,7 @@
 /**
- * The one encoder for Python's `json.dumps` text (default separators `", "` and `": "`), used
- * wherever our output must match Python's byte for byte: Haystack's tool-call arguments, document
- * ids, Jinja's `tojson`, and the span sizes of `mlflow.trace.sizeStats`. The same walk writes the
- * text or only measures its length.
+ * The one encoder for Python's `json.dumps` text, used wherever our output must match Python's
+ * byte for byte: Haystack's tool-call arguments, document ids, Jinja's `tojson`, and the span
+ * sizes of `mlflow.trace.sizeStats`. The same walk writes the text or only measures its length.
  */
 
 /** How a value is written; the defaults are Python's. */
@@ -25,6 +24,20 @@ export interface PythonJsonOptions {
    * `JSON.stringify` does.
    */
   readonly defaultStr?: boolean;
+  /** `indent`: items on their own lines, indented this many spaces a level, separated by `","`. */
+  readonly indent?: number;
+  /** Further ASCII characters to escape in strings (Jinja's `tojson`: `<`, `>`, `&`, `'`). */
+  readonly extraEscapes?: Readonly<Record<string, string>>;
+  /** Applied to every value before it is written (a template engine's runtime values unwrapped). */
+  readonly convert?: (value: unknown) => unknown;
+}
+
+/**
+ * A number Python holds as a float: written as `repr(float)` (`2.0`, `1e-05`, `nan`) whatever its
+ * value, as Jinja's `FloatValue`s are.
+ */
+export class PythonFloat {
+  constructor(readonly value: number) {}
 }
 
 /** Deeper values are written as this string; only a cyclic `toDict()`/`toJSON()` gets there. */
@@ -110,28 +123,32 @@ abstract class Sink {
 
 class TextSink extends Sink {
   text = "";
-  constructor(private readonly ascii: boolean) {
+  constructor(private readonly escaping: { readonly ensureAscii: boolean; readonly extra?: Readonly<Record<string, string>> }) {
     super();
   }
   raw(text: string): void {
     this.text += text;
   }
   string(s: string): void {
-    this.text += pythonJsonString(s, { ensureAscii: this.ascii });
+    this.text += pythonJsonString(s, this.escaping);
   }
 }
 
 class LengthSink extends Sink {
   length = 0;
-  constructor(private readonly ascii: boolean) {
+  constructor(private readonly escaping: { readonly ensureAscii: boolean; readonly extra?: Readonly<Record<string, string>> }) {
     super();
   }
   raw(text: string): void {
     this.length += text.length;
   }
   string(s: string): void {
-    this.length += this.ascii ? asciiStringLength(s) : JSON.stringify(s).length;
+    this.length += this.escaping.ensureAscii && this.escaping.extra === undefined ? asciiStringLength(s) : pythonJsonString(s, this.escaping).length;
   }
+}
+
+function escapingOf(options: PythonJsonOptions): { readonly ensureAscii: boolean; readonly extra?: Readonly<Record<string, string>> } {
+  return { ensureAscii: options.ensureAscii !== false, ...(options.extraEscapes === undefined ? {} : { extra: options.extraEscapes }) };
 }
 
 /** The options, read once per call rather than at every value. */
@@ -140,14 +157,29 @@ interface Flags {
   readonly pythonFloats: boolean;
   readonly hooks: boolean;
   readonly defaultStr: boolean;
+  readonly indent: number | undefined;
+  readonly convert: ((value: unknown) => unknown) | undefined;
 }
 
 function flagsOf(options: PythonJsonOptions): Flags {
-  return { sortKeys: options.sortKeys === true, pythonFloats: options.pythonFloats === true, hooks: options.hooks === true, defaultStr: options.defaultStr === true };
+  return {
+    sortKeys: options.sortKeys === true,
+    pythonFloats: options.pythonFloats === true,
+    hooks: options.hooks === true,
+    defaultStr: options.defaultStr === true,
+    indent: options.indent,
+    convert: options.convert,
+  };
 }
 
-function write(value: unknown, sink: Sink, flags: Flags, depth: number): void {
+/** What goes before an item at `level` (and, at `level - 1`, before a closing bracket). */
+function newline(flags: Flags, level: number): string {
+  return flags.indent === undefined ? "" : `\n${" ".repeat(flags.indent * level)}`;
+}
+
+function write(given: unknown, sink: Sink, flags: Flags, depth: number): void {
   if (depth > MAX_DEPTH) return sink.string(DEPTH_MARKER);
+  const value = flags.convert === undefined ? given : flags.convert(given);
   switch (typeof value) {
     case "string":
       return sink.string(value);
@@ -163,13 +195,16 @@ function write(value: unknown, sink: Sink, flags: Flags, depth: number): void {
       return flags.defaultStr && value !== undefined ? sink.string(String(value)) : sink.raw("null");
   }
   if (value === null) return sink.raw("null");
+  if (value instanceof PythonFloat) return sink.raw(pythonFloatRepr(value.value));
+  const separator = flags.indent === undefined ? ", " : ",";
   if (Array.isArray(value)) {
+    if (value.length === 0) return sink.raw("[]");
     sink.raw("[");
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) sink.raw(", ");
+      sink.raw((i > 0 ? separator : "") + newline(flags, depth + 1));
       write(value[i], sink, flags, depth + 1);
     }
-    return sink.raw("]");
+    return sink.raw(`${newline(flags, depth)}]`);
   }
   if (flags.hooks) {
     const { toDict, toJSON } = value as { toDict?: unknown; toJSON?: unknown };
@@ -179,18 +214,17 @@ function write(value: unknown, sink: Sink, flags: Flags, depth: number): void {
   if (value instanceof Date) return sink.string(value.toISOString());
   const record = value as Record<string, unknown>;
   const keys = flags.sortKeys ? Object.keys(record).sort() : Object.keys(record);
-  sink.raw("{");
   let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined && !flags.defaultStr) continue;
-    if (!first) sink.raw(", ");
+    sink.raw((first ? "{" : separator) + newline(flags, depth + 1));
     first = false;
     sink.string(key);
     sink.raw(": ");
     write(item, sink, flags, depth + 1);
   }
-  sink.raw("}");
+  sink.raw(first ? "{}" : `${newline(flags, depth)}}`);
 }
 
 /**
@@ -200,7 +234,7 @@ function write(value: unknown, sink: Sink, flags: Flags, depth: number): void {
  * pythonJsonDumps({ b: [1, "é"], a: null }, { sortKeys: true }); // '{"a": null, "b": [1, "\\u00e9"]}'
  */
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
-  const sink = new TextSink(options.ensureAscii !== false);
+  const sink = new TextSink(escapingOf(options));
   write(value, sink, flagsOf(options), 0);
   return sink.text;
 }
@@ -210,7 +244,7 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
  * `ensure_ascii` (the default) the text is all ASCII, so this is also its UTF-8 byte length.
  */
 export function pythonJsonLength(value: unknown, options: PythonJsonOptions = {}): number {
-  const sink = new LengthSink(options.ensureAscii !== false);
+  const sink = new LengthSink(escapingOf(options));
   write(value, sink, flagsOf(options), 0);
   return sink.length;
 }

@@ -1,4 +1,4 @@
-import { pythonJsonDumps, pythonJsonLength, pythonJsonString, type PythonJsonOptions } from "../../lib/internal/python-json";
+import { PythonFloat, pythonJsonDumps, pythonJsonLength, pythonJsonString, type PythonJsonOptions } from "../../lib/internal/python-json";
 
 // The expected strings were written by CPython 3.11's json.dumps for the same data.
 const VALUE = { b: [1, "é", null, true, "😀", "\u0001\u007f\n\"\\"], a: 1.5, z: { n: 1e-5, m: 1e16, k: 0.1 + 0.2 } };
@@ -11,6 +11,12 @@ const AS_PYTHON: Array<[string, PythonJsonOptions, string]> = [
 describe("pythonJsonDumps", () => {
   it("writes what Python's json.dumps writes, for each of its options", () => {
     for (const [call, options, expected] of AS_PYTHON) expect([call, pythonJsonDumps(VALUE, options)]).toEqual([call, expected]);
+  });
+
+  it("indents as json.dumps(v, indent=2, sort_keys=True), floats marked as such", () => {
+    const value = { b: [1, { c: [] }], a: {}, f: new PythonFloat(2) };
+    expect(pythonJsonDumps(value, { indent: 2, sortKeys: true })).toBe('{\n  "a": {},\n  "b": [\n    1,\n    {\n      "c": []\n    }\n  ],\n  "f": 2.0\n}');
+    expect(pythonJsonLength(value, { indent: 2, sortKeys: true })).toBe(pythonJsonDumps(value, { indent: 2, sortKeys: true }).length);
   });
 
   it("writes JavaScript's number text unless asked for Python's float repr", () => {
