@@ -7,7 +7,6 @@ import { openIntegrationSpan, runInSpanContext, snapshot, traceCall, tracingEnab
 import type { LiveSpan } from "../tracing/live-span";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
-import { isSecretKey, REDACTED } from "../tracing/redaction";
 import type { JsonValue } from "../tracing/serialize";
 import { costOf } from "./model-pricing";
 import { inferComponentSpanType } from "./span-type-inference";
@@ -16,17 +15,6 @@ import { onStreamingChunk, rememberAgentComponentSpan, traceAgent, traceAgentLlm
 
 /** Name of a pipeline span without `metadata.name`, as in MLflow's Python integration. */
 export const DEFAULT_PIPELINE_SPAN_NAME = "haystack.pipeline.run";
-
-/** Init parameters with any secret-looking string value replaced, as a last line of defence. */
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 20 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && typeof entry === "string" ? REDACTED : redactSecrets(entry, depth + 1);
-  }
-  return out;
-}
 
 function providerOf(event: ComponentRunEvent): string | undefined {
   if (!/openai/i.test(event.className)) return undefined;
@@ -82,7 +70,8 @@ function componentStatics(event: ComponentRunEvent): StaticAttributes {
   const attributes = snapshot({
     "haystack.component.name": event.name,
     "haystack.component.type": event.className,
-    "haystack.component.init_parameters": redactSecrets(event.initParameters),
+    // Secrets are masked by key on the way (`toJsonSafe`), as in every recorded value.
+    "haystack.component.init_parameters": event.initParameters,
     "haystack.component.input_spec": event.inputSpec,
     "haystack.component.output_spec": event.outputSpec,
   }) as Record<string, JsonValue>;

@@ -5,6 +5,7 @@
  */
 
 import type { ExportFailure } from "./clients/trace-client";
+import { toError } from "../internal/to-error";
 
 const KINDS: unique symbol = Symbol.for("mlflow-haystack.errorKinds");
 
@@ -125,7 +126,7 @@ export class MlflowApiError extends ExportError {
  * if (failure.retryable) scheduleRetry(failure.retryAfterMs);
  */
 export function toExportFailure(traceId: string, error: unknown): ExportFailure {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = toError(error);
   if (err instanceof ExportError) {
     return {
       traceId,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { pythonJsonDumps, pythonRepr } from "./python-format";
+import { pythonJsonDumps } from "../internal/python-json";
+import { pythonRepr } from "./python-format";
 
 /** Metadata attached to a {@link Document}: any JSON-like values. */
 export type DocumentMeta = Record<string, unknown>;
@@ -45,7 +46,7 @@ export function documentId(
   options: { scheme?: DocumentIdScheme } = {},
 ): string {
   const meta = fields.meta ?? {};
-  const metaText = (options.scheme ?? "json") === "json" ? pythonJsonDumps(meta) : pythonRepr(meta);
+  const metaText = (options.scheme ?? "json") === "json" ? pythonJsonDumps(meta, { sortKeys: true, pythonFloats: true, defaultStr: true }) : pythonRepr(meta);
   const embedding = fields.embedding == null ? "None" : pythonRepr(fields.embedding, { asFloat: true });
   // Python hashes `self.content or None`: empty content counts as no content.
   const content = fields.content || "None";

@@ -1,11 +1,12 @@
 /**
  * Snapshots a component's constructor options as plain JSON-safe data. Objects with `toDict()`
  * (secrets, document stores) are stored only as what `toDict()` returns, so a secret's value is
- * never copied; plain-string values under credential-like keys are redacted.
+ * never copied; plain-string values under keys that name a secret (the one rule of
+ * `lib/internal/redaction.ts`, as for traced values) are redacted.
  */
+import { isSecretKey } from "../internal/redaction";
 
 const MAX_DEPTH = 20;
-const SENSITIVE_KEY = /^(api[-_]?key|apikey|token|access[-_]?token|auth[-_]?token|password|passwd|secret|client[-_]?secret|authorization)$/i;
 
 /** What replaces a plain-string credential in a snapshot. */
 export const REDACTED = "<redacted>";
@@ -67,7 +68,7 @@ function snapshot(value: unknown, depth: number, seen: Set<object>): PlainValue 
     if (!isPlainObject(obj)) return `<${className(obj)}>`;
     const out: Record<string, PlainValue> = {};
     for (const [key, item] of Object.entries(obj)) {
-      if (typeof item === "string" && SENSITIVE_KEY.test(key)) {
+      if (typeof item === "string" && isSecretKey(key)) {
         out[key] = REDACTED;
         continue;
       }

@@ -9,7 +9,7 @@ import { newSpanId } from "./ids";
 import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
-import { redactText } from "./redaction";
+import { redactText } from "../internal/redaction";
 import type { TraceRecord } from "./trace-record";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */

@@ -6,7 +6,7 @@
  * snapshots the value whole the usual way.
  */
 import type { SerializationLimits } from "../internal/global-state";
-import { isSecretKey, redactText } from "./redaction";
+import { isSecretKey, redactText } from "../internal/redaction";
 import { DEFAULT_MAX_VALUE_LENGTH, Snapshotter, type JsonValue } from "./snapshotter";
 
 /** A JSON-safe copy made by the general walker, with what a composition needs to reuse it. */

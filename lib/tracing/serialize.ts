@@ -4,7 +4,7 @@
  * symbols, huge strings and huge totals all become readable JSON values.
  */
 import type { SerializationLimits } from "../internal/global-state";
-import { isSecretKey, REDACTED, redactText } from "./redaction";
+import { isSecretKey, REDACTED, redactText } from "../internal/redaction";
 import { DEFAULT_MAX_VALUE_LENGTH, Snapshotter, type JsonValue } from "./snapshotter";
 
 export { truncateString, type JsonValue } from "./snapshotter";

@@ -5,7 +5,7 @@
  * Secrets are redacted on the way (see `redaction.ts`).
  */
 import type { SerializationLimits } from "../internal/global-state";
-import { isSecretKey, REDACTED, redactText } from "./redaction";
+import { isSecretKey, REDACTED, redactText } from "../internal/redaction";
 
 /** A value that `JSON.stringify` renders faithfully. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -233,17 +233,32 @@ describe("mlflow.haystack.autolog()", () => {
   });
 });
 
+@component({ inputs: ["x"], outputs: ["x"] })
+class Configured {
+  constructor(readonly options: Record<string, unknown>) {}
+  run({ x }: { x: unknown }) {
+    return { x };
+  }
+}
+
 describe("secret redaction in component metadata", () => {
+  afterEach(() => mlflow.haystack.autolog({ disable: true }));
+
   it("masks parameters named like secrets but not words that merely contain one", async () => {
-    const { redactSecrets } = await import("../../lib/autolog/haystack-tracer");
-    const { isSecretKey } = await import("../../lib/tracing/redaction");
+    const { isSecretKey } = await import("../../lib/internal/redaction");
     for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization", "openaiKey", "apiKeys", "accessKey", "refresh_tokens"]) {
       expect([key, isSecretKey(key)]).toEqual([key, true]);
     }
     for (const key of ["bm25_tokenization_regex", "max_tokens", "prompt_tokens", "tokenizer", "keyField", "secretary_name", "cacheKey"]) {
       expect([key, isSecretKey(key)]).toEqual([key, false]);
     }
-    expect(redactSecrets({ nested: { apiKey: "sk-1", max_tokens: 5 }, list: [{ token: "t" }] })).toEqual({
+    mlflow.haystack.autolog();
+    const { traces, stop } = collect();
+    const pipe = new Pipeline();
+    pipe.addComponent("configured", new Configured({ nested: { apiKey: "sk-1", max_tokens: 5 }, list: [{ token: "t" }] }));
+    await pipe.run({ configured: { x: 1 } });
+    stop();
+    expect(traces[0]!.data.spans[1]!.attributes["haystack.component.init_parameters"]).toEqual({
       nested: { apiKey: "**********", max_tokens: 5 },
       list: [{ token: "**********" }],
     });

@@ -1,6 +1,10 @@
-import { pythonJsonDumps } from "../../lib/haystack/python-format";
+import { pythonJsonDumps as dumps, pythonJsonLength, type PythonJsonOptions } from "../../lib/internal/python-json";
 import { getLastActiveTrace, startSpan } from "../../lib/index";
-import { pythonJsonLength, pythonSpanDict, pythonSpanLength, SIZE_BYTES_KEY, SIZE_STATS_KEY } from "../../lib/tracing/trace-size-stats";
+import { pythonSpanDict, pythonSpanLength, SIZE_BYTES_KEY, SIZE_STATS_KEY } from "../../lib/tracing/trace-size-stats";
+
+/** Python's `json.dumps(value, sort_keys=True, default=str)`, as document ids hash it. */
+const SORTED: PythonJsonOptions = { sortKeys: true, pythonFloats: true, defaultStr: true };
+const pythonJsonDumps = (value: unknown): string => dumps(value, SORTED);
 
 describe("pythonJsonLength", () => {
   it("equals the length of Python's json.dumps output, escapes and separators included", () => {

@@ -12,6 +12,7 @@ import type { Trace } from "../../tracing/trace";
 import type { ExperimentSpec } from "../../export/mlflow/experiments";
 import type { ExportFailure, ExportResult, TraceClient } from "../../export/clients/trace-client";
 import { listDir, writeFileAtomic } from "../../export/clients/local-store/atomic-file";
+import { toError } from "../../internal/to-error";
 
 /** A file-store tag or metadata key must be a plain file name (MLflow's `_validate_tag_name`). */
 const SAFE_KEY = /^[\w.\- ]+$/;
@@ -51,14 +52,14 @@ export class MlrunsWriter implements TraceClient {
       experimentId = await (this.experimentId ??= this.resolveExperiment());
     } catch (err) {
       this.experimentId = undefined;
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = toError(err);
       return { failures: traces.map((t) => ({ traceId: t.info.traceId, error, retryable: false })) };
     }
     for (const trace of traces) {
       try {
         await this.writeTrace(trace, experimentId);
       } catch (err) {
-        failures.push({ traceId: trace.info.traceId, error: err instanceof Error ? err : new Error(String(err)), retryable: false });
+        failures.push({ traceId: trace.info.traceId, error: toError(err), retryable: false });
       }
     }
     return { failures };

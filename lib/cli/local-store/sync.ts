@@ -16,6 +16,7 @@ import { DestinationDir, knownDestinations, type SyncDestination } from "../../e
 import { tryLock } from "./dir-lock";
 import type { LocalStore } from "../../export/clients/local-store/store";
 import type { StoredFile } from "../../export/clients/local-store/retention";
+import { toError } from "../../internal/to-error";
 
 /**
  * Another process is syncing to the same destination.
@@ -162,7 +163,7 @@ async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceCli
           continue;
         }
       } catch (err) {
-        failures.push({ traceId: trace.info.traceId, error: asError(err) });
+        failures.push({ traceId: trace.info.traceId, error: toError(err) });
         done++;
         continue;
       }
@@ -178,7 +179,7 @@ async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceCli
         const result = await client.export(batch.map((b) => b.trace), { signal });
         failed = new Map(result.failures.map((f) => [f.traceId, f.error]));
       } catch (err) {
-        for (const b of batch) failed.set(b.trace.info.traceId, asError(err));
+        for (const b of batch) failed.set(b.trace.info.traceId, toError(err));
       }
       for (const { file, trace } of batch) {
         const error = failed.get(trace.info.traceId);
@@ -196,6 +197,3 @@ async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceCli
   return { ...progress(), failures };
 }
 
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}

@@ -6,6 +6,7 @@
 import { runInBackground } from "../mlflow/background-requests";
 import { ExportError } from "../errors";
 import type { ExportOptions, ExportResult } from "../clients/trace-client";
+import { toError } from "../../internal/to-error";
 
 /** How an export call ended: the client's answer (not yet validated) or an error. */
 export type CallOutcome = { readonly result: unknown } | { readonly error: Error };
@@ -24,10 +25,6 @@ export interface CallOptions {
   readonly attempt: number;
   readonly keepAlive: boolean;
   readonly runOutsideTracing: <R>(fn: () => R) => R;
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
 
 /**

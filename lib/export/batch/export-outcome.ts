@@ -3,7 +3,8 @@
  * failed for good, and the failed ones grouped by error (one `onDeliveryFailed` call per error).
  */
 import type { QueueEntry } from "./queue";
-import { toError, type Settled } from "./types";
+import { toError } from "../../internal/to-error";
+import type { Settled } from "./types";
 import type { ExportFailure, ExportResult } from "../clients/trace-client";
 
 /**

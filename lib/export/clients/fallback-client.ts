@@ -5,6 +5,7 @@
  * local store, marked pending for the primary's tracking URI, for `traces sync`.
  */
 import { reportOnce } from "../../internal/diagnostics";
+import { toError } from "../../internal/to-error";
 import { isProcessEnding, isProcessExiting } from "../../internal/exit-flush";
 import { Trace } from "../../tracing/trace";
 import type { SyncDestination } from "./local-store/destinations";
@@ -83,8 +84,4 @@ export function keepInLocalStore(store: LocalStore, traces: readonly Trace[], er
       report?.lost(saved.length, toError(writeError));
     },
   );
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

@@ -18,13 +18,15 @@ import {
   TAG_SPANS_LOCATION,
   TRACE_DATA_FILE_NAME,
 } from "../mlflow/rest-spec";
-import { otlpRequest, startTraceBody, traceDataFile, traceFromWire } from "../mlflow/trace-wire";
+import { startTraceBody, traceDataFile, traceFromWire } from "../mlflow/trace-wire";
+import { otlpRequest } from "./otlp-spans";
 import { encodeEach } from "./trace-isolation";
 import { estimateTraceBytes } from "./trace-size";
 import { meansOtlpUnsupported, otlpRequestGroups, spansOnlyFromEnv, warnIfSpansOnlyDropsFields } from "./otlp-ingestion";
 
 export { spansOnlyFromEnv } from "./otlp-ingestion";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "./trace-client";
+import { forEachLimited } from "../../internal/for-each-limited";
 
 /** Options of {@link MlflowRestClient}. */
 export interface MlflowRestClientOptions {
@@ -284,15 +286,3 @@ function wrapAbort(err: unknown, what: string): unknown {
   }
   return err;
 }
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-

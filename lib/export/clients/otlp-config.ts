@@ -2,6 +2,7 @@
  * Options of the OTLP client, resolved once from arguments and the standard `OTEL_*` environment
  * variables (https://opentelemetry.io/docs/specs/otel/protocol/exporter/).
  */
+import { redactUrl } from "../../internal/redaction";
 import { ConfigError } from "../errors";
 import type { OtlpAttributeValues } from "./otlp-spans";
 
@@ -98,7 +99,7 @@ export function resolveOtlpOptions(options: OtlpClientOptions = {}, env: NodeJS.
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`OTLP endpoint "${text.replace(/^([^:/?#]+:\/\/)[^?#]*@/, "$1***@")}" (from ${source}) is not a valid URL. Expected e.g. "http://127.0.0.1:4318/v1/traces".`);
+    throw new ConfigError(`OTLP endpoint "${redactUrl(text)}" (from ${source}) is not a valid URL. Expected e.g. "http://127.0.0.1:4318/v1/traces".`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`OTLP endpoint "${url.origin}" (from ${source}) must use http or https.`);

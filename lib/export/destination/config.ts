@@ -11,7 +11,7 @@ import { MlflowApi, type MlflowConnection } from "../mlflow/api";
 import { DEFAULT_EXPERIMENT_ID, type Experiment } from "../mlflow/rest-spec";
 import { LazyPromise } from "../../internal/lazy-promise";
 import { parseLocalStoreUri } from "../clients/local-store/location";
-import { redactUrl } from "../../tracing/redaction";
+import { redactUrl } from "../../internal/redaction";
 import { globalSlot } from "../../internal/global-registry";
 
 /** A tracking URI the SDK can talk to. */
@@ -32,9 +32,6 @@ function state(): ExportConfigState {
   return globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() }));
 }
 
-/** Hides everything between `scheme://` and the last `@`, whatever the password holds (`#`, `?`, `/`). */
-const redact = redactUrl;
-
 /**
  * Checks a tracking URI and says what it points at. Throws {@link ConfigError} for URIs this SDK
  * cannot serve (`sqlite:`, `file:`, `postgresql:` ...): run `mlflow server` on them instead.
@@ -52,11 +49,11 @@ export function parseTrackingUri(uri: string): TrackingTarget {
     try {
       url = new URL(trimmed);
     } catch {
-      throw new ConfigError(`Tracking URI "${redact(trimmed)}" is not a valid URL. Expected e.g. "http://127.0.0.1:5000".`);
+      throw new ConfigError(`Tracking URI "${redactUrl(trimmed)}" is not a valid URL. Expected e.g. "http://127.0.0.1:5000".`);
     }
     if (url.username !== "" || url.password !== "") {
       throw new ConfigError(
-        `Tracking URI "${redact(trimmed)}" contains credentials. Remove them from the URI and set ` +
+        `Tracking URI "${redactUrl(trimmed)}" contains credentials. Remove them from the URI and set ` +
           `MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN) instead.`,
       );
     }
@@ -64,7 +61,7 @@ export function parseTrackingUri(uri: string): TrackingTarget {
     url.hash = "";
     return { kind: "mlflow", uri: trimmed, baseUrl: url.href.replace(/\/+$/, "") };
   }
-  const shown = redact(trimmed);
+  const shown = redactUrl(trimmed);
   if (/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\]):\d{1,5}(?:[/?#].*)?$/i.test(trimmed)) {
     throw new ConfigError(`Tracking URI "${shown}" has no scheme: use "http://${shown}" (or https://) for an MLflow server.`);
   }

@@ -3,7 +3,8 @@
  * answers into {@link MlflowApiError} (with `Retry-After`), and 401/403 into a message that names
  * the environment variables to fix. No retries here: the batch processor owns them.
  */
-import { authFixHint, scrubSecrets, type ResolvedAuth } from "./auth";
+import { redactValues } from "../../internal/redaction";
+import { authFixHint, type ResolvedAuth } from "./auth";
 import { MlflowApiError } from "../errors";
 import { endpointName, HttpTransport, type HttpRequest, type HttpResponse } from "./http";
 import { parseRetryAfter } from "./retry-after";
@@ -142,7 +143,7 @@ export class MlflowApi {
     } catch {
       serverMessage = text.startsWith("<") ? "" : text;
     }
-    serverMessage = scrubSecrets(serverMessage.split("\n")[0]?.slice(0, MAX_SERVER_MESSAGE) ?? "", this.auth.secrets);
+    serverMessage = redactValues(serverMessage.split("\n")[0]?.slice(0, MAX_SERVER_MESSAGE) ?? "", this.auth.secrets);
     const hint = res.status === 401 || res.status === 403 ? ` ${authFixHint(this.auth.kind, res.status)}` : "";
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
     return new MlflowApiError(

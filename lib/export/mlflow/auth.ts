@@ -56,10 +56,3 @@ export function authFixHint(kind: AuthKind, status: number): string {
       return `The server requires authentication: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth) or MLFLOW_TRACKING_TOKEN (bearer).`;
   }
 }
-
-/** Replaces every secret in `text` (defence in depth: a server might echo a header back). */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
-  return out;
-}

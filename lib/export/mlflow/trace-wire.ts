@@ -1,23 +1,11 @@
 /**
  * Converts between the SDK's {@link Trace} and the MLflow REST bodies: TraceInfoV3 for
- * StartTraceV3, the `traces.json` span file, OTLP/JSON for `/v1/traces`, and back again when
- * reading a trace from the server.
+ * StartTraceV3, the `traces.json` span file, and back again when reading a trace from the server.
+ * (OTLP/JSON for `/v1/traces` comes from the one OTLP span encoder, `clients/otlp-spans.ts`.)
  */
 import type { SpanJson } from "../../tracing/wire-format";
 import { Trace, type TraceJson, type TraceState } from "../../tracing/trace";
-import { otelTraceIdOf } from "../../tracing/ids";
-import type { JsonValue } from "../../tracing/serialize";
-import { traceRecordRootAttributes } from "./otlp-trace-record";
-import { SpanAttributeKey, type Span } from "../../tracing/span";
-import type {
-  OtlpAnyValue,
-  OtlpExportRequest,
-  OtlpKeyValue,
-  OtlpSpan,
-  StartTraceV3Request,
-  WireTraceData,
-  WireTraceInfoV3,
-} from "./rest-spec";
+import type { StartTraceV3Request, WireTraceData, WireTraceInfoV3 } from "./rest-spec";
 
 /** Milliseconds → protobuf Duration JSON (`"1.5s"`, at most 9 fractional digits). */
 export function formatDuration(ms: number): string {
@@ -91,66 +79,4 @@ export function traceJsonFromWire(info: WireTraceInfoV3, data: WireTraceData | u
 /** Reads a server answer into a {@link Trace}. */
 export function traceFromWire(info: WireTraceInfoV3, data: WireTraceData | undefined): Trace {
   return Trace.fromJSON(traceJsonFromWire(info, data));
-}
-
-const OTLP_STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const;
-const SPAN_KIND_INTERNAL = 1;
-
-function anyValue(value: string | number | boolean): OtlpAnyValue {
-  if (typeof value === "string") return { stringValue: value };
-  if (typeof value === "boolean") return { boolValue: value };
-  return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-}
-
-function keyValues(attributes: Readonly<Record<string, string | number | boolean>> | undefined): OtlpKeyValue[] {
-  return Object.entries(attributes ?? {}).map(([key, value]) => ({ key, value: anyValue(value) }));
-}
-
-
-/**
- * An attribute value as OTLP/JSON. The server keeps a string that parses as JSON as it is and
- * JSON-encodes anything else, so strings, objects and arrays travel JSON-encoded (a string that
- * looks like JSON, such as "42", stays a string), and numbers and booleans as themselves (sent as
- * JSON text they would come back as strings).
- */
-function otlpValue(value: JsonValue): OtlpAnyValue {
-  if (typeof value === "number" || typeof value === "boolean") return anyValue(value);
-  return { stringValue: JSON.stringify(value) };
-}
-
-/** One span as OTLP/JSON, with its attribute values decoded (see {@link otlpValue}), plus `extra` attributes. */
-export function otlpSpan(span: Span, extra?: Readonly<Record<string, string>>): OtlpSpan {
-  const attributes: OtlpKeyValue[] = [
-    { key: SpanAttributeKey.TRACE_ID, value: otlpValue(span.traceId) },
-    { key: SpanAttributeKey.SPAN_TYPE, value: otlpValue(span.spanType) },
-  ];
-  if (span.inputs !== undefined) attributes.push({ key: SpanAttributeKey.INPUTS, value: otlpValue(span.inputs) });
-  if (span.outputs !== undefined) attributes.push({ key: SpanAttributeKey.OUTPUTS, value: otlpValue(span.outputs) });
-  for (const key of Object.keys(span.attributes)) attributes.push({ key, value: otlpValue(span.attributes[key] as JsonValue) });
-  if (extra !== undefined) for (const key of Object.keys(extra)) attributes.push({ key, value: otlpValue(extra[key] as string) });
-  return {
-    traceId: otelTraceIdOf(span.traceId),
-    spanId: span.spanId,
-    parentSpanId: span.parentId ?? "",
-    name: span.name,
-    kind: SPAN_KIND_INTERNAL,
-    startTimeUnixNano: span.startTimeNs.toString(),
-    endTimeUnixNano: span.endTimeNs.toString(),
-    attributes,
-    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeNs.toString(), attributes: keyValues(event.attributes) })),
-    status: { code: OTLP_STATUS_CODE[span.status.code], message: span.status.description },
-  };
-}
-
-/**
- * An OTLP/JSON export request holding every span of `traces`. With `withTraceRecord`, each root
- * span also carries its trace's tags, user and session, for a server that builds the trace record
- * from the spans alone.
- */
-export function otlpRequest(traces: readonly Trace[], scopeName: string, withTraceRecord = false): OtlpExportRequest {
-  const spans = traces.flatMap((trace) => {
-    const root = withTraceRecord ? trace.rootSpan : undefined;
-    return trace.data.spans.map((span) => otlpSpan(span, span === root && root !== undefined ? traceRecordRootAttributes(trace) : undefined));
-  });
-  return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: scopeName }, spans }] }] };
 }

@@ -3,7 +3,8 @@
  * shows Python's `str()` (`True`, `None`, `[1, 'a']`, `{'k': 2.0}`), and `tojson` is Jinja2's
  * `htmlsafe_json_dumps` with `sort_keys=True` and `ensure_ascii=True`.
  */
-import { jsonString as pythonJsonString, pythonFloatRepr, pythonStringRepr } from "../python-format";
+import { pythonFloatRepr, pythonJsonDumps, PythonFloat } from "../../internal/python-json";
+import { pythonStringRepr } from "../python-format";
 
 interface RuntimeValue {
   type: string;
@@ -81,35 +82,20 @@ export function pythonStr(v: RuntimeValue): string | undefined {
 
 const HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" };
 
-/** Jinja's `tojson`: Python's `json.dumps` string with HTML-significant characters escaped too. */
-function jsonString(s: string): string {
-  return pythonJsonString(s, HTML_SAFE);
-}
-
-function dumps(v: unknown, indent: number | undefined, depth: number): string {
-  if (isRuntimeValue(v)) {
-    if (v.type === "FloatValue") return pythonFloatRepr(v.value as number);
-    if (v.type === "UndefinedValue") return "null";
-    return dumps(v.value, indent, depth);
+/**
+ * A runtime value as plain data for the Python JSON encoder: wrappers unwrapped, `FloatValue`s
+ * (and non-integral numbers) kept floats, `Undefined` as `null`, maps as objects.
+ */
+function jsonPlain(given: unknown): unknown {
+  let v = given;
+  while (isRuntimeValue(v)) {
+    if (v.type === "FloatValue") return new PythonFloat(v.value as number);
+    if (v.type === "UndefinedValue") return null;
+    v = v.value;
   }
-  if (v === null || v === undefined) return "null";
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pythonFloatRepr(v);
-  if (typeof v === "string") return jsonString(v);
-  const pad = indent === undefined ? "" : `\n${" ".repeat(indent * (depth + 1))}`;
-  const end = indent === undefined ? "" : `\n${" ".repeat(indent * depth)}`;
-  const sep = indent === undefined ? ", " : ",";
-  if (Array.isArray(v)) {
-    if (v.length === 0) return "[]";
-    return `[${pad}${v.map((item) => dumps(item, indent, depth + 1)).join(sep + pad)}${end}]`;
-  }
-  if (typeof v === "object") {
-    const entries = entriesOf(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (entries.length === 0) return "{}";
-    const body = entries.map(([k, item]) => `${jsonString(k)}: ${dumps(item, indent, depth + 1)}`);
-    return `{${pad}${body.join(sep + pad)}${end}}`;
-  }
-  return jsonString(String(v));
+  if (typeof v === "number" && !Number.isInteger(v)) return new PythonFloat(v);
+  if (v instanceof Map) return Object.fromEntries(entriesOf(v));
+  return v;
 }
 
 /** Jinja2's `tojson` filter; `options` is the filter's keyword arguments (`indent`). */
@@ -119,5 +105,5 @@ export function jinjaToJson(value: unknown, options?: unknown): string {
     const given = options.get("indent") as RuntimeValue | undefined;
     if (given !== undefined && typeof given.value === "number") indent = given.value;
   }
-  return dumps(value, indent, 0);
+  return pythonJsonDumps(value, { sortKeys: true, defaultStr: true, extraEscapes: HTML_SAFE, convert: jsonPlain, ...(indent === undefined ? {} : { indent }) });
 }

@@ -2,7 +2,7 @@
  * Jinja2 3.1's `format`, `indent`, `replace`, `wordwrap`, `dictsort`, `groupby`, `list` and `items` filters over
  * `@huggingface/jinja`'s runtime values (the library lacks or deviates from them).
  */
-import { pythonFloatRepr } from "../python-format";
+import { pythonFloatRepr } from "../../internal/python-json";
 import { printAsTuple, pythonReprOf } from "./jinja-python-output";
 import { arg, ArrayCtor, attribute, items, num, runtime, str, type Args, type Filter, type Value } from "./jinja-runtime";
 

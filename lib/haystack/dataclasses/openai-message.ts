@@ -5,7 +5,7 @@
  */
 import { reportOnce } from "../../internal/diagnostics";
 import type { ChatMessageContent, JsonObject, ToolCall, ToolCallResult } from "./content-parts";
-import { pythonJson } from "./python-json";
+import { pythonJsonDumps } from "../../internal/python-json";
 
 /** An OpenAI Chat Completions message. */
 export interface OpenAIMessageDict {
@@ -67,7 +67,7 @@ export function toOpenAIMessage(message: ConvertibleMessage, requireToolCallIds:
   }
   if (toolCalls.length > 0) {
     out.tool_calls = toolCalls.map((call) => {
-      const entry: NonNullable<OpenAIMessageDict["tool_calls"]>[number] = { type: "function", function: { name: call.toolName, arguments: pythonJson(call.arguments) } };
+      const entry: NonNullable<OpenAIMessageDict["tool_calls"]>[number] = { type: "function", function: { name: call.toolName, arguments: pythonJsonDumps(call.arguments, { ensureAscii: false, hooks: true }) } };
       if (call.id !== null) entry.id = call.id;
       else if (requireToolCallIds) missingId();
       return entry;

@@ -20,6 +20,8 @@ import { summarize, type TraceSummary } from "./summary";
 import { readTraceFile } from "./trace-file";
 import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "../trace-client";
 import { encodeOrReport, traceIdOf } from "../trace-isolation";
+import { forEachLimited } from "../../../internal/for-each-limited";
+import { toError } from "../../../internal/to-error";
 
 const toJsonText = (trace: Trace): string => JSON.stringify(trace);
 
@@ -70,7 +72,7 @@ export class LocalStore implements TraceClient {
       try {
         await this.write(trace);
       } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
+        const error = toError(err);
         failures.push({ traceId: traceIdOf(trace), error, retryable: RETRYABLE_FS.has((err as NodeJS.ErrnoException).code ?? "") });
       }
     });
@@ -297,14 +299,6 @@ export class LocalStore implements TraceClient {
 function fileNameOf(trace: Trace): string {
   const start = trace.rootSpan?.startTimeNs ?? BigInt(Math.max(0, Math.floor(trace.info.requestTime))) * 1_000_000n;
   return traceFileName(trace.info.traceId, start);
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export type { LocalStoreOptions, SyncDestination, TraceSummary };

@@ -8,7 +8,8 @@
  */
 import { ChatMessage } from "../../dataclasses/chat-message";
 import type { ToolCall } from "../../dataclasses/content-parts";
-import { pythonJson } from "../../dataclasses/python-json";
+import { forEachLimited } from "../../../internal/for-each-limited";
+import { pythonJsonDumps } from "../../../internal/python-json";
 import { StreamingChunk, type ChatStreamingCallback } from "../../dataclasses/streaming-chunk";
 import { getPipelineTracer } from "../../tracing-hook";
 import { ToolInvocationError, ToolNotFoundError } from "../../tools/errors";
@@ -30,7 +31,7 @@ export interface ToolCallingOptions {
 
 /** Strings pass as they are; anything else becomes Python-style JSON text, as Haystack's `_result_to_string`. */
 export function resultToString(result: unknown): string {
-  return typeof result === "string" ? result : pythonJson(result);
+  return typeof result === "string" ? result : pythonJsonDumps(result, { ensureAscii: false, hooks: true });
 }
 
 function withTimeout<T>(promise: Promise<T>, tool: Tool, seconds: number | undefined): Promise<T> {
@@ -101,19 +102,13 @@ export async function runToolCalls(message: ChatMessage, tools: readonly Tool[],
     errors.push(ChatMessage.fromTool(error.message, call, { error: true }));
   }
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = new Array(resolved.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < resolved.length) {
-      const index = next++;
-      const { call, tool } = resolved[index]!;
-      try {
-        outcomes[index] = { ok: true, value: await invokeOne(tool, call, state, options) };
-      } catch (error) {
-        outcomes[index] = { ok: false, error };
-      }
+  await forEachLimited(resolved, options.concurrencyLimit, async ({ call, tool }, index) => {
+    try {
+      outcomes[index] = { ok: true, value: await invokeOne(tool, call, state, options) };
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrencyLimit, resolved.length) }, worker));
+  });
   const results: ChatMessage[] = [];
   for (const [index, { call, tool }] of resolved.entries()) {
     const outcome = outcomes[index]!;

@@ -1,7 +1,8 @@
 /**
- * The one redaction rule for everything that leaves the process — span inputs, outputs and
- * attributes, event attributes, trace tags and metadata, previews, and error messages that show a
- * URL: values under keys that name a secret, credentials inside URLs, and secret query parameters.
+ * The one redaction module, for everything that leaves the process — span inputs, outputs and
+ * attributes, event attributes, trace tags and metadata, previews, component init parameters, and
+ * error messages that show a URL or a server's answer: values under keys that name a secret,
+ * credentials inside URLs, secret query parameters, and known credential values.
  */
 
 /** What a secret is replaced with. */
@@ -100,6 +101,19 @@ function safeDecode(name: string): string {
  */
 export function redactUrl(uri: string): string {
   return redactText(uri.replace(/^([^:/?#\s]+:\/\/)[^\s]*@/, "$1***@"));
+}
+
+/**
+ * `text` with every occurrence of the known secret `values` (of 4 characters or more) replaced by
+ * `***`: defence in depth for a server message that might echo a credential back.
+ *
+ * @example
+ * redactValues("bad token abc123", ["abc123"]); // "bad token ***"
+ */
+export function redactValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const value of values) if (value.length >= 4) out = out.split(value).join("***");
+  return out;
 }
 
 /** A string value stored under `key`: masked whole when the key names a secret, else {@link redactText}. */

@@ -1,5 +1,5 @@
 import { getLastActiveTrace, startSpan, updateCurrentTrace } from "../../lib/index";
-import { isSecretKey, redactUrl } from "../../lib/tracing/redaction";
+import { isSecretKey, redactUrl, redactValues } from "../../lib/internal/redaction";
 import { setTrackingUri } from "../../lib/export/destination/config";
 
 const SECRETS = ["sk-LEAKED", "hunter2", "p@ss/w0rd", "s3cr3t", "eyJhbGciOi", "cookie-val", "gcp-creds", "stripe-key", "bearer-tok", "inner-pass", "wrapped-val", "qs-key"];
@@ -89,5 +89,11 @@ describe("redaction of everything a trace carries", () => {
       expect(message).not.toContain("ss@");
       expect(message).not.toMatch(/pa[#?]/);
     }
+  });
+});
+
+describe("redactValues", () => {
+  it("hides every occurrence of a known secret value, and leaves values too short to be one", () => {
+    expect(redactValues("token abc123 echoed: abc123 (id)", ["abc123", "id"])).toBe("token *** echoed: *** (id)");
   });
 });
