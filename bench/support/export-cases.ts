@@ -4,10 +4,10 @@
  * baseline (MLflow TypeScript SDK style), and the Python `mlflow` SDK with async logging.
  */
 import { join } from "node:path";
-import { BatchProcessor } from "../../lib/export/batch-processor";
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
-import { connectionFor } from "../../lib/config";
+import { BatchProcessor } from "../../lib/export/batch/processor";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
+import { connectionFor } from "../../lib/export/destination/config";
 import { sdkState } from "../../lib/internal/global-state";
 import type { Trace } from "../../lib/tracing/trace";
 import { buildTraces, materialize, SPANS_PER_TRACE } from "./bench-traces";

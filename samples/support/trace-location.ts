@@ -2,9 +2,9 @@
  * Where a trace really went on a tracking server: read back from the server (not assumed from the
  * sample's own settings), with the experiment it landed in and the MLflow UI link to it.
  */
-import { connectionFor } from "../../lib/config";
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { connectionFor } from "../../lib/export/destination/config";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 
 /** One line naming the experiment the trace is in and, for an MLflow server, its UI link. */
 export async function describeTraceOnServer(trackingUri: string, traceId: string): Promise<string> {
