@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
-import { LocalStore, MemoryClient } from "../../lib/index";
+import { LocalStore, MemoryClient } from "../../lib/export/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { built } from "../support/built-sdk";
 
