@@ -6,7 +6,7 @@
 import { getExperimentSpec, getTrackingUri } from "./destination/config";
 import { localStoreFor, routingClient, type DestinationClients } from "./destination/routing";
 import { isLocalStoreUri, isServerUri } from "./destination/server-uri";
-import { isProcessEnding, isProcessExiting } from "./batch/exit-flush";
+import { isProcessEnding, isProcessExiting } from "../internal/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
