@@ -35,6 +35,19 @@ describe("the exporter", () => {
     expect(stored?.data.spans[0]).toMatchObject({ name: "to-local-store", inputs: { q: 1 }, outputs: "out" });
   });
 
+  it("ignores the exporter's own hooks passed to configureExport from JavaScript", async () => {
+    const memory = new MemoryClient();
+    mlflow.setTraceClient(memory);
+    const sizeOf = jest.fn(() => 1);
+    const runOutsideTracing = jest.fn(<R>(fn: () => R): R => fn());
+    await mlflow.configureExport({ sizeOf, runOutsideTracing, scheduledDelayMs: 5 } as mlflow.ExportSettings);
+    mlflow.startSpan({ name: "hooks-ignored" }, () => 1);
+    expect((await mlflow.flushTraces()).exported).toBe(1);
+    expect(memory.traces.map((t) => t.data.spans[0]?.name)).toEqual(["hooks-ignored"]);
+    expect(sizeOf).not.toHaveBeenCalled();
+    expect(runOutsideTracing).not.toHaveBeenCalled();
+  });
+
   it("sends traces to a client set with setTraceClient and reports counts from flushTraces", async () => {
     const memory = new MemoryClient();
     mlflow.setTraceClient(memory);
