@@ -4,7 +4,21 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "python/**", "spec/support/fixtures/**"] },
+  // What .gitignore leaves out (build output, caches, stores), plus Python and data fixtures.
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".bench-build/**",
+      ".venv/**",
+      ".mlflow-haystack/**",
+      "spec-output/**",
+      "mlflow-haystack-traces/**",
+      "python/**",
+      "spec/support/fixtures/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

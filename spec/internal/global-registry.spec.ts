@@ -81,7 +81,7 @@ describe("the global registry", () => {
       });`,
     );
     const warnings = stderr.split("\n").filter((line) => line.includes("another copy of mlflow-haystack"));
-    expect(out).toEqual({ span: "second", untouched: !setup.includes("mlflow-haystack.v0\""), counted: 1 });
+    expect(out).toEqual({ span: "second", untouched: !setup.includes('mlflow-haystack.v0"'), counted: 1 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(named);
     expect(warnings[0]).toContain("npm ls mlflow-haystack");

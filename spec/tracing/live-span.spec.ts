@@ -10,8 +10,12 @@ describe("LiveSpan", () => {
       running = inspect(s);
     });
     const ended = inspect(span);
-    expect(running).toMatch(/^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \(running\) \}$/);
-    expect(ended).toMatch(/^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \}$/);
+    expect(running).toMatch(
+      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \(running\) \}$/,
+    );
+    expect(ended).toMatch(
+      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \}$/,
+    );
     expect(ended.split("\n")).toHaveLength(1);
   });
 
