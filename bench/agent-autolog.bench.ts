@@ -10,7 +10,8 @@
  * Run: npm run bench:agent   (= node bench/run.js bench/agent-autolog.bench.ts --this-node)
  * Env: BENCH_ROUNDS (default 31), BENCH_AGENT_RUNS (agent runs per round, default 20).
  */
-import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport, type TraceClient } from "../lib/index";
+import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport } from "../lib/index";
+import { type TraceClient } from "../lib/export/index";
 import { Agent, ChatMessage, component, Tool, ToolCall } from "../lib/haystack/index";
 import { printTable, type BenchResult } from "./harness";
 

@@ -12,7 +12,8 @@
  * Env: BENCH_ROUNDS (default 15), BENCH_TRIVIAL_RUNS (pipeline runs per round, default 1000),
  *      BENCH_TIMER_RUNS (default 60).
  */
-import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport, type TraceClient } from "../lib/index";
+import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport } from "../lib/index";
+import { type TraceClient } from "../lib/export/index";
 import { component, Pipeline, setPipelineTracer, type PipelineTracer } from "../lib/haystack/index";
 import { printTable, type BenchResult } from "./harness";
 

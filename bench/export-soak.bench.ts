@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   });
   const port = await freePort();
   mlflow.setTrackingUri(`http://127.0.0.1:${port}`);
-  mlflow.setExperiment({ experimentId: "1" });
+  void mlflow.setExperiment({ experimentId: "1" });
 
   gc?.();
   const baseline = process.memoryUsage().rss;

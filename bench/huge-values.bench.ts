@@ -6,7 +6,8 @@
  * typed-array call and an out-of-memory for the references).
  * Run: node bench/run.js bench/huge-values.bench.ts --this-node
  */
-import { setTraceClient, startSpan, traced, type TraceClient } from "../lib/index";
+import { setTraceClient, startSpan, traced } from "../lib/index";
+import { type TraceClient } from "../lib/export/index";
 import { measure, printTable, type BenchResult } from "./harness";
 
 const noopClient: TraceClient = { export: async () => ({ failures: [] }), shutdown: async () => undefined };

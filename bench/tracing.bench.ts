@@ -8,7 +8,8 @@
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { configureTracing, getLastActiveTrace, setTraceClient, startSpan, traced, tracing, type TraceClient } from "../lib/index";
+import { configureTracing, getLastActiveTrace, setTraceClient, startSpan, traced, tracing } from "../lib/index";
+import { type TraceClient } from "../lib/export/index";
 import { measure, printTable, type BenchResult } from "./harness";
 
 const N = Number(process.env["BENCH_ITERATIONS"] ?? 200_000);

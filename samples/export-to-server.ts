@@ -4,7 +4,7 @@
  * Run: MLFLOW_TRACKING_URI=http://127.0.0.1:5000 npx ts-node samples/export-to-server.ts
  */
 import * as mlflow from "../lib/index";
-import { MlflowRestClient } from "../lib/index";
+import { MlflowRestClient } from "../lib/export/index";
 import { chooseLanguageModel } from "./support/language-model";
 import { buildRagPipeline } from "./support/rag-pipeline";
 

@@ -44,13 +44,12 @@ async function main(): Promise<void> {
   const { component, Document, InMemoryBM25Retriever, InMemoryDocumentStore, Pipeline } = await import("../lib/haystack/index");
   const { enableOtelBridge } = await import("../lib/otel/bridge");
   const { continueTrace } = await import("../lib/otel/propagation");
-  const { FanOutClient } = await import("../lib/export/clients/fan-out-client");
-  const { OtlpClient } = await import("../lib/export/clients/otlp-client");
+  const { FanOutClient, MemoryClient, OtlpClient } = await import("../lib/export/index");
 
   // 2. MLflow tracing joins the app's OpenTelemetry traces, and exports to MLflow's side and a collector.
   enableOtelBridge();
   mlflow.haystack.autolog();
-  const mlflowSide = new mlflow.MemoryClient();
+  const mlflowSide = new MemoryClient();
   let collectorSpans = 0;
   const listen = (server: Server): Promise<string> =>
     new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));

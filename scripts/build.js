@@ -17,7 +17,7 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "ts
 // The CLI is a `bin`: npm links it but does not make the project's own file executable.
 fs.chmodSync(path.join(dist, "cjs", "cli", "main.js"), 0o755);
 
-const entries = { index: "../cjs/index.js", haystack: "../cjs/haystack/index.js" };
+const entries = { index: "../cjs/index.js", haystack: "../cjs/haystack/index.js", export: "../cjs/export/index.js" };
 fs.mkdirSync(path.join(dist, "esm"), { recursive: true });
 for (const [name, target] of Object.entries(entries)) {
   // The `.js` extension is required: under node16/nodenext an ESM declaration file resolves its

@@ -15,11 +15,16 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 let consumer = "";
 
 const program = `
-import { startSpan, getLastActiveTrace } from "mlflow-haystack";
+import { startSpan, getLastActiveTrace, setTraceClient, type TraceInfo } from "mlflow-haystack";
 import { Pipeline, Document } from "mlflow-haystack/haystack";
+import { MemoryClient } from "mlflow-haystack/export";
 
+setTraceClient(new MemoryClient());
 const value: number = startSpan({ name: "consumer" }, () => 41 + 1);
 const spanName: string | undefined = getLastActiveTrace()?.data.spans[0]?.name;
+const info: TraceInfo | undefined = getLastActiveTrace()?.info;
+// @ts-expect-error the package's declarations keep TraceInfo read-only (its setter is @internal)
+if (info !== undefined) info.experimentId = "1";
 const document = new Document({ content: "typed" });
 console.log(JSON.stringify({ value, spanName, pipeline: typeof Pipeline, content: document.content }));
 `;

@@ -67,6 +67,16 @@ describe("the built package", () => {
     const out = runNode(`import * as h from "mlflow-haystack/haystack"; console.log(typeof h.Pipeline);`, "module");
     expect(out.trim()).toBe("function");
   });
+
+  it("serves mlflow-haystack/export to require and import, one copy of each client", () => {
+    const out = runNode(
+      `
+      const cjs = require("mlflow-haystack/export");
+      import("mlflow-haystack/export").then((esm) => console.log(JSON.stringify({ client: typeof cjs.MemoryClient, same: esm.MemoryClient === cjs.MemoryClient })));`,
+      "commonjs",
+    );
+    expect(JSON.parse(out)).toEqual({ client: "function", same: true });
+  });
 });
 
 describe("the published tarball", () => {

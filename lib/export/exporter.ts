@@ -117,17 +117,26 @@ function formatSeconds(ms: number): string {
 }
 
 /**
+ * Settings of {@link configureExport}: queue bounds, batching, timeouts, retries and the exit
+ * flush. Every field is optional; defaults are listed per field.
+ */
+export type ExportSettings = Omit<BatchProcessorOptions, "sizeOf" | "onDeliveryFailed" | "runOutsideTracing">;
+
+/**
  * Changes batching and retry settings (see the README's table); traces already queued are
  * flushed first with the old settings.
  *
  * @example
  * await configureExport({ scheduledDelayMs: 200, maxAttempts: 3 });
  */
-export async function configureExport(options: BatchProcessorOptions<Trace>): Promise<void> {
-  resolveBatchOptions(options);
+export async function configureExport(options: ExportSettings): Promise<void> {
+  // The hooks the exporter sets itself (local-store fallback, sizes, suppression) are not settings:
+  // one passed from JavaScript is ignored rather than allowed to turn the fallback off.
+  const { sizeOf: _sizeOf, onDeliveryFailed: _onDeliveryFailed, runOutsideTracing: _runOutsideTracing, ...settings } = options as BatchProcessorOptions<Trace>;
+  resolveBatchOptions(settings);
   const st = state();
   const previous = st.processor;
-  st.options = { ...options };
+  st.options = settings;
   st.processor = undefined;
   if (previous !== undefined) await previous.shutdown();
 }

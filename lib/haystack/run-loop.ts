@@ -132,7 +132,7 @@ export async function runConcurrent(ctx: RunContext, concurrencyLimit: number): 
           if (running.size === 0) exclusive = launch(queue.pop()!.name);
           break;
         }
-        launch(queue.pop()!.name);
+        void launch(queue.pop()!.name);
         head = queue.peek();
       }
       if (exclusive !== undefined) await exclusive;

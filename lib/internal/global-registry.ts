@@ -44,13 +44,7 @@ function createRegistry(): GlobalRegistry {
 function readable(found: unknown): found is GlobalRegistry {
   if (typeof found !== "object" || found === null) return false;
   const { version, slots } = found as { version?: unknown; slots?: unknown };
-  return (
-    typeof version === "number" &&
-    version >= OLDEST_READABLE_VERSION &&
-    version <= REGISTRY_VERSION &&
-    typeof slots === "object" &&
-    slots !== null
-  );
+  return typeof version === "number" && version >= OLDEST_READABLE_VERSION && version <= REGISTRY_VERSION && typeof slots === "object" && slots !== null;
 }
 
 function describe(found: unknown): string {

@@ -9,7 +9,7 @@
  */
 import { context, trace, TraceFlags } from "@opentelemetry/api";
 import { setContextBridge, type ContextBridge } from "../tracing/context-bridge";
-import type { LiveSpan } from "../tracing/live-span";
+import { traceRecordOf, type LiveSpan } from "../tracing/live-span";
 import { isNoOpSpan } from "../tracing/noop-span";
 import { otelContextManagerRegistered } from "./detection";
 import { setJoinOtel } from "./external-parent";
@@ -27,7 +27,7 @@ const otelContextBridge: ContextBridge = {
   wrap<T>(span: LiveSpan, fn: () => T): T {
     // Checked per span rather than once, so an SDK registered after enableOtelBridge() is seen.
     if (!otelContextManagerRegistered() || isNoOpSpan(span)) return fn();
-    const spanContext = { traceId: span.record.otelTraceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
+    const spanContext = { traceId: traceRecordOf(span).otelTraceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
     return context.with(trace.setSpanContext(context.active(), spanContext), fn);
   },
 };

@@ -5,6 +5,7 @@
 import { context, createTraceState, isSpanContextValid, trace, TraceFlags } from "@opentelemetry/api";
 import { diag } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
+import { traceRecordOf } from "../tracing/live-span";
 import { isNoOpSpan } from "../tracing/noop-span";
 import { isOtelBridgeEnabled } from "./bridge";
 import { otelContextManagerRegistered } from "./detection";
@@ -20,7 +21,7 @@ function currentParent(): RemoteParent | undefined {
   const remote = currentRemoteParent();
   const otelActive = isOtelBridgeEnabled() && otelContextManagerRegistered();
   if (ours !== undefined && !isNoOpSpan(ours)) {
-    const traceId = ours.record.otelTraceId;
+    const traceId = traceRecordOf(ours).otelTraceId;
     if (otelActive) {
       // With the bridge on, an OpenTelemetry span of our trace is ours or one started inside ours.
       const otel = trace.getSpanContext(context.active());

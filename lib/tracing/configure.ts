@@ -2,6 +2,7 @@
  * Process-wide tracing settings: serialization limits, the completed-trace buffer and the wait for
  * late child spans. Validated here, once, so the per-span path never checks them.
  */
+import { ConfigError } from "../internal/errors";
 import { sdkState } from "../internal/global-state";
 import { resizeCompletedTraces } from "./completed-traces";
 import { DEFAULT_MAX_SPAN_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from "./snapshotter";
@@ -36,13 +37,14 @@ export interface TracingConfig {
 function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`Expected \`${name}\` to be a positive integer, got ${String(value)}`);
+    throw new ConfigError(`configureTracing: expected \`${name}\` to be a positive integer, got ${String(value)}`);
   }
   return value;
 }
 
 /**
- * Changes tracing limits for the whole process.
+ * Changes tracing limits for the whole process. A bad value throws {@link ConfigError} and
+ * changes nothing.
  *
  * @example
  * configureTracing({ maxStringLength: 100_000, completedTraceCapacity: 10 });
@@ -59,7 +61,7 @@ export function configureTracing(config: TracingConfig): void {
   let lateWait = state.lateSpanWaitMs;
   if (config.lateSpanWaitMs !== undefined) {
     if (!Number.isFinite(config.lateSpanWaitMs) || config.lateSpanWaitMs < 0) {
-      throw new RangeError(`Expected \`lateSpanWaitMs\` to be a finite number >= 0, got ${String(config.lateSpanWaitMs)}`);
+      throw new ConfigError(`configureTracing: expected \`lateSpanWaitMs\` to be a finite number >= 0, got ${String(config.lateSpanWaitMs)}`);
     }
     lateWait = config.lateSpanWaitMs;
   }

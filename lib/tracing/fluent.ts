@@ -4,7 +4,7 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { completedTraceById, lastCompletedTrace } from "./completed-traces";
-import type { LiveSpan } from "./live-span";
+import { traceRecordOf, type LiveSpan } from "./live-span";
 import type { Trace } from "./trace";
 import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
 
@@ -80,7 +80,7 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
     invalidUpdate("options", "an options object such as { tags: { env: \"dev\" } }", options);
     return;
   }
-  const updates = (span.record.updates ??= {});
+  const updates = (traceRecordOf(span).updates ??= {});
   const tags = recordOption("tags", options.tags);
   const metadata = recordOption("metadata", options.metadata);
   for (const key of Object.keys(tags)) (updates.tags ??= {})[key] = asString(key, tags[key]);

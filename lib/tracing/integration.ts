@@ -1,9 +1,8 @@
 /**
  * The small interface integrations (Haystack autolog, client tracers) trace through, instead of
  * the tracing core's internals. Everything here is a no-op when tracing is off, never throws into
- * the integration's caller, and passes the caller's own errors through unchanged.
- *
- * @internal
+ * the integration's caller, and passes the caller's own errors through unchanged. Not part of the
+ * package's public API.
  */
 import { sdkState } from "../internal/global-state";
 import type { LiveSpan } from "./live-span";

@@ -1,14 +1,15 @@
 /**
- * A span while it runs. Every method is safe to call at any time: after `end()` changes are
- * ignored, and no method throws into user code.
+ * A span while it runs. Its bookkeeping is in `#private` fields; the tracing core reads it
+ * through the accessors at the end of this file, which the package does not export.
  */
+import { inspect } from "node:util";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
 import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
-import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
+import type { Span, SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "../internal/redaction";
 import type { TraceRecord } from "./trace-record";
 
@@ -17,115 +18,194 @@ export type EventAttributes = Record<string, unknown>;
 
 const UNSET: SpanStatus = { code: "UNSET", description: "" };
 
+/** What the tracing core reads of a span that users cannot: set once, by the class's static block. */
+interface LiveSpanInternals {
+  record(span: LiveSpan): TraceRecord;
+  startPerf(span: LiveSpan): number;
+  /** -1 while the span runs. */
+  endPerf(span: LiveSpan): number;
+  /** The span as recorded now, ending at `fallbackEndPerf` if it has not ended. */
+  snapshot(span: LiveSpan, fallbackEndPerf: number): Span;
+}
+
+let internals: LiveSpanInternals | undefined;
+
+/**
+ * A span while it runs, handed to your code by `startSpan` and reachable with
+ * `getCurrentActiveSpan()`. Record what the step did with its setters; every method is safe to
+ * call at any time: after `end()` changes are ignored, and no method throws into your code.
+ * Values are snapshotted when set (later mutation does not show), within the limits of
+ * `configureTracing`. `console.log(span)` prints its name, type, ids, status and duration.
+ *
+ * @example
+ * await startSpan({ name: "retrieve", spanType: SpanType.RETRIEVER, inputs: { query } }, async (span) => {
+ *   const docs = await store.search(query);
+ *   span.setAttribute("retriever.top_k", 5).setOutputs({ documents: docs });
+ *   if (docs.length === 0) span.setStatus("ERROR", "no documents");
+ *   return docs;
+ * });
+ */
 export class LiveSpan {
-  /** @internal */ readonly record: TraceRecord;
-  /** @internal */ readonly parent: LiveSpan | undefined;
-  /** @internal */ readonly startPerf: number;
-  /** @internal */ endPerf = -1;
-  /** @internal */ inputsValue: JsonValue | undefined = undefined;
-  /** @internal */ outputsValue: JsonValue | undefined = undefined;
-  /** @internal */ attributesValue: Record<string, JsonValue> | undefined = undefined;
-  /** True while `attributesValue` is a shared, read-only object (copied on first write). */
-  private sharedAttributes = false;
-  /** @internal */ eventsValue: SpanEvent[] | undefined = undefined;
-  /** @internal */ statusValue: SpanStatus = UNSET;
+  readonly #record: TraceRecord;
+  readonly #parent: LiveSpan | undefined;
+  readonly #startPerf: number;
+  #endPerf = -1;
+  #inputs: JsonValue | undefined = undefined;
+  #outputs: JsonValue | undefined = undefined;
+  #attributes: Record<string, JsonValue> | undefined = undefined;
+  /** True while `#attributes` is a shared, read-only object (copied on first write). */
+  #sharedAttributes = false;
+  #events: SpanEvent[] | undefined = undefined;
+  #status: SpanStatus = UNSET;
   /** About how many chars of JSON the attributes and events take together (capped by `maxSpanLength`). */
-  private addedLength = 0;
-  private spanIdValue: string | undefined = undefined;
-  private spanTypeValue: string;
-  private nameValue: string;
+  #addedLength = 0;
+  #spanId: string | undefined = undefined;
+  #spanType: string;
+  #name: string;
+
+  static {
+    internals = {
+      record: (span) => span.#record,
+      startPerf: (span) => span.#startPerf,
+      endPerf: (span) => span.#endPerf,
+      snapshot: (span, fallbackEndPerf) => ({
+        name: span.#name,
+        spanId: span.spanId,
+        traceId: span.#record.traceId,
+        parentId: span.parentId,
+        spanType: span.#spanType,
+        inputs: span.#inputs,
+        outputs: span.#outputs,
+        attributes: span.#attributes ?? {},
+        status: span.#status.code === "UNSET" && span.#endPerf >= 0 ? { code: "OK", description: "" } : span.#status,
+        events: span.#events ?? [],
+        startTimeNs: perfToEpochNs(span.#startPerf),
+        endTimeNs: perfToEpochNs(span.#endPerf >= 0 ? span.#endPerf : fallbackEndPerf),
+      }),
+    };
+  }
 
   /** @internal Use `startSpan` or `traced`. */
   constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string) {
-    this.record = record;
-    this.parent = parent;
-    this.nameValue = name;
-    this.spanTypeValue = spanType;
-    this.startPerf = nowPerf();
+    this.#record = record;
+    this.#parent = parent;
+    this.#name = name;
+    this.#spanType = spanType;
+    this.#startPerf = nowPerf();
   }
 
   /** 16 lowercase hex digits (drawn when first read). */
   get spanId(): string {
-    return (this.spanIdValue ??= newSpanId());
+    return (this.#spanId ??= newSpanId());
   }
+  /** The name given to `startSpan` (or the traced function's name). */
   get name(): string {
-    return this.nameValue;
+    return this.#name;
   }
   /** The MLflow trace id (`tr-` + 32 hex). */
   get traceId(): string {
-    return this.record.traceId;
+    return this.#record.traceId;
   }
+  /** The parent span's id, or `null` for a root span (a continued remote trace's span id, if any). */
   get parentId(): string | null {
-    return this.parent === undefined ? this.record.externalParentSpanId : this.parent.spanId;
+    return this.#parent === undefined ? this.#record.externalParentSpanId : this.#parent.spanId;
   }
+  /** `SpanType.*` or any string given. */
   get spanType(): string {
-    return this.spanTypeValue;
+    return this.#spanType;
   }
   /** Whether the span has ended. */
   get ended(): boolean {
-    return this.endPerf >= 0;
+    return this.#endPerf >= 0;
   }
+  /** The inputs as recorded (a JSON-safe snapshot). */
   get inputs(): JsonValue | undefined {
-    return this.inputsValue;
+    return this.#inputs;
   }
+  /** The outputs as recorded (a JSON-safe snapshot). */
   get outputs(): JsonValue | undefined {
-    return this.outputsValue;
+    return this.#outputs;
   }
+  /** The attributes as recorded. */
   get attributes(): Readonly<Record<string, JsonValue>> {
-    return this.attributesValue ?? {};
+    return this.#attributes ?? {};
   }
+  /** `UNSET` until set; a span that ends without an error is recorded as `OK`. */
   get status(): SpanStatus {
-    return this.statusValue;
+    return this.#status;
   }
 
-  /** Records the span's inputs, snapshotted now (later mutation of `inputs` does not show). */
+  /**
+   * Records the span's inputs, snapshotted now (later mutation of `inputs` does not show).
+   *
+   * @example
+   * span.setInputs({ query: "capital of France", topK: 3 });
+   */
   setInputs(inputs: unknown): this {
-    if (this.writable("setInputs")) this.inputsValue = toJsonSafe(inputs, sdkState().limits);
+    if (this.#writable("setInputs")) this.#inputs = toJsonSafe(inputs, sdkState().limits);
     return this;
   }
 
   /** @internal Records inputs built for this span alone (see `toJsonSafeOwned`). */
   adoptInputs(inputs: Record<string, unknown>): void {
-    if (this.writable("setInputs")) this.inputsValue = toJsonSafeOwned(inputs, sdkState().limits);
+    if (this.#writable("setInputs")) this.#inputs = toJsonSafeOwned(inputs, sdkState().limits);
   }
 
   /** @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change. */
   adoptSafeInputs(inputs: JsonValue): void {
-    if (this.writable("setInputs")) this.inputsValue = inputs;
+    if (this.#writable("setInputs")) this.#inputs = inputs;
   }
 
   /** @internal Records outputs already made JSON-safe (see `composeSafe`); they must not change. */
   adoptSafeOutputs(outputs: JsonValue): void {
-    if (this.writable("setOutputs")) this.outputsValue = outputs;
+    if (this.#writable("setOutputs")) this.#outputs = outputs;
   }
 
-  /** Records the span's outputs, snapshotted now. */
+  /**
+   * Records the span's outputs, snapshotted now. Without it, `startSpan` records what your
+   * function returns.
+   *
+   * @example
+   * span.setOutputs({ answer: "Paris" });
+   */
   setOutputs(outputs: unknown): this {
-    if (this.writable("setOutputs")) this.outputsValue = toJsonSafe(outputs, sdkState().limits);
+    if (this.#writable("setOutputs")) this.#outputs = toJsonSafe(outputs, sdkState().limits);
     return this;
   }
 
+  /**
+   * Sets one attribute (any JSON-able value; secrets are redacted by key name).
+   *
+   * @example
+   * span.setAttribute("retriever.top_k", 3);
+   */
   setAttribute(key: string, value: unknown): this {
-    if (!this.writable("setAttribute")) return this;
+    if (!this.#writable("setAttribute")) return this;
     const name = String(key);
-    this.ownAttributes()[name] = toJsonSafeEntry(name, value, sdkState().limits, this.room());
-    this.addedLength += lastSnapshotLength() + name.length;
+    this.#ownAttributes()[name] = toJsonSafeEntry(name, value, sdkState().limits, this.#room());
+    this.#addedLength += lastSnapshotLength() + name.length;
     return this;
   }
 
+  /**
+   * Sets several attributes at once.
+   *
+   * @example
+   * span.setAttributes({ "llm.model": "gpt-4o-mini", "llm.temperature": 0 });
+   */
   setAttributes(attributes: Record<string, unknown>): this {
-    if (!this.writable("setAttributes")) return this;
+    if (!this.#writable("setAttributes")) return this;
     // Through the serializer, which survives throwing getters and proxies, then copied key by key.
-    const safe = toJsonSafe(attributes, sdkState().limits, this.room());
-    this.addedLength += lastSnapshotLength();
+    const safe = toJsonSafe(attributes, sdkState().limits, this.#room());
+    this.#addedLength += lastSnapshotLength();
     if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return this;
-    Object.assign(this.ownAttributes(), safe);
+    Object.assign(this.#ownAttributes(), safe);
     return this;
   }
 
   /** What a new attribute or event may take: `maxSpanLength` less what the earlier ones took. */
-  private room(): number {
-    return (sdkState().limits.maxSpanLength ?? DEFAULT_MAX_SPAN_LENGTH) - this.addedLength;
+  #room(): number {
+    return (sdkState().limits.maxSpanLength ?? DEFAULT_MAX_SPAN_LENGTH) - this.#addedLength;
   }
 
   /**
@@ -133,85 +213,137 @@ export class LiveSpan {
    * is shared until the span's first own attribute write copies it, so it must not change.
    */
   adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, extra?: Readonly<Record<string, JsonValue>>): void {
-    if (this.attributesValue !== undefined) {
-      Object.assign(this.ownAttributes(), attributes, extra);
+    if (this.#attributes !== undefined) {
+      Object.assign(this.#ownAttributes(), attributes, extra);
     } else if (extra === undefined) {
-      this.attributesValue = attributes as Record<string, JsonValue>;
-      this.sharedAttributes = true;
+      this.#attributes = attributes;
+      this.#sharedAttributes = true;
     } else {
-      this.attributesValue = { ...attributes, ...extra };
+      this.#attributes = { ...attributes, ...extra };
     }
   }
 
-  private ownAttributes(): Record<string, JsonValue> {
-    if (this.sharedAttributes) {
-      this.attributesValue = { ...this.attributesValue };
-      this.sharedAttributes = false;
+  #ownAttributes(): Record<string, JsonValue> {
+    if (this.#sharedAttributes) {
+      this.#attributes = { ...this.#attributes };
+      this.#sharedAttributes = false;
     }
-    return (this.attributesValue ??= {});
+    return (this.#attributes ??= {});
   }
 
+  /**
+   * Changes the span type once you know it.
+   *
+   * @example
+   * span.setSpanType(SpanType.LLM);
+   */
   setSpanType(spanType: string): this {
-    if (this.writable("setSpanType")) this.spanTypeValue = spanType;
+    if (this.#writable("setSpanType")) this.#spanType = spanType;
     return this;
   }
 
-  /** Sets the status: `"OK"`, `"ERROR"` (with an optional description) or a status object. */
+  /**
+   * Sets the status: `"OK"`, `"ERROR"` (with an optional description) or a status object.
+   *
+   * @example
+   * span.setStatus("ERROR", "no documents found");
+   */
   setStatus(status: SpanStatusCode | SpanStatus, description = ""): this {
-    if (!this.writable("setStatus")) return this;
+    if (!this.#writable("setStatus")) return this;
     try {
       const code = String(typeof status === "string" ? status : status.code).toUpperCase();
       const text = typeof status === "string" ? description : status.description;
-      this.statusValue = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? redactText(text) : "" };
+      this.#status = { code: code === "OK" || code === "ERROR" ? code : "UNSET", description: typeof text === "string" ? redactText(text) : "" };
     } catch (error) {
-      reportOnce("span-status", "warn", `setStatus() on span "${this.nameValue}" got an unreadable status; ignored`, error);
+      reportOnce("span-status", "warn", `setStatus() on span "${this.#name}" got an unreadable status; ignored`, error);
     }
     return this;
   }
 
-  /** Adds a timestamped event. Non-primitive attribute values are JSON-encoded. */
+  /**
+   * Adds a timestamped event. Non-primitive attribute values are JSON-encoded.
+   *
+   * @example
+   * span.addEvent("cache.miss", { key: "q:paris" });
+   */
   addEvent(name: string, attributes: EventAttributes = {}, timeNs?: bigint): this {
-    if (!this.writable("addEvent")) return this;
-    (this.eventsValue ??= []).push({
+    if (!this.#writable("addEvent")) return this;
+    (this.#events ??= []).push({
       name,
       timeNs: timeNs ?? perfToEpochNs(nowPerf()),
-      attributes: primitiveAttributes(attributes, this.room()),
+      attributes: primitiveAttributes(attributes, this.#room()),
     });
-    this.addedLength += lastSnapshotLength() + String(name).length + 40;
+    this.#addedLength += lastSnapshotLength() + String(name).length + 40;
     return this;
   }
 
-  /** Records an `exception` event (type, message, stack trace) and sets the status to ERROR. */
+  /**
+   * Records an `exception` event (type, message, stack trace) and sets the status to ERROR.
+   * `startSpan` does this for you when your function throws.
+   *
+   * @example
+   * try { await call(); } catch (error) { span.recordException(error); }
+   */
   recordException(error: unknown): this {
-    if (!this.writable("recordException")) return this;
+    if (!this.#writable("recordException")) return this;
     const { type, message, stack } = describeException(error);
     this.addEvent("exception", { "exception.type": type, "exception.message": message, "exception.stacktrace": stack });
-    this.statusValue = { code: "ERROR", description: redactText(`${type}: ${message}`) };
+    this.#status = { code: "ERROR", description: redactText(`${type}: ${message}`) };
     return this;
   }
 
-  /** Ends the span; optional final outputs, attributes and status. A second call is ignored. */
+  /**
+   * Ends the span; optional final outputs, attributes and status. A second call is ignored.
+   * `startSpan` and `traced` end their spans themselves.
+   *
+   * @example
+   * span.end({ outputs: { answer }, status: "OK" });
+   */
   end(options?: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
-    if (this.ended) return;
+    if (this.#endPerf >= 0) return;
     try {
-      if (options != null) this.applyEndOptions(options);
+      if (options != null) this.#applyEndOptions(options);
     } finally {
-      this.endPerf = nowPerf();
-      this.record.spanEnded(this);
+      this.#endPerf = nowPerf();
+      this.#record.spanEnded(this);
     }
   }
 
-  private applyEndOptions(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
+  #applyEndOptions(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
     if (options.outputs !== undefined) this.setOutputs(options.outputs);
     if (options.attributes !== undefined) this.setAttributes(options.attributes);
     if (options.status !== undefined) this.setStatus(options.status);
   }
 
-  private writable(operation: string): boolean {
-    if (this.endPerf < 0) return true;
-    reportOnce(`span-ended.${operation}`, "debug", `${operation}() on span "${this.nameValue}" after it ended was ignored`);
+  #writable(operation: string): boolean {
+    if (this.#endPerf < 0) return true;
+    reportOnce(`span-ended.${operation}`, "debug", `${operation}() on span "${this.#name}" after it ended was ignored`);
     return false;
   }
+
+  /** `LiveSpan "retrieve" RETRIEVER { spanId, traceId, parentId, status, duration }` for `console.log`. */
+  [inspect.custom](): string {
+    const end = this.#endPerf >= 0 ? this.#endPerf : nowPerf();
+    const duration = `${(end - this.#startPerf).toFixed(3)} ms${this.#endPerf >= 0 ? "" : " (running)"}`;
+    const status = this.#status.description === "" ? this.#status.code : `${this.#status.code}: ${this.#status.description}`;
+    return `LiveSpan ${JSON.stringify(this.#name)} ${this.#spanType} { spanId: ${this.spanId}, traceId: ${this.#record.traceId}, parentId: ${String(this.parentId)}, status: ${status}, duration: ${duration} }`;
+  }
+}
+
+/** @internal The span's trace record (for the tracing core and the OpenTelemetry bridge). */
+export function traceRecordOf(span: LiveSpan): TraceRecord {
+  return (internals as LiveSpanInternals).record(span);
+}
+
+/** @internal When the span started and ended (-1 while it runs), in `nowPerf()` readings. */
+export function spanPerfTimes(span: LiveSpan): { readonly start: number; readonly end: number } {
+  const read = internals as LiveSpanInternals;
+  return { start: read.startPerf(span), end: read.endPerf(span) };
+}
+
+/** @internal The span as recorded now, ending at `fallbackEndPerf` if it has not ended. */
+export function snapshotLiveSpan(span: LiveSpan, fallbackEndPerf: number): Span {
+  return (internals as LiveSpanInternals).snapshot(span, fallbackEndPerf);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Creates live spans: a child of the active span, or the root of a new trace.
  */
 import { sdkState } from "../internal/global-state";
-import { LiveSpan } from "./live-span";
+import { LiveSpan, traceRecordOf } from "./live-span";
 import { TraceRecord } from "./trace-record";
 
 /** Where a new root span continues an outside trace (W3C `traceparent` or an OpenTelemetry span). */
@@ -22,10 +22,10 @@ export function setExternalParentResolver(resolver: ExternalParentResolver | und
 export function createSpan(name: string, spanType: string, activeParent: LiveSpan | undefined): LiveSpan {
   // Work scheduled from a finished trace (an interval, a fire-and-forget promise) starts a new
   // trace instead of feeding spans into one that was already exported.
-  const parent = activeParent !== undefined && activeParent.record.completed ? undefined : activeParent;
+  const parent = activeParent !== undefined && traceRecordOf(activeParent).completed ? undefined : activeParent;
   let record: TraceRecord;
   if (parent !== undefined) {
-    record = parent.record;
+    record = traceRecordOf(parent);
   } else {
     const external = sdkState().externalParentResolver?.();
     record = external === undefined ? new TraceRecord(undefined, null) : new TraceRecord(external.otelTraceId, external.spanId);

@@ -115,7 +115,7 @@ function endWithError(span: LiveSpan, error: unknown): void {
 }
 
 function defaultOutputs(span: LiveSpan, value: unknown): void {
-  if (value !== undefined && span.outputsValue === undefined) span.setOutputs(value);
+  if (value !== undefined && span.outputs === undefined) span.setOutputs(value);
 }
 
 /** `value instanceof Promise`, false for a proxy whose `getPrototypeOf` trap throws. */

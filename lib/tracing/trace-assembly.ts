@@ -2,8 +2,8 @@
  * Turns a finished trace record into a {@link Trace}: span snapshots in nanoseconds, trace state,
  * token usage and cost summed without double counting, and MLflow's trace metadata and tags.
  */
-import { perfToEpochMs, perfToEpochNs } from "./clock";
-import type { LiveSpan } from "./live-span";
+import { perfToEpochMs } from "./clock";
+import { snapshotLiveSpan, spanPerfTimes, type LiveSpan } from "./live-span";
 import type { JsonValue } from "./serialize";
 import { SpanAttributeKey, type Span } from "./span";
 import { Trace, TraceInfo, type TraceState } from "./trace";
@@ -21,23 +21,7 @@ export function truncateWithEllipsis(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
-function snapshotSpan(live: LiveSpan, fallbackEndPerf: number): Span {
-  const end = live.endPerf >= 0 ? live.endPerf : fallbackEndPerf;
-  return {
-    name: live.name,
-    spanId: live.spanId,
-    traceId: live.traceId,
-    parentId: live.parentId,
-    spanType: live.spanType,
-    inputs: live.inputsValue,
-    outputs: live.outputsValue,
-    attributes: live.attributesValue ?? {},
-    status: live.statusValue.code === "UNSET" && live.endPerf >= 0 ? { code: "OK", description: "" } : live.statusValue,
-    events: live.eventsValue ?? [],
-    startTimeNs: perfToEpochNs(live.startPerf),
-    endTimeNs: perfToEpochNs(end),
-  };
-}
+const snapshotSpan = snapshotLiveSpan;
 
 type NumberRecord = Record<string, number>;
 
@@ -88,8 +72,8 @@ export function buildTrace(record: TraceRecord): Trace {
 // A completed record gains no spans (a span started under it begins a new trace), so reading
 // `record.spans` later sees the spans it had when it completed.
 function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
-  const root = record.root as LiveSpan;
-  const rootEnd = root.endPerf >= 0 ? root.endPerf : root.startPerf;
+  const rootTimes = spanPerfTimes(record.root as LiveSpan);
+  const rootEnd = rootTimes.end >= 0 ? rootTimes.end : rootTimes.start;
   const spans = record.spans.map((span) => snapshotSpan(span, rootEnd));
   const rootSpan = spans[0] as Span;
   const updates = record.updates ?? {};
@@ -109,7 +93,7 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
     metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
   }
 
-  const startMs = perfToEpochMs(root.startPerf);
+  const startMs = perfToEpochMs(rootTimes.start);
   const info = new TraceInfo(
     {
       traceId: record.traceId,

@@ -60,19 +60,26 @@ export interface TraceInfoFields {
   metadata: Record<string, string>;
 }
 
-/** Metadata of a completed trace. */
+/**
+ * Metadata of a completed trace. Read-only: the SDK fills in `experimentId` once the trace is
+ * logged, nothing else changes.
+ *
+ * @example
+ * const info = getLastActiveTrace()?.info;
+ * console.log(info?.traceId, info?.state, info?.executionDuration, info?.tokenUsage);
+ */
 export class TraceInfo {
   /** `tr-` + 32 lowercase hex. */
   readonly traceId: string;
   readonly clientRequestId: string | undefined;
-  /** The experiment the trace was (or will be) logged to, once known. */
-  experimentId: string | undefined;
+  #experimentId: string | undefined;
   /** Start of the root span, ms since the epoch. */
   readonly requestTime: number;
   /** Root span duration in ms. */
   readonly executionDuration: number;
   readonly state: TraceState;
-  readonly tags: Record<string, string>;
+  /** Trace tags (`mlflow.traceName`, `mlflow.user`, those set with `updateCurrentTrace`). */
+  readonly tags: Readonly<Record<string, string>>;
   private readonly metadataValue: Record<string, string>;
   /** Entries added on first read of `metadata` (size stats cost a pass over every span). */
   private lateMetadata: ((info: TraceInfo) => Record<string, string>) | undefined;
@@ -87,7 +94,7 @@ export class TraceInfo {
   ) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
-    this.experimentId = fields.experimentId;
+    this.#experimentId = fields.experimentId;
     this.requestTime = fields.requestTime;
     this.executionDuration = fields.executionDuration;
     this.state = fields.state;
@@ -98,8 +105,18 @@ export class TraceInfo {
     this.hasGivenPreviews = fields.requestPreview !== undefined || fields.responsePreview !== undefined;
   }
 
+  /** The experiment the trace was (or will be) logged to, once known. */
+  get experimentId(): string | undefined {
+    return this.#experimentId;
+  }
+
+  /** @internal Set by the export clients once the experiment is resolved. */
+  set experimentId(experimentId: string | undefined) {
+    this.#experimentId = experimentId;
+  }
+
   /** Trace metadata (`trace_metadata`), string to string. */
-  get metadata(): Record<string, string> {
+  get metadata(): Readonly<Record<string, string>> {
     const late = this.lateMetadata;
     if (late !== undefined) {
       this.lateMetadata = undefined;
@@ -259,7 +276,7 @@ export class Trace {
     return { info: this.info.toJSON(), data: { spans: this.data.spans.map(spanToJson) } };
   }
 
-  /** Reads `Trace.to_json()` / `Trace.to_dict()` output (ours or MLflow's). */
+  /** @internal Use {@link traceFromJSON}. */
   static fromJSON(json: TraceJson | string): Trace {
     const parsed = (typeof json === "string" ? JSON.parse(json) : json) as TraceJson;
     const info = parsed.info;
@@ -285,6 +302,17 @@ export class Trace {
     const spans = this.data.spans.map((s) => `${s.name}(${s.spanType}, ${s.status.code})`).join(", ");
     return `Trace ${this.info.traceId} [${this.info.state}] ${this.data.spans.length} span(s): ${spans}`;
   }
+}
+
+/**
+ * Reads `Trace.to_json()` / `Trace.to_dict()` output (ours or MLflow's) back into a {@link Trace}.
+ *
+ * @example
+ * const trace = traceFromJSON(await readFile("trace.json", "utf8"));
+ * console.log(trace.info.traceId, trace.data.spans.length);
+ */
+export function traceFromJSON(json: TraceJson | string): Trace {
+  return Trace.fromJSON(json);
 }
 
 export type { JsonValue };

@@ -37,7 +37,7 @@ class StreamRecorder {
     if (span.ended) return;
     if (error !== undefined) {
       span.recordException(error.value);
-    } else if (span.outputsValue === undefined) {
+    } else if (span.outputs === undefined) {
       let outputs: unknown = this.chunks;
       if (this.options.outputReducer !== undefined) {
         try {

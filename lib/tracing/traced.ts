@@ -42,7 +42,7 @@ function applyCall(call: readonly [Function, unknown, readonly unknown[]]): unkn
 }
 
 function setOutputsIfUnset(span: LiveSpan, value: unknown): void {
-  if (span.outputsValue === undefined) span.setOutputs(value);
+  if (span.outputs === undefined) span.setOutputs(value);
 }
 
 function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {

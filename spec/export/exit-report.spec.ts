@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
-import { LocalStore } from "../../lib/index";
+import { LocalStore } from "../../lib/export/index";
 
 const root = resolve(__dirname, "../..");
 

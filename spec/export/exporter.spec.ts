@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
-import { LocalStore, MemoryClient } from "../../lib/index";
+import { LocalStore, MemoryClient } from "../../lib/export/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { built } from "../support/built-sdk";
 
@@ -33,6 +33,19 @@ describe("the exporter", () => {
     const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
     const stored = await store.getTrace(id);
     expect(stored?.data.spans[0]).toMatchObject({ name: "to-local-store", inputs: { q: 1 }, outputs: "out" });
+  });
+
+  it("ignores the exporter's own hooks passed to configureExport from JavaScript", async () => {
+    const memory = new MemoryClient();
+    mlflow.setTraceClient(memory);
+    const sizeOf = jest.fn(() => 1);
+    const runOutsideTracing = jest.fn(<R>(fn: () => R): R => fn());
+    await mlflow.configureExport({ sizeOf, runOutsideTracing, scheduledDelayMs: 5 } as mlflow.ExportSettings);
+    mlflow.startSpan({ name: "hooks-ignored" }, () => 1);
+    expect((await mlflow.flushTraces()).exported).toBe(1);
+    expect(memory.traces.map((t) => t.data.spans[0]?.name)).toEqual(["hooks-ignored"]);
+    expect(sizeOf).not.toHaveBeenCalled();
+    expect(runOutsideTracing).not.toHaveBeenCalled();
   });
 
   it("sends traces to a client set with setTraceClient and reports counts from flushTraces", async () => {

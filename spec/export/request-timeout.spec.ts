@@ -3,6 +3,7 @@
  * so one hung StartTraceV3 costs its own trace a retry, not its whole batch a batch timeout.
  */
 import * as mlflow from "../../lib/index";
+import { MlflowRestClient } from "../../lib/export/index";
 import { startScriptedServer, type LoopbackServer, type RecordedRequest, type ScriptedReply } from "../support/fault-proxy";
 
 const START_TRACE = "/api/3.0/mlflow/traces";
@@ -50,6 +51,6 @@ describe("per-request timeouts", () => {
 
   it("rejects a MLFLOW_HTTP_REQUEST_TIMEOUT that is not a number of seconds, naming it", () => {
     process.env["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "soon";
-    expect(() => new mlflow.MlflowRestClient({ trackingUri: "http://127.0.0.1:5000" })).toThrow(/MLFLOW_HTTP_REQUEST_TIMEOUT.*"soon"/);
+    expect(() => new MlflowRestClient({ trackingUri: "http://127.0.0.1:5000" })).toThrow(/MLFLOW_HTTP_REQUEST_TIMEOUT.*"soon"/);
   });
 });

@@ -59,7 +59,7 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
   let experiment = "";
 
   /** Points the SDK at a new proxy (and a new experiment) with fast retry settings. */
-  async function routeThrough(rule: FaultRule, options: mlflow.BatchProcessorOptions = {}, proxyOptions: { startDown?: boolean } = {}): Promise<FaultProxy> {
+  async function routeThrough(rule: FaultRule, options: mlflow.ExportSettings = {}, proxyOptions: { startDown?: boolean } = {}): Promise<FaultProxy> {
     proxy = await startFaultProxy(SERVER, rule, proxyOptions);
     await mlflow.configureExport({ ...FAST, ...options });
     setTrackingUri(proxy.url);
@@ -224,7 +224,7 @@ describe("a script whose tracking server is dead", () => {
   }
 
   /** Runs the child against `server` (default: a closed port) until it exits, or kills it after KILL_AFTER_MS. */
-  async function runChild(options: mlflow.BatchProcessorOptions, server?: LoopbackServer): Promise<ChildRun> {
+  async function runChild(options: mlflow.ExportSettings, server?: LoopbackServer): Promise<ChildRun> {
     dead = server ?? (await startFaultProxy(SERVER, () => undefined, { startDown: true }));
     const storeDir = mkdtempSync(join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] ?? "", "child-"));
     const env: NodeJS.ProcessEnv = {

@@ -23,7 +23,7 @@ function pythonCount(experimentId: string): Promise<unknown> {
 describe("reliability against a real mlflow server", () => {
   let proxy: FaultProxy | undefined;
 
-  async function routeThrough(rule: FaultRule, options: mlflow.BatchProcessorOptions): Promise<{ proxy: FaultProxy; experiment: string; experimentId: string }> {
+  async function routeThrough(rule: FaultRule, options: mlflow.ExportSettings): Promise<{ proxy: FaultProxy; experiment: string; experimentId: string }> {
     const experiment = `reliability-${randomBytes(4).toString("hex")}`;
     setTrackingUri(SERVER);
     const { experimentId } = await setExperiment(experiment);

@@ -15,7 +15,7 @@ process.on("unhandledRejection", (reason) => {
 async function main(): Promise<void> {
   mlflow.setTrackingUri(process.env["FAULT_CHILD_TRACKING_URI"]);
   void mlflow.setExperiment("fault-child");
-  await mlflow.configureExport(JSON.parse(process.env["FAULT_CHILD_EXPORT_OPTIONS"] ?? "{}") as mlflow.BatchProcessorOptions);
+  await mlflow.configureExport(JSON.parse(process.env["FAULT_CHILD_EXPORT_OPTIONS"] ?? "{}") as mlflow.ExportSettings);
   await mlflow.startSpan({ name: "child-work", inputs: { n: 1 } }, async () => {
     mlflow.startSpan({ name: "child-step" }, () => "step");
     return "done";

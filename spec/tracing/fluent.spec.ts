@@ -1,4 +1,5 @@
-import { getDiagnosticsCounts, getLastActiveTrace, setDiagnosticsLogger, startSpan, updateCurrentTrace } from "../../lib/index";
+import { getLastActiveTrace, setDiagnosticsLogger, startSpan, updateCurrentTrace } from "../../lib/index";
+import { getDiagnosticsCounts } from "../../lib/export/index";
 
 describe("updateCurrentTrace", () => {
   it("sets tags, metadata, client request id, previews and state on the active trace", () => {

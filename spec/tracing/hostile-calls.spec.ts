@@ -1,13 +1,5 @@
-import {
-  getDiagnosticsCounts,
-  getLastActiveTrace,
-  setDiagnosticsLogger,
-  startSpan,
-  traced,
-  tracing,
-  updateCurrentTrace,
-  type StartSpanOptions,
-} from "../../lib/index";
+import { getLastActiveTrace, setDiagnosticsLogger, startSpan, traced, tracing, updateCurrentTrace, type StartSpanOptions } from "../../lib/index";
+import { getDiagnosticsCounts } from "../../lib/export/index";
 
 let warnings: string[];
 beforeEach(() => {

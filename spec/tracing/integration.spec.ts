@@ -60,7 +60,8 @@ describe("the integration interface", () => {
 
   it("adds shared snapshotted attributes and per-call extras without copying the shared ones", () => {
     const shared = snapshot({ "component.type": "Retriever", "component.init": { topK: 3 } }) as Record<string, never>;
-    for (const visits of [1, 2]) traceCall({ name: "retriever", spanType: SpanType.RETRIEVER, snapshotAttributes: { shared, extra: { visits } } }, () => undefined);
+    for (const visits of [1, 2])
+      traceCall({ name: "retriever", spanType: SpanType.RETRIEVER, snapshotAttributes: { shared, extra: { visits } } }, () => undefined);
     expect(getLastActiveTrace()!.data.spans[0]!.attributes).toMatchObject({ "component.type": "Retriever", "component.init": { topK: 3 }, visits: 2 });
   });
 

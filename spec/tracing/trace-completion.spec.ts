@@ -1,4 +1,5 @@
-import { configureTracing, getDiagnosticsCounts, getLastActiveTrace, getLastActiveTraceId, startSpan, type LiveSpan } from "../../lib/index";
+import { ConfigError, configureTracing, getLastActiveTrace, getLastActiveTraceId, startSpan, type LiveSpan } from "../../lib/index";
+import { getDiagnosticsCounts } from "../../lib/export/index";
 import { setDiagnosticsLogger } from "../../lib/internal/diagnostics";
 import { openSpan } from "../../lib/tracing/start-span";
 
@@ -81,8 +82,9 @@ describe("trace completion", () => {
     configureTracing({ completedTraceCapacity: 100 });
   });
 
-  it("rejects invalid configuration with a message naming the option", () => {
-    expect(() => configureTracing({ maxStringLength: -1 })).toThrow("Expected `maxStringLength` to be a positive integer, got -1");
+  it("rejects invalid configuration with a ConfigError naming the option, like the other configure calls", () => {
+    expect(() => configureTracing({ maxStringLength: -1 })).toThrow(new ConfigError("configureTracing: expected `maxStringLength` to be a positive integer, got -1"));
+    expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(ConfigError);
     expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(/lateSpanWaitMs/);
   });
 });

@@ -65,7 +65,7 @@ describe("the size cap on one traced value (maxValueLength)", () => {
     } finally {
       configureTracing({ maxValueLength: DEFAULT_MAX_VALUE_LENGTH });
     }
-    expect(() => configureTracing({ maxValueLength: 0 })).toThrow("Expected `maxValueLength` to be a positive integer, got 0");
+    expect(() => configureTracing({ maxValueLength: 0 })).toThrow("configureTracing: expected `maxValueLength` to be a positive integer, got 0");
   });
 
   it("caps a span's values together at maxSpanLength: 1,000 attributes and events of 1 MB each", () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { getLastActiveTrace, startSpan, SpanType, Trace, type TraceJson } from "../../lib/index";
+import { getLastActiveTrace, startSpan, SpanType, traceFromJSON, type TraceJson } from "../../lib/index";
 
 const golden = JSON.parse(
   fs.readFileSync(path.join(__dirname, "../support/fixtures/trace-flavour-a.json"), "utf8"),
@@ -8,7 +8,7 @@ const golden = JSON.parse(
 
 describe("Trace JSON in MLflow's Trace.to_dict() shape", () => {
   it("reads MLflow's flavour-A trace dict and writes it back byte for byte", () => {
-    const trace = Trace.fromJSON(golden);
+    const trace = traceFromJSON(golden);
     expect(trace.info.traceId).toBe("tr-0af7651916cd43dd8448eb211c80319c");
     expect(trace.info.tokenUsage).toEqual({ inputTokens: 12, outputTokens: 30, totalTokens: 42 });
     const [root, chat] = trace.data.spans;
@@ -18,7 +18,7 @@ describe("Trace JSON in MLflow's Trace.to_dict() shape", () => {
     expect(chat).toMatchObject({ spanId: "5fb397be34d26b51", parentId: "b7ad6b7169203331", spanType: "CHAT_MODEL" });
     expect(chat!.startTimeNs).toBe(1750000000500000000n);
     expect(trace.toJSON()).toEqual(golden);
-    expect(Trace.fromJSON(JSON.stringify(trace)).toJSON()).toEqual(golden);
+    expect(traceFromJSON(JSON.stringify(trace)).toJSON()).toEqual(golden);
   });
 
   it("writes recorded spans with base64 ids, JSON-encoded attributes and STATUS_CODE_* statuses", () => {

@@ -8,7 +8,7 @@ import { startScriptedServer, type LoopbackServer, type RecordedRequest, type Sc
 
 const TRACE_ID = "tr-0af7651916cd43dd8448eb211c80319c";
 
-function fixtureTrace(experimentId?: string): Trace {
+function fixtureTrace(experimentId?: string, extra: { tags?: Record<string, string>; metadata?: Record<string, string> } = {}): Trace {
   const json: TraceJson = {
     info: {
       trace_id: TRACE_ID,
@@ -16,8 +16,8 @@ function fixtureTrace(experimentId?: string): Trace {
       request_time: "2025-06-15T15:06:40.123Z",
       execution_duration_ms: 1500,
       state: "OK",
-      trace_metadata: { "mlflow.trace_schema.version": "3" },
-      tags: { "mlflow.traceName": "root" },
+      trace_metadata: { "mlflow.trace_schema.version": "3", ...extra.metadata },
+      tags: { "mlflow.traceName": "root", ...extra.tags },
       assessments: [],
     },
     data: {
@@ -182,9 +182,7 @@ describe("MlflowRestClient in spans-only mode", () => {
   const paths = (): string[] => (server?.requests ?? []).map((r) => `${r.method} ${r.path}`).filter((p) => !p.includes("experiments"));
 
   it("sends a batch as one OTLP request, with the trace's tags and user on the root span, and no StartTraceV3", async () => {
-    const trace = fixtureTrace(undefined);
-    trace.info.tags["team"] = "search";
-    trace.info.metadata["mlflow.trace.user"] = "u-7";
+    const trace = fixtureTrace(undefined, { tags: { team: "search" }, metadata: { "mlflow.trace.user": "u-7" } });
     const result = await run(() => undefined, [trace]);
     expect(result.failures).toEqual([]);
     expect(paths()).toEqual(["POST /v1/traces"]);
@@ -277,11 +275,9 @@ describe("MlflowRestClient in spans-only mode", () => {
   });
 
   it("warns once that the user's own trace metadata is not stored", async () => {
-    const first = fixtureTrace("1");
-    first.info.metadata["customer"] = "acme";
+    const first = fixtureTrace("1", { metadata: { customer: "acme" } });
     await run(() => undefined, [first]);
-    const second = fixtureTrace("1");
-    second.info.metadata["region"] = "eu";
+    const second = fixtureTrace("1", { metadata: { region: "eu" } });
     await client!.export([second], { signal: AbortSignal.timeout(5000) });
     expect(warnings).toEqual([expect.stringMatching(/metadata such as "customer" is not stored in spans-only mode/)]);
   });

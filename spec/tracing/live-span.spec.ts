@@ -1,0 +1,40 @@
+import { inspect } from "node:util";
+import { getCurrentActiveSpan, SpanType, startSpan, type LiveSpan } from "../../lib/index";
+
+describe("LiveSpan", () => {
+  it("prints its name, type, ids, status and duration on one line with console.log", () => {
+    let running = "";
+    let span: LiveSpan | undefined;
+    startSpan({ name: "retrieve", spanType: SpanType.RETRIEVER }, (s) => {
+      span = s;
+      running = inspect(s);
+    });
+    const ended = inspect(span);
+    expect(running).toMatch(
+      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \(running\) \}$/,
+    );
+    expect(ended).toMatch(
+      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \}$/,
+    );
+    expect(ended.split("\n")).toHaveLength(1);
+  });
+
+  it("shows an error status with its description and the parent's id", () => {
+    const printed = startSpan({ name: "root" }, (root) =>
+      startSpan({ name: "child", spanType: SpanType.TOOL }, (child) => {
+        child.setStatus("ERROR", "no documents");
+        return { printed: inspect(getCurrentActiveSpan()), parentId: root.spanId };
+      }),
+    );
+    expect(printed.printed).toContain(`parentId: ${printed.parentId}, status: ERROR: no documents`);
+  });
+
+  it("keeps its bookkeeping private: no own properties, nothing to reach into", () => {
+    startSpan({ name: "private", inputs: { q: 1 }, attributes: { a: 1 } }, (span) => {
+      expect(Object.keys(span)).toEqual([]);
+      expect(Object.getOwnPropertyNames(span)).toEqual([]);
+      expect(span.inputs).toEqual({ q: 1 });
+      expect(span.attributes).toEqual({ a: 1 });
+    });
+  });
+});
