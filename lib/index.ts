@@ -29,6 +29,10 @@ export {
 export type { UpdateTraceOptions } from "./tracing/fluent";
 export { configureTracing } from "./tracing/configure";
 export type { TracingConfig } from "./tracing/configure";
+export type { SamplingConfig } from "./tracing/policy-config";
+export type { SpanProcessor } from "./tracing/trace-policy";
+export { tracingContext } from "./tracing/tracing-context";
+export type { TracingContextOptions } from "./tracing/tracing-context";
 export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";
 export type { DiagnosticsLogger, DiagnosticsLevel } from "./internal/diagnostics";
 import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnabled } from "./autolog/haystack";

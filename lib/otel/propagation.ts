@@ -5,7 +5,7 @@
 import { context, createTraceState, isSpanContextValid, trace, TraceFlags } from "@opentelemetry/api";
 import { diag } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
-import { isNoOpSpan } from "../tracing/noop-span";
+import { isDroppedSpan, isNoOpSpan } from "../tracing/noop-span";
 import { isOtelBridgeEnabled } from "./bridge";
 import { otelContextManagerRegistered } from "./detection";
 import { currentRemoteParent, runWithRemoteParent } from "./external-parent";
@@ -19,6 +19,10 @@ function currentParent(): RemoteParent | undefined {
   const ours = sdkState().context.getStore();
   const remote = currentRemoteParent();
   const otelActive = isOtelBridgeEnabled() && otelContextManagerRegistered();
+  if (ours !== undefined && isDroppedSpan(ours)) {
+    // The callee's ParentBased sampler drops its part of the trace too.
+    return { traceId: ours.record.otelTraceId, spanId: ours.spanId, sampled: false, traceState: remoteStateFor(ours.record.otelTraceId, remote) };
+  }
   if (ours !== undefined && !isNoOpSpan(ours)) {
     const traceId = ours.record.otelTraceId;
     if (otelActive) {

@@ -10,6 +10,7 @@ import { Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
+import { keptByTailRules } from "./tail-sampling";
 
 /** Trace-level fields set with `updateCurrentTrace`. */
 export interface TraceUpdates {
@@ -30,6 +31,8 @@ export class TraceRecord {
   open = 0;
   /** What `updateCurrentTrace` set; created on first use (most traces never need it). */
   updates: TraceUpdates | undefined = undefined;
+  /** Dropped by head sampling but recorded for the tail rules, which decide when it completes. */
+  headDropped = false;
   private done = false;
   private lateTimer: NodeJS.Timeout | undefined = undefined;
   // Ids are drawn when first read (mostly by the exporter, off the caller's path).
@@ -96,6 +99,7 @@ export class TraceRecord {
     if (this.open > 0) {
       reportOnce("late-span", "warn", `trace ${this.traceId} was exported with ${this.open} span(s) still open after waiting ${sdkState().lateSpanWaitMs} ms (counted as late-span)`);
     }
+    if (this.headDropped && !keptByTailRules(this)) return;
     let trace: Trace;
     try {
       trace = buildTrace(this);
