@@ -2,7 +2,7 @@ import * as mlflow from "../../lib/index";
 import type { Trace } from "../../lib/index";
 import { component, Pipeline } from "../../lib/haystack/index";
 import { addTraceSink } from "../../lib/tracing/completed-traces";
-import { traceRecordRootAttributes } from "../../lib/export/otlp-trace-record";
+import { traceRecordRootAttributes } from "../../lib/export/mlflow/otlp-trace-record";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 
 const { tracingContext, startSpan, traced, updateCurrentTrace } = mlflow;
