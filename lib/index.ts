@@ -51,6 +51,8 @@ export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog
 export type { ModelPrice } from "./autolog/model-pricing";
 export type { TraceClient, ExportResult, ExportFailure, ExportOptions } from "./export/clients/trace-client";
 export { setTrackingUri, getTrackingUri, setExperiment } from "./config";
+export { getTraceUrl } from "./export/trace-url";
+export type { TraceUrlOptions } from "./export/trace-url";
 export type { Experiment, SetExperimentOptions } from "./config";
 export { flushTraces, setTraceClient, configureExport, shutdownExport } from "./export/exporter";
 export type { FlushResult } from "./export/batch/flush-waiters";
