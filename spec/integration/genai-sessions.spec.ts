@@ -108,7 +108,7 @@ describe("sessions and users on a real MLflow server", () => {
     }
     const found = await sessionTraces(experimentId, session);
     // The turns can share a millisecond, so the server's time order may tie: compare as sets.
-    const byId = (a: string[], b: string[]) => String(a[0]).localeCompare(String(b[0]));
+    const byId = (a: readonly unknown[], b: readonly unknown[]) => String(a[0]).localeCompare(String(b[0]));
     expect(found.traces.map((t) => [t.trace_id, t.session, t.user]).sort(byId)).toEqual(traces.map((t) => [t.info.traceId, session, "bob"]).sort(byId));
   });
 
