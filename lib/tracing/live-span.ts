@@ -37,12 +37,12 @@ export class LiveSpan {
   private nameValue: string;
 
   /** @internal Use `startSpan` or `traced`. */
-  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string) {
+  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string, startPerf?: number) {
     this.record = record;
     this.parent = parent;
     this.nameValue = name;
     this.spanTypeValue = spanType;
-    this.startPerf = nowPerf();
+    this.startPerf = startPerf ?? nowPerf();
   }
 
   /** 16 lowercase hex digits (drawn when first read). */

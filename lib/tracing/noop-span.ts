@@ -41,8 +41,12 @@ export const NOOP_SPAN: LiveSpan = new NoOpSpan(
  */
 export class DroppedSpan extends NoOpSpan {
   private droppedSpanId: string | undefined = undefined;
-  constructor(otelTraceId: string, externalParentSpanId: string | null) {
-    super(new NoOpTraceRecord(otelTraceId, externalParentSpanId), undefined, "dropped", "UNKNOWN");
+  /** @internal Whether code already runs with this span active (it is entered once, at the root). */
+  entered = false;
+  /** `otelTraceId`: the id the sampling decision read, or undefined to draw one if it is ever read. */
+  constructor(otelTraceId: string | undefined, externalParentSpanId: string | null) {
+    // No clock read: a dropped span has no times, and the clock costs more than the rest here.
+    super(new NoOpTraceRecord(otelTraceId, externalParentSpanId), undefined, "dropped", "UNKNOWN", 0);
   }
   override get spanId(): string {
     return (this.droppedSpanId ??= newSpanId());

@@ -42,7 +42,10 @@ export interface StartSpanOptions {
 export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => T): T {
   const state = sdkState();
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
-  const span = openSpan(checkStartSpanOptions(options), state.context.getStore());
+  const parent = state.context.getStore();
+  // Inside a dropped trace: nothing to check or record.
+  if (parent !== undefined && isNoOpSpan(parent)) return fn(parent);
+  const span = openSpan(checkStartSpanOptions(options), parent);
   if (isNoOpSpan(span)) return runNoOp(span, fn, span);
   return runInSpan(span, fn, span, defaultOutputs);
 }
@@ -69,8 +72,9 @@ export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onRes
  * active span (so everything inside is dropped with it); any other no-op leaves the context as it is.
  */
 export function runNoOp<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A): T {
-  const context = sdkState().context;
-  return span instanceof DroppedSpan && context.getStore() !== span ? context.run(span, fn, arg) : fn(arg);
+  if (!(span instanceof DroppedSpan) || span.entered) return fn(arg);
+  span.entered = true;
+  return sdkState().context.run(span, fn, arg);
 }
 
 /** Creates the span, or returns the no-op span if anything about it fails. */

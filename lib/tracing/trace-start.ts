@@ -24,11 +24,16 @@ export function startTraceRecord(state: SdkState, scope: TraceContextFrame | und
   if (external !== undefined && external.sampled !== undefined) {
     dropped = !external.sampled;
   } else if (policy.ratio < 1 || samplingRatio !== undefined) {
-    otelTraceId ??= newOtelTraceId();
-    dropped = !keepsTraceId(otelTraceId, samplingRatio === undefined ? policy.bound : ratioBound(samplingRatio));
+    const ratio = samplingRatio ?? policy.ratio;
+    if (ratio <= 0) {
+      dropped = true; // whatever the id; it is drawn only if someone reads it
+    } else if (ratio < 1) {
+      otelTraceId ??= newOtelTraceId();
+      dropped = !keepsTraceId(otelTraceId, samplingRatio === undefined ? policy.bound : ratioBound(samplingRatio));
+    }
   }
   const parentSpanId = external === undefined ? null : external.spanId;
-  if (dropped && !policy.tail) return new DroppedSpan(otelTraceId ?? newOtelTraceId(), parentSpanId);
+  if (dropped && !policy.tail) return new DroppedSpan(otelTraceId, parentSpanId);
   const record = new TraceRecord(otelTraceId, parentSpanId);
   if (dropped) record.headDropped = true;
   if (scope !== undefined && scope.stamps) record.updates = { metadata: { ...scope.metadata }, tags: { ...scope.tags } };

@@ -83,9 +83,11 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   } else {
     wrapper = function (this: unknown, ...args: never[]) {
       if (!state.tracingEnabled) return fn.apply(this, args);
+      const parent = state.context.getStore();
+      if (parent !== undefined && isNoOpSpan(parent)) return fn.apply(this, args);
       let span: LiveSpan;
       try {
-        span = createSpan(name, spanType, state.context.getStore(), samplingRatio);
+        span = createSpan(name, spanType, parent, samplingRatio);
         if (isNoOpSpan(span)) return runNoOp(span, applyCall, [fn, this, args]);
         span.adoptSafeAttributes((safeAttributes ??= Object.freeze(toJsonSafe(attributes, state.limits) as Record<string, JsonValue>)));
         const inputs = nameArguments(params, args);
