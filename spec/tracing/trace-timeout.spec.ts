@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import * as mlflow from "../../lib/index";
 import type { Trace } from "../../lib/index";
 import { addTraceSink } from "../../lib/tracing/completed-traces";
+import { ROOT, built } from "../support/built-sdk";
 
 const { startSpan, configureTracing } = mlflow;
 
@@ -50,5 +52,24 @@ describe("trace timeout (MLFLOW_TRACE_TIMEOUT_SECONDS)", () => {
     await startSpan({ name: "quick" }, async () => 1);
     await new Promise((r) => setTimeout(r, 120));
     expect(mlflow.getLastActiveTrace()?.info.state).toBe("OK");
+  });
+});
+
+describe("trace timeout in a real process", () => {
+  it("does not hold the process open while it watches a trace that never ends", () => {
+    // A never-settling span under MLFLOW_TRACE_TIMEOUT_SECONDS=600: the process still exits on its own.
+    const child = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const mlflow = require(${JSON.stringify(built("index"))});
+         mlflow.setTraceClient({ export: async () => ({ failures: [] }), shutdown: async () => {} });
+         mlflow.startSpan({ name: "hung" }, () => new Promise(() => {}));
+         process.on("exit", () => process.stdout.write("exited"));`,
+      ],
+      { cwd: ROOT, env: { ...process.env, MLFLOW_TRACE_TIMEOUT_SECONDS: "600", MLFLOW_TRACKING_URI: "" }, encoding: "utf8", timeout: 30_000 },
+    );
+    expect(child.error).toBeUndefined();
+    expect(child.stdout).toBe("exited");
   });
 });
