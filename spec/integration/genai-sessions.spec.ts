@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { OtlpClient } from "../../lib/export/clients/otlp-client";
 import * as mlflow from "../../lib/index";
 import type { Trace } from "../../lib/index";

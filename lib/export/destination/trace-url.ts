@@ -3,9 +3,9 @@
  * the route the pinned MLflow 3.17 UI opens a trace with
  * (`/#/experiments/<id>/traces?selectedEvaluationId=<traceId>`, checked in Chromium).
  */
-import { getTrackingUri, resolveExperimentAt } from "../config";
-import { reportOnce } from "../internal/diagnostics";
-import { completedTraceById } from "../tracing/completed-traces";
+import { getTrackingUri, resolveExperimentAt } from "./config";
+import { reportOnce } from "../../internal/diagnostics";
+import { completedTraceById } from "../../tracing/completed-traces";
 
 /** Options of {@link getTraceUrl}. */
 export interface TraceUrlOptions {
