@@ -10,7 +10,6 @@ import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type 
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "./redaction";
-import { applyEndPolicy, isEnding } from "./span-end-policy";
 import type { TraceRecord } from "./trace-record";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
@@ -193,17 +192,21 @@ export class LiveSpan {
 
   /** Ends the span; optional final outputs, attributes and status. A second call is ignored. */
   end(options?: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
-    if (this.ended || isEnding(this)) return;
+    if (this.ended) return;
     try {
       if (options != null) this.applyEndOptions(options);
     } finally {
-      const endPerf = nowPerf();
-      // Processors run while the span still takes writes; their time is not the span's.
-      const policy = sdkState().policy;
-      if (policy !== undefined && policy.onEnd) applyEndPolicy(this, policy);
-      this.endPerf = endPerf;
-      this.record.spanEnded(this);
+      this.finish();
     }
+  }
+
+  private finish(): void {
+    const endPerf = nowPerf();
+    // Span processors run while the span still takes writes; their time is not the span's.
+    const hook = sdkState().policy?.endHook;
+    if (hook !== undefined && !hook(this)) return;
+    this.endPerf = endPerf;
+    this.record.spanEnded(this);
   }
 
   private applyEndOptions(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {

@@ -12,33 +12,41 @@
 import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
 import type { SpanEvent } from "./span";
-import type { TracePolicy } from "./trace-policy";
 
-/** The span whose processors are running: its `end()` called from a processor is ignored. */
-let ending: LiveSpan | undefined;
+/**
+ * A function that sees each span as it ends, before export, and may rewrite its inputs, outputs
+ * and attributes (`span.setInputs(...)`, `span.setAttribute(...)`); ids and times stay as they are.
+ */
+export type SpanProcessor = (span: LiveSpan) => void;
 
-/** Whether `span`'s processors are running now. */
-export function isEnding(span: LiveSpan): boolean {
-  return ending === span;
+/**
+ * Called by `LiveSpan.end()` before the span is marked ended; false means "do not end now" (the
+ * span's own processors called `end()`: the outer call ends it).
+ */
+export type EndHook = (span: LiveSpan) => boolean;
+
+/** The hook for these settings, or undefined when ending a span needs none. */
+export function makeEndHook(processors: readonly SpanProcessor[], contentTracing: boolean): EndHook | undefined {
+  if (processors.length === 0 && contentTracing) return undefined;
+  let ending: LiveSpan | undefined;
+  return (span) => {
+    if (ending === span) return false;
+    const outer = ending;
+    ending = span;
+    try {
+      runProcessors(span, processors);
+    } finally {
+      ending = outer;
+    }
+    if (!contentTracing) removeContent(span);
+    return true;
+  };
 }
 
-/** Runs the span processors, then applies `contentTracing`. Never throws. */
-export function applyEndPolicy(span: LiveSpan, policy: TracePolicy): void {
-  const outer = ending;
-  ending = span;
-  try {
-    runProcessors(span, policy);
-  } finally {
-    ending = outer;
-  }
-  if (!policy.contentTracing) removeContent(span);
-}
-
-function runProcessors(span: LiveSpan, policy: TracePolicy): void {
-  const processors = policy.spanProcessors;
+function runProcessors(span: LiveSpan, processors: readonly SpanProcessor[]): void {
   for (let i = 0; i < processors.length; i++) {
     try {
-      (processors[i] as (span: LiveSpan) => void)(span);
+      (processors[i] as SpanProcessor)(span);
     } catch (error) {
       reportOnce(
         `span-processor.${i}`,

@@ -6,14 +6,10 @@
  */
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
-import type { LiveSpan } from "./live-span";
 import { ratioBound, type RatioBound } from "./sampling";
+import { makeEndHook, type EndHook, type SpanProcessor } from "./span-end-policy";
 
-/**
- * A function that sees each span as it ends, before export, and may rewrite its inputs, outputs
- * and attributes (`span.setInputs(...)`, `span.setAttribute(...)`); ids and times stay as they are.
- */
-export type SpanProcessor = (span: LiveSpan) => void;
+export type { SpanProcessor };
 
 export interface TracePolicy {
   /** Head sampling ratio in [0, 1]. */
@@ -30,8 +26,8 @@ export interface TracePolicy {
   readonly contentTracing: boolean;
   /** A trace whose root has not ended after this long is ended as ERROR and exported, in ms. */
   readonly timeoutMs: number | undefined;
-  /** Whether ending a span runs processors or removes content (derived). */
-  readonly onEnd: boolean;
+  /** Runs the processors and removes content as a span ends; undefined when neither is set (derived). */
+  readonly endHook: EndHook | undefined;
 }
 
 /** `MLFLOW_TRACE_SAMPLING_RATIO`, or 1 when it is unset or invalid (reported). */
@@ -59,13 +55,13 @@ function envContentTracing(): boolean {
 }
 
 /** Builds a frozen policy; `tail` is derived. */
-export function makePolicy(fields: Omit<TracePolicy, "tail" | "bound" | "onEnd">): TracePolicy {
+export function makePolicy(fields: Omit<TracePolicy, "tail" | "bound" | "endHook">): TracePolicy {
   return Object.freeze({
     ...fields,
     bound: ratioBound(fields.ratio),
     tail: fields.ratio < 1 && (fields.keepErrors || fields.keepSlowerThanMs !== undefined),
     spanProcessors: Object.freeze([...fields.spanProcessors]),
-    onEnd: fields.spanProcessors.length > 0 || !fields.contentTracing,
+    endHook: makeEndHook(fields.spanProcessors, fields.contentTracing),
   });
 }
 
