@@ -30,7 +30,11 @@ export {
 export type { UpdateTraceOptions } from "./tracing/fluent";
 export { configureTracing } from "./tracing/configure";
 export type { TracingConfig } from "./tracing/configure";
-export { setDiagnosticsLogger } from "./internal/diagnostics";
+export type { SamplingConfig } from "./tracing/policy-config";
+export type { SpanProcessor } from "./tracing/trace-policy";
+export { tracingContext } from "./tracing/tracing-context";
+export type { TracingContextOptions } from "./tracing/tracing-context";
+export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";
 export type { DiagnosticsLogger, DiagnosticsLevel } from "./internal/diagnostics";
 import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnabled } from "./autolog/haystack";
 
@@ -48,6 +52,8 @@ export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog
 export type { ModelPrice } from "./autolog/model-pricing";
 export { setTrackingUri, getTrackingUri, setExperiment } from "./export/destination/config";
 export type { Experiment, SetExperimentOptions } from "./export/destination/config";
+export { getTraceUrl } from "./export/destination/trace-url";
+export type { TraceUrlOptions } from "./export/destination/trace-url";
 export { flushTraces, setTraceClient, configureExport, shutdownExport } from "./export/exporter";
 export type { FlushResult } from "./export/batch/flush-waiters";
 export type { ExportSettings } from "./export/exporter";

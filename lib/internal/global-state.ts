@@ -10,6 +10,8 @@ import type { LiveSpan } from "../tracing/live-span";
 import type { ContextBridge } from "../tracing/context-bridge";
 import type { ExternalParentResolver } from "../tracing/span-factory";
 import type { Trace } from "../tracing/trace";
+import type { TraceContextFrame } from "../tracing/tracing-context";
+import type { TracePolicy } from "../tracing/trace-policy";
 
 /** Receives every completed trace; the export layer installs one. Must not throw or block. */
 export interface TraceSink {
@@ -44,6 +46,10 @@ export interface SdkState {
   externalParentResolver: ExternalParentResolver | undefined;
   /** How long a trace whose root ended waits for still-open children, in ms. */
   lateSpanWaitMs: number;
+  /** The `tracingContext()` scopes; created on first use (absent in older copies' state). */
+  traceContext?: AsyncLocalStorage<TraceContextFrame>;
+  /** Sampling, span processors, content and timeout settings; read from the environment on first use. */
+  policy?: TracePolicy;
 }
 
 function createState(): SdkState {

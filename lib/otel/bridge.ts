@@ -10,7 +10,7 @@
 import { context, trace, TraceFlags } from "@opentelemetry/api";
 import { setContextBridge, type ContextBridge } from "../tracing/context-bridge";
 import { traceRecordOf, type LiveSpan } from "../tracing/live-span";
-import { isNoOpSpan } from "../tracing/noop-span";
+import { isDroppedSpan, isNoOpSpan } from "../tracing/noop-span";
 import { otelContextManagerRegistered } from "./detection";
 import { setJoinOtel } from "./external-parent";
 
@@ -26,8 +26,10 @@ export interface OtelBridgeOptions {
 const otelContextBridge: ContextBridge = {
   wrap<T>(span: LiveSpan, fn: () => T): T {
     // Checked per span rather than once, so an SDK registered after enableOtelBridge() is seen.
-    if (!otelContextManagerRegistered() || isNoOpSpan(span)) return fn();
-    const spanContext = { traceId: traceRecordOf(span).otelTraceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
+    if (!otelContextManagerRegistered() || (isNoOpSpan(span) && !isDroppedSpan(span))) return fn();
+    // OpenTelemetry spans inside a trace our sampler dropped are dropped by their ParentBased sampler too.
+    const traceFlags = isDroppedSpan(span) ? TraceFlags.NONE : TraceFlags.SAMPLED;
+    const spanContext = { traceId: traceRecordOf(span).otelTraceId, spanId: span.spanId, traceFlags };
     return context.with(trace.setSpanContext(context.active(), spanContext), fn);
   },
 };

@@ -4,7 +4,7 @@
  * entered with `continueTrace`. Installed into the span factory's one resolver slot on first use.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { context, isSpanContextValid, trace } from "@opentelemetry/api";
+import { context, isSpanContextValid, trace, TraceFlags } from "@opentelemetry/api";
 import { setExternalParentResolver, type ExternalParent } from "../tracing/span-factory";
 import { otelContextManagerRegistered } from "./detection";
 import type { RemoteParent } from "./traceparent";
@@ -21,7 +21,7 @@ const s: {
 export function activeOtelParent(): ExternalParent | undefined {
   const spanContext = trace.getSpanContext(context.active());
   if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
-  return { otelTraceId: spanContext.traceId, spanId: spanContext.spanId };
+  return { otelTraceId: spanContext.traceId, spanId: spanContext.spanId, sampled: (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };
 }
 
 function resolve(): ExternalParent | undefined {
@@ -32,7 +32,7 @@ function resolve(): ExternalParent | undefined {
     // an unrelated trace loses to the explicit `continueTrace`.
     if (otel !== undefined && (remote === undefined || otel.otelTraceId === remote.traceId)) return otel;
   }
-  return remote === undefined ? undefined : { otelTraceId: remote.traceId, spanId: remote.spanId };
+  return remote === undefined ? undefined : { otelTraceId: remote.traceId, spanId: remote.spanId, sampled: remote.sampled };
 }
 
 function install(): void {

@@ -6,7 +6,7 @@ import { context, createTraceState, isSpanContextValid, trace, TraceFlags } from
 import { diag } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { traceRecordOf } from "../tracing/live-span";
-import { isNoOpSpan } from "../tracing/noop-span";
+import { isDroppedSpan, isNoOpSpan } from "../tracing/noop-span";
 import { isOtelBridgeEnabled } from "./bridge";
 import { otelContextManagerRegistered } from "./detection";
 import { currentRemoteParent, runWithRemoteParent } from "./external-parent";
@@ -20,6 +20,10 @@ function currentParent(): RemoteParent | undefined {
   const ours = sdkState().context.getStore();
   const remote = currentRemoteParent();
   const otelActive = isOtelBridgeEnabled() && otelContextManagerRegistered();
+  if (ours !== undefined && isDroppedSpan(ours)) {
+    // The callee's ParentBased sampler drops its part of the trace too.
+    return { traceId: traceRecordOf(ours).otelTraceId, spanId: ours.spanId, sampled: false, traceState: remoteStateFor(traceRecordOf(ours).otelTraceId, remote) };
+  }
   if (ours !== undefined && !isNoOpSpan(ours)) {
     const traceId = traceRecordOf(ours).otelTraceId;
     if (otelActive) {

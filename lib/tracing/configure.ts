@@ -6,6 +6,8 @@ import { ConfigError } from "../internal/errors";
 import { sdkState } from "../internal/global-state";
 import { resizeCompletedTraces } from "./completed-traces";
 import { DEFAULT_MAX_SPAN_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from "./snapshotter";
+import { resolvePolicy, type SamplingConfig } from "./policy-config";
+import type { SpanProcessor } from "./trace-policy";
 
 /** Settings for {@link configureTracing}; omitted fields keep their value. */
 export interface TracingConfig {
@@ -32,6 +34,27 @@ export interface TracingConfig {
   completedTraceCapacity?: number;
   /** How long a trace whose root ended waits for open children, in ms (default 5,000). */
   lateSpanWaitMs?: number;
+  /**
+   * Which traces are kept: a head `ratio` (default `MLFLOW_TRACE_SAMPLING_RATIO`, else 1), decided
+   * per trace id as MLflow's Python SDK does, and tail rules that keep a dropped trace anyway when
+   * it ends in ERROR (`keepErrors`) or runs at least `keepSlowerThanMs`.
+   */
+  sampling?: SamplingConfig;
+  /**
+   * Functions that see each span as it ends, before export, and may rewrite its inputs, outputs
+   * and attributes (e.g. to mask PII). Replaces the list; `[]` removes them.
+   */
+  spanProcessors?: readonly SpanProcessor[];
+  /**
+   * `false` (or `MLFLOW_HAYSTACK_CONTENT_TRACING=false`): no inputs, outputs, previews, chunk
+   * values or exception messages leave the process; the tree, timings, types, usage and cost do.
+   */
+  contentTracing?: boolean;
+  /**
+   * A trace whose root span has not ended this many seconds after it started is ended as ERROR
+   * and exported (default `MLFLOW_TRACE_TIMEOUT_SECONDS`, else never); `0` turns it off.
+   */
+  traceTimeoutSeconds?: number;
 }
 
 function positiveInteger(name: string, value: number | undefined): number | undefined {
@@ -65,7 +88,9 @@ export function configureTracing(config: TracingConfig): void {
     }
     lateWait = config.lateSpanWaitMs;
   }
+  const policy = resolvePolicy(config);
   state.limits = limits;
   state.lateSpanWaitMs = lateWait;
+  if (policy !== undefined) state.policy = policy;
   if (capacity !== undefined) resizeCompletedTraces(capacity);
 }

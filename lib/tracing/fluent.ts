@@ -7,6 +7,7 @@ import { completedTraceById, lastCompletedTrace } from "./completed-traces";
 import { traceRecordOf, type LiveSpan } from "./live-span";
 import type { Trace } from "./trace";
 import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
+import { checkedId, TraceMetadataKey } from "./tracing-context";
 
 /**
  * The newest trace completed in this process (synchronous; no server round trip), or undefined.
@@ -45,6 +46,13 @@ export function getCurrentActiveSpan(): LiveSpan | undefined {
 
 /** Options of {@link updateCurrentTrace}. */
 export interface UpdateTraceOptions {
+  /**
+   * Conversation id (≤ 250 chars): metadata `mlflow.trace.session`, and `session.id` on the root
+   * span over OTLP; the MLflow UI's Sessions page groups traces by it.
+   */
+  session?: string;
+  /** End user id (≤ 250 chars): metadata `mlflow.trace.user`, and `user.id` on the root span over OTLP. */
+  user?: string;
   /** Mutable key/value tags (strings; other values are JSON-encoded). */
   tags?: Record<string, unknown>;
   /** Immutable metadata, e.g. `mlflow.trace.user`, `mlflow.trace.session` (values cut at 250 chars). */
@@ -60,7 +68,7 @@ export interface UpdateTraceOptions {
  * Updates the trace of the active span. Outside a span it does nothing and warns once.
  *
  * @example
- * updateCurrentTrace({ tags: { env: "dev" }, metadata: { "mlflow.trace.user": userId } });
+ * updateCurrentTrace({ session: conversationId, user: userId, tags: { env: "dev" } });
  */
 export function updateCurrentTrace(options: UpdateTraceOptions): void {
   try {
@@ -85,6 +93,14 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
   const metadata = recordOption("metadata", options.metadata);
   for (const key of Object.keys(tags)) (updates.tags ??= {})[key] = asString(key, tags[key]);
   for (const key of Object.keys(metadata)) (updates.metadata ??= {})[key] = asString(key, metadata[key]);
+  if (options.session !== undefined) {
+    const session = checkedId("updateCurrentTrace", "session", options.session);
+    if (session !== undefined) (updates.metadata ??= {})[TraceMetadataKey.SESSION] = session;
+  }
+  if (options.user !== undefined) {
+    const user = checkedId("updateCurrentTrace", "user", options.user);
+    if (user !== undefined) (updates.metadata ??= {})[TraceMetadataKey.USER] = user;
+  }
   if (options.clientRequestId !== undefined) updates.clientRequestId = stringOption("clientRequestId", options.clientRequestId);
   if (options.requestPreview !== undefined) updates.requestPreview = stringOption("requestPreview", options.requestPreview);
   if (options.responsePreview !== undefined) updates.responsePreview = stringOption("responsePreview", options.responsePreview);

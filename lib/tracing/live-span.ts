@@ -26,6 +26,8 @@ interface LiveSpanInternals {
   endPerf(span: LiveSpan): number;
   /** The span as recorded now, ending at `fallbackEndPerf` if it has not ended. */
   snapshot(span: LiveSpan, fallbackEndPerf: number): Span;
+  /** Drops inputs and outputs, then rewrites events and status (`contentTracing: false`). */
+  rewriteContent(span: LiveSpan, events: (events: readonly SpanEvent[]) => SpanEvent[], status: (status: SpanStatus) => SpanStatus): void;
 }
 
 let internals: LiveSpanInternals | undefined;
@@ -82,16 +84,22 @@ export class LiveSpan {
         startTimeNs: perfToEpochNs(span.#startPerf),
         endTimeNs: perfToEpochNs(span.#endPerf >= 0 ? span.#endPerf : fallbackEndPerf),
       }),
+      rewriteContent: (span, events, status) => {
+        span.#inputs = undefined;
+        span.#outputs = undefined;
+        if (span.#events !== undefined) span.#events = events(span.#events);
+        span.#status = status(span.#status);
+      },
     };
   }
 
   /** @internal Use `startSpan` or `traced`. */
-  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string) {
+  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string, startPerf?: number) {
     this.#record = record;
     this.#parent = parent;
     this.#name = name;
     this.#spanType = spanType;
-    this.#startPerf = nowPerf();
+    this.#startPerf = startPerf ?? nowPerf();
   }
 
   /** 16 lowercase hex digits (drawn when first read). */
@@ -304,9 +312,17 @@ export class LiveSpan {
     try {
       if (options != null) this.#applyEndOptions(options);
     } finally {
-      this.#endPerf = nowPerf();
-      this.#record.spanEnded(this);
+      this.#finish();
     }
+  }
+
+  #finish(): void {
+    const endPerf = nowPerf();
+    // Span processors run while the span still takes writes; their time is not the span's.
+    const hook = sdkState().policy?.endHook;
+    if (hook !== undefined && !hook(this)) return;
+    this.#endPerf = endPerf;
+    this.#record.spanEnded(this);
   }
 
   #applyEndOptions(options: { outputs?: unknown; attributes?: Record<string, unknown>; status?: SpanStatusCode }): void {
@@ -344,6 +360,14 @@ export function spanPerfTimes(span: LiveSpan): { readonly start: number; readonl
 /** @internal The span as recorded now, ending at `fallbackEndPerf` if it has not ended. */
 export function snapshotLiveSpan(span: LiveSpan, fallbackEndPerf: number): Span {
   return (internals as LiveSpanInternals).snapshot(span, fallbackEndPerf);
+}
+
+/**
+ * @internal Drops the span's inputs and outputs, then rewrites its events and its status, in that
+ * order (for `contentTracing: false`, while the span ends).
+ */
+export function rewriteSpanContent(span: LiveSpan, events: (events: readonly SpanEvent[]) => SpanEvent[], status: (status: SpanStatus) => SpanStatus): void {
+  (internals as LiveSpanInternals).rewriteContent(span, events, status);
 }
 
 /**

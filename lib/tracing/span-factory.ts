@@ -1,14 +1,19 @@
 /**
- * Creates live spans: a child of the active span, or the root of a new trace.
+ * Creates live spans: a child of the active span, or the root of a new trace — unless tracing is
+ * off in this scope or the sampler drops the trace, when a no-op span stands in.
  */
-import { sdkState } from "../internal/global-state";
+import { sdkState, type SdkState } from "../internal/global-state";
 import { LiveSpan, traceRecordOf } from "./live-span";
-import { TraceRecord } from "./trace-record";
+import { DroppedSpan, isNoOpSpan, NOOP_SPAN } from "./noop-span";
+import { startTraceRecord } from "./trace-start";
+import { wasTimedOut } from "./trace-timeout";
 
 /** Where a new root span continues an outside trace (W3C `traceparent` or an OpenTelemetry span). */
 export interface ExternalParent {
   readonly otelTraceId: string;
   readonly spanId: string;
+  /** The parent's sampled flag; the trace follows it (OpenTelemetry's `ParentBased`). */
+  readonly sampled?: boolean;
 }
 
 /** Hook for interop layers: asked only when a span has no active parent in this SDK. */
@@ -19,19 +24,33 @@ export function setExternalParentResolver(resolver: ExternalParentResolver | und
   sdkState().externalParentResolver = resolver;
 }
 
-export function createSpan(name: string, spanType: string, activeParent: LiveSpan | undefined): LiveSpan {
+/**
+ * A new span under `activeParent`, or the root of a new trace. `samplingRatio` overrides the
+ * head sampling ratio when the span starts a trace.
+ */
+export function createSpan(name: string, spanType: string, activeParent: LiveSpan | undefined, samplingRatio?: number): LiveSpan {
+  // Inside a dropped trace (or a scope with tracing off) every span is that same no-op.
+  if (activeParent !== undefined && isNoOpSpan(activeParent)) return activeParent;
+  const state: SdkState = sdkState();
+  const scope = state.traceContext?.getStore();
+  if (scope !== undefined && scope.enabled === false) return NOOP_SPAN;
   // Work scheduled from a finished trace (an interval, a fire-and-forget promise) starts a new
   // trace instead of feeding spans into one that was already exported.
-  const parent = activeParent !== undefined && traceRecordOf(activeParent).completed ? undefined : activeParent;
-  let record: TraceRecord;
-  if (parent !== undefined) {
-    record = traceRecordOf(parent);
-  } else {
-    const external = sdkState().externalParentResolver?.();
-    record = external === undefined ? new TraceRecord(undefined, null) : new TraceRecord(external.otelTraceId, external.spanId);
+  let parent = activeParent;
+  if (parent !== undefined && traceRecordOf(parent).completed) {
+    // A hung request that resumes after its trace timed out adds nothing more.
+    if (wasTimedOut(traceRecordOf(parent))) return NOOP_SPAN;
+    parent = undefined;
   }
-  const span = new LiveSpan(record, parent, name, spanType);
-  record.spanStarted(span);
+  let span: LiveSpan;
+  if (parent !== undefined) {
+    span = new LiveSpan(traceRecordOf(parent), parent, name, spanType);
+  } else {
+    const record = startTraceRecord(state, scope, samplingRatio);
+    if (record instanceof DroppedSpan) return record;
+    span = new LiveSpan(record, undefined, name, spanType);
+  }
+  traceRecordOf(span).spanStarted(span);
   return span;
 }
 

@@ -69,7 +69,7 @@ export function checkStartSpanOptions(options: unknown): StartSpanLike {
     invalid("startSpan", "options", 'an options object such as { name: "retrieve" } as its first argument', options, `the span is named "${DEFAULT_NAME}"`);
     return { name: DEFAULT_NAME, spanType: "UNKNOWN", inputs: undefined, attributes: undefined };
   }
-  return { ...checkFields("startSpan", options, DEFAULT_NAME), inputs: readOption(options, "inputs") };
+  return { ...checkFields("startSpan", options, DEFAULT_NAME), inputs: readOption(options, "inputs"), samplingRatio: readOption(options, "samplingRatio") };
 }
 
 /** What `openSpan` reads; a well-formed options object passes through as it is. */
@@ -78,6 +78,16 @@ export interface StartSpanLike {
   readonly spanType?: string | undefined;
   readonly inputs?: unknown;
   readonly attributes?: Record<string, unknown> | undefined;
+  /** Checked where it is used, with {@link checkSamplingRatio}. */
+  readonly samplingRatio?: unknown;
+}
+
+/** A per-function sampling ratio in [0, 1], or undefined (reported) when it is anything else. */
+export function checkSamplingRatio(api: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number" && value >= 0 && value <= 1) return value;
+  invalid(api, "samplingRatio", "`samplingRatio` to be a number between 0 and 1 (e.g. 0.1 keeps one trace in ten)", value, "the global ratio applies");
+  return undefined;
 }
 
 /** The common case, checked without allocating: a name, and a span type and attributes of the right kinds. */
@@ -99,10 +109,10 @@ function isWellFormed(options: unknown): options is StartSpanLike {
 export function checkTracedOptions(
   options: unknown,
   defaultName: string,
-): { name: string; spanType: string; attributes: Record<string, unknown> | undefined; outputReducer: ((chunks: unknown[]) => unknown) | undefined } {
+): { name: string; spanType: string; attributes: Record<string, unknown> | undefined; outputReducer: ((chunks: unknown[]) => unknown) | undefined; samplingRatio: number | undefined } {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     if (options !== undefined) invalid("traced", "options", "an options object such as { spanType: SpanType.TOOL }", options, "defaults are used");
-    return { name: defaultName, spanType: "UNKNOWN", attributes: undefined, outputReducer: undefined };
+    return { name: defaultName, spanType: "UNKNOWN", attributes: undefined, outputReducer: undefined, samplingRatio: undefined };
   }
   const reducer = readOption(options, "outputReducer");
   if (reducer !== undefined && typeof reducer !== "function") {
@@ -111,5 +121,6 @@ export function checkTracedOptions(
   return {
     ...checkFields("traced", options, defaultName),
     outputReducer: typeof reducer === "function" ? (reducer as (chunks: unknown[]) => unknown) : undefined,
+    samplingRatio: checkSamplingRatio("traced", readOption(options, "samplingRatio")),
   };
 }

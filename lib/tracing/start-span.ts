@@ -5,11 +5,11 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";
-import { NOOP_SPAN } from "./noop-span";
+import { DroppedSpan, isNoOpSpan, NOOP_SPAN } from "./noop-span";
 import { createSpan } from "./span-factory";
 import type { SpanTypeName } from "./span-type";
 import { runWithSpan } from "./context-bridge";
-import { checkStartSpanOptions, type StartSpanLike } from "./span-options";
+import { checkSamplingRatio, checkStartSpanOptions, type StartSpanLike } from "./span-options";
 
 /** Options of {@link startSpan}. */
 export interface StartSpanOptions {
@@ -20,6 +20,11 @@ export interface StartSpanOptions {
   /** Inputs, snapshotted now. */
   inputs?: unknown;
   attributes?: Record<string, unknown>;
+  /**
+   * Head sampling ratio for traces this span starts, in [0, 1] (overrides
+   * `MLFLOW_TRACE_SAMPLING_RATIO`; ignored when the span joins an existing trace).
+   */
+  samplingRatio?: number;
 }
 
 /**
@@ -37,8 +42,11 @@ export interface StartSpanOptions {
 export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => T): T {
   const state = sdkState();
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
-  const span = openSpan(checkStartSpanOptions(options), state.context.getStore());
-  if (span === NOOP_SPAN) return fn(NOOP_SPAN);
+  const parent = state.context.getStore();
+  // Inside a dropped trace: nothing to check or record.
+  if (parent !== undefined && isNoOpSpan(parent)) return fn(parent);
+  const span = openSpan(checkStartSpanOptions(options), parent);
+  if (isNoOpSpan(span)) return runNoOp(span, fn, span);
   return runInSpan(span, fn, span, defaultOutputs);
 }
 
@@ -48,6 +56,7 @@ export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => 
  * as the span's exception and rethrown unchanged.
  */
 export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onResult: (span: LiveSpan, value: unknown) => void): T {
+  if (isNoOpSpan(span)) return runNoOp(span, fn, arg);
   let result: T;
   try {
     result = runWithSpan(sdkState().context, span, fn, arg);
@@ -58,10 +67,22 @@ export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onRes
   return settle(span, result, onResult);
 }
 
+/**
+ * @internal `fn(arg)` for a span that records nothing: the root of a dropped trace becomes the
+ * active span (so everything inside is dropped with it); any other no-op leaves the context as it is.
+ */
+export function runNoOp<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A): T {
+  if (!(span instanceof DroppedSpan) || span.entered) return fn(arg);
+  span.entered = true;
+  return sdkState().context.run(span, fn, arg);
+}
+
 /** Creates the span, or returns the no-op span if anything about it fails. */
 export function openSpan(options: StartSpanLike, parent: LiveSpan | undefined): LiveSpan {
   try {
-    const span = createSpan(options.name, options.spanType ?? "UNKNOWN", parent);
+    const ratio = options.samplingRatio === undefined ? undefined : checkSamplingRatio("startSpan", options.samplingRatio);
+    const span = createSpan(options.name, options.spanType ?? "UNKNOWN", parent, ratio);
+    if (isNoOpSpan(span)) return span;
     if (options.inputs !== undefined) span.setInputs(options.inputs);
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     return span;

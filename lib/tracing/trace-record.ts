@@ -5,11 +5,12 @@
  */
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
-import type { LiveSpan } from "./live-span";
+import { spanPerfTimes, type LiveSpan } from "./live-span";
 import { Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
+import { keptByTailRules } from "./tail-sampling";
 
 /** Trace-level fields set with `updateCurrentTrace`. */
 export interface TraceUpdates {
@@ -30,6 +31,8 @@ export class TraceRecord {
   open = 0;
   /** What `updateCurrentTrace` set; created on first use (most traces never need it). */
   updates: TraceUpdates | undefined = undefined;
+  /** Dropped by head sampling but recorded for the tail rules, which decide when it completes. */
+  headDropped = false;
   private done = false;
   private lateTimer: NodeJS.Timeout | undefined = undefined;
   // Ids are drawn when first read (mostly by the exporter, off the caller's path).
@@ -89,6 +92,13 @@ export class TraceRecord {
     }
   }
 
+  private keptByTailRules(): boolean {
+    const root = this.root;
+    if (root === undefined) return false;
+    const times = spanPerfTimes(root);
+    return keptByTailRules({ state: this.updates?.state, rootStatusCode: root.status.code, rootStartPerf: times.start, rootEndPerf: times.end });
+  }
+
   private complete(): void {
     if (this.done) return;
     this.done = true;
@@ -96,6 +106,7 @@ export class TraceRecord {
     if (this.open > 0) {
       reportOnce("late-span", "warn", `trace ${this.traceId} was exported with ${this.open} span(s) still open after waiting ${sdkState().lateSpanWaitMs} ms (counted as late-span)`);
     }
+    if (this.headDropped && !this.keptByTailRules()) return;
     let trace: Trace;
     try {
       trace = buildTrace(this);

@@ -9,6 +9,7 @@ import type { LiveSpan } from "./live-span";
 import { toJsonSafe } from "./serialize";
 import { openSpan, type StartSpanOptions } from "./start-span";
 import { runWithSpan } from "./context-bridge";
+import { isNoOpSpan } from "./noop-span";
 
 export interface StreamSpanOptions extends StartSpanOptions {
   outputReducer?: ((chunks: unknown[]) => unknown) | undefined;
@@ -25,6 +26,7 @@ class StreamRecorder {
 
   chunk(value: unknown): void {
     const span = this.open();
+    if (isNoOpSpan(span)) return;
     const index = this.chunks.length;
     this.chunks.push(value);
     span.addEvent(`mlflow.chunk.item.${index}`, {

@@ -7,7 +7,8 @@ import { sdkState } from "../internal/global-state";
 import { nameArguments, readParamNames, type ParamInfo } from "./param-names";
 import { SpanAttributeKey } from "./span";
 import type { SpanTypeName } from "./span-type";
-import { runInSpan, type StartSpanOptions } from "./start-span";
+import { runInSpan, runNoOp, type StartSpanOptions } from "./start-span";
+import { isNoOpSpan } from "./noop-span";
 import { reportOnce } from "../internal/diagnostics";
 import { copyReflectMetadata } from "../internal/reflect-metadata";
 import type { LiveSpan } from "./live-span";
@@ -27,6 +28,11 @@ export interface TracedOptions {
    * typed with the generator's own chunk type (`(chunks: string[]) => ...`) is accepted.
    */
   outputReducer?(chunks: unknown[]): unknown;
+  /**
+   * Head sampling ratio for traces a call starts, in [0, 1] (overrides
+   * `MLFLOW_TRACE_SAMPLING_RATIO`; ignored when the call joins an existing trace).
+   */
+  samplingRatio?: number;
 }
 
 
@@ -52,6 +58,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   const params: ParamInfo = readParamNames(fn);
   const attributes = { [SpanAttributeKey.FUNCTION_NAME]: fn.name || fallbackName || name, ...checked.attributes };
   const spanType = checked.spanType;
+  const samplingRatio = checked.samplingRatio;
   let safeAttributes: Readonly<Record<string, JsonValue>> | undefined;
   const spanOptions = (args: readonly unknown[]): StartSpanOptions & { outputReducer?: TracedOptions["outputReducer"] } => ({
     name,
@@ -59,6 +66,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
     inputs: nameArguments(params, args),
     attributes,
     outputReducer: checked.outputReducer,
+    ...(samplingRatio === undefined ? {} : { samplingRatio }),
   });
   const state = sdkState();
   let wrapper: Function;
@@ -75,9 +83,12 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   } else {
     wrapper = function (this: unknown, ...args: never[]) {
       if (!state.tracingEnabled) return fn.apply(this, args);
+      const parent = state.context.getStore();
+      if (parent !== undefined && isNoOpSpan(parent)) return fn.apply(this, args);
       let span: LiveSpan;
       try {
-        span = createSpan(name, spanType, state.context.getStore());
+        span = createSpan(name, spanType, parent, samplingRatio);
+        if (isNoOpSpan(span)) return runNoOp(span, applyCall, [fn, this, args]);
         span.adoptSafeAttributes((safeAttributes ??= Object.freeze(toJsonSafe(attributes, state.limits) as Record<string, JsonValue>)));
         const inputs = nameArguments(params, args);
         if (inputs !== args[0] && typeof inputs === "object" && inputs !== null && Object.getPrototypeOf(inputs) === Object.prototype) {

@@ -5,6 +5,7 @@
 import { connectionFor } from "../../lib/export/destination/config";
 import { MlflowApi } from "../../lib/export/mlflow/api";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
+import { getTraceUrl } from "../../lib/index";
 
 /** One line naming the experiment the trace is in and, for an MLflow server, its UI link. */
 export async function describeTraceOnServer(trackingUri: string, traceId: string): Promise<string> {
@@ -17,7 +18,7 @@ export async function describeTraceOnServer(trackingUri: string, traceId: string
     const { experiment } = await api.getExperiment(experimentId, AbortSignal.timeout(30_000));
     const where = `experiment "${experiment.name}" (id ${experimentId})`;
     if (!/^https?:\/\//.test(trackingUri)) return `The trace ${traceId} is on ${trackingUri}, ${where}.`;
-    const link = `${trackingUri.replace(/\/+$/, "")}/#/experiments/${experimentId}/traces?selectedEvaluationId=${traceId}`;
+    const link = await getTraceUrl(traceId, { trackingUri, experimentId });
     return `The trace is on ${trackingUri}, ${where}. Open it in the MLflow UI: ${link}`;
   } finally {
     api.close();
