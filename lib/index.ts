@@ -34,7 +34,7 @@ export type { SamplingConfig } from "./tracing/policy-config";
 export type { SpanProcessor } from "./tracing/trace-policy";
 export { tracingContext } from "./tracing/tracing-context";
 export type { TracingContextOptions } from "./tracing/tracing-context";
-export { setDiagnosticsLogger, getDiagnosticsCounts } from "./internal/diagnostics";
+export { setDiagnosticsLogger } from "./internal/diagnostics";
 export type { DiagnosticsLogger, DiagnosticsLevel } from "./internal/diagnostics";
 import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnabled } from "./autolog/haystack";
 

@@ -30,7 +30,7 @@ export interface TracingContextOptions {
   enabled?: boolean;
 }
 
-/** @internal A scope as it applies: the merge of every enclosing `tracingContext`. */
+/** A scope as it applies (SDK-internal; not exported from an entry point): the merge of every enclosing `tracingContext`. */
 export interface TraceContextFrame {
   readonly metadata: Readonly<Record<string, string>>;
   readonly tags: Readonly<Record<string, string>>;
