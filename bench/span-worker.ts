@@ -223,8 +223,17 @@ async function tasksFor(sdk: string): Promise<Tasks> {
   }
 }
 
+/** `node --cpu-prof span-worker.js <sdk> --profile <task>`: ten rounds of one task, no parent (see bench/README.md). */
+async function profile(tasks: Tasks, task: string): Promise<void> {
+  const run = tasks[task];
+  if (run === undefined) throw new Error(`unknown task ${task}`);
+  for (let r = 0; r < 10; r++) await run(20_000);
+}
+
 if (require.main === module) {
-  tasksFor(process.argv[2] ?? "").then(serveWorker, (error: unknown) => {
+  const at = process.argv.indexOf("--profile");
+  const start = at < 0 ? (tasks: Tasks) => serveWorker(tasks) : (tasks: Tasks) => profile(tasks, process.argv[at + 1] ?? "1");
+  tasksFor(process.argv[2] ?? "").then(start).catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "./redaction";
 import type { TraceRecord } from "./trace-record";
+import { recordBytes, valueBytes } from "./value-bytes";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
 export type EventAttributes = Record<string, unknown>;
@@ -31,6 +32,11 @@ export class LiveSpan {
   /** @internal */ statusValue: SpanStatus = UNSET;
   /** About how many chars of JSON the attributes and events take together (capped by `maxSpanLength`). */
   private addedLength = 0;
+  /** Chars of JSON of the inputs and outputs, counted when snapshotted; -1: adopted uncounted (walked when sized). */
+  private inputsLength = 0;
+  private outputsLength = 0;
+  /** Whether adopted attributes are not in `addedLength` (then the size estimate walks them). */
+  private attributesUncounted = false;
   private spanIdValue: string | undefined = undefined;
   private spanTypeValue: string;
   private nameValue: string;
@@ -80,28 +86,43 @@ export class LiveSpan {
 
   /** Records the span's inputs, snapshotted now (later mutation of `inputs` does not show). */
   setInputs(inputs: unknown): this {
-    if (this.writable("setInputs")) this.inputsValue = toJsonSafe(inputs, sdkState().limits);
+    if (this.writable("setInputs")) {
+      this.inputsValue = toJsonSafe(inputs, sdkState().limits);
+      this.inputsLength = lastSnapshotLength();
+    }
     return this;
   }
 
   /** @internal Records inputs built for this span alone (see `toJsonSafeOwned`). */
   adoptInputs(inputs: Record<string, unknown>): void {
-    if (this.writable("setInputs")) this.inputsValue = toJsonSafeOwned(inputs, sdkState().limits);
+    if (this.writable("setInputs")) {
+      this.inputsValue = toJsonSafeOwned(inputs, sdkState().limits);
+      this.inputsLength = lastSnapshotLength();
+    }
   }
 
   /** @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change. */
   adoptSafeInputs(inputs: JsonValue): void {
-    if (this.writable("setInputs")) this.inputsValue = inputs;
+    if (this.writable("setInputs")) {
+      this.inputsValue = inputs;
+      this.inputsLength = -1;
+    }
   }
 
   /** @internal Records outputs already made JSON-safe (see `composeSafe`); they must not change. */
   adoptSafeOutputs(outputs: JsonValue): void {
-    if (this.writable("setOutputs")) this.outputsValue = outputs;
+    if (this.writable("setOutputs")) {
+      this.outputsValue = outputs;
+      this.outputsLength = -1;
+    }
   }
 
   /** Records the span's outputs, snapshotted now. */
   setOutputs(outputs: unknown): this {
-    if (this.writable("setOutputs")) this.outputsValue = toJsonSafe(outputs, sdkState().limits);
+    if (this.writable("setOutputs")) {
+      this.outputsValue = toJsonSafe(outputs, sdkState().limits);
+      this.outputsLength = lastSnapshotLength();
+    }
     return this;
   }
 
@@ -133,6 +154,7 @@ export class LiveSpan {
    * is shared until the span's first own attribute write copies it, so it must not change.
    */
   adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, extra?: Readonly<Record<string, JsonValue>>): void {
+    this.attributesUncounted = true;
     if (this.attributesValue !== undefined) {
       Object.assign(this.ownAttributes(), attributes, extra);
     } else if (extra === undefined) {
@@ -149,6 +171,24 @@ export class LiveSpan {
       this.sharedAttributes = false;
     }
     return (this.attributesValue ??= {});
+  }
+
+  /**
+   * @internal About how many chars of JSON this span's name, values, attributes and events take,
+   * mostly from lengths counted when they were snapshotted (see `estimateRecordBytes`).
+   */
+  countedBytes(): number {
+    let n = this.nameValue.length + this.valueLength("inputs") + this.valueLength("outputs");
+    if (!this.attributesUncounted) return n + this.addedLength;
+    n += recordBytes(this.attributesValue ?? {});
+    for (const event of this.eventsValue ?? []) n += 60 + event.name.length + recordBytes(event.attributes);
+    return n;
+  }
+
+  /** @internal Chars of JSON the inputs (or outputs) take, walked once if they were adopted uncounted. */
+  valueLength(which: "inputs" | "outputs"): number {
+    if (which === "inputs") return this.inputsLength >= 0 ? this.inputsLength : (this.inputsLength = valueBytes(this.inputsValue));
+    return this.outputsLength >= 0 ? this.outputsLength : (this.outputsLength = valueBytes(this.outputsValue));
   }
 
   setSpanType(spanType: string): this {

@@ -190,6 +190,8 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
 export interface TraceIdSource {
   /** Undefined while no id has been drawn: then nobody can be looking the trace up by id. */
   readonly knownTraceId: string | undefined;
+  /** Approximate JSON bytes of the trace once assembled, without assembling it. */
+  estimateBytes(): number;
 }
 
 /** @internal Assembles a trace's info and spans from what it was completed with. */
@@ -227,6 +229,11 @@ export class Trace {
   /** @internal The trace's id without assembling a lazy trace, or undefined when none was drawn yet. */
   static knownIdOf(trace: Trace): string | undefined {
     return trace.built === undefined ? (trace.source as TraceIdSource).knownTraceId : trace.built.info.traceId;
+  }
+
+  /** @internal The size estimate of a trace not yet assembled (see `estimateTraceBytes`), or undefined once it is. */
+  static countedBytesOf(trace: Trace): number | undefined {
+    return trace.built === undefined ? (trace.source as TraceIdSource).estimateBytes() : undefined;
   }
 
   private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
