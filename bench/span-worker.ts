@@ -77,7 +77,7 @@ function fiveSpan(nest: (name: string, i: number, fn: () => number) => number): 
 
 async function oursTasks(): Promise<Tasks> {
   const { configureTracing, flushTraces, setTraceClient, startSpan, tracing, traced } = await import("../lib/index");
-  const { otlpRequest } = await import("../lib/export/trace-wire");
+  const { otlpRequest } = await import("../lib/export/mlflow/trace-wire");
   let spans = 0;
   let encode = false;
   setTraceClient({
