@@ -11,6 +11,7 @@ import type { TraceRecord } from "./trace-record";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { envMetadata } from "../internal/env-metadata";
 import { reportOnce } from "../internal/diagnostics";
+import { jsonPrefix } from "./json-prefix";
 
 /** MLflow truncates trace metadata values to 250 characters. */
 export const MAX_METADATA_VALUE_LENGTH = 250;
@@ -36,6 +37,28 @@ function snapshotSpan(live: LiveSpan, fallbackEndPerf: number): Span {
     events: live.eventsValue ?? [],
     startTimeNs: perfToEpochNs(live.startPerf),
     endTimeNs: perfToEpochNs(end),
+  };
+}
+
+const ENV_KEYS = ["mlflow.user", "mlflow.source.name", "mlflow.source.type", "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"];
+let envHasUsualKeys: boolean | undefined;
+
+/**
+ * A fresh copy of the environment metadata plus the schema version. Built as an object literal
+ * when the environment has its usual keys: spreading the frozen environment object cost ~5x more.
+ */
+function baseMetadata(): Record<string, string> {
+  const env = envMetadata();
+  envHasUsualKeys ??= Object.keys(env).join() === ENV_KEYS.join();
+  if (!envHasUsualKeys) return { ...env, "mlflow.trace_schema.version": "3" };
+  return {
+    "mlflow.user": env["mlflow.user"] as string,
+    "mlflow.source.name": env["mlflow.source.name"] as string,
+    "mlflow.source.type": env["mlflow.source.type"] as string,
+    "mlflow.source.git.commit": env["mlflow.source.git.commit"] as string,
+    "mlflow.source.git.repoURL": env["mlflow.source.git.repoURL"] as string,
+    "mlflow.source.git.branch": env["mlflow.source.git.branch"] as string,
+    "mlflow.trace_schema.version": "3",
   };
 }
 
@@ -95,13 +118,14 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const updates = record.updates ?? {};
   const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
-  const metadata: Record<string, string> = { ...envMetadata(), "mlflow.trace_schema.version": "3" };
+  const metadata = baseMetadata();
   const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
   if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
-  const inputsJson = rootSpan.inputs === undefined ? undefined : JSON.stringify(rootSpan.inputs);
-  const outputsJson = rootSpan.outputs === undefined ? undefined : JSON.stringify(rootSpan.outputs);
+  // Only as much JSON as the longest preview shows: the root's values can be a whole conversation.
+  const inputsJson = rootSpan.inputs === undefined ? undefined : jsonPrefix(rootSpan.inputs, PREVIEW_MAX_LENGTH);
+  const outputsJson = rootSpan.outputs === undefined ? undefined : jsonPrefix(rootSpan.outputs, PREVIEW_MAX_LENGTH);
   if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
   if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
   const userMetadata = updates.metadata ?? {};
