@@ -13,7 +13,7 @@ import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolD
 import { sdkState, type SerializationLimits } from "../internal/global-state";
 import type { LiveSpan } from "../tracing/live-span";
 import { NOOP_SPAN } from "../tracing/noop-span";
-import { composeSafe, safePart, type SafePart } from "../tracing/safe-parts";
+import { composeSafeCounted, safePart, type SafePart } from "../tracing/safe-parts";
 import type { JsonValue } from "../tracing/serialize";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
@@ -60,17 +60,59 @@ function messagePart(message: object, limits: SerializationLimits): SafePart {
   return part;
 }
 
-/** Records `value` (built with message parts by `build`) composed from the parts, else snapshotted whole. */
-function record(set: (value: unknown) => void, adopt: (safe: JsonValue) => void, build: (message: (m: object) => unknown) => unknown): void {
-  const limits = sdkState().limits;
-  const safe = composeSafe(build((m) => (typeof m === "object" && m !== null ? messagePart(m, limits) : m)), limits);
-  if (safe !== undefined) adopt(safe);
-  else set(build(openAIMessage));
+/** How a value is built: each message and tools list as a snapshotted part, or as plain data. */
+interface Builders {
+  message(m: object): unknown;
+  tools(tools: readonly ToolDescription[]): unknown[];
 }
 
-function openAITools(tools: readonly ToolDescription[]): { type: "function"; function: ToolDescription }[] {
-  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+function partBuilders(limits: SerializationLimits): Builders {
+  return {
+    message: (m) => (typeof m === "object" && m !== null ? messagePart(m, limits) : m),
+    tools: (tools) => tools.map((t) => toolPart(t, limits)),
+  };
 }
+const PLAIN: Builders = { message: openAIMessage, tools: (tools) => tools.map(openAITool) };
+
+/** Records the value `build` makes, composed from snapshotted parts, else snapshotted whole. */
+function record(set: (value: unknown) => void, adopt: (safe: JsonValue, length: number) => void, build: (b: Builders) => unknown): void {
+  const limits = sdkState().limits;
+  const safe = composeSafeCounted(build(partBuilders(limits)), limits);
+  if (safe !== undefined) adopt(safe.value, safe.used);
+  else set(build(PLAIN));
+}
+
+/** Adds the attributes `build` makes, composed from snapshotted parts, else snapshotted whole. */
+function recordAttributes(span: LiveSpan, build: (b: Builders) => Record<string, unknown>): void {
+  const limits = sdkState().limits;
+  const safe = composeSafeCounted(build(partBuilders(limits)), limits);
+  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value)) span.addSafeAttributes(safe.value, safe.used);
+  else span.setAttributes(build(PLAIN));
+}
+
+type OpenAITool = { type: "function"; function: ToolDescription };
+
+function openAITool(t: ToolDescription): OpenAITool {
+  return { type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } };
+}
+
+/**
+ * Each tool's OpenAI form, snapshotted once per schema object: the agent span and every LLM span
+ * record the tools list (twice each: inputs and `mlflow.chat.tools`), and a tool's schema is the
+ * same object from call to call (a schema is not expected to change once its tool is built).
+ */
+const toolParts = new WeakMap<object, { name: string; description: string; part: SafePart }>();
+
+function toolPart(t: ToolDescription, limits: SerializationLimits): SafePart | OpenAITool {
+  const key = t.parameters;
+  if (typeof key !== "object" || key === null) return openAITool(t);
+  const cached = toolParts.get(key);
+  if (cached !== undefined && cached.name === t.name && cached.description === t.description && cached.part.limits === limits) return cached.part;
+  const part = safePart(openAITool(t), limits);
+  toolParts.set(key, { name: t.name, description: t.description, part });
+  return part;
+}
+
 
 /** The generator's replies as an OpenAI chat completion, which the UI's chat view parses. */
 function completionShape(outputs: unknown, model: string | undefined, message: (m: object) => unknown): Record<string, unknown> | undefined {
@@ -91,7 +133,7 @@ function providerOf(className: string, params: Record<string, unknown>): string 
   return typeof base !== "string" || base === "" || base.includes("api.openai.com") ? "openai" : "openai-compatible";
 }
 
-function open(name: string, spanType: string, inputs: unknown, attributes: Record<string, unknown>): LiveSpan | undefined {
+function open(name: string, spanType: string, inputs: unknown, attributes: Record<string, unknown> | undefined): LiveSpan | undefined {
   const state = sdkState();
   if (!state.tracingEnabled) return undefined;
   const span = openSpan({ name, spanType, inputs, attributes }, state.context.getStore());
@@ -100,13 +142,13 @@ function open(name: string, spanType: string, inputs: unknown, attributes: Recor
 
 /** `traceAgent` of the MLflow tracer. */
 export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T> {
-  const attributes = {
+  const attributes = (b: Builders): Record<string, unknown> => ({
     "haystack.agent.max_steps": event.maxAgentSteps,
     "haystack.agent.tools": event.tools.map((t) => t.name),
     "haystack.agent.exit_conditions": event.exitConditions,
     "haystack.agent.state_schema": event.stateSchema,
-    "mlflow.chat.tools": openAITools(event.tools),
-  };
+    "mlflow.chat.tools": b.tools(event.tools),
+  });
   const withTotals = async (): Promise<T> => {
     const outputs = await run();
     const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
@@ -117,10 +159,11 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
   };
   const active = sdkState().context.getStore();
   if (active !== undefined && agentComponentSpans.get(event.instance) === active) {
-    active.setAttributes(attributes);
+    recordAttributes(active, attributes);
     return withTotals();
   }
-  const span = open("agent", SpanType.AGENT, event.inputs, attributes);
+  const span = open("agent", SpanType.AGENT, event.inputs, undefined);
+  if (span !== undefined) recordAttributes(span, attributes);
   return span === undefined ? run() : runInSpan(span, withTotals, undefined, (s, outputs) => void s.setOutputs(outputs));
 }
 
@@ -133,21 +176,25 @@ export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>):
 /** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
 export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): Promise<T> {
   const configured = event.generatorInitParameters["model"] ?? (event.generator as { model?: unknown }).model;
-  const inputs = (message: (m: object) => unknown): Record<string, unknown> => {
-    const out: Record<string, unknown> = { model: configured, messages: event.messages.map(message) };
-    if (event.tools.length > 0) out["tools"] = openAITools(event.tools);
+  const inputs = (b: Builders): Record<string, unknown> => {
+    const out: Record<string, unknown> = { model: configured, messages: event.messages.map((m) => b.message(m)) };
+    if (event.tools.length > 0) out["tools"] = b.tools(event.tools);
     return out;
   };
-  const attributes: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
-  if (event.tools.length > 0) attributes["mlflow.chat.tools"] = openAITools(event.tools);
   const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
-  if (provider !== undefined) attributes[SpanAttributeKey.MODEL_PROVIDER] = provider;
-  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, undefined, attributes);
+  const attributes = (b: Builders): Record<string, unknown> => {
+    const out: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
+    if (event.tools.length > 0) out["mlflow.chat.tools"] = b.tools(event.tools);
+    if (provider !== undefined) out[SpanAttributeKey.MODEL_PROVIDER] = provider;
+    return out;
+  };
+  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, undefined, undefined);
   if (span === undefined) return run();
-  record((v) => span.setInputs(v), (v) => span.adoptSafeInputs(v), inputs);
+  recordAttributes(span, attributes);
+  record((v) => span.setInputs(v), (v, length) => span.adoptSafeInputs(v, length), inputs);
   return runInSpan(span, run, undefined, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    record((v) => s.setOutputs(v), (v) => s.adoptSafeOutputs(v), (message) => completionShape(outputs, model, message) ?? outputs);
+    record((v) => s.setOutputs(v), (v, length) => s.adoptSafeOutputs(v, length), (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs);
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {

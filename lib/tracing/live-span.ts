@@ -101,20 +101,30 @@ export class LiveSpan {
     }
   }
 
-  /** @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change. */
-  adoptSafeInputs(inputs: JsonValue): void {
+  /**
+   * @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change.
+   * `length`: the chars of JSON they take, when counted (else the size estimate walks them).
+   */
+  adoptSafeInputs(inputs: JsonValue, length = -1): void {
     if (this.writable("setInputs")) {
       this.inputsValue = inputs;
-      this.inputsLength = -1;
+      this.inputsLength = length;
     }
   }
 
-  /** @internal Records outputs already made JSON-safe (see `composeSafe`); they must not change. */
-  adoptSafeOutputs(outputs: JsonValue): void {
+  /** @internal Records outputs already made JSON-safe, as {@link adoptSafeInputs}. */
+  adoptSafeOutputs(outputs: JsonValue, length = -1): void {
     if (this.writable("setOutputs")) {
       this.outputsValue = outputs;
-      this.outputsLength = -1;
+      this.outputsLength = length;
     }
+  }
+
+  /** @internal Adds attributes already made JSON-safe that take `length` chars of JSON (see `composeSafeCounted`). */
+  addSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, length: number): void {
+    if (!this.writable("setAttributes")) return;
+    Object.assign(this.ownAttributes(), attributes);
+    this.addedLength += length;
   }
 
   /** Records the span's outputs, snapshotted now. */
