@@ -75,9 +75,11 @@ function fiveSpan(nest: (name: string, i: number, fn: () => number) => number): 
   };
 }
 
-async function oursTasks(): Promise<Tasks> {
-  const { configureTracing, flushTraces, setTraceClient, startSpan, tracing, traced } = await import("../lib/index");
-  const { otlpRequest } = await import("../lib/export/mlflow/trace-wire");
+async function oursTasks(sdk: string): Promise<Tasks> {
+  // BENCH_BASELINE_LIB: another build of lib/ (say, the commit before a change), run as "ours (baseline)".
+  const lib = sdk === "ours (baseline)" ? (process.env["BENCH_BASELINE_LIB"] ?? "../lib") : "../lib";
+  const { configureTracing, flushTraces, setTraceClient, startSpan, tracing, traced } = (await import(`${lib}/index`)) as typeof import("../lib/index");
+  const { otlpRequest } = (await import(`${lib}/export/mlflow/trace-wire`)) as typeof import("../lib/export/mlflow/trace-wire");
   let spans = 0;
   let encode = false;
   setTraceClient({
@@ -204,12 +206,13 @@ async function openInferenceTasks(): Promise<Tasks> {
 
 /** The SDKs a worker can host, by the name the parent passes. */
 export const SDKS = ["ours", "OpenTelemetry", "Langfuse startActiveObservation", "Langfuse observe", "OpenInference withSpan"] as const;
-export type SdkName = (typeof SDKS)[number];
+export type SdkName = (typeof SDKS)[number] | "ours (baseline)";
 
 async function tasksFor(sdk: string): Promise<Tasks> {
   switch (sdk) {
     case "ours":
-      return oursTasks();
+    case "ours (baseline)":
+      return oursTasks(sdk);
     case "OpenTelemetry":
       return otelTasks();
     case "Langfuse startActiveObservation":

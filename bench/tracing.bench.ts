@@ -64,6 +64,15 @@ async function main(): Promise<void> {
   const file = join(__dirname, "span-worker.js");
   const workers = new Map<SdkName, Worker>(SDKS.map((sdk) => [sdk, startWorker(file, [sdk])]));
   try {
+    if (process.env["BENCH_BASELINE_LIB"] !== undefined) {
+      // Before/after a change, interleaved like the SDKs: the baseline build against this one.
+      workers.set("ours (baseline)", startWorker(file, ["ours (baseline)"]));
+      const pair: SdkName[] = ["ours", "ours (baseline)", "OpenTelemetry"];
+      await compare(workers, "Before/after: 1-span trace, no-op exporters", pair, "1", N, 1);
+      await compare(workers, "Before/after: 5-span trace, no-op exporters", pair, "5", Math.floor(N / 5), 5);
+      await compare(workers, "Before/after: 5-span trace, OTLP JSON", pair, "5 otlp-json", Math.floor(N / 5), 5);
+      if (process.env["BENCH_BASELINE_ONLY"] === "1") return;
+    }
     await compare(workers, "1-span trace, no-op exporters", SDKS, "1", N, 1);
     await compare(workers, "5-span trace, no-op exporters", SDKS, "5", Math.floor(N / 5), 5);
     await compare(workers, "1-span trace, both encode OTLP JSON", ["ours", "OpenTelemetry"], "1 otlp-json", N, 1);

@@ -103,6 +103,15 @@ function roundCost(cost: NumberRecord): NumberRecord {
   return out;
 }
 
+/**
+ * The JSON the previews are cut from: all of it for a small value (native `JSON.stringify` is
+ * fastest there), only as much as the longest preview shows for a large one (a whole conversation).
+ */
+function previewJson(value: JsonValue | undefined, countedLength: number): string | undefined {
+  if (value === undefined) return undefined;
+  return countedLength <= PREVIEW_MAX_LENGTH / 2 ? JSON.stringify(value) : jsonPrefix(value, PREVIEW_MAX_LENGTH);
+}
+
 /** A trace for `record`, assembled when first read. */
 export function buildTrace(record: TraceRecord): Trace {
   return Trace.lazy(assemble, record);
@@ -123,9 +132,8 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
   if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
-  // Only as much JSON as the longest preview shows: the root's values can be a whole conversation.
-  const inputsJson = rootSpan.inputs === undefined ? undefined : jsonPrefix(rootSpan.inputs, PREVIEW_MAX_LENGTH);
-  const outputsJson = rootSpan.outputs === undefined ? undefined : jsonPrefix(rootSpan.outputs, PREVIEW_MAX_LENGTH);
+  const inputsJson = previewJson(rootSpan.inputs, root.valueLength("inputs"));
+  const outputsJson = previewJson(rootSpan.outputs, root.valueLength("outputs"));
   if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
   if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
   const userMetadata = updates.metadata ?? {};
