@@ -132,10 +132,11 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
   if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
-  const inputsJson = previewJson(rootSpan.inputs, root.valueLength("inputs"));
-  const outputsJson = previewJson(rootSpan.outputs, root.valueLength("outputs"));
-  if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
-  if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
+  // The root's JSON feeds `mlflow.traceInputs`/`Outputs` and the previews: written when one of them is first read
+  // (a client that sends spans only never pays for it).
+  let json: { inputs: string | undefined; outputs: string | undefined } | undefined;
+  const rootJson = (): { inputs: string | undefined; outputs: string | undefined } =>
+    (json ??= { inputs: previewJson(rootSpan.inputs, root.valueLength("inputs")), outputs: previewJson(rootSpan.outputs, root.valueLength("outputs")) });
   const userMetadata = updates.metadata ?? {};
   for (const key of Object.keys(userMetadata)) {
     metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
@@ -155,17 +156,24 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
       metadata,
     },
     () => {
+      const { inputs, outputs } = rootJson();
       const previews: { request?: string; response?: string } = {};
-      if (inputsJson !== undefined) previews.request = truncateWithEllipsis(inputsJson, PREVIEW_MAX_LENGTH);
-      if (outputsJson !== undefined) previews.response = truncateWithEllipsis(outputsJson, PREVIEW_MAX_LENGTH);
+      if (inputs !== undefined) previews.request = truncateWithEllipsis(inputs, PREVIEW_MAX_LENGTH);
+      if (outputs !== undefined) previews.response = truncateWithEllipsis(outputs, PREVIEW_MAX_LENGTH);
       return previews;
     },
-    (self) => {
+    (self, add) => {
+      const { inputs, outputs } = rootJson();
+      const io: Record<string, string> = {};
+      // A value the user set with updateCurrentTrace wins, as it did when these were written first.
+      if (inputs !== undefined && userMetadata["mlflow.traceInputs"] === undefined) io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
+      if (outputs !== undefined && userMetadata["mlflow.traceOutputs"] === undefined) io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
+      add(io);
       try {
-        return traceSizeMetadata(self.toJSON(), spans);
+        add(traceSizeMetadata(self.toJSON(), spans));
+        return;
       } catch (error) {
         reportOnce("trace-size-stats", "warn", `could not compute the size stats of trace ${record.traceId}; it is exported without them`, error);
-        return {};
       }
     },
   );

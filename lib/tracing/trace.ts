@@ -60,6 +60,9 @@ export interface TraceInfoFields {
   metadata: Record<string, string>;
 }
 
+/** @internal Adds a trace's late metadata entries in order; `info.toJSON()` inside it sees those added so far. */
+export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void) => void;
+
 /** Metadata of a completed trace. */
 export class TraceInfo {
   /** `tr-` + 32 lowercase hex. */
@@ -74,8 +77,11 @@ export class TraceInfo {
   readonly state: TraceState;
   readonly tags: Record<string, string>;
   private readonly metadataValue: Record<string, string>;
-  /** Entries added on first read of `metadata` (size stats cost a pass over every span). */
-  private lateMetadata: ((info: TraceInfo) => Record<string, string>) | undefined;
+  /**
+   * Adds, with `add`, the entries computed on first read of `metadata` (size stats cost a pass over
+   * every span; the root's JSON for `mlflow.traceInputs`/`Outputs` is written only when needed).
+   */
+  private lateMetadata: LateMetadata | undefined;
   private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
@@ -83,7 +89,7 @@ export class TraceInfo {
   constructor(
     fields: TraceInfoFields,
     computePreviews?: () => { request?: string; response?: string },
-    lateMetadata?: (info: TraceInfo) => Record<string, string>,
+    lateMetadata?: LateMetadata,
   ) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
@@ -103,12 +109,12 @@ export class TraceInfo {
     const late = this.lateMetadata;
     if (late !== undefined) {
       this.lateMetadata = undefined;
-      Object.assign(this.metadataValue, late(this));
+      late(this, (entries) => void Object.assign(this.metadataValue, entries));
     }
     return this.metadataValue;
   }
 
-  /** @internal The metadata without entries not yet computed (size stats): reading it costs nothing. */
+  /** @internal The metadata without entries not yet computed (size stats, `mlflow.traceInputs`/`Outputs`): reading it costs nothing. */
   get metadataSoFar(): Readonly<Record<string, string>> {
     return this.metadataValue;
   }

@@ -1,6 +1,6 @@
 import { jsonPrefix } from "../../lib/tracing/json-prefix";
 import type { JsonValue } from "../../lib/tracing/serialize";
-import { getLastActiveTrace, startSpan } from "../../lib/index";
+import { getLastActiveTrace, startSpan, updateCurrentTrace } from "../../lib/index";
 
 const values: [string, JsonValue][] = [
   ["a number", 1.5],
@@ -31,5 +31,26 @@ describe("trace previews of a large root value", () => {
     expect(info.responsePreview).toBe(`${out.slice(0, 997)}...`);
     expect(info.metadata["mlflow.traceOutputs"]).toBe(`${out.slice(0, 247)}...`);
     expect(info.requestPreview).toBe(`${JSON.stringify({ question: "q".repeat(2000) }).slice(0, 997)}...`);
+  });
+});
+
+describe("mlflow.traceInputs / mlflow.traceOutputs", () => {
+  it("are written when the metadata is first read (a spans-only client never pays for the root's JSON)", () => {
+    startSpan({ name: "root", inputs: { question: "why?" } }, () => ({ answer: 42 }));
+    const info = getLastActiveTrace()!.info;
+    expect(info.metadataSoFar["mlflow.traceInputs"]).toBeUndefined();
+    expect(info.metadata["mlflow.traceInputs"]).toBe('{"question":"why?"}');
+    expect(info.metadata["mlflow.traceOutputs"]).toBe('{"answer":42}');
+    expect(Number(info.metadata["mlflow.trace.sizeBytes"])).toBeGreaterThan(JSON.stringify(info.metadata["mlflow.traceInputs"]).length);
+  });
+
+  it("keep a value set with updateCurrentTrace", () => {
+    startSpan({ name: "root", inputs: { question: "why?" } }, () => {
+      updateCurrentTrace({ metadata: { "mlflow.traceInputs": "mine" } });
+      return 1;
+    });
+    const info = getLastActiveTrace()!.info;
+    expect(info.metadata["mlflow.traceInputs"]).toBe("mine");
+    expect(info.metadata["mlflow.traceOutputs"]).toBe("1");
   });
 });
