@@ -10,14 +10,24 @@
  * sums them once. Streamed chunks become span events, at most {@link MAX_CHUNK_EVENTS} per LLM span.
  */
 import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "../haystack/tracing-hook";
-import { sdkState, type SerializationLimits } from "../internal/global-state";
+import {
+  activeSpan,
+  addSnapshotAttributes,
+  composeSnapshotCounted,
+  isCurrentPart,
+  openIntegrationSpan,
+  recordOutputs,
+  runInSpanContext,
+  setSnapshotInputs,
+  setSnapshotOutputs,
+  snapshotPart,
+  traceCall,
+  type SnapshotPart,
+} from "../tracing/integration";
 import type { LiveSpan } from "../tracing/live-span";
-import { NOOP_SPAN } from "../tracing/noop-span";
-import { composeSafeCounted, safePart, type SafePart } from "../tracing/safe-parts";
 import type { JsonValue } from "../tracing/serialize";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
-import { openSpan, runInSpan } from "../tracing/start-span";
 import { updateCurrentTrace } from "../tracing/fluent";
 import { costOf } from "./model-pricing";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
@@ -49,45 +59,15 @@ function openAIMessage(message: object): unknown {
  * Each message's OpenAI form, snapshotted once: every LLM span of an agent records the whole
  * conversation so far, and a reply recorded as one step's output is the next step's input.
  */
-const messageParts = new WeakMap<object, SafePart>();
+const messageParts = new WeakMap<object, SnapshotPart>();
 
-function messagePart(message: object, limits: SerializationLimits): SafePart {
+function messagePart(message: object): SnapshotPart {
   let part = messageParts.get(message);
-  if (part === undefined || part.limits !== limits) {
-    part = safePart(openAIMessage(message), limits);
+  if (part === undefined || !isCurrentPart(part)) {
+    part = snapshotPart(openAIMessage(message));
     messageParts.set(message, part);
   }
   return part;
-}
-
-/** How a value is built: each message and tools list as a snapshotted part, or as plain data. */
-interface Builders {
-  message(m: object): unknown;
-  tools(tools: readonly ToolDescription[]): unknown[];
-}
-
-function partBuilders(limits: SerializationLimits): Builders {
-  return {
-    message: (m) => (typeof m === "object" && m !== null ? messagePart(m, limits) : m),
-    tools: (tools) => tools.map((t) => toolPart(t, limits)),
-  };
-}
-const PLAIN: Builders = { message: openAIMessage, tools: (tools) => tools.map(openAITool) };
-
-/** Records the value `build` makes, composed from snapshotted parts, else snapshotted whole. */
-function record(set: (value: unknown) => void, adopt: (safe: JsonValue, length: number) => void, build: (b: Builders) => unknown): void {
-  const limits = sdkState().limits;
-  const safe = composeSafeCounted(build(partBuilders(limits)), limits);
-  if (safe !== undefined) adopt(safe.value, safe.used);
-  else set(build(PLAIN));
-}
-
-/** Adds the attributes `build` makes, composed from snapshotted parts, else snapshotted whole. */
-function recordAttributes(span: LiveSpan, build: (b: Builders) => Record<string, unknown>): void {
-  const limits = sdkState().limits;
-  const safe = composeSafeCounted(build(partBuilders(limits)), limits);
-  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value)) span.addSafeAttributes(safe.value, safe.used);
-  else span.setAttributes(build(PLAIN));
 }
 
 type OpenAITool = { type: "function"; function: ToolDescription };
@@ -101,18 +81,39 @@ function openAITool(t: ToolDescription): OpenAITool {
  * record the tools list (twice each: inputs and `mlflow.chat.tools`), and a tool's schema is the
  * same object from call to call (a schema is not expected to change once its tool is built).
  */
-const toolParts = new WeakMap<object, { name: string; description: string; part: SafePart }>();
+const toolParts = new WeakMap<object, { name: string; description: string; part: SnapshotPart }>();
 
-function toolPart(t: ToolDescription, limits: SerializationLimits): SafePart | OpenAITool {
+function toolPart(t: ToolDescription): SnapshotPart | OpenAITool {
   const key = t.parameters;
   if (typeof key !== "object" || key === null) return openAITool(t);
   const cached = toolParts.get(key);
-  if (cached !== undefined && cached.name === t.name && cached.description === t.description && cached.part.limits === limits) return cached.part;
-  const part = safePart(openAITool(t), limits);
+  if (cached !== undefined && cached.name === t.name && cached.description === t.description && isCurrentPart(cached.part)) return cached.part;
+  const part = snapshotPart(openAITool(t));
   toolParts.set(key, { name: t.name, description: t.description, part });
   return part;
 }
 
+/** How a value is built: each message and tools list as a snapshotted part, or as plain data. */
+interface Builders {
+  message(m: object): unknown;
+  tools(tools: readonly ToolDescription[]): unknown[];
+}
+const PARTS: Builders = { message: (m) => (typeof m === "object" && m !== null ? messagePart(m) : m), tools: (tools) => tools.map(toolPart) };
+const PLAIN: Builders = { message: openAIMessage, tools: (tools) => tools.map(openAITool) };
+
+/** Records the value `build` makes, composed from snapshotted parts (with its counted length), else snapshotted whole. */
+function record(set: (value: unknown) => void, adopt: (safe: JsonValue, length: number) => void, build: (b: Builders) => unknown): void {
+  const safe = composeSnapshotCounted(build(PARTS));
+  if (safe !== undefined) adopt(safe.value, safe.used);
+  else set(build(PLAIN));
+}
+
+/** Adds the attributes `build` makes, composed from snapshotted parts, else snapshotted whole. */
+function recordAttributes(span: LiveSpan, build: (b: Builders) => Record<string, unknown>): void {
+  const safe = composeSnapshotCounted(build(PARTS));
+  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value)) addSnapshotAttributes(span, safe.value, safe.used);
+  else span.setAttributes(build(PLAIN));
+}
 
 /** The generator's replies as an OpenAI chat completion, which the UI's chat view parses. */
 function completionShape(outputs: unknown, model: string | undefined, message: (m: object) => unknown): Record<string, unknown> | undefined {
@@ -133,13 +134,6 @@ function providerOf(className: string, params: Record<string, unknown>): string 
   return typeof base !== "string" || base === "" || base.includes("api.openai.com") ? "openai" : "openai-compatible";
 }
 
-function open(name: string, spanType: string, inputs: unknown, attributes: Record<string, unknown> | undefined): LiveSpan | undefined {
-  const state = sdkState();
-  if (!state.tracingEnabled) return undefined;
-  const span = openSpan({ name, spanType, inputs, attributes }, state.context.getStore());
-  return span === NOOP_SPAN ? undefined : span;
-}
-
 /** `traceAgent` of the MLflow tracer. */
 export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T> {
   const attributes = (b: Builders): Record<string, unknown> => ({
@@ -152,25 +146,24 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
   const withTotals = async (): Promise<T> => {
     const outputs = await run();
     const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
-    const span = sdkState().context.getStore();
-    span?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
+    activeSpan()?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
     updateCurrentTrace({ metadata: { "haystack.agent.step_count": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts } });
     return outputs;
   };
-  const active = sdkState().context.getStore();
+  const active = activeSpan();
   if (active !== undefined && agentComponentSpans.get(event.instance) === active) {
     recordAttributes(active, attributes);
     return withTotals();
   }
-  const span = open("agent", SpanType.AGENT, event.inputs, undefined);
-  if (span !== undefined) recordAttributes(span, attributes);
-  return span === undefined ? run() : runInSpan(span, withTotals, undefined, (s, outputs) => void s.setOutputs(outputs));
+  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT, inputs: event.inputs });
+  if (span === undefined) return run();
+  recordAttributes(span, attributes);
+  return runInSpanContext(span, withTotals, recordOutputs);
 }
 
 /** `traceAgentStep`: a `step N` span. */
 export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>): Promise<T> {
-  const span = open(`step ${event.step}`, SpanType.CHAIN, undefined, { "haystack.agent.step": event.step });
-  return span === undefined ? run() : runInSpan(span, run, undefined, () => undefined);
+  return traceCall({ name: `step ${event.step}`, spanType: SpanType.CHAIN, attributes: { "haystack.agent.step": event.step } }, run);
 }
 
 /** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
@@ -188,13 +181,13 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
     if (provider !== undefined) out[SpanAttributeKey.MODEL_PROVIDER] = provider;
     return out;
   };
-  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, undefined, undefined);
+  const span = openIntegrationSpan({ name: event.generatorClassName, spanType: SpanType.CHAT_MODEL });
   if (span === undefined) return run();
   recordAttributes(span, attributes);
-  record((v) => span.setInputs(v), (v, length) => span.adoptSafeInputs(v, length), inputs);
-  return runInSpan(span, run, undefined, (s, outputs) => {
+  record((v) => span.setInputs(v), (v, length) => setSnapshotInputs(span, v, length), inputs);
+  return runInSpanContext(span, run, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    record((v) => s.setOutputs(v), (v, length) => s.adoptSafeOutputs(v, length), (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs);
+    record((v) => s.setOutputs(v), (v, length) => setSnapshotOutputs(s, v, length), (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs);
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {
@@ -209,18 +202,18 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
 
 /** `traceToolCall`: a TOOL span named after the tool; a failed call is an ERROR span with an exception event. */
 export function traceToolCall<T>(event: ToolCallEvent, run: () => Promise<T>): Promise<T> {
-  const span = open(event.toolName, SpanType.TOOL, event.arguments, {
+  const attributes = {
     "haystack.tool.name": event.toolName,
     "haystack.tool.description": event.description,
     "haystack.tool.call_id": event.callId,
     "haystack.agent.step": event.step,
-  });
-  return span === undefined ? run() : runInSpan(span, run, undefined, (s, result) => void s.setOutputs(result));
+  };
+  return traceCall({ name: event.toolName, spanType: SpanType.TOOL, inputs: event.arguments, attributes }, run, { onResult: recordOutputs });
 }
 
 /** `onStreamingChunk`: one event per chunk on the active LLM span, bounded. */
 export function onStreamingChunk(chunk: object): void {
-  const span = sdkState().context.getStore();
+  const span = activeSpan();
   if (span === undefined || span.spanType !== SpanType.CHAT_MODEL) return;
   const index = chunkCounts.get(span) ?? 0;
   chunkCounts.set(span, index + 1);

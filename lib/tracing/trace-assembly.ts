@@ -9,7 +9,7 @@ import { SpanAttributeKey, type Span } from "./span";
 import { Trace, TraceInfo, type TraceState } from "./trace";
 import type { TraceRecord } from "./trace-record";
 import { traceSizeMetadata } from "./trace-size-stats";
-import { envMetadata } from "../internal/env-metadata";
+import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
 import { jsonPrefix } from "./json-prefix";
 
@@ -41,15 +41,20 @@ function snapshotSpan(live: LiveSpan, fallbackEndPerf: number): Span {
 }
 
 const ENV_KEYS = ["mlflow.user", "mlflow.source.name", "mlflow.source.type", "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"];
-let envHasUsualKeys: boolean | undefined;
+/** The environment object last checked for its usual keys (the provider may change). */
+let checkedEnv: Readonly<Record<string, string>> | undefined;
+let envHasUsualKeys = false;
 
 /**
  * A fresh copy of the environment metadata plus the schema version. Built as an object literal
  * when the environment has its usual keys: spreading the frozen environment object cost ~5x more.
  */
 function baseMetadata(): Record<string, string> {
-  const env = envMetadata();
-  envHasUsualKeys ??= Object.keys(env).join() === ENV_KEYS.join();
+  const env = environmentMetadata();
+  if (env !== checkedEnv) {
+    checkedEnv = env;
+    envHasUsualKeys = Object.keys(env).join() === ENV_KEYS.join();
+  }
   if (!envHasUsualKeys) return { ...env, "mlflow.trace_schema.version": "3" };
   return {
     "mlflow.user": env["mlflow.user"] as string,
