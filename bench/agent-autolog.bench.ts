@@ -8,15 +8,15 @@
  * the flush of each round's traces (to a no-op client) counted. Target: under 2% added.
  *
  * Run: npm run bench:agent   (= node bench/run.js bench/agent-autolog.bench.ts --this-node)
- * Env: BENCH_ROUNDS (default 31), BENCH_AGENT_RUNS (agent runs per round, default 20).
+ * Env: BENCH_ROUNDS (default 7, at least 5), BENCH_AGENT_RUNS (agent runs per round, default 200).
  */
 import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport } from "../lib/index";
 import { type TraceClient } from "../lib/export/index";
 import { Agent, ChatMessage, component, Tool, ToolCall } from "../lib/haystack/index";
-import { printTable, type BenchResult } from "./harness";
+import { figure, fmtSpread, interleave, loadLine, out, paired, pairedDiff, roundsFromEnv, spread } from "./support/interleave";
 
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 31);
-const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 20);
+const ROUNDS = roundsFromEnv(7);
+const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 200);
 
 let sink = 0;
 function spin(iterations: number): void {
@@ -79,45 +79,43 @@ const lookup = new Tool({
 const noopClient: TraceClient = { export: async () => ({ failures: [] }), shutdown: async () => undefined };
 type Mode = "autolog off" | "autolog on";
 const MODES: readonly Mode[] = ["autolog off", "autolog on"];
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 async function main(): Promise<void> {
   setDiagnosticsLogger(() => undefined);
   setTraceClient(noopClient);
   const agent = new Agent({ chatGenerator: new BusyChatGenerator(), tools: [lookup], toolConcurrencyLimit: 1 });
   const input = { messages: [ChatMessage.fromUser("What is the answer?")] };
-  const wall = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
-  const caller = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
-  const once = async (mode: Mode, n: number): Promise<number> => {
+  /** One round of one mode: wall ns per run with the flush of its traces, the caller's path alone, and process CPU. */
+  const once = async (mode: Mode): Promise<{ wall: number; caller: number; cpu: number }> => {
     haystack.autolog(mode === "autolog on" ? {} : { disable: true });
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await agent.run(input);
-    caller.get(mode)?.push(Number(process.hrtime.bigint() - start) / n);
-    await flushTraces();
-    const ns = Number(process.hrtime.bigint() - start) / n;
-    haystack.autolog({ disable: true });
     (globalThis as { gc?: () => void }).gc?.();
-    return ns;
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < RUNS; i++) await agent.run(input);
+    const caller = Number(process.hrtime.bigint() - start) / RUNS;
+    await flushTraces();
+    const wall = Number(process.hrtime.bigint() - start) / RUNS;
+    const cpu = process.cpuUsage(cpu0);
+    haystack.autolog({ disable: true });
+    return { wall, caller, cpu: ((cpu.user + cpu.system) * 1000) / RUNS };
   };
-  for (const mode of MODES) await once(mode, RUNS);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < MODES.length; k++) {
-      const mode = MODES[(r + k) % MODES.length] as Mode;
-      wall.get(mode)?.push(await once(mode, RUNS));
-    }
-  }
-  const results: BenchResult[] = MODES.map((m) => ({ name: m, nsPerOp: median(wall.get(m) ?? []) }));
-  printTable(`Agent run (3 LLM calls + 3 tool calls, 1 ms of work each): wall ns per run (median of ${ROUNDS} rounds)`, results, "autolog off", "time");
-  const off = wall.get("autolog off") ?? [];
-  const ratios = (wall.get("autolog on") ?? []).map((ns, i) => ns / (off[i] ?? NaN) - 1);
-  const added = median(ratios);
-  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-  out(`  autolog adds ${pct(added)} (paired median) to a ${(median(off) / 1e6).toFixed(2)} ms agent run — target < 2%: ${added < 0.02 ? "met" : "not met"}`);
-  out(`  per-round added: min ${pct(Math.min(...ratios))}, median ${pct(added)}, max ${pct(Math.max(...ratios))}; ${(median((wall.get("autolog on") ?? []).map((ns, i) => ns - (off[i] ?? NaN))) / 1000).toFixed(0)} µs per run`);
-  const callerOff = caller.get("autolog off") ?? [];
-  const callerAdded = median((caller.get("autolog on") ?? []).map((ns, i) => ns / (callerOff[i] ?? NaN))) - 1;
-  out(`  on the caller's path alone (flush not counted): ${(100 * callerAdded).toFixed(2)}%`);
+  const samples = await interleave(MODES.map((mode) => ({ name: mode, run: () => once(mode) })), ROUNDS);
+  const off = samples.get("autolog off") ?? [];
+  const on = samples.get("autolog on") ?? [];
+  out(`\nAgent run (3 LLM calls + 3 tool calls, 1 ms of work each, 10 spans): ${ROUNDS} interleaved rounds of ${RUNS} runs per mode — ${loadLine()}`);
+  out(`  autolog off: ${fmtSpread(spread(figure(off, "wall").map((ns) => ns / 1e6)), 3, " ms")} wall per run`);
+  out(`  autolog on:  ${fmtSpread(spread(figure(on, "wall").map((ns) => ns / 1e6)), 3, " ms")} wall per run`);
+  const added = spread(paired(figure(on, "wall"), figure(off, "wall")).map((r) => r - 1));
+  out(`  wall added (paired by round, flush included): ${pct(added.median)} (${pct(added.min)} to ${pct(added.max)}) — target < 2%: ${added.median < 0.02 ? "met" : "not met"}`);
+  const caller = spread(paired(figure(on, "caller"), figure(off, "caller")).map((r) => r - 1));
+  out(`  caller's path alone (flush not counted): ${pct(caller.median)} (${pct(caller.min)} to ${pct(caller.max)})`);
+  const cpu = spread(pairedDiff(figure(on, "cpu"), figure(off, "cpu")).map((ns) => ns / 1000));
+  const offWall = spread(figure(off, "wall")).median;
+  out(`  process CPU added per run: ${fmtSpread(cpu, 0, " µs")} = ${pct((cpu.median * 1000) / offWall)} of the run's wall time`);
+  // On a loaded machine wall time carries other processes' scheduling; CPU time does not.
+  const cpuAdded = spread(paired(figure(on, "cpu"), figure(off, "cpu")).map((r) => r - 1));
+  out(`  process CPU added, paired by round: ${pct(cpuAdded.median)} (${pct(cpuAdded.min)} to ${pct(cpuAdded.max)}) of the run's own CPU — target < 2%: ${cpuAdded.median < 0.02 ? "met" : "not met"}`);
   await shutdownExport();
 }
 

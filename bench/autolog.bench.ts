@@ -9,17 +9,18 @@
  *
  * Run: npm run bench:autolog
  *   (= node --expose-gc -r ts-node/register/transpile-only bench/autolog.bench.ts)
- * Env: BENCH_ROUNDS (default 15), BENCH_TRIVIAL_RUNS (pipeline runs per round, default 1000),
- *      BENCH_TIMER_RUNS (default 60).
+ * Env: BENCH_ROUNDS (default 7, at least 5), BENCH_TRIVIAL_RUNS (pipeline runs per round, default 1000),
+ *      BENCH_TIMER_RUNS (runs per round of the 1-ms cases, default 200).
  */
 import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport } from "../lib/index";
 import { type TraceClient } from "../lib/export/index";
 import { component, Pipeline, setPipelineTracer, type PipelineTracer } from "../lib/haystack/index";
 import { printTable, type BenchResult } from "./harness";
+import { interleave, loadLine, paired, roundsFromEnv, spread } from "./support/interleave";
 
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 15);
+const ROUNDS = roundsFromEnv(7);
 const TRIVIAL_RUNS = Number(process.env["BENCH_TRIVIAL_RUNS"] ?? 1000); // <= maxQueueSize (2048): no drops
-const TIMER_RUNS = Number(process.env["BENCH_TIMER_RUNS"] ?? 60);
+const TIMER_RUNS = Number(process.env["BENCH_TIMER_RUNS"] ?? 200);
 const COMPONENTS = 3;
 
 @component({ inputs: { value: "int" }, outputs: { value: "int" } })
@@ -101,10 +102,9 @@ async function rounds(pipe: Pipeline, runs: number): Promise<Samples> {
     return { wall, callerWall, cpu: ((cpu.user + cpu.system) * 1000) / n };
   };
   for (const mode of MODES) await once(mode, Math.max(1, Math.floor(runs / 4))); // warm-up
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < MODES.length; k++) {
-      const mode = MODES[(r + k) % MODES.length] as Mode;
-      const { wall, callerWall, cpu } = await once(mode, runs);
+  const rounds = await interleave(MODES.map((mode) => ({ name: mode, run: () => once(mode, runs) })), ROUNDS, 0);
+  for (const mode of MODES) {
+    for (const { wall, callerWall, cpu } of rounds.get(mode) ?? []) {
       samples.wall.get(mode)?.push(wall);
       samples.callerWall.get(mode)?.push(callerWall);
       samples.cpu.get(mode)?.push(cpu);
@@ -147,9 +147,18 @@ async function main(): Promise<void> {
 
   const busy = await rounds(chain(() => new BusyInc()), TIMER_RUNS);
   printTable(`Autolog, ${COMPONENTS} components that each work for 1 ms: wall ns per component run (median of ${ROUNDS} rounds)`, results(busy.wall), "autolog off", "time");
-  const busyAdded = pairedRatio(busy.wall, "autolog on") - 1;
+  const busyAdded = spread(paired(busy.wall.get("autolog on") ?? [], busy.wall.get("autolog off") ?? []).map((r) => r - 1));
   const busyWall = median(busy.wall.get("autolog off") ?? []);
-  out(`  wall: autolog adds ${(100 * busyAdded).toFixed(2)}% (paired median) to a ${(busyWall / 1e6).toFixed(2)} ms run — target < 2%: ${busyAdded < 0.02 ? "met" : "not met"}`);
+  const busyCpu = median(busy.cpu.get("autolog on") ?? []) - median(busy.cpu.get("autolog off") ?? []);
+  out(
+    `  wall: autolog adds ${(100 * busyAdded.median).toFixed(2)}% (paired median; min ${(100 * busyAdded.min).toFixed(2)}%, max ${(100 * busyAdded.max).toFixed(2)}%) ` +
+      `to a ${(busyWall / 1e6).toFixed(2)} ms run, ${TIMER_RUNS} runs per round — target < 2%: ${busyAdded.median < 0.02 ? "met" : "not met"}`,
+  );
+  const busyCpuAdded = spread(paired(busy.cpu.get("autolog on") ?? [], busy.cpu.get("autolog off") ?? []).map((r) => r - 1));
+  out(
+    `  CPU: autolog adds ${fmtUs(busyCpu)} of process CPU per run; paired by round ${(100 * busyCpuAdded.median).toFixed(2)}% ` +
+      `(${(100 * busyCpuAdded.min).toFixed(2)}% to ${(100 * busyCpuAdded.max).toFixed(2)}%) of the run's own CPU — ${loadLine()}`,
+  );
 
   const slow = await rounds(chain(() => new SlowInc()), TIMER_RUNS);
   printTable(`Autolog, ${COMPONENTS} components that each await a 1 ms timer: wall ns per component run (median of ${ROUNDS} rounds)`, results(slow.wall), "autolog off", "time");

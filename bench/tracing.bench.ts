@@ -1,119 +1,94 @@
 /**
- * Cost of one span: a plain call, the same call inside startSpan, a @traced method, and
- * OpenTelemetry's startActiveSpan + end with a BatchSpanProcessor and a no-op exporter (the engine
- * under MLflow's own TypeScript SDK; ours runs its batch processor with a no-op client), plus
- * disabled tracing and memory per finished 5-span trace.
- * Run: npm run bench (all Node versions) or npx ts-node bench/tracing.bench.ts (this Node).
+ * Cost of a trace, ours against OpenTelemetry's SDK (BatchSpanProcessor, the engine under MLflow's
+ * own TypeScript SDK) and the peers that record inputs and outputs — Langfuse JS v5
+ * (`startActiveObservation`, `observe`) and OpenInference (`withSpan`) on the same OpenTelemetry
+ * SDK — each SDK in a worker process of its own (bench/span-worker.ts), rounds interleaved.
+ * Two figures per trace: the caller's path (wall time where the application waits) and total
+ * process CPU up to handing the batch to the exporter (deferred assembly, sizing and batching
+ * included). Exporters are no-ops, then in a second comparison both sides encode OTLP JSON.
+ * Also disabled tracing against a plain call, and memory per finished 5-span trace.
+ *
+ * Run: npm run bench (Node 20, 22 and 24) or node bench/run.js bench/tracing.bench.ts --this-node
+ * Env: BENCH_ROUNDS (default 7, at least 5), BENCH_TRACES (1-span traces per round, default 20000).
  */
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { configureTracing, getLastActiveTrace, setTraceClient, startSpan, traced, tracing } from "../lib/index";
-import { type TraceClient } from "../lib/export/index";
-import { measure, printTable, type BenchResult } from "./harness";
+import { join } from "node:path";
+import { figure, fmtSpread, interleave, loadLine, out, paired, pairedDiff, roundsFromEnv, spread, type Contender, type Sample } from "./support/interleave";
+import { startWorker, type Worker } from "./support/workers";
+import { SDKS, type SdkName } from "./span-worker";
 
-const N = Number(process.env["BENCH_ITERATIONS"] ?? 200_000);
-let acc = 0;
-function work(i: number): number {
-  return (i * 31) & 7;
+const ROUNDS = roundsFromEnv(7);
+const N = Number(process.env["BENCH_TRACES"] ?? 20_000);
+
+type Workers = ReadonlyMap<SdkName, Worker>;
+
+function contenders(workers: Workers, sdks: readonly SdkName[], task: string, n: number): Contender[] {
+  return sdks.map((sdk) => ({ name: sdk, run: () => (workers.get(sdk) as Worker).run(task, n) }));
 }
 
-class Service {
-  @traced()
-  step(i: number): number {
-    return work(i);
+/** One comparison: each SDK's figures and its paired ratio to ours (>1: ours is cheaper). */
+async function compare(workers: Workers, title: string, sdks: readonly SdkName[], task: string, n: number, spans: number): Promise<void> {
+  const samples = await interleave(contenders(workers, sdks, task, n), ROUNDS);
+  const ours = samples.get("ours") ?? [];
+  out(`\n${title}: ns per trace, median (min–max) of ${ROUNDS} interleaved rounds of ${n} traces — ${loadLine()}`);
+  out(`  ${"SDK".padEnd(32)} ${"caller's path".padStart(24)} ${"total CPU".padStart(24)}   x ours (caller)        x ours (total CPU)`);
+  for (const sdk of sdks) {
+    const s = samples.get(sdk) ?? [];
+    const lost = s.filter((x) => (x["exported"] as number) < n * spans).length;
+    const ratio = (key: string): string => (sdk === "ours" ? "" : fmtSpread(spread(paired(figure(s, key), figure(ours, key))), 2, "x"));
+    out(
+      `  ${sdk.padEnd(32)} ${fmtSpread(spread(figure(s, "callerNs")), 0).padStart(24)} ${fmtSpread(spread(figure(s, "cpuNs")), 0).padStart(24)}` +
+        `   ${ratio("callerNs").padEnd(22)} ${ratio("cpuNs")}${lost > 0 ? `  (spans lost in ${lost} rounds)` : ""}`,
+    );
+  }
+  const otel = samples.get("OpenTelemetry");
+  if (otel !== undefined) {
+    const caller = spread(paired(figure(otel, "callerNs"), figure(ours, "callerNs")));
+    const cpu = spread(paired(figure(otel, "cpuNs"), figure(ours, "cpuNs")));
+    out(`  vs OpenTelemetry: caller's path ${caller.median.toFixed(2)}x cheaper (target >= 4x: ${caller.median >= 4 ? "met" : "not met"}), total CPU ${cpu.median.toFixed(2)}x (target >= 2x: ${cpu.median >= 2 ? "met" : "not met"})`);
   }
 }
 
-function otelTracer() {
-  const exporter: SpanExporter = {
-    export(_spans: ReadableSpan[], done) {
-      done({ code: 0 });
-    },
-    shutdown: async () => undefined,
-  };
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
-  return provider.getTracer("bench");
+async function disabled(ours: Worker): Promise<void> {
+  const tasks = ["plain", "startSpan disabled", "@traced disabled"];
+  const samples = await interleave(tasks.map((t) => ({ name: t, run: () => ours.run(t, 2_000_000) })), ROUNDS);
+  const plain = figure(samples.get("plain") ?? [], "callerNs");
+  out(`\nTracing disabled, over a plain call (ns per call, paired by round, median (min–max)) — ${loadLine()}`);
+  out(`  plain call ${fmtSpread(spread(plain), 1, " ns")}`);
+  for (const t of tasks.slice(1)) {
+    const added = spread(pairedDiff(figure(samples.get(t) ?? [], "callerNs"), plain));
+    out(`  ${t.padEnd(20)} +${fmtSpread(added, 1, " ns")} (target <= 50 ns: ${added.median <= 50 ? "met" : "not met"})`);
+  }
 }
 
-/** Our counterpart of OpenTelemetry's no-op exporter: our batch processor runs, the client drops. */
-const noopClient: TraceClient = { export: async () => ({ failures: [] }), shutdown: async () => undefined };
-
-function main(): void {
-  configureTracing({ completedTraceCapacity: 100 });
-  setTraceClient(noopClient);
-  const service = new Service();
-  const results: BenchResult[] = [];
-  results.push(measure({ name: "plain call", run: (n) => { for (let i = 0; i < n; i++) acc += work(i); return acc; } }, N));
-  results.push(
-    measure({ name: "startSpan (1-span trace)", run: (n) => { for (let i = 0; i < n; i++) acc += startSpan({ name: "s", inputs: { i } }, () => work(i)); return acc; } }, N),
-  );
-  const perSpan = (r: BenchResult, spans: number): BenchResult => ({ name: r.name, nsPerOp: r.nsPerOp / spans });
-  results.push(
-    perSpan(
-      measure({
-        name: "startSpan in a 5-span trace (per span)",
-        run: (n) => {
-          for (let i = 0; i < n; i++) {
-            acc += startSpan({ name: "root", inputs: { i } }, () => {
-              let sum = 0;
-              for (let c = 0; c < 4; c++) sum += startSpan({ name: "child", inputs: { c } }, () => work(c));
-              return sum;
-            });
-          }
-          return acc;
-        },
-      }, Math.floor(N / 5)),
-      5,
-    ),
-  );
-  results.push(measure({ name: "@traced method", run: (n) => { for (let i = 0; i < n; i++) acc += service.step(i); return acc; } }, N));
-  // Set up after our cases: OpenTelemetry's context manager adds an AsyncLocalStorage of its own.
-  const tracer = otelTracer();
-  results.push(
-    measure({
-      name: "OpenTelemetry SDK span",
-      run: (n) => { for (let i = 0; i < n; i++) acc += tracer.startActiveSpan("s", (span) => { span.setAttribute("i", i); const r = work(i); span.end(); return r; }); return acc; },
-    }, N),
-  );
-  tracing.disable();
-  results.push(measure({ name: "startSpan, tracing disabled", run: (n) => { for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => work(i)); return acc; } }, N));
-  results.push(measure({ name: "@traced, tracing disabled", run: (n) => { for (let i = 0; i < n; i++) acc += service.step(i); return acc; } }, N));
-  tracing.enable();
-  printTable("One span, start + end", results, "OpenTelemetry SDK span", "cost");
-  const plain = results[0]!.nsPerOp;
-  for (const r of results.filter((x) => x.name.includes("disabled"))) {
-    process.stdout.write(`  ${r.name}: +${(r.nsPerOp - plain).toFixed(1)} ns over a plain call (target < 50 ns)\n`);
+async function main(): Promise<void> {
+  const file = join(__dirname, "span-worker.js");
+  const workers = new Map<SdkName, Worker>(SDKS.map((sdk) => [sdk, startWorker(file, [sdk])]));
+  try {
+    if (process.env["BENCH_BASELINE_LIB"] !== undefined) {
+      // Before/after a change, interleaved like the SDKs: the baseline build against this one.
+      workers.set("ours (baseline)", startWorker(file, ["ours (baseline)"]));
+      const pair: SdkName[] = ["ours", "ours (baseline)", "OpenTelemetry"];
+      await compare(workers, "Before/after: 1-span trace, no-op exporters", pair, "1", N, 1);
+      await compare(workers, "Before/after: 5-span trace, no-op exporters", pair, "5", Math.floor(N / 5), 5);
+      await compare(workers, "Before/after: 5-span trace, OTLP JSON", pair, "5 otlp-json", Math.floor(N / 5), 5);
+      if (process.env["BENCH_BASELINE_ONLY"] === "1") return;
+    }
+    await compare(workers, "1-span trace, no-op exporters", SDKS, "1", N, 1);
+    await compare(workers, "5-span trace, no-op exporters", SDKS, "5", Math.floor(N / 5), 5);
+    await compare(workers, "1-span trace, both encode OTLP JSON", ["ours", "OpenTelemetry"], "1 otlp-json", N, 1);
+    await compare(workers, "5-span trace, both encode OTLP JSON", ["ours", "OpenTelemetry"], "5 otlp-json", Math.floor(N / 5), 5);
+    const ours = workers.get("ours") as Worker;
+    const traced = await interleave([{ name: "@traced", run: () => ours.run("traced", N) }], ROUNDS);
+    out(`\n@traced method, 1-span trace: caller's path ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "callerNs")), 0, " ns")}, total CPU ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "cpuNs")), 0, " ns")}`);
+    await disabled(ours);
+    const memory: Sample = await ours.run("memory", 2000);
+    out(`\nmemory per finished 5-span trace: ${(memory["kib"] as number).toFixed(2)} KiB`);
+  } finally {
+    await Promise.all([...workers.values()].map((w) => w.stop()));
   }
-  const otel = results.find((r) => r.name === "OpenTelemetry SDK span")!.nsPerOp;
-  for (const r of results.filter((x) => x.name.startsWith("startSpan (") || x.name.startsWith("startSpan in a") || x.name === "@traced method")) {
-    process.stdout.write(`  ${r.name}: ${(otel / r.nsPerOp).toFixed(1)}x cheaper than OpenTelemetry (target >= 4x)\n`);
-  }
-  memoryPerTrace();
 }
 
-function memoryPerTrace(): void {
-  const count = 2000;
-  configureTracing({ completedTraceCapacity: count });
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < count; i++) {
-    startSpan({ name: "root", inputs: { question: `q${i}` } }, () => {
-      for (let c = 0; c < 4; c++) startSpan({ name: `child${c}`, inputs: { c } }, () => c);
-      return "answer";
-    });
-  }
-  gc?.();
-  const after = process.memoryUsage().heapUsed;
-  const spans = getLastActiveTrace()?.data.spans.length ?? 0;
-  process.stdout.write(
-    `  memory per finished trace of ${spans} spans: ${((after - before) / count / 1024).toFixed(2)} KiB` +
-      `${gc === undefined ? " (run with --expose-gc for a steadier figure)" : ""}\n`,
-  );
-  configureTracing({ completedTraceCapacity: 100 });
-}
-
-main();
-if (acc === -1) process.stdout.write("");
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -12,7 +12,8 @@
 import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "../haystack/tracing-hook";
 import {
   activeSpan,
-  composeSnapshot,
+  addSnapshotAttributes,
+  composeSnapshotCounted,
   isCurrentPart,
   openIntegrationSpan,
   recordOutputs,
@@ -69,15 +70,49 @@ function messagePart(message: object): SnapshotPart {
   return part;
 }
 
-/** Records `value` (built with message parts by `build`) composed from the parts, else snapshotted whole. */
-function record(set: (value: unknown) => void, adopt: (safe: JsonValue) => void, build: (message: (m: object) => unknown) => unknown): void {
-  const safe = composeSnapshot(build((m) => (typeof m === "object" && m !== null ? messagePart(m) : m)));
-  if (safe !== undefined) adopt(safe);
-  else set(build(openAIMessage));
+type OpenAITool = { type: "function"; function: ToolDescription };
+
+function openAITool(t: ToolDescription): OpenAITool {
+  return { type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } };
 }
 
-function openAITools(tools: readonly ToolDescription[]): { type: "function"; function: ToolDescription }[] {
-  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+/**
+ * Each tool's OpenAI form, snapshotted once per schema object: the agent span and every LLM span
+ * record the tools list (twice each: inputs and `mlflow.chat.tools`), and a tool's schema is the
+ * same object from call to call (a schema is not expected to change once its tool is built).
+ */
+const toolParts = new WeakMap<object, { name: string; description: string; part: SnapshotPart }>();
+
+function toolPart(t: ToolDescription): SnapshotPart | OpenAITool {
+  const key = t.parameters;
+  if (typeof key !== "object" || key === null) return openAITool(t);
+  const cached = toolParts.get(key);
+  if (cached !== undefined && cached.name === t.name && cached.description === t.description && isCurrentPart(cached.part)) return cached.part;
+  const part = snapshotPart(openAITool(t));
+  toolParts.set(key, { name: t.name, description: t.description, part });
+  return part;
+}
+
+/** How a value is built: each message and tools list as a snapshotted part, or as plain data. */
+interface Builders {
+  message(m: object): unknown;
+  tools(tools: readonly ToolDescription[]): unknown[];
+}
+const PARTS: Builders = { message: (m) => (typeof m === "object" && m !== null ? messagePart(m) : m), tools: (tools) => tools.map(toolPart) };
+const PLAIN: Builders = { message: openAIMessage, tools: (tools) => tools.map(openAITool) };
+
+/** Records the value `build` makes, composed from snapshotted parts (with its counted length), else snapshotted whole. */
+function record(set: (value: unknown) => void, adopt: (safe: JsonValue, length: number) => void, build: (b: Builders) => unknown): void {
+  const safe = composeSnapshotCounted(build(PARTS));
+  if (safe !== undefined) adopt(safe.value, safe.used);
+  else set(build(PLAIN));
+}
+
+/** Adds the attributes `build` makes, composed from snapshotted parts, else snapshotted whole. */
+function recordAttributes(span: LiveSpan, build: (b: Builders) => Record<string, unknown>): void {
+  const safe = composeSnapshotCounted(build(PARTS));
+  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value)) addSnapshotAttributes(span, safe.value, safe.used);
+  else span.setAttributes(build(PLAIN));
 }
 
 /** The generator's replies as an OpenAI chat completion, which the UI's chat view parses. */
@@ -101,13 +136,13 @@ function providerOf(className: string, params: Record<string, unknown>): string 
 
 /** `traceAgent` of the MLflow tracer. */
 export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T> {
-  const attributes = {
+  const attributes = (b: Builders): Record<string, unknown> => ({
     "haystack.agent.max_steps": event.maxAgentSteps,
     "haystack.agent.tools": event.tools.map((t) => t.name),
     "haystack.agent.exit_conditions": event.exitConditions,
     "haystack.agent.state_schema": event.stateSchema,
-    "mlflow.chat.tools": openAITools(event.tools),
-  };
+    "mlflow.chat.tools": b.tools(event.tools),
+  });
   const withTotals = async (): Promise<T> => {
     const outputs = await run();
     const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
@@ -117,11 +152,13 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
   };
   const active = activeSpan();
   if (active !== undefined && agentComponentSpans.get(event.instance) === active) {
-    active.setAttributes(attributes);
+    recordAttributes(active, attributes);
     return withTotals();
   }
-  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT, inputs: event.inputs, attributes });
-  return span === undefined ? run() : runInSpanContext(span, withTotals, recordOutputs);
+  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT, inputs: event.inputs });
+  if (span === undefined) return run();
+  recordAttributes(span, attributes);
+  return runInSpanContext(span, withTotals, recordOutputs);
 }
 
 /** `traceAgentStep`: a `step N` span. */
@@ -132,21 +169,25 @@ export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>):
 /** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
 export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): Promise<T> {
   const configured = event.generatorInitParameters["model"] ?? (event.generator as { model?: unknown }).model;
-  const inputs = (message: (m: object) => unknown): Record<string, unknown> => {
-    const out: Record<string, unknown> = { model: configured, messages: event.messages.map(message) };
-    if (event.tools.length > 0) out["tools"] = openAITools(event.tools);
+  const inputs = (b: Builders): Record<string, unknown> => {
+    const out: Record<string, unknown> = { model: configured, messages: event.messages.map((m) => b.message(m)) };
+    if (event.tools.length > 0) out["tools"] = b.tools(event.tools);
     return out;
   };
-  const attributes: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
-  if (event.tools.length > 0) attributes["mlflow.chat.tools"] = openAITools(event.tools);
   const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
-  if (provider !== undefined) attributes[SpanAttributeKey.MODEL_PROVIDER] = provider;
-  const span = openIntegrationSpan({ name: event.generatorClassName, spanType: SpanType.CHAT_MODEL, attributes });
+  const attributes = (b: Builders): Record<string, unknown> => {
+    const out: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
+    if (event.tools.length > 0) out["mlflow.chat.tools"] = b.tools(event.tools);
+    if (provider !== undefined) out[SpanAttributeKey.MODEL_PROVIDER] = provider;
+    return out;
+  };
+  const span = openIntegrationSpan({ name: event.generatorClassName, spanType: SpanType.CHAT_MODEL });
   if (span === undefined) return run();
-  record((v) => span.setInputs(v), (v) => setSnapshotInputs(span, v), inputs);
+  recordAttributes(span, attributes);
+  record((v) => span.setInputs(v), (v, length) => setSnapshotInputs(span, v, length), inputs);
   return runInSpanContext(span, run, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    record((v) => s.setOutputs(v), (v) => setSnapshotOutputs(s, v), (message) => completionShape(outputs, model, message) ?? outputs);
+    record((v) => s.setOutputs(v), (v, length) => setSnapshotOutputs(s, v, length), (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs);
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {

@@ -7,7 +7,7 @@
 import { sdkState } from "../internal/global-state";
 import type { LiveSpan } from "./live-span";
 import { NOOP_SPAN } from "./noop-span";
-import { composeSafe, safePart, type SafePart } from "./safe-parts";
+import { composeSafe, composeSafeCounted, safePart, type SafePart } from "./safe-parts";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { openSpan, runInSpan, settle } from "./start-span";
 
@@ -131,14 +131,24 @@ export function composeSnapshot(shape: unknown): JsonValue | undefined {
   return composeSafe(shape, sdkState().limits);
 }
 
-/** Sets inputs made by {@link composeSnapshot} (not copied again: they must not change). */
-export function setSnapshotInputs(span: LiveSpan, inputs: JsonValue): void {
-  span.adoptSafeInputs(inputs);
+/** {@link composeSnapshot} with the chars of JSON the result takes (the export queue sizes traces from it). */
+export function composeSnapshotCounted(shape: unknown): { value: JsonValue; used: number } | undefined {
+  return composeSafeCounted(shape, sdkState().limits);
 }
 
-/** Sets outputs made by {@link composeSnapshot} (not copied again: they must not change). */
-export function setSnapshotOutputs(span: LiveSpan, outputs: JsonValue): void {
-  span.adoptSafeOutputs(outputs);
+/** Sets inputs made by {@link composeSnapshot} (not copied again: they must not change); `length` from {@link composeSnapshotCounted}. */
+export function setSnapshotInputs(span: LiveSpan, inputs: JsonValue, length?: number): void {
+  span.adoptSafeInputs(inputs, length);
+}
+
+/** Sets outputs made by {@link composeSnapshot} (not copied again: they must not change); `length` from {@link composeSnapshotCounted}. */
+export function setSnapshotOutputs(span: LiveSpan, outputs: JsonValue, length?: number): void {
+  span.adoptSafeOutputs(outputs, length);
+}
+
+/** Adds attributes made by {@link composeSnapshotCounted} (not copied again: they must not change). */
+export function addSnapshotAttributes(span: LiveSpan, attributes: Readonly<Record<string, JsonValue>>, length: number): void {
+  span.addSafeAttributes(attributes, length);
 }
 
 export type { SafePart as SnapshotPart } from "./safe-parts";

@@ -12,6 +12,7 @@ import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { Span, SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "../internal/redaction";
 import type { TraceRecord } from "./trace-record";
+import { recordBytes, valueBytes } from "./value-bytes";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
 export type EventAttributes = Record<string, unknown>;
@@ -61,6 +62,11 @@ export class LiveSpan {
   #status: SpanStatus = UNSET;
   /** About how many chars of JSON the attributes and events take together (capped by `maxSpanLength`). */
   #addedLength = 0;
+  /** Chars of JSON of the inputs and outputs, counted when snapshotted; -1: adopted uncounted (walked when sized). */
+  #inputsLength = 0;
+  #outputsLength = 0;
+  /** Whether adopted attributes are not in `#addedLength` (then the size estimate walks them). */
+  #attributesUncounted = false;
   #spanId: string | undefined = undefined;
   #spanType: string;
   #name: string;
@@ -87,6 +93,8 @@ export class LiveSpan {
       rewriteContent: (span, events, status) => {
         span.#inputs = undefined;
         span.#outputs = undefined;
+        span.#inputsLength = 0;
+        span.#outputsLength = 0;
         if (span.#events !== undefined) span.#events = events(span.#events);
         span.#status = status(span.#status);
       },
@@ -150,23 +158,45 @@ export class LiveSpan {
    * span.setInputs({ query: "capital of France", topK: 3 });
    */
   setInputs(inputs: unknown): this {
-    if (this.#writable("setInputs")) this.#inputs = toJsonSafe(inputs, sdkState().limits);
+    if (this.#writable("setInputs")) {
+      this.#inputs = toJsonSafe(inputs, sdkState().limits);
+      this.#inputsLength = lastSnapshotLength();
+    }
     return this;
   }
 
   /** @internal Records inputs built for this span alone (see `toJsonSafeOwned`). */
   adoptInputs(inputs: Record<string, unknown>): void {
-    if (this.#writable("setInputs")) this.#inputs = toJsonSafeOwned(inputs, sdkState().limits);
+    if (this.#writable("setInputs")) {
+      this.#inputs = toJsonSafeOwned(inputs, sdkState().limits);
+      this.#inputsLength = lastSnapshotLength();
+    }
   }
 
-  /** @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change. */
-  adoptSafeInputs(inputs: JsonValue): void {
-    if (this.#writable("setInputs")) this.#inputs = inputs;
+  /**
+   * @internal Records inputs already made JSON-safe (see `composeSafe`); they must not change.
+   * `length`: the chars of JSON they take, when counted (else the size estimate walks them).
+   */
+  adoptSafeInputs(inputs: JsonValue, length = -1): void {
+    if (this.#writable("setInputs")) {
+      this.#inputs = inputs;
+      this.#inputsLength = length;
+    }
   }
 
-  /** @internal Records outputs already made JSON-safe (see `composeSafe`); they must not change. */
-  adoptSafeOutputs(outputs: JsonValue): void {
-    if (this.#writable("setOutputs")) this.#outputs = outputs;
+  /** @internal Records outputs already made JSON-safe, as {@link adoptSafeInputs}. */
+  adoptSafeOutputs(outputs: JsonValue, length = -1): void {
+    if (this.#writable("setOutputs")) {
+      this.#outputs = outputs;
+      this.#outputsLength = length;
+    }
+  }
+
+  /** @internal Adds attributes already made JSON-safe that take `length` chars of JSON (see `composeSafeCounted`). */
+  addSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, length: number): void {
+    if (!this.#writable("setAttributes")) return;
+    Object.assign(this.#ownAttributes(), attributes);
+    this.#addedLength += length;
   }
 
   /**
@@ -177,7 +207,10 @@ export class LiveSpan {
    * span.setOutputs({ answer: "Paris" });
    */
   setOutputs(outputs: unknown): this {
-    if (this.#writable("setOutputs")) this.#outputs = toJsonSafe(outputs, sdkState().limits);
+    if (this.#writable("setOutputs")) {
+      this.#outputs = toJsonSafe(outputs, sdkState().limits);
+      this.#outputsLength = lastSnapshotLength();
+    }
     return this;
   }
 
@@ -221,6 +254,7 @@ export class LiveSpan {
    * is shared until the span's first own attribute write copies it, so it must not change.
    */
   adoptSafeAttributes(attributes: Readonly<Record<string, JsonValue>>, extra?: Readonly<Record<string, JsonValue>>): void {
+    this.#attributesUncounted = true;
     if (this.#attributes !== undefined) {
       Object.assign(this.#ownAttributes(), attributes, extra);
     } else if (extra === undefined) {
@@ -237,6 +271,24 @@ export class LiveSpan {
       this.#sharedAttributes = false;
     }
     return (this.#attributes ??= {});
+  }
+
+  /**
+   * @internal About how many chars of JSON this span's name, values, attributes and events take,
+   * mostly from lengths counted when they were snapshotted (see `estimateRecordBytes`).
+   */
+  countedBytes(): number {
+    let n = this.#name.length + this.valueLength("inputs") + this.valueLength("outputs");
+    if (!this.#attributesUncounted) return n + this.#addedLength;
+    n += recordBytes(this.#attributes ?? {});
+    for (const event of this.#events ?? []) n += 60 + event.name.length + recordBytes(event.attributes);
+    return n;
+  }
+
+  /** @internal Chars of JSON the inputs (or outputs) take, walked once if they were adopted uncounted. */
+  valueLength(which: "inputs" | "outputs"): number {
+    if (which === "inputs") return this.#inputsLength >= 0 ? this.#inputsLength : (this.#inputsLength = valueBytes(this.#inputs));
+    return this.#outputsLength >= 0 ? this.#outputsLength : (this.#outputsLength = valueBytes(this.#outputs));
   }
 
   /**

@@ -22,6 +22,7 @@ class NoOpSpan extends LiveSpan {
   override addEvent(): this { return this; }
   override recordException(): this { return this; }
   override adoptSafeAttributes(): void {}
+  override addSafeAttributes(): void {}
   override adoptInputs(): void {}
   override end(): void {}
 }

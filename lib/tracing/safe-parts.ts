@@ -37,6 +37,11 @@ export function safePart(value: unknown, limits: SerializationLimits): SafePart 
  * from `toJsonSafe` of the same data (a part made under other limits, a limit reached).
  */
 export function composeSafe(shape: unknown, limits: SerializationLimits): JsonValue | undefined {
+  return composeSafeCounted(shape, limits)?.value;
+}
+
+/** {@link composeSafe} with the chars of JSON the result takes, counted as the walker counts them. */
+export function composeSafeCounted(shape: unknown, limits: SerializationLimits): { value: JsonValue; used: number } | undefined {
   const size = { used: 0 };
   let out: JsonValue | undefined;
   try {
@@ -44,7 +49,7 @@ export function composeSafe(shape: unknown, limits: SerializationLimits): JsonVa
   } catch {
     return undefined; // a throwing getter or proxy trap: the general walker reports it
   }
-  return out === undefined || size.used > (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) ? undefined : out;
+  return out === undefined || size.used > (limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) ? undefined : { value: out, used: size.used };
 }
 
 function compose(value: unknown, depth: number, limits: SerializationLimits, size: { used: number }): JsonValue | undefined {

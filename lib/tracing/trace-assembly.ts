@@ -11,6 +11,7 @@ import type { TraceRecord } from "./trace-record";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
+import { jsonPrefix } from "./json-prefix";
 
 /** MLflow truncates trace metadata values to 250 characters. */
 export const MAX_METADATA_VALUE_LENGTH = 250;
@@ -22,6 +23,33 @@ export function truncateWithEllipsis(text: string, max: number): string {
 }
 
 const snapshotSpan = snapshotLiveSpan;
+
+const ENV_KEYS = ["mlflow.user", "mlflow.source.name", "mlflow.source.type", "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"];
+/** The environment object last checked for its usual keys (the provider may change). */
+let checkedEnv: Readonly<Record<string, string>> | undefined;
+let envHasUsualKeys = false;
+
+/**
+ * A fresh copy of the environment metadata plus the schema version. Built as an object literal
+ * when the environment has its usual keys: spreading the frozen environment object cost ~5x more.
+ */
+function baseMetadata(): Record<string, string> {
+  const env = environmentMetadata();
+  if (env !== checkedEnv) {
+    checkedEnv = env;
+    envHasUsualKeys = Object.keys(env).join() === ENV_KEYS.join();
+  }
+  if (!envHasUsualKeys) return { ...env, "mlflow.trace_schema.version": "3" };
+  return {
+    "mlflow.user": env["mlflow.user"] as string,
+    "mlflow.source.name": env["mlflow.source.name"] as string,
+    "mlflow.source.type": env["mlflow.source.type"] as string,
+    "mlflow.source.git.commit": env["mlflow.source.git.commit"] as string,
+    "mlflow.source.git.repoURL": env["mlflow.source.git.repoURL"] as string,
+    "mlflow.source.git.branch": env["mlflow.source.git.branch"] as string,
+    "mlflow.trace_schema.version": "3",
+  };
+}
 
 type NumberRecord = Record<string, number>;
 
@@ -64,6 +92,15 @@ function roundCost(cost: NumberRecord): NumberRecord {
   return out;
 }
 
+/**
+ * The JSON the previews are cut from: all of it for a small value (native `JSON.stringify` is
+ * fastest there), only as much as the longest preview shows for a large one (a whole conversation).
+ */
+function previewJson(value: JsonValue | undefined, countedLength: number): string | undefined {
+  if (value === undefined) return undefined;
+  return countedLength <= PREVIEW_MAX_LENGTH / 2 ? JSON.stringify(value) : jsonPrefix(value, PREVIEW_MAX_LENGTH);
+}
+
 /** A trace for `record`, assembled when first read. */
 export function buildTrace(record: TraceRecord): Trace {
   return Trace.lazy(assemble, record);
@@ -72,22 +109,24 @@ export function buildTrace(record: TraceRecord): Trace {
 // A completed record gains no spans (a span started under it begins a new trace), so reading
 // `record.spans` later sees the spans it had when it completed.
 function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
-  const rootTimes = spanPerfTimes(record.root as LiveSpan);
+  const root = record.root as LiveSpan;
+  const rootTimes = spanPerfTimes(root);
   const rootEnd = rootTimes.end >= 0 ? rootTimes.end : rootTimes.start;
   const spans = record.spans.map((span) => snapshotSpan(span, rootEnd));
   const rootSpan = spans[0] as Span;
   const updates = record.updates ?? {};
   const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
-  const metadata: Record<string, string> = { ...environmentMetadata(), "mlflow.trace_schema.version": "3" };
+  const metadata = baseMetadata();
   const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
   if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
-  const inputsJson = rootSpan.inputs === undefined ? undefined : JSON.stringify(rootSpan.inputs);
-  const outputsJson = rootSpan.outputs === undefined ? undefined : JSON.stringify(rootSpan.outputs);
-  if (inputsJson !== undefined) metadata["mlflow.traceInputs"] = truncateWithEllipsis(inputsJson, MAX_METADATA_VALUE_LENGTH);
-  if (outputsJson !== undefined) metadata["mlflow.traceOutputs"] = truncateWithEllipsis(outputsJson, MAX_METADATA_VALUE_LENGTH);
+  // The root's JSON feeds `mlflow.traceInputs`/`Outputs` and the previews: written when one of them is first read
+  // (a client that sends spans only never pays for it).
+  let json: { inputs: string | undefined; outputs: string | undefined } | undefined;
+  const rootJson = (): { inputs: string | undefined; outputs: string | undefined } =>
+    (json ??= { inputs: previewJson(rootSpan.inputs, root.valueLength("inputs")), outputs: previewJson(rootSpan.outputs, root.valueLength("outputs")) });
   const userMetadata = updates.metadata ?? {};
   for (const key of Object.keys(userMetadata)) {
     metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
@@ -107,17 +146,24 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
       metadata,
     },
     () => {
+      const { inputs, outputs } = rootJson();
       const previews: { request?: string; response?: string } = {};
-      if (inputsJson !== undefined) previews.request = truncateWithEllipsis(inputsJson, PREVIEW_MAX_LENGTH);
-      if (outputsJson !== undefined) previews.response = truncateWithEllipsis(outputsJson, PREVIEW_MAX_LENGTH);
+      if (inputs !== undefined) previews.request = truncateWithEllipsis(inputs, PREVIEW_MAX_LENGTH);
+      if (outputs !== undefined) previews.response = truncateWithEllipsis(outputs, PREVIEW_MAX_LENGTH);
       return previews;
     },
-    (self) => {
+    (self, add) => {
+      const { inputs, outputs } = rootJson();
+      const io: Record<string, string> = {};
+      // A value the user set with updateCurrentTrace wins, as it did when these were written first.
+      if (inputs !== undefined && userMetadata["mlflow.traceInputs"] === undefined) io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
+      if (outputs !== undefined && userMetadata["mlflow.traceOutputs"] === undefined) io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
+      add(io);
       try {
-        return traceSizeMetadata(self.toJSON(), spans);
+        add(traceSizeMetadata(self.toJSON(), spans));
+        return;
       } catch (error) {
         reportOnce("trace-size-stats", "warn", `could not compute the size stats of trace ${record.traceId}; it is exported without them`, error);
-        return {};
       }
     },
   );

@@ -11,6 +11,7 @@ import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
 import { keptByTailRules } from "./tail-sampling";
+import { estimateRecordBytes } from "./record-size";
 
 /** Trace-level fields set with `updateCurrentTrace`. */
 export interface TraceUpdates {
@@ -69,6 +70,11 @@ export class TraceRecord {
   get spans(): LiveSpan[] {
     if (this.root === undefined) return [];
     return this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
+  }
+
+  /** Approximate JSON bytes of the assembled trace, from the lengths its spans counted. */
+  estimateBytes(): number {
+    return estimateRecordBytes(this);
   }
 
   spanStarted(span: LiveSpan): void {

@@ -60,6 +60,9 @@ export interface TraceInfoFields {
   metadata: Record<string, string>;
 }
 
+/** @internal Adds a trace's late metadata entries in order; `info.toJSON()` inside it sees those added so far. */
+export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void) => void;
+
 /**
  * Metadata of a completed trace. Read-only: the SDK fills in `experimentId` once the trace is
  * logged, nothing else changes.
@@ -81,8 +84,11 @@ export class TraceInfo {
   /** Trace tags (`mlflow.traceName`, `mlflow.user`, those set with `updateCurrentTrace`). */
   readonly tags: Readonly<Record<string, string>>;
   private readonly metadataValue: Record<string, string>;
-  /** Entries added on first read of `metadata` (size stats cost a pass over every span). */
-  private lateMetadata: ((info: TraceInfo) => Record<string, string>) | undefined;
+  /**
+   * Adds, with `add`, the entries computed on first read of `metadata` (size stats cost a pass over
+   * every span; the root's JSON for `mlflow.traceInputs`/`Outputs` is written only when needed).
+   */
+  private lateMetadata: LateMetadata | undefined;
   private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
@@ -90,7 +96,7 @@ export class TraceInfo {
   constructor(
     fields: TraceInfoFields,
     computePreviews?: () => { request?: string; response?: string },
-    lateMetadata?: (info: TraceInfo) => Record<string, string>,
+    lateMetadata?: LateMetadata,
   ) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
@@ -120,12 +126,12 @@ export class TraceInfo {
     const late = this.lateMetadata;
     if (late !== undefined) {
       this.lateMetadata = undefined;
-      Object.assign(this.metadataValue, late(this));
+      late(this, (entries) => void Object.assign(this.metadataValue, entries));
     }
     return this.metadataValue;
   }
 
-  /** @internal The metadata without entries not yet computed (size stats): reading it costs nothing. */
+  /** @internal The metadata without entries not yet computed (size stats, `mlflow.traceInputs`/`Outputs`): reading it costs nothing. */
   get metadataSoFar(): Readonly<Record<string, string>> {
     return this.metadataValue;
   }
@@ -207,6 +213,8 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
 export interface TraceIdSource {
   /** Undefined while no id has been drawn: then nobody can be looking the trace up by id. */
   readonly knownTraceId: string | undefined;
+  /** Approximate JSON bytes of the trace once assembled, without assembling it. */
+  estimateBytes(): number;
 }
 
 /** @internal Assembles a trace's info and spans from what it was completed with. */
@@ -244,6 +252,11 @@ export class Trace {
   /** @internal The trace's id without assembling a lazy trace, or undefined when none was drawn yet. */
   static knownIdOf(trace: Trace): string | undefined {
     return trace.built === undefined ? (trace.source as TraceIdSource).knownTraceId : trace.built.info.traceId;
+  }
+
+  /** @internal The size estimate of a trace not yet assembled (see `estimateTraceBytes`), or undefined once it is. */
+  static countedBytesOf(trace: Trace): number | undefined {
+    return trace.built === undefined ? (trace.source as TraceIdSource).estimateBytes() : undefined;
   }
 
   private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {

@@ -67,3 +67,45 @@ describe("agent LLM spans and the conversation so far", () => {
     expect((whole.spans[2]!.inputs as { messages: unknown[] }).messages).toEqual(whole.all.slice(0, 6).map(openAI));
   });
 });
+
+describe("the agent's tools list", () => {
+  it("is snapshotted once per tool schema and recorded on the agent span and on every LLM span, inputs and attributes", async () => {
+    let reads = 0;
+    const properties = { q: { type: "string" } };
+    const parameters = {
+      type: "object",
+      get properties() {
+        reads++;
+        return properties;
+      },
+    };
+    const counted = new Tool({ name: "lookup", description: "Looks something up", parameters, function: ({ q }) => `result for ${String(q)}` });
+    const run = () => new Agent({ chatGenerator: new ScriptedChatGenerator(), tools: [counted] }).run({ messages: [ChatMessage.fromUser("What is the answer?")] });
+    // The schema validator reads the schema too: count what a traced run reads beyond an untraced one.
+    mlflow.haystack.autolog({ disable: true });
+    await run();
+    reads = 0;
+    await run();
+    const untraced = reads;
+    mlflow.haystack.autolog();
+    const traces: Trace[] = [];
+    const stop = addTraceSink({ onTraceCompleted: (t) => traces.push(t) });
+    reads = 0;
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    expect(reads - untraced).toBe(1); // 7 when the agent span and each LLM span (inputs and attributes) snapshotted the list again
+    const expected = [{ type: "function", function: { name: "lookup", description: "Looks something up", parameters: { type: "object", properties } } }];
+    const spans = traces[0]!.data.spans;
+    const agent = spans.find((s) => s.spanType === "AGENT")!;
+    expect(agent.attributes["mlflow.chat.tools"]).toEqual(expected);
+    const llm = spans.filter((s) => s.spanType === "CHAT_MODEL");
+    expect(llm).toHaveLength(3);
+    for (const s of llm) {
+      expect(s.attributes["mlflow.chat.tools"]).toEqual(expected);
+      expect((s.inputs as { tools: unknown }).tools).toEqual(expected);
+    }
+  });
+});

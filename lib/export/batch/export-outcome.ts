@@ -17,6 +17,7 @@ export function splitResult<T extends { readonly info: { readonly traceId: strin
   entries: readonly QueueEntry<T>[],
   result: ExportResult,
 ): { ok: QueueEntry<T>[]; retry: Settled<T>[]; final: Settled<T>[] } {
+  if (result.failures.length === 0) return { ok: [...entries], retry: [], final: [] };
   const byId = new Map<string, ExportFailure>();
   for (const f of result.failures) byId.set(f.traceId, f);
   const ok: QueueEntry<T>[] = [];

@@ -1,4 +1,5 @@
 import { getLastActiveTrace, startSpan } from "../../../lib/index";
+import { Trace } from "../../../lib/tracing/trace";
 import { estimateTraceBytes } from "../../../lib/export/clients/trace-size";
 
 describe("estimateTraceBytes", () => {
@@ -29,6 +30,30 @@ describe("estimateTraceBytes at any depth", () => {
     const actual = JSON.stringify(trace).length;
     expect(actual).toBeGreaterThan(350_000);
     const ratio = estimateTraceBytes(trace) / actual;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+});
+
+describe("estimateTraceBytes before assembly", () => {
+  const shapes: [string, () => void][] = [
+    ["small", () => startSpan({ name: "root", inputs: { i: 1 } }, () => 2)],
+    [
+      "large and nested, with attributes and events",
+      () =>
+        startSpan({ name: "root", inputs: { text: "x".repeat(50_000), list: [1, 2, 3] } }, (span) => {
+          span.addEvent("chunk", { payload: "e".repeat(5_000) });
+          for (let i = 0; i < 4; i++) startSpan({ name: `child${i}`, attributes: { n: i, nested: { a: "y".repeat(10_000) } } }, () => ({ out: i }));
+          return { deep: { a: { b: { c: ["o".repeat(20_000)] } } } };
+        }),
+    ],
+  ];
+  it.each(shapes)("sizes a %s trace from the lengths counted at snapshot time, without assembling it", (_label, run) => {
+    run();
+    const trace = getLastActiveTrace()!;
+    const estimate = estimateTraceBytes(trace);
+    expect(Trace.countedBytesOf(trace)).toBe(estimate); // still not assembled
+    const ratio = estimate / JSON.stringify(trace).length;
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   });
