@@ -60,7 +60,7 @@ export interface TraceInfoFields {
   metadata: Record<string, string>;
 }
 
-/** @internal Adds a trace's late metadata entries in order; `info.toJSON()` inside it sees those added so far. */
+/** Adds a trace's late metadata entries in order (SDK-internal); `info.toJSON()` inside it sees those added so far. */
 export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void) => void;
 
 /**
