@@ -23,6 +23,8 @@ import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 import { FanOutClient } from "../otel/fan-out-client";
 import { OtlpClient, otlpClientFromEnv } from "../otel/otlp-client";
 import { withOtelTracingSuppressed } from "../otel/suppress";
+import { beginDelivery, endDelivery } from "../assessments/delivery";
+import { provideDestination, storeForDestination, type TraceDestination } from "../assessments/destination";
 
 interface ExporterState {
   processor: BatchProcessor<Trace> | undefined;
@@ -92,9 +94,24 @@ function currentClient(): { client: TraceClient; remoteUri: string | undefined }
   return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
 }
 
+/**
+ * @internal Where traces go now, for the assessment functions: the server of the tracking URI,
+ * the local store, or a client that cannot take assessments later (`setTraceClient`, OTLP only).
+ */
+export function currentDestination(): TraceDestination {
+  const { client, remoteUri } = currentClient();
+  if (remoteUri !== undefined) return { kind: "server", uri: remoteUri };
+  return client instanceof LocalStore ? { kind: "local", store: client } : { kind: "client" };
+}
+
 const routingClient: TraceClient = {
-  export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
-    return currentClient().client.export(traces, options);
+  async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
+    const destination = currentDestination();
+    beginDelivery(traces);
+    const result = await currentClient().client.export(traces, options);
+    // Assessments logged while the batch was on its way follow their trace, before the batch counts as done.
+    await endDelivery(traces, new Set(result.failures.map((f) => f.traceId)), (trace) => storeForDestination(destination, trace));
+    return result;
   },
   async getTrace(traceId: string): Promise<Trace | undefined> {
     const { client } = currentClient();
@@ -177,6 +194,7 @@ function processor(): BatchProcessor<Trace> {
 /** Installs the export sink once per process (every copy of the package shares it). */
 export function installExporter(): void {
   const st = state();
+  provideDestination(currentDestination);
   if (st.removeSink !== undefined) return;
   st.removeSink = addTraceSink({ onTraceCompleted: (trace) => processor().enqueue(trace) });
   sdkState().traceReader = (traceId) => routingClient.getTrace?.(traceId) ?? Promise.resolve(undefined);
