@@ -5,6 +5,7 @@
  */
 import { retryDelay } from "../export/backoff";
 import { MlflowApiError } from "../export/errors";
+import { diag } from "../internal/diagnostics";
 import type { AssessmentJson } from "./assessment-json";
 import type { AssessmentPatch, AssessmentStore } from "./store";
 
@@ -49,6 +50,7 @@ export class ServerAssessments implements AssessmentStore {
         if (!isTraceMissing(error)) throw error;
         const delay = retryDelay(attempt, undefined, this.wait, () => 0.5 + Math.random() / 2);
         if (Date.now() - started + delay > this.wait.waitMs) throw error;
+        diag("debug", `trace ${assessment.trace_id} is not on the server yet; assessment ${assessment.assessment_id} is sent again in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
