@@ -2,7 +2,7 @@
  * The assessment store of a trace destination: the MLflow server, the local store, or — for a
  * client that cannot take assessments afterwards — the trace object itself.
  */
-import type { LocalStore } from "../export/local-store";
+import type { LocalStore } from "../export/clients/local-store/store";
 import type { Trace } from "../tracing/trace";
 import { AssessmentNotFoundError } from "./errors";
 import { LocalFileAssessments } from "./local-file-store";

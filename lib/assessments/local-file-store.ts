@@ -5,9 +5,9 @@
  * assessments to send, without reading every file.
  */
 import { join } from "node:path";
-import type { LocalStore } from "../export/local-store";
-import { writeFileAtomic } from "../export/local-store/atomic-file";
-import { encodeTraceId } from "../export/local-store/location";
+import type { LocalStore } from "../export/clients/local-store/store";
+import { writeFileAtomic } from "../export/clients/local-store/atomic-file";
+import { encodeTraceId } from "../export/clients/local-store/location";
 import type { Trace } from "../tracing/trace";
 import type { AssessmentJson } from "./assessment-json";
 import { AssessmentNotFoundError } from "./errors";

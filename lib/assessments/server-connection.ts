@@ -3,7 +3,7 @@
  * are few, and an idle pooled socket must not keep a process that is done alive.
  */
 import { connectionFor } from "../config";
-import { MlflowApi } from "../export/mlflow-api";
+import { MlflowApi } from "../export/mlflow/api";
 import { ServerAssessments } from "./server-store";
 
 let cached: { uri: string; store: ServerAssessments } | undefined;

@@ -3,7 +3,7 @@
  * endpoints). A create answered with 404 because the trace is not on the server yet (another
  * process still exporting it) is retried with backoff, within a bounded time.
  */
-import { retryDelay } from "../export/backoff";
+import { retryDelay } from "../export/batch/backoff";
 import { MlflowApiError } from "../export/errors";
 import { diag } from "../internal/diagnostics";
 import type { AssessmentJson } from "./assessment-json";

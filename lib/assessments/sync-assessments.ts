@@ -6,11 +6,11 @@
  */
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import type { LocalStore } from "../export/local-store";
+import type { LocalStore } from "../export/clients/local-store/store";
 import { isServerUri } from "../export/server-uri";
-import { exists, writeFileAtomic } from "../export/local-store/atomic-file";
-import type { DestinationDir } from "../export/local-store/destinations";
-import type { StoredFile } from "../export/local-store/retention";
+import { exists, writeFileAtomic } from "../export/clients/local-store/atomic-file";
+import type { DestinationDir } from "../export/clients/local-store/destinations";
+import type { StoredFile } from "../export/clients/local-store/retention";
 import type { Trace } from "../tracing/trace";
 import { ASSESSMENTS_CHANGED_DIR } from "./local-file-store";
 import { serverAssessments } from "./server-connection";

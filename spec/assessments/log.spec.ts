@@ -1,6 +1,6 @@
 import * as mlflow from "../../lib/index";
 import { InvalidAssessmentError, MemoryClient } from "../../lib/index";
-import { startTraceBody } from "../../lib/export/trace-wire";
+import { startTraceBody } from "../../lib/export/mlflow/trace-wire";
 
 describe("logFeedback / logExpectation", () => {
   const memory = new MemoryClient();
