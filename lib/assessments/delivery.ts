@@ -4,26 +4,30 @@
  * trace they run against it in order (the server, the local store file), and if the delivery
  * failed they are applied to the trace itself so the retry carries them.
  */
-import { reportOnce } from "../internal/diagnostics";
 import type { Trace } from "../tracing/trace";
 import { ArrayAssessments, type AssessmentStore } from "./store";
 
 /** One change to a trace's assessments, run against wherever they live. */
 export type AssessmentOp<T> = (store: AssessmentStore) => Promise<T>;
 
+/** A queued change: settles its caller's promise, never rejects itself. */
+type Queued = (store: () => AssessmentStore) => Promise<void>;
+
 interface Sending {
   readonly phase: "sending";
-  readonly ops: ((store: AssessmentStore) => Promise<void>)[];
+  readonly ops: Queued[];
 }
 
 interface Delivered {
   readonly phase: "delivered";
-  readonly store: AssessmentStore;
+  /** Made on first use: most delivered traces never get an assessment afterwards. */
+  readonly store: () => AssessmentStore;
   /** Changes run one after another, so an update never overtakes the create it follows. */
   chain: Promise<void>;
 }
 
 const states = new WeakMap<Trace, Sending | Delivered>();
+const settled = Promise.resolve();
 
 /** Called by the exporter before a batch goes to its destination. */
 export function beginDelivery(traces: readonly Trace[]): void {
@@ -33,7 +37,7 @@ export function beginDelivery(traces: readonly Trace[]): void {
 }
 
 /**
- * Called by the exporter with the batch's outcome; settles once the queued changes of the delivered
+ * Called by the exporter with the batch's outcome; settles once the queued changes of the batch's
  * traces ran, so `flushTraces()` waits for them too. Never rejects.
  */
 export async function endDelivery(
@@ -45,22 +49,17 @@ export async function endDelivery(
   for (const trace of traces) {
     const state = states.get(trace);
     if (state?.phase !== "sending") continue;
-    if (failedIds.has(trace.info.traceId)) {
+    if (failedIds.size > 0 && failedIds.has(trace.info.traceId)) {
       states.delete(trace);
-      runs.push(runAll(state.ops, new ArrayAssessments(trace.info.assessments)));
+      const onTrace = new ArrayAssessments(trace.info.assessments);
+      if (state.ops.length > 0) runs.push(runAll(state.ops, () => onTrace));
       continue;
     }
-    let store: AssessmentStore;
-    try {
-      store = storeFor(trace);
-    } catch (error) {
-      reportOnce("assessments.destination", "warn", `assessments logged on trace ${trace.info.traceId} while it was exported could not be sent`, error);
-      states.delete(trace);
-      continue;
-    }
-    const delivered: Delivered = { phase: "delivered", store, chain: runAll(state.ops, store) };
+    let made: AssessmentStore | undefined;
+    const store = (): AssessmentStore => (made ??= storeFor(trace));
+    const delivered: Delivered = { phase: "delivered", store, chain: state.ops.length === 0 ? settled : runAll(state.ops, store) };
     states.set(trace, delivered);
-    runs.push(delivered.chain);
+    if (state.ops.length > 0) runs.push(delivered.chain);
   }
   await Promise.all(runs);
 }
@@ -73,11 +72,15 @@ export function runForTrace<T>(trace: Trace, op: AssessmentOp<T>): Promise<T> {
   const state = states.get(trace);
   if (state === undefined) return op(new ArrayAssessments(trace.info.assessments));
   return new Promise<T>((resolve, reject) => {
-    const run = (store: AssessmentStore): Promise<void> => op(store).then(resolve, (error: unknown) => {
-      reject(error);
-    });
-    if (state.phase === "sending") state.ops.push(run);
-    else state.chain = state.chain.then(() => run(state.store));
+    const queued: Queued = async (store) => {
+      try {
+        resolve(await op(store()));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    if (state.phase === "sending") state.ops.push(queued);
+    else state.chain = state.chain.then(() => queued(state.store));
   });
 }
 
@@ -86,12 +89,6 @@ export function isBeingDelivered(trace: Trace): boolean {
   return states.get(trace)?.phase === "sending";
 }
 
-async function runAll(ops: readonly ((store: AssessmentStore) => Promise<void>)[], store: AssessmentStore): Promise<void> {
-  for (const op of ops) {
-    try {
-      await op(store);
-    } catch (error) {
-      reportOnce("assessments.after-export", "warn", "an assessment change queued behind its trace's export failed", error);
-    }
-  }
+async function runAll(ops: readonly Queued[], store: () => AssessmentStore): Promise<void> {
+  for (const op of ops) await op(store);
 }

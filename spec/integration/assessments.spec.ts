@@ -181,14 +181,14 @@ describe("feedback and expectations on a real mlflow server", () => {
     const human = await mlflow.overrideFeedback({ traceId, assessmentId: judged.assessmentId, value: 0.9, source: { sourceType: "HUMAN", sourceId: "ana" } });
     expect(await serverSearch(experimentId, "feedback.relevance > 0.5")).toEqual([traceId]);
     const expectation = await mlflow.logExpectation({ traceId, name: "expected", value: 1 });
-    expect(await mlflow.updateAssessment(traceId, expectation.assessmentId, { value: { answer: 42 }, metadata: { by: "ana" } })).toMatchObject({ value: { answer: 42 }, metadata: { by: "ana" } });
+    expect(await mlflow.updateAssessment(traceId, expectation.assessmentId, { name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } })).toMatchObject({ name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } });
     expect(await mlflow.getAssessment(traceId, judged.assessmentId)).toMatchObject({ valid: false, value: 0.3 });
 
     let back = await readBack(traceId);
     expect(back).toEqual(expect.arrayContaining([
       expect.objectContaining({ assessment_id: judged.assessmentId, valid: false }),
       expect.objectContaining({ assessment_id: human.assessmentId, overrides: judged.assessmentId, valid: true, source_type: "HUMAN", source_id: "ana" }),
-      expect.objectContaining({ assessment_id: expectation.assessmentId, value: { answer: 42 }, metadata: { by: "ana" } }),
+      expect.objectContaining({ assessment_id: expectation.assessmentId, name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } }),
     ]));
     await mlflow.deleteAssessment(traceId, human.assessmentId);
     back = await readBack(traceId);
