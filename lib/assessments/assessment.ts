@@ -2,7 +2,7 @@
  * The public, camelCase view of an assessment and its conversion from MLflow's JSON shape.
  */
 import type { JsonValue } from "../tracing/serialize";
-import type { AssessmentJson, AssessmentSourceType } from "./assessment-json";
+import type { AssessmentJson, AssessmentSourceType } from "../tracing/assessment-json";
 
 export type { AssessmentSourceType };
 

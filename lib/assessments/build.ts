@@ -5,9 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { JsonValue } from "../tracing/serialize";
-import type { AssessmentErrorJson, AssessmentJson, AssessmentSourceType } from "./assessment-json";
+import type { AssessmentErrorJson, AssessmentJson, AssessmentSourceType } from "../tracing/assessment-json";
 import type { AssessmentErrorInfo } from "./assessment";
-import { InvalidAssessmentError } from "./errors";
+import { InvalidAssessmentError } from "../export/errors";
 
 /** A source type name (any case; `AI_JUDGE` means `LLM_JUDGE`) or a full source. */
 export type AssessmentSourceInput = AssessmentSourceType | Lowercase<AssessmentSourceType> | "AI_JUDGE" | { readonly sourceType: string; readonly sourceId?: string };

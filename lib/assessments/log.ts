@@ -18,7 +18,7 @@ import {
   type AssessmentSourceInput,
   type AssessmentTarget,
 } from "./build";
-import type { AssessmentJson } from "./assessment-json";
+import type { AssessmentJson } from "../tracing/assessment-json";
 import { createAssessment, withAssessments } from "./routing";
 
 /** Options of {@link logFeedback}. */

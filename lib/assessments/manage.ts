@@ -7,7 +7,7 @@ import { assessmentFromJson, type Assessment } from "./assessment";
 import { checkName, expectationJson, invalid, metadataJson, optionalString, requireAssessmentId, requireTraceId, type AssessmentErrorInput } from "./build";
 import { feedbackJson } from "./log";
 import { withAssessments } from "./routing";
-import type { AssessmentPatch } from "./store";
+import type { AssessmentPatch } from "../export/mlflow/assessment-store";
 
 /** What {@link updateAssessment} changes; fields left out stay as they are. */
 export interface UpdateAssessmentOptions {

@@ -6,10 +6,11 @@
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { completedTraceById } from "../tracing/completed-traces";
-import type { AssessmentJson } from "./assessment-json";
-import { isBeingDelivered, runForTrace, type AssessmentOp } from "./delivery";
-import { currentDestinationStore } from "./destination";
-import { ArrayAssessments } from "./store";
+import type { AssessmentJson } from "../tracing/assessment-json";
+import { isBeingDelivered, runForTrace, type AssessmentOp } from "../export/destination/assessment-delivery";
+import { storeForDestination } from "../export/destination/assessment-stores";
+import { assessmentDestination } from "../export/exporter";
+import { ArrayAssessments } from "../export/mlflow/assessment-store";
 
 /** Runs `op` wherever the assessments of `traceId` live now. */
 export function withAssessments<T>(traceId: string, op: AssessmentOp<T>): Promise<T> {
@@ -20,7 +21,7 @@ export function withAssessments<T>(traceId: string, op: AssessmentOp<T>): Promis
   }
   const trace = completedTraceById(traceId);
   if (trace !== undefined) return runForTrace(trace, op);
-  return op(currentDestinationStore());
+  return op(storeForDestination(assessmentDestination()));
 }
 
 /**

@@ -3,7 +3,7 @@
  * ones dimmed, so a trace's judgements are visible without the MLflow UI.
  */
 import { assessmentFromJson } from "../assessments/assessment";
-import type { AssessmentJson } from "../assessments/assessment-json";
+import type { AssessmentJson } from "../tracing/assessment-json";
 import type { Palette } from "./cli-io";
 
 const MAX_VALUE_CHARS = 80;

@@ -3,7 +3,7 @@
  * metadata, and completion — when the root and every child have ended, or when the bounded wait
  * for late children runs out.
  */
-import type { AssessmentJson } from "../assessments/assessment-json";
+import type { AssessmentJson } from "./assessment-json";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import type { LiveSpan } from "./live-span";

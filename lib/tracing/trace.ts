@@ -3,7 +3,7 @@
  * `Trace.to_dict()` and `Trace.fromJSON` reading it back.
  */
 import { inspect } from "node:util";
-import type { AssessmentJson } from "../assessments/assessment-json";
+import type { AssessmentJson } from "./assessment-json";
 import type { JsonValue } from "./serialize";
 import type { Span } from "./span";
 import { spanFromJson, spanToJson, type SpanJson } from "./wire-format";

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import { DestinationDir } from "../../lib/export/clients/local-store/destinations";

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import * as mlflow from "../../lib/index";
 import { launchChromium, newLoopbackContext } from "../support/chromium";
 

@@ -6,13 +6,13 @@
  * spans, as for Python's OTLP export. No queue and no retries: failures are classified and
  * returned to the batch processor.
  */
-import { connectionFor, getTrackingUri, resolveExperimentAt } from "../../config";
+import { connectionFor, getTrackingUri, resolveExperimentAt } from "../destination/config";
 import { diag, reportOnce } from "../../internal/diagnostics";
 import type { Trace } from "../../tracing/trace";
 import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "../errors";
 import type { ExperimentSpec } from "../mlflow/experiments";
 import { MlflowApi } from "../mlflow/api";
-import { sendOverrides } from "../../assessments/server-store";
+import { sendOverrides } from "../mlflow/assessments";
 import {
   SPANS_LOCATION_TRACKING_STORE,
   TAG_ARTIFACT_LOCATION,

@@ -21,7 +21,7 @@ import {
   type WireTraceData,
 } from "./rest-spec";
 import { parseTraceDataJson } from "./trace-wire";
-import type { AssessmentJson } from "../../assessments/assessment-json";
+import type { AssessmentJson } from "../../tracing/assessment-json";
 
 /** Where the server is and how to talk to it. */
 export interface MlflowConnection {

@@ -5,7 +5,7 @@
  * Source of truth: shared/mlflow-protocol.md §2 and §8, checked against a real `mlflow server`.
  */
 
-import type { AssessmentJson } from "../../assessments/assessment-json";
+import type { AssessmentJson } from "../../tracing/assessment-json";
 
 /** Server paths, relative to the tracking URI (which may itself carry a path prefix). */
 export const MLFLOW_PATHS = {

@@ -16,7 +16,7 @@ import { DestinationDir, knownDestinations, type SyncDestination } from "./desti
 import { tryLock } from "./dir-lock";
 import type { LocalStore } from "./store";
 import type { StoredFile } from "./retention";
-import { assessmentsChanged, recordSentAssessments, sendNewAssessments } from "../../../assessments/sync-assessments";
+import { assessmentsChanged, recordSentAssessments, sendNewAssessments } from "./sync-assessments";
 
 /**
  * Another process is syncing to the same destination.

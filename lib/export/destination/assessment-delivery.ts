@@ -4,8 +4,8 @@
  * trace they run against it in order (the server, the local store file), and if the delivery
  * failed they are applied to the trace itself so the retry carries them.
  */
-import type { Trace } from "../tracing/trace";
-import { ArrayAssessments, type AssessmentStore } from "./store";
+import type { Trace } from "../../tracing/trace";
+import { ArrayAssessments, type AssessmentStore } from "../mlflow/assessment-store";
 
 /** One change to a trace's assessments, run against wherever they live. */
 export type AssessmentOp<T> = (store: AssessmentStore) => Promise<T>;

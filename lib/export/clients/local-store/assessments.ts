@@ -5,13 +5,13 @@
  * assessments to send, without reading every file.
  */
 import { join } from "node:path";
-import type { LocalStore } from "../export/clients/local-store/store";
-import { writeFileAtomic } from "../export/clients/local-store/atomic-file";
-import { encodeTraceId } from "../export/clients/local-store/location";
-import type { Trace } from "../tracing/trace";
-import type { AssessmentJson } from "./assessment-json";
-import { AssessmentNotFoundError } from "./errors";
-import { ArrayAssessments, type AssessmentPatch, type AssessmentStore } from "./store";
+import type { AssessmentJson } from "../../../tracing/assessment-json";
+import type { Trace } from "../../../tracing/trace";
+import { AssessmentNotFoundError } from "../../errors";
+import { ArrayAssessments, type AssessmentPatch, type AssessmentStore } from "../../mlflow/assessment-store";
+import { writeFileAtomic } from "./atomic-file";
+import { encodeTraceId } from "./location";
+import type { LocalStore } from "./store";
 
 /** Folder of the per-trace "assessments changed" markers. */
 export const ASSESSMENTS_CHANGED_DIR = "assessments-changed";

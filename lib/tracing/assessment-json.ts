@@ -3,7 +3,7 @@
  * returns in `trace_info.assessments`): the one shape the REST calls, the local store's trace
  * files (`info.assessments`) and local search share. Checked against mlflow server 3.17.2.
  */
-import type { JsonValue } from "../tracing/serialize";
+import type { JsonValue } from "./serialize";
 
 /** `HUMAN`, `LLM_JUDGE`, `CODE` or `SOURCE_TYPE_UNSPECIFIED` (MLflow's `AssessmentSourceType`). */
 export type AssessmentSourceType = "HUMAN" | "LLM_JUDGE" | "CODE" | "SOURCE_TYPE_UNSPECIFIED";

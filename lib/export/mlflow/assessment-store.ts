@@ -4,8 +4,8 @@
  * two mirror: an override marks the feedback it replaces invalid, deleting the override makes it
  * valid again (as mlflow server 3.17.2 does).
  */
-import type { AssessmentJson } from "./assessment-json";
-import { AssessmentNotFoundError } from "./errors";
+import type { AssessmentJson } from "../../tracing/assessment-json";
+import { AssessmentNotFoundError } from "../errors";
 
 /** The fields `updateAssessment` may change, in MLflow's JSON shape. */
 export interface AssessmentPatch {

@@ -4,16 +4,17 @@
  * the next sync exactly once — by id, which the server keeps, so a sync interrupted between the
  * send and the list update does not send twice.
  */
-import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import type { LocalStore } from "../export/clients/local-store/store";
-import { isServerUri } from "../export/server-uri";
-import { exists, writeFileAtomic } from "../export/clients/local-store/atomic-file";
-import type { DestinationDir } from "../export/clients/local-store/destinations";
-import type { StoredFile } from "../export/clients/local-store/retention";
-import type { Trace } from "../tracing/trace";
-import { ASSESSMENTS_CHANGED_DIR } from "./local-file-store";
-import { serverAssessments } from "./server-connection";
+import { join } from "node:path";
+import type { Trace } from "../../../tracing/trace";
+import { connectionFor } from "../../destination/config";
+import { MlflowApi } from "../../mlflow/api";
+import { createAssessmentOnce } from "../../mlflow/assessments";
+import { ASSESSMENTS_CHANGED_DIR } from "./assessments";
+import { exists, writeFileAtomic } from "./atomic-file";
+import type { DestinationDir } from "./destinations";
+import type { StoredFile } from "./retention";
+import type { LocalStore } from "./store";
 
 /** Records that `destination` has these assessments of a trace. */
 export async function recordSentAssessments(dest: DestinationDir, encodedId: string, ids: readonly string[]): Promise<void> {
@@ -26,18 +27,22 @@ export function assessmentsChanged(store: LocalStore, file: StoredFile): Promise
   return exists(join(store.dir, ASSESSMENTS_CHANGED_DIR, file.encodedId));
 }
 
-/** Sends the assessments of an already-sent trace the destination does not have yet; returns how many. */
+/** Sends the assessments of an already-sent trace the destination does not have yet; returns how many it created. */
 export async function sendNewAssessments(dest: DestinationDir, file: StoredFile, trace: Trace): Promise<number> {
   const sent = new Set(await readSentIds(dest, file.encodedId));
   const fresh = trace.info.assessments.filter((a) => !sent.has(a.assessment_id));
-  // An mlruns folder gets whole trace files only.
-  if (fresh.length === 0 || !isServerUri(dest.destination.trackingUri)) return 0;
-  const server = serverAssessments(dest.destination.trackingUri);
+  // An mlruns folder (`file:`) gets whole trace files only.
+  if (fresh.length === 0 || dest.destination.trackingUri.startsWith("file:")) return 0;
+  const api = new MlflowApi({ ...connectionFor(dest.destination.trackingUri), keepAlive: false });
   let created = 0;
-  for (const assessment of fresh) {
-    if ((await server.createOnce(assessment)) === "created") created++;
-    sent.add(assessment.assessment_id);
-    await writeFileAtomic(dest.marker("assessments", file.encodedId), JSON.stringify([...sent]));
+  try {
+    for (const assessment of fresh) {
+      if ((await createAssessmentOnce(api, assessment)) === "created") created++;
+      sent.add(assessment.assessment_id);
+      await writeFileAtomic(dest.marker("assessments", file.encodedId), JSON.stringify([...sent]));
+    }
+  } finally {
+    api.close();
   }
   return created;
 }
