@@ -1,7 +1,7 @@
-import { MlflowApiError } from "../../lib/export/errors";
-import type { AssessmentJson } from "../../lib/tracing/assessment-json";
-import type { AssessmentsApi } from "../../lib/export/mlflow/assessments";
-import { ServerAssessments } from "../../lib/export/destination/server-assessments";
+import { MlflowApiError } from "../../../lib/export/errors";
+import type { AssessmentJson } from "../../../lib/tracing/assessment-json";
+import type { AssessmentsApi } from "../../../lib/export/mlflow/assessments";
+import { ServerAssessments } from "../../../lib/export/destination/server-assessments";
 
 const now = new Date().toISOString();
 const A: AssessmentJson = { assessment_id: "a-1", assessment_name: "q", trace_id: "tr-1", source: { source_type: "CODE", source_id: "default" }, create_time: now, last_update_time: now, feedback: { value: 1 }, valid: true };
