@@ -67,6 +67,8 @@ function currentClient(clients: DestinationClients): { client: TraceClient; remo
   return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
 }
 
+const NO_FAILURES: ReadonlySet<string> = new Set();
+
 /** Where traces go now, for assessments: the server of the tracking URI, the local store, or another client. */
 export function currentDestination(clients: DestinationClients): TraceDestination {
   return destinationOf(currentClient(clients));
@@ -89,11 +91,11 @@ export function routingClient(clients: () => DestinationClients): TraceClient {
     async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
       const current = currentClient(clients());
       const destination = destinationOf(current);
-      beginDelivery(traces);
+      const delivery = beginDelivery(traces);
       const result = await current.client.export(traces, options);
       // Assessments logged while the batch was on its way follow their trace, before the batch counts as done.
-      const failed = new Set(result.failures.map((f) => f.traceId));
-      await endDelivery(traces, failed, (trace) => storeForDestination(destination, trace));
+      const failed = result.failures.length === 0 ? NO_FAILURES : new Set(result.failures.map((f) => f.traceId));
+      await endDelivery(delivery, traces, failed, (trace) => storeForDestination(destination, trace));
       return result;
     },
     async getTrace(traceId: string): Promise<Trace | undefined> {
