@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as mlflow from "../../lib/index";
-import { LocalStore, type ExportResult, type Trace, type TraceClient } from "../../lib/index";
+import { LocalStore, type ExportOptions, type ExportResult, type Trace, type TraceClient } from "../../lib/index";
 
 /** A client whose exports wait at a gate, recording what each call saw when it started. */
 class GatedClient implements TraceClient {
@@ -58,6 +60,37 @@ describe("assessments logged while their trace is being exported", () => {
     expect(await updated).toMatchObject({ value: 2 });
     expect(client.seen[0]).toEqual([{ traceId, assessments: [] }]);
     expect((await mlflow.getTrace(traceId))?.info.assessments).toEqual([expect.objectContaining({ assessment_name: "late", feedback: { value: 2 } })]);
+  });
+
+  it("are sent to the destination after a delivery that had already built its request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-gated-"));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let startedResolve: () => void = () => undefined;
+    const started = new Promise<void>((r) => (startedResolve = r));
+    /** A local store that, like a request body, copies the traces when the export starts. */
+    class SnapshotStore extends LocalStore {
+      override async export(traces: readonly Trace[], options?: Partial<ExportOptions>): Promise<ExportResult> {
+        const copies = traces.map((t) => mlflow.Trace.fromJSON(t.toJSON()));
+        startedResolve();
+        await gate;
+        return super.export(copies, options);
+      }
+    }
+    const store = new SnapshotStore({ dir });
+    try {
+      mlflow.setTraceClient(store);
+      mlflow.startSpan({ name: "snapshotted" }, () => "x");
+      const traceId = mlflow.getLastActiveTraceId()!;
+      const flushed = mlflow.flushTraces();
+      await started;
+      const logged = await mlflow.logFeedback({ traceId, name: "after_snapshot", value: 1 });
+      release();
+      await flushed;
+      expect((await new LocalStore({ dir }).getTrace(traceId))?.info.assessments.map((a) => a.assessment_id)).toEqual([logged.assessmentId]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("ride along with the retry when the export failed", async () => {
