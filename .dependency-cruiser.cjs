@@ -4,7 +4,7 @@
  * type-only imports included (`tsPreCompilationDeps`). Violations that predate the check and belong
  * to other work are listed in .dependency-cruiser-known-violations.json; new ones fail.
  *
- * Bottom to top: internal ← tracing ← otel ← export ← autolog, cli ← index.ts.
+ * Bottom to top: internal ← tracing ← otel ← export ← assessments ← autolog, cli ← index.ts.
  * haystack stands beside them: it imports internal only (autolog fills its tracing hook).
  * Inside export: mlflow (the protocol) ← clients ← batch ← destination ← exporter.ts; clients read the
  * configured tracking URI and experiment from destination/config.ts (MlflowRestClient's defaults).
@@ -30,14 +30,14 @@ module.exports = {
       comment: "lib/internal holds process plumbing every layer may use; it imports no other folder (the shared state's type-only slots aside, see above).",
       severity: "error",
       from: { path: "^lib/internal/", pathNot: REGISTRY },
-      to: { path: `^lib/(tracing|otel|export|autolog|cli|haystack)/|${ENTRY}` },
+      to: { path: `^lib/(tracing|otel|export|assessments|autolog|cli|haystack)/|${ENTRY}` },
     },
     {
       name: "the-registry-names-only-types",
       comment: "internal/global-state.ts names tracing types in its slots; it imports no tracing code and nothing above tracing.",
       severity: "error",
       from: { path: REGISTRY },
-      to: { path: `^lib/(otel|export|autolog|cli|haystack)/|${ENTRY}` },
+      to: { path: `^lib/(otel|export|assessments|autolog|cli|haystack)/|${ENTRY}` },
     },
     {
       name: "the-registry-imports-tracing-types-only",
@@ -46,10 +46,11 @@ module.exports = {
       from: { path: REGISTRY },
       to: { path: "^lib/tracing/", dependencyTypesNot: ["type-only"] },
     },
-    forbid("haystack-stands-alone", "The framework knows no tracing: autolog reaches it through haystack/tracing-hook.ts.", "^lib/haystack/", `^lib/(tracing|otel|export|autolog|cli)/|${ENTRY}`),
-    forbid("tracing-is-below-otel-and-export", "Spans and traces do no I/O and know no destination.", "^lib/tracing/", `^lib/(otel|export|autolog|cli|haystack)/|${ENTRY}`),
-    forbid("otel-is-below-export", "OpenTelemetry context interop only: OTLP export lives in export/clients.", "^lib/otel/", `^lib/(export|autolog|cli|haystack)/|${ENTRY}`),
-    forbid("export-is-below-integrations", "Export serves every integration and the CLI; it knows none of them.", "^lib/export/", `^lib/(autolog|cli|haystack)/|${ENTRY}`),
+    forbid("haystack-stands-alone", "The framework knows no tracing: autolog reaches it through haystack/tracing-hook.ts.", "^lib/haystack/", `^lib/(tracing|otel|export|assessments|autolog|cli)/|${ENTRY}`),
+    forbid("tracing-is-below-otel-and-export", "Spans and traces do no I/O and know no destination.", "^lib/tracing/", `^lib/(otel|export|assessments|autolog|cli|haystack)/|${ENTRY}`),
+    forbid("otel-is-below-export", "OpenTelemetry context interop only: OTLP export lives in export/clients.", "^lib/otel/", `^lib/(export|assessments|autolog|cli|haystack)/|${ENTRY}`),
+    forbid("export-is-below-integrations", "Export serves every integration and the CLI; it knows none of them.", "^lib/export/", `^lib/(assessments|autolog|cli|haystack)/|${ENTRY}`),
+    forbid("assessments-are-below-integrations", "The feedback API serves the CLI and any integration; it knows none of them.", "^lib/assessments/", `^lib/(autolog|cli)/|${ENTRY}`),
     forbid("autolog-and-cli-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/autolog/", `^lib/cli/|${ENTRY}`),
     forbid("cli-and-autolog-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/cli/", `^lib/autolog/|${ENTRY}`),
     forbid(

@@ -29,6 +29,14 @@ export {
 } from "./tracing/fluent";
 export type { UpdateTraceOptions } from "./tracing/fluent";
 export { configureTracing } from "./tracing/configure";
+export { logFeedback, logExpectation, overrideFeedback } from "./assessments/log";
+export type { LogFeedbackOptions, LogExpectationOptions, OverrideFeedbackOptions } from "./assessments/log";
+export { getAssessment, updateAssessment, deleteAssessment } from "./assessments/manage";
+export type { UpdateAssessmentOptions } from "./assessments/manage";
+export type { Assessment, AssessmentSource, AssessmentSourceType, AssessmentErrorInfo } from "./assessments/assessment";
+export type { AssessmentSourceInput, AssessmentErrorInput } from "./assessments/build";
+export type { AssessmentJson } from "./tracing/assessment-json";
+export { InvalidAssessmentError, AssessmentNotFoundError } from "./export/errors";
 export type { TracingConfig } from "./tracing/configure";
 export type { SamplingConfig } from "./tracing/policy-config";
 export type { SpanProcessor } from "./tracing/trace-policy";

@@ -5,6 +5,7 @@
 import type { Span } from "../tracing/span";
 import type { Cost, TokenUsage, Trace } from "../tracing/trace";
 import type { Palette } from "./cli-io";
+import { renderAssessments } from "./render-assessments";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "./format";
 
 /** Options of {@link renderTrace}. */
@@ -115,5 +116,6 @@ export function renderTrace(trace: Trace, options: RenderOptions): string {
   for (const root of buildForest(trace.data.spans)) walk(root, "", "");
   renderTable(rows).forEach((row, i) => lines.push(row, ...(details[i] ?? [])));
   if (trace.data.spans.length === 0) lines.push(c.dim("(no spans)"));
+  lines.push(...renderAssessments(info.assessments, c));
   return `${lines.join("\n")}\n`;
 }

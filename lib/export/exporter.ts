@@ -5,6 +5,8 @@
  * by the fallback client in front of it (`clients/fallback-client.ts`).
  */
 import { routingClient, type DestinationClients } from "./destination/routing";
+import { currentDestination } from "./destination/routing";
+import type { TraceDestination } from "./destination/assessment-stores";
 import { reportOnce } from "../internal/diagnostics";
 import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
@@ -36,6 +38,11 @@ function state(): ExporterState {
 }
 
 const routing = routingClient(state, deliveryReport);
+
+/** @internal Where traces go now (for the assessment functions). */
+export function assessmentDestination(): TraceDestination {
+  return currentDestination(state());
+}
 
 function deliveryReport(): DeliveryReport {
   const st = state();

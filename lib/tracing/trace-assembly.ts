@@ -144,6 +144,7 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
       responsePreview: updates.responsePreview,
       tags: { "mlflow.traceName": rootSpan.name, ...updates.tags },
       metadata,
+      assessments: updates.assessments,
     },
     () => {
       const { inputs, outputs } = rootJson();

@@ -3,6 +3,7 @@
  * metadata, and completion — when the root and every child have ended, or when the bounded wait
  * for late children runs out.
  */
+import type { AssessmentJson } from "./assessment-json";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { spanPerfTimes, type LiveSpan } from "./live-span";
@@ -21,6 +22,8 @@ export interface TraceUpdates {
   clientRequestId?: string;
   requestPreview?: string;
   responsePreview?: string;
+  /** Logged with `logFeedback`/`logExpectation` while the trace ran: they travel in its record. */
+  assessments?: AssessmentJson[];
 }
 
 export class TraceRecord {

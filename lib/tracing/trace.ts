@@ -3,6 +3,7 @@
  * `Trace.to_dict()` and `Trace.fromJSON` reading it back.
  */
 import { inspect } from "node:util";
+import type { AssessmentJson } from "./assessment-json";
 import type { JsonValue } from "./serialize";
 import type { Span } from "./span";
 import { spanFromJson, spanToJson, type SpanJson } from "./wire-format";
@@ -37,7 +38,7 @@ export interface TraceInfoJson {
   trace_metadata: Record<string, string>;
   tags: Record<string, string>;
   /** Python's `to_dict()` leaves an empty list out; so do we. */
-  assessments?: unknown[];
+  assessments?: AssessmentJson[];
 }
 
 /** Python `Trace.to_dict()` form (`Trace.to_json()` is its JSON text). */
@@ -58,6 +59,7 @@ export interface TraceInfoFields {
   responsePreview?: string | undefined;
   tags: Record<string, string>;
   metadata: Record<string, string>;
+  assessments?: AssessmentJson[] | undefined;
 }
 
 /** Adds a trace's late metadata entries in order (SDK-internal); `info.toJSON()` inside it sees those added so far. */
@@ -83,6 +85,8 @@ export class TraceInfo {
   readonly state: TraceState;
   /** Trace tags (`mlflow.traceName`, `mlflow.user`, those set with `updateCurrentTrace`). */
   readonly tags: Readonly<Record<string, string>>;
+  /** Feedback and expectations, in MLflow's JSON shape (see `logFeedback`). */
+  readonly assessments: AssessmentJson[];
   private readonly metadataValue: Record<string, string>;
   /**
    * Adds, with `add`, the entries computed on first read of `metadata` (size stats cost a pass over
@@ -105,6 +109,7 @@ export class TraceInfo {
     this.executionDuration = fields.executionDuration;
     this.state = fields.state;
     this.tags = fields.tags;
+    this.assessments = fields.assessments ?? [];
     this.metadataValue = fields.metadata;
     this.lateMetadata = lateMetadata;
     this.previews = { request: fields.requestPreview, response: fields.responsePreview, compute: computePreviews };
@@ -195,6 +200,7 @@ export class TraceInfo {
     if (this.clientRequestId !== undefined) json.client_request_id = this.clientRequestId;
     if (this.requestPreview !== undefined) json.request_preview = this.requestPreview;
     if (this.responsePreview !== undefined) json.response_preview = this.responsePreview;
+    if (this.assessments.length > 0) json.assessments = this.assessments.map((a) => ({ ...a }));
     return json;
   }
 }
@@ -306,6 +312,7 @@ export class Trace {
         responsePreview: info.response_preview,
         tags: { ...(info.tags ?? {}) },
         metadata: { ...(info.trace_metadata ?? {}) },
+        assessments: Array.isArray(info.assessments) ? info.assessments.map((a) => ({ ...a })) : [],
       }),
       (parsed.data?.spans ?? []).map(spanFromJson),
     );

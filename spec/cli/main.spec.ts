@@ -8,7 +8,7 @@ import { runCli, type RunCliOptions } from "../../lib/cli/main";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import type { Trace } from "../../lib/tracing/trace";
 import type { TraceClient } from "../../lib/export/clients/trace-client";
-import { startSpan, getLastActiveTrace } from "../../lib/index";
+import { startSpan, getLastActiveTrace, logExpectation, logFeedback, overrideFeedback } from "../../lib/index";
 import { makeRealTrace, makeTrace } from "../export/clients/local-store/store.fixtures";
 import { built } from "../support/built-sdk";
 
@@ -137,6 +137,33 @@ describe("mlflow-haystack traces show", () => {
     expect(tree[2]).toMatch(/^└─ chat\s+CHAT_MODEL\s+OK\s+.*42 \(12 in \/ 30 out\) tok\s+\$0\.0012$/);
     expect(new Set(tree.map((l) => l.search(/CHAIN|RETRIEVER|CHAT_MODEL/))).size).toBe(1);
     expect(out).not.toContain("What is MLflow?");
+  });
+
+  it("lists the trace's feedback and expectations under the tree, an overridden feedback marked", async () => {
+    // Stored by another process: not held in this one's memory, so the assessments go to its file.
+    const trace = makeTrace();
+    await store.export([trace]);
+    const id = trace.info.traceId;
+    const env = { MLFLOW_HAYSTACK_LOCAL_DIR: store.dir };
+    const previous = process.env["MLFLOW_HAYSTACK_LOCAL_DIR"];
+    process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = store.dir;
+    try {
+      const judged = await logFeedback({ traceId: id, name: "relevance", value: 0.4, source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" }, rationale: "partly" });
+      await overrideFeedback({ traceId: id, assessmentId: judged.assessmentId, value: 0.9, source: "HUMAN" });
+      await logFeedback({ traceId: id, name: "faithfulness", error: "judge timed out" });
+      await logExpectation({ traceId: id, name: "expected", value: { city: "Paris" } });
+    } finally {
+      process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = previous;
+    }
+    const { out } = await cli(["traces", "show", id], { env });
+    const block = out.slice(out.indexOf("Assessments")).split("\n");
+    expect(block.slice(0, 5)).toEqual([
+      "Assessments",
+      "  feedback    relevance = 0.4 (LLM_JUDGE gpt-4o) — partly [overridden]",
+      "  feedback    relevance = 0.9 (HUMAN)",
+      "  feedback    faithfulness = error ASSESSMENT_ERROR: judge timed out (CODE)",
+      '  expectation expected = {"city":"Paris"} (HUMAN)',
+    ]);
   });
 
   it("shows cached input tokens in the header and on the span", async () => {

@@ -30,7 +30,8 @@ export function progressReporter(io: CliIo): (p: SyncProgress) => void {
 /** Prints one destination's result; true when nothing failed. */
 export function reportResult(io: CliIo, uri: string, experiment: ExperimentSpec | undefined, result: SyncResult): boolean {
   const already = result.alreadyThere > 0 ? ` (${result.alreadyThere} were already there)` : "";
-  io.stdout.write(`Sent ${result.sent} trace(s) to ${uri}, ${describeExperiment(experiment)}${already}; ${result.failed} failed.\n`);
+  const assessments = result.assessmentsSent > 0 ? `, and ${result.assessmentsSent} assessment(s) logged on traces sent before` : "";
+  io.stdout.write(`Sent ${result.sent} trace(s)${assessments} to ${uri}, ${describeExperiment(experiment)}${already}; ${result.failed} failed.\n`);
   for (const f of result.failures.slice(0, 5)) io.stderr.write(`  ${f.traceId}: ${f.error.message.split("\n")[0]}\n`);
   if (result.failures.length > 5) io.stderr.write(`  ... and ${result.failures.length - 5} more\n`);
   return result.failed === 0;

@@ -59,7 +59,7 @@ async function syncTo(to: string, store: LocalStore, options: SyncCommandOptions
   const destination: SyncDestination = { trackingUri: fileStore === undefined ? to : `file://${fileStore}`, experiment };
   const client = clientFor?.(destination) ?? (fileStore === undefined ? undefined : new MlrunsWriter(fileStore, experiment));
   const result = await syncLocalTraces(store, { destination, batchSize: options.batchSize, onProgress: progressReporter(io), ...(client === undefined ? {} : { client }) });
-  if (result.total === 0 && result.alreadyThere === 0) {
+  if (result.total === 0 && result.alreadyThere === 0 && result.assessmentsSent === 0 && result.failed === 0) {
     io.stdout.write(`Nothing to sync: every trace in ${store.dir} was already sent to ${to}.\n`);
     return true;
   }

@@ -17,6 +17,7 @@ import { tryLock } from "./dir-lock";
 import type { LocalStore } from "../../export/clients/local-store/store";
 import type { StoredFile } from "../../export/clients/local-store/retention";
 import { toError } from "../../internal/to-error";
+import { assessmentsChanged, recordSentAssessments, sendNewAssessments } from "./sync-assessments";
 
 /**
  * Another process is syncing to the same destination.
@@ -53,6 +54,8 @@ export interface SyncOptions {
 
 /** What a sync did. */
 export interface SyncResult extends SyncProgress {
+  /** Assessments logged on already-synced traces, sent now (the others went inside their trace's record). */
+  readonly assessmentsSent: number;
   readonly failures: readonly { readonly traceId: string; readonly error: Error }[];
 }
 
@@ -82,8 +85,21 @@ export async function syncLocalTraces(store: LocalStore, options: SyncOptions): 
       ...(options.destination.experiment ? { experiment: options.destination.experiment } : {}),
     });
     await dest.describe();
-    const todo = await candidates(store, dest, options.onlyPending ?? false);
-    return await sendAll(store, dest, client, todo, options);
+    const followUps: StoredFile[] = [];
+    const todo = await candidates(store, dest, options.onlyPending ?? false, followUps);
+    const result = await sendAll(store, dest, client, todo, options, followUps);
+    const failures = [...result.failures];
+    let assessmentsSent = 0;
+    for (const file of followUps) {
+      const trace = await store.readFile(file.name);
+      if (trace === undefined) continue;
+      try {
+        assessmentsSent += await sendNewAssessments(dest, file, trace);
+      } catch (err) {
+        failures.push({ traceId: trace.info.traceId, error: toError(err) });
+      }
+    }
+    return { ...result, failed: failures.length, assessmentsSent, failures };
   } finally {
     if (options.client === undefined) await client?.shutdown();
     await lock.release();
@@ -111,12 +127,14 @@ export async function syncPendingTraces(
   return out;
 }
 
-async function candidates(store: LocalStore, dest: DestinationDir, onlyPending: boolean): Promise<StoredFile[]> {
+/** Traces to send; already-sent traces with assessments logged since go to `followUps`. */
+async function candidates(store: LocalStore, dest: DestinationDir, onlyPending: boolean, followUps: StoredFile[]): Promise<StoredFile[]> {
   const out: StoredFile[] = [];
   for (const file of await store.files()) {
     if (onlyPending && !(await exists(dest.marker("pending", file.encodedId)))) continue;
     if (await exists(dest.marker("sent", file.encodedId))) {
       await removeFile(dest.marker("pending", file.encodedId));
+      if (await assessmentsChanged(store, file)) followUps.push(file);
       continue;
     }
     out.push(file);
@@ -124,7 +142,8 @@ async function candidates(store: LocalStore, dest: DestinationDir, onlyPending: 
   return out;
 }
 
-async function markSent(dest: DestinationDir, encodedId: string): Promise<void> {
+async function markSent(dest: DestinationDir, encodedId: string, assessmentIds: readonly string[]): Promise<void> {
+  await recordSentAssessments(dest, encodedId, assessmentIds);
   await writeFileAtomic(dest.marker("sent", encodedId), new Date().toISOString());
   await removeFile(dest.marker("inflight", encodedId));
   await removeFile(dest.marker("pending", encodedId));
@@ -133,14 +152,21 @@ async function markSent(dest: DestinationDir, encodedId: string): Promise<void> 
 /** How long reading a trace back may take before the sync gives up on that trace for this run. */
 const READ_BACK_TIMEOUT_MS = 30_000;
 
-/** True when the server already holds the trace with at least as many spans as we have. */
-async function alreadyDelivered(client: TraceClient, trace: Trace): Promise<boolean> {
-  if (client.getTrace === undefined) return false;
+/** The server's copy when it already holds the trace with at least as many spans as we have. */
+async function alreadyDelivered(client: TraceClient, trace: Trace): Promise<Trace | undefined> {
+  if (client.getTrace === undefined) return undefined;
   const remote = await client.getTrace(trace.info.traceId, { signal: AbortSignal.timeout(READ_BACK_TIMEOUT_MS) });
-  return remote !== undefined && remote.data.spans.length >= trace.data.spans.length;
+  return remote !== undefined && remote.data.spans.length >= trace.data.spans.length ? remote : undefined;
 }
 
-async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceClient, todo: StoredFile[], options: SyncOptions): Promise<SyncResult> {
+async function sendAll(
+  store: LocalStore,
+  dest: DestinationDir,
+  client: TraceClient,
+  todo: StoredFile[],
+  options: SyncOptions,
+  followUps: StoredFile[],
+): Promise<Omit<SyncResult, "assessmentsSent">> {
   const batchSize = options.batchSize ?? 20;
   const failures: { traceId: string; error: Error }[] = [];
   let sent = 0;
@@ -156,8 +182,12 @@ async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceCli
         continue;
       }
       try {
-        if ((await exists(dest.marker("inflight", file.encodedId))) && (await alreadyDelivered(client, trace))) {
-          await markSent(dest, file.encodedId);
+        const remote = (await exists(dest.marker("inflight", file.encodedId))) ? await alreadyDelivered(client, trace) : undefined;
+        if (remote !== undefined) {
+          // Assessments the server's copy lacks were logged after that send: the follow-up sends them.
+          const remoteIds = new Set(remote.info.assessments.map((a) => a.assessment_id));
+          await markSent(dest, file.encodedId, [...remoteIds]);
+          if (trace.info.assessments.some((a) => !remoteIds.has(a.assessment_id))) followUps.push(file);
           alreadyThere++;
           done++;
           continue;
@@ -184,7 +214,7 @@ async function sendAll(store: LocalStore, dest: DestinationDir, client: TraceCli
       for (const { file, trace } of batch) {
         const error = failed.get(trace.info.traceId);
         if (error === undefined) {
-          await markSent(dest, file.encodedId);
+          await markSent(dest, file.encodedId, trace.info.assessments.map((a) => a.assessment_id));
           sent++;
         } else {
           failures.push({ traceId: trace.info.traceId, error });

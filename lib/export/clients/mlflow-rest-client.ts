@@ -12,6 +12,7 @@ import type { Trace } from "../../tracing/trace";
 import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "../errors";
 import type { ExperimentSpec } from "../mlflow/experiments";
 import { MlflowApi } from "../mlflow/api";
+import { sendOverrides } from "../mlflow/assessments";
 import {
   SPANS_LOCATION_TRACKING_STORE,
   TAG_ARTIFACT_LOCATION,
@@ -111,7 +112,9 @@ export class MlflowRestClient implements TraceClient {
       targets.push({ trace, experimentId });
     }
     if (this.spansOnly && this.otlpEnabled) {
-      targets = await this.exportSpansOnly(api, targets, failures, options.signal);
+      // Spans cannot carry assessments: a trace that has some gets its full record.
+      const assessed = targets.filter((t) => t.trace.info.assessments.length > 0);
+      targets = [...assessed, ...(await this.exportSpansOnly(api, targets.filter((t) => t.trace.info.assessments.length === 0), failures, options.signal))];
       if (targets.length === 0) return { failures };
     }
     // The trace record first, then the spans: spans arriving before their record make the server
@@ -120,6 +123,7 @@ export class MlflowRestClient implements TraceClient {
     await forEachLimited(targets, this.concurrency, async ({ trace, experimentId }) => {
       try {
         const tags = (await api.startTraceV3(startTraceBody(trace, experimentId), options.signal)).trace?.trace_info?.tags ?? {};
+        await sendOverrides(api, trace.info.assessments);
         trace.info.experimentId = experimentId;
         started.push({ trace, experimentId, spansStored: tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE, artifactLocation: tags[TAG_ARTIFACT_LOCATION] });
       } catch (err) {

@@ -17,6 +17,8 @@ import { OtlpClient, otlpClientFromEnv } from "../clients/otlp-client";
 import { FallbackClient, keepInLocalStore, type FallbackOptions, type FallbackReport } from "../clients/fallback-client";
 import { getExperimentSpec, getTrackingUri } from "./config";
 import { isLocalStoreUri, isServerUri } from "./server-uri";
+import { beginDelivery, endDelivery } from "./assessment-delivery";
+import { storeForDestination, type TraceDestination } from "./assessment-stores";
 
 /** The clients routing creates once and reuses; they live in the exporter's process-wide state. */
 export interface DestinationClients {
@@ -59,19 +61,33 @@ function fallbackOptions(uri: string, report: FallbackReport): FallbackOptions {
   return { destination, report };
 }
 
+const NO_FAILURES: ReadonlySet<string> = new Set();
+
+/** Where traces go now, for assessments: the server of the tracking URI, the local store, or another client. */
+export function currentDestination(clients: DestinationClients): TraceDestination {
+  return destinationOf(currentClient(clients, undefined));
+}
+
+function destinationOf({ client, remoteUri }: { client: TraceClient; remoteUri: string | undefined }): TraceDestination {
+  if (remoteUri !== undefined) return { kind: "server", uri: remoteUri };
+  return client instanceof LocalStore ? { kind: "local", store: client } : { kind: "client" };
+}
+
 /**
  * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
  * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set) with
  * the local-store fallback; else that collector alone; else the local store.
  */
-function currentClient(clients: DestinationClients, report: FallbackReport): TraceClient {
-  if (clients.userClient !== undefined) return clients.userClient;
+function currentClient(clients: DestinationClients, report: FallbackReport | undefined): { client: TraceClient; remoteUri: string | undefined } {
+  if (clients.userClient !== undefined) return { client: clients.userClient, remoteUri: undefined };
   const uri = getTrackingUri();
   const otlp = otlpFromEnv(clients);
-  if (!isServerUri(uri)) return otlp?.client ?? localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined);
+  if (!isServerUri(uri)) return { client: otlp?.client ?? localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
   const rest = (clients.rest ??= new MlflowRestClient());
   const primary = otlp === undefined ? rest : (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient]));
-  return new FallbackClient(primary, () => localStoreFor(clients, undefined), fallbackOptions(uri, report));
+  // Without a report (asking where traces go) the primary stands in: only the URI is read.
+  const client = report === undefined ? primary : new FallbackClient(primary, () => localStoreFor(clients, undefined), fallbackOptions(uri, report));
+  return { client, remoteUri: uri };
 }
 
 /**
@@ -107,11 +123,18 @@ function keepUndelivered(clients: DestinationClients, report: FallbackReport, tr
  */
 export function routingClient(clients: () => DestinationClients, report: () => FallbackReport): TraceClient & Pick<FallbackClient, "keepUndelivered"> {
   return {
-    export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
-      return currentClient(clients(), report()).export(traces, options);
+    async export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
+      const current = currentClient(clients(), report());
+      const destination = destinationOf(current);
+      const delivery = beginDelivery(traces);
+      const result = await current.client.export(traces, options);
+      // Assessments logged while the batch was on its way follow their trace, before the batch counts as done.
+      const failed = result.failures.length === 0 ? NO_FAILURES : new Set(result.failures.map((f) => f.traceId));
+      await endDelivery(delivery, traces, failed, (trace) => storeForDestination(destination, trace));
+      return result;
     },
     async getTrace(traceId: string): Promise<Trace | undefined> {
-      const client = currentClient(clients(), report());
+      const { client } = currentClient(clients(), report());
       return client.getTrace === undefined ? undefined : client.getTrace(traceId);
     },
     // Clients outlive any one processor (configureExport replaces it); shutdownExport closes them.

@@ -11,15 +11,18 @@ import { parseRetryAfter } from "./retry-after";
 import {
   EXPERIMENT_ID_HEADER,
   MLFLOW_PATHS,
+  type AssessmentResponse,
   type CreateExperimentResponse,
   type GetExperimentResponse,
   type OtlpExportRequest,
   type StartTraceV3Request,
   type TraceInfoV3Response,
+  type UpdateAssessmentRequest,
   type WireErrorBody,
   type WireTraceData,
 } from "./rest-spec";
 import { parseTraceDataJson } from "./trace-wire";
+import type { AssessmentJson } from "../../tracing/assessment-json";
 
 /** Where the server is and how to talk to it. */
 export interface MlflowConnection {
@@ -98,6 +101,23 @@ export class MlflowApi {
       headers: { [EXPERIMENT_ID_HEADER]: experimentId },
       ...sig(signal),
     });
+  }
+
+  createAssessment(assessment: AssessmentJson, signal?: AbortSignal): Promise<AssessmentResponse> {
+    return this.json({ method: "POST", path: MLFLOW_PATHS.assessments(assessment.trace_id), body: JSON.stringify({ assessment }), ...sig(signal) });
+  }
+
+  getAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<AssessmentResponse> {
+    return this.json({ method: "GET", path: MLFLOW_PATHS.assessment(traceId, assessmentId), ...sig(signal) });
+  }
+
+  updateAssessment(traceId: string, assessmentId: string, assessment: Partial<AssessmentJson>, updateMask: string, signal?: AbortSignal): Promise<AssessmentResponse> {
+    const body: UpdateAssessmentRequest = { assessment, update_mask: updateMask };
+    return this.json({ method: "PATCH", path: MLFLOW_PATHS.assessment(traceId, assessmentId), body: JSON.stringify(body), ...sig(signal) });
+  }
+
+  async deleteAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<void> {
+    await this.send({ method: "DELETE", path: MLFLOW_PATHS.assessment(traceId, assessmentId), ...sig(signal) });
   }
 
   /** Server version text, e.g. `3.17.2`. */

@@ -5,6 +5,8 @@
  * Source of truth: shared/mlflow-protocol.md §2 and §8, checked against a real `mlflow server`.
  */
 
+import type { AssessmentJson } from "../../tracing/assessment-json";
+
 /** Server paths, relative to the tracking URI (which may itself carry a path prefix). */
 export const MLFLOW_PATHS = {
   health: "/health",
@@ -18,6 +20,11 @@ export const MLFLOW_PATHS = {
   /** `artifactPath` is the path of an `mlflow-artifacts:` URI, already split into encoded segments. */
   artifact: (artifactPath: string): string => `/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`,
   otlpTraces: "/v1/traces",
+  /** CreateAssessment (POST). */
+  assessments: (traceId: string): string => `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments`,
+  /** GetAssessment (GET), UpdateAssessment (PATCH), DeleteAssessment (DELETE). */
+  assessment: (traceId: string, assessmentId: string): string =>
+    `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments/${encodeURIComponent(assessmentId)}`,
 } as const;
 
 /** Header telling `/v1/traces` which experiment the spans belong to. */
@@ -77,6 +84,8 @@ export interface WireTraceInfoV3 {
   readonly response_preview?: string;
   readonly trace_metadata?: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Assessments logged while the trace ran travel inside its record, as in Python. */
+  readonly assessments?: readonly AssessmentJson[];
 }
 
 export interface StartTraceV3Request {
@@ -86,6 +95,20 @@ export interface StartTraceV3Request {
 /** Answer of StartTraceV3 and GetTraceInfoV3. */
 export interface TraceInfoV3Response {
   readonly trace: { readonly trace_info: WireTraceInfoV3 };
+}
+
+/** Answer of Create/Get/UpdateAssessment. */
+export interface AssessmentResponse {
+  readonly assessment: AssessmentJson;
+}
+
+/**
+ * UpdateAssessment body. `update_mask` is a FieldMask in proto3 JSON: one comma-separated string of
+ * camelCased paths (`"assessmentName,feedback"`), as Python's `message_to_json` writes it.
+ */
+export interface UpdateAssessmentRequest {
+  readonly assessment: Partial<AssessmentJson>;
+  readonly update_mask: string;
 }
 
 /** Body of `traces.json` and of `get-trace-artifact`: span dicts in the Python `Span.to_dict` shape. */

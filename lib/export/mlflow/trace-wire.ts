@@ -34,6 +34,8 @@ export function startTraceBody(trace: Trace, experimentId: string): StartTraceV3
     ...(info.response_preview === undefined ? {} : { response_preview: info.response_preview }),
     trace_metadata: info.trace_metadata,
     tags: info.tags,
+    // An override goes by CreateAssessment after the record: only that path marks the feedback it replaces invalid.
+    ...(info.assessments === undefined ? {} : { assessments: info.assessments.filter((a) => a.overrides === undefined) }),
   };
   return { trace: { trace_info: wire } };
 }
@@ -70,7 +72,7 @@ export function traceJsonFromWire(info: WireTraceInfoV3, data: WireTraceData | u
       ...(info.response_preview === undefined ? {} : { response_preview: info.response_preview }),
       trace_metadata: { ...(info.trace_metadata ?? {}) },
       tags: { ...(info.tags ?? {}) },
-      assessments: [],
+      assessments: [...(info.assessments ?? [])],
     },
     data: { spans: (data?.spans ?? []) as SpanJson[] },
   };

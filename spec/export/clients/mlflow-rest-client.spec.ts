@@ -181,6 +181,17 @@ describe("MlflowRestClient in spans-only mode", () => {
 
   const paths = (): string[] => (server?.requests ?? []).map((r) => `${r.method} ${r.path}`).filter((p) => !p.includes("experiments"));
 
+  it("sends a trace carrying assessments as a full record (spans cannot carry them), the others as spans only", async () => {
+    const assessed = fixtureTrace(undefined);
+    const now = new Date().toISOString();
+    assessed.info.assessments.push({ assessment_id: "a-1", assessment_name: "quality", trace_id: TRACE_ID, source: { source_type: "CODE", source_id: "default" }, create_time: now, last_update_time: now, feedback: { value: 1 }, valid: true });
+    const result = await run(() => undefined, [assessed]);
+    expect(result.failures).toEqual([]);
+    expect(paths()).toContain("POST /api/3.0/mlflow/traces");
+    const start = server!.requests.find((r) => r.path === "/api/3.0/mlflow/traces")!;
+    expect((JSON.parse(start.body) as { trace: { trace_info: { assessments: unknown[] } } }).trace.trace_info.assessments).toEqual([expect.objectContaining({ assessment_id: "a-1" })]);
+  });
+
   it("sends a batch as one OTLP request, with the trace's tags and user on the root span, and no StartTraceV3", async () => {
     const trace = fixtureTrace(undefined, { tags: { team: "search" }, metadata: { "mlflow.trace.user": "u-7" } });
     const result = await run(() => undefined, [trace]);

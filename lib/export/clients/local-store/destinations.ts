@@ -2,7 +2,8 @@
  * Per-destination bookkeeping inside the local store, one folder per (tracking URI, experiment):
  * `pending/` marks traces that could not be delivered there, `sent/` is the sent-log written after
  * each acknowledged delivery, `inflight/` marks traces whose delivery started but was never
- * confirmed (read back before sending again). Every marker is its own file: no shared index to tear.
+ * confirmed (read back before sending again), `assessments/` lists the assessment ids of a sent
+ * trace the destination has. Every marker is its own file: no shared index to tear.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -19,7 +20,7 @@ export interface SyncDestination {
 }
 
 /** Folder names inside `<store>/destinations/<key>/`. */
-export const MARKERS = { pending: "pending", sent: "sent", inflight: "inflight" } as const;
+export const MARKERS = { pending: "pending", sent: "sent", inflight: "inflight", assessments: "assessments" } as const;
 export type MarkerKind = keyof typeof MARKERS;
 
 const DESTINATION_FILE = "destination.json";
