@@ -1,0 +1,49 @@
+/**
+ * `searchTraces` / `iterateTraces`: MLflow's trace search against the destination traces are
+ * exported to — a tracking server (its V3 search endpoint, V2 on older servers), else the local
+ * store, where the same filter language is evaluated locally.
+ */
+import { getTrackingUri } from "../config";
+import { LocalStore } from "../export/local-store";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/local-store/location";
+import { isServerUri } from "../export/server-uri";
+import type { Trace } from "../tracing/trace";
+import { searchLocalStore } from "./local-search";
+import { resolveMaxResults, type SearchTracesOptions, type SearchTracesResult } from "./search-options";
+
+/**
+ * One page of traces matching `options`, from the configured destination (or `options.trackingUri`).
+ * Invalid filters throw {@link InvalidFilterError} with MLflow's own message.
+ *
+ * @example
+ * const { traces, nextPageToken } = await searchTraces({
+ *   filter: "trace.status = 'ERROR' AND metadata.`mlflow.trace.session` = 'session-1'",
+ *   orderBy: ["timestamp_ms DESC"],
+ *   maxResults: 50,
+ * });
+ */
+export async function searchTraces(options: SearchTracesOptions = {}): Promise<SearchTracesResult> {
+  resolveMaxResults(options.maxResults);
+  const uri = options.trackingUri ?? getTrackingUri();
+  if (isServerUri(uri)) throw new Error("server search: not yet");
+  const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
+  return searchLocalStore(new LocalStore({ dir }), options);
+}
+
+/**
+ * Every page of traces matching `options`, fetched one page at a time as the loop asks for it.
+ *
+ * @example
+ * for await (const page of iterateTraces({ filter: "span.type = 'LLM'", maxResults: 200 })) {
+ *   for (const trace of page) console.log(trace.info.traceId);
+ * }
+ */
+export async function* iterateTraces(options: SearchTracesOptions = {}): AsyncGenerator<Trace[], void, undefined> {
+  let pageToken = options.pageToken;
+  for (;;) {
+    const page = await searchTraces(pageToken === undefined ? options : { ...options, pageToken });
+    if (page.traces.length > 0) yield page.traces;
+    if (page.nextPageToken === undefined) return;
+    pageToken = page.nextPageToken;
+  }
+}
