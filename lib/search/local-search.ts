@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { reportOnce } from "../internal/diagnostics";
-import type { LocalStore } from "../export/local-store";
-import { readTraceFile } from "../export/local-store/trace-file";
+import type { LocalStore } from "../export/clients/local-store/store";
+import { readTraceFile } from "../export/clients/local-store/trace-file";
 import { Trace, type TraceJson } from "../tracing/trace";
 import { compileFilter } from "./filter-eval";
 import { parseFilter } from "./filter-grammar";

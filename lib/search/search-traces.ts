@@ -4,8 +4,8 @@
  * store, where the same filter language is evaluated locally.
  */
 import { getTrackingUri } from "../config";
-import { LocalStore } from "../export/local-store";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/local-store/location";
+import { LocalStore } from "../export/clients/local-store/store";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
 import { isServerUri } from "../export/server-uri";
 import type { Trace } from "../tracing/trace";
 import { searchLocalStore } from "./local-search";

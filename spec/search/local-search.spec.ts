@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localStoreUri } from "../../lib/export/local-store/location";
+import { localStoreUri } from "../../lib/export/clients/local-store/location";
 import { InvalidFilterError } from "../../lib/search/errors";
 import { iterateTraces, searchTraces } from "../../lib/search/search-traces";
 import type { TraceJson } from "../../lib/tracing/trace";

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { traceFileName } from "../../lib/export/local-store/location";
+import { traceFileName } from "../../lib/export/clients/local-store/location";
 import { hexToBase64 } from "../../lib/tracing/ids";
 import type { TraceJson } from "../../lib/tracing/trace";
 import type { SpanJson } from "../../lib/tracing/wire-format";

@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
-import { encodeTraceId, localStoreUri } from "../../export/local-store/location";
-import { summarize, type TraceSummary } from "../../export/local-store/summary";
+import { encodeTraceId, localStoreUri } from "../../export/clients/local-store/location";
+import { summarize, type TraceSummary } from "../../export/clients/local-store/summary";
 import { InvalidFilterError } from "../../search/errors";
 import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
