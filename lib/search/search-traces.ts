@@ -10,6 +10,7 @@ import { isServerUri } from "../export/server-uri";
 import type { Trace } from "../tracing/trace";
 import { searchLocalStore } from "./local-search";
 import { resolveMaxResults, type SearchTracesOptions, type SearchTracesResult } from "./search-options";
+import { searchServer } from "./server-search";
 
 /**
  * One page of traces matching `options`, from the configured destination (or `options.trackingUri`).
@@ -25,7 +26,7 @@ import { resolveMaxResults, type SearchTracesOptions, type SearchTracesResult } 
 export async function searchTraces(options: SearchTracesOptions = {}): Promise<SearchTracesResult> {
   resolveMaxResults(options.maxResults);
   const uri = options.trackingUri ?? getTrackingUri();
-  if (isServerUri(uri)) throw new Error("server search: not yet");
+  if (isServerUri(uri)) return searchServer(uri, options);
   const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
   return searchLocalStore(new LocalStore({ dir }), options);
 }

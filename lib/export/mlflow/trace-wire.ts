@@ -122,7 +122,9 @@ function otlpValue(value: JsonValue): OtlpAnyValue {
 export function otlpSpan(span: Span, extra?: Readonly<Record<string, string>>): OtlpSpan {
   const attributes: OtlpKeyValue[] = [
     { key: SpanAttributeKey.TRACE_ID, value: otlpValue(span.traceId) },
-    { key: SpanAttributeKey.SPAN_TYPE, value: otlpValue(span.spanType) },
+    // The server copies the decoded span type into its `spans.type` column (what `span.type = 'LLM'`
+    // searches); a JSON-encoded '"LLM"' would land there with its quotes and never match.
+    { key: SpanAttributeKey.SPAN_TYPE, value: { stringValue: span.spanType } },
   ];
   if (span.inputs !== undefined) attributes.push({ key: SpanAttributeKey.INPUTS, value: otlpValue(span.inputs) });
   if (span.outputs !== undefined) attributes.push({ key: SpanAttributeKey.OUTPUTS, value: otlpValue(span.outputs) });
