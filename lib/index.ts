@@ -57,6 +57,9 @@ export type { MlflowRestClientOptions } from "./export/clients/mlflow-rest-clien
 export { LocalStore } from "./export/clients/local-store/store";
 export type { LocalStoreOptions } from "./export/clients/local-store/store";
 export { MlflowHaystackError, ConfigError, ExportError, MlflowApiError } from "./export/errors";
+export { searchTraces, iterateTraces } from "./search/search-traces";
+export type { SearchTracesOptions, SearchTracesResult } from "./search/search-options";
+export { InvalidFilterError } from "./search/errors";
 export { enableOtelBridge, disableOtelBridge, isOtelBridgeEnabled } from "./otel/bridge";
 export type { OtelBridgeOptions } from "./otel/bridge";
 export { injectTraceContext, continueTrace } from "./otel/propagation";

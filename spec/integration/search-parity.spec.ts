@@ -177,6 +177,22 @@ describe("search parity between the local store and a real MLflow server", () =>
     expect(local).toEqual(server);
   });
 
+  it("traces list --filter --order-by lists the same traces from the server (--tracking-uri) and the local store", async () => {
+    const list = async (where: string[]): Promise<string[]> => {
+      let out = "";
+      let err = "";
+      const code = await runCli(
+        ["traces", "list", ...where, "--filter", "span.type = 'LLM' AND trace.status = 'OK'", "--order-by", "execution_time_ms DESC", "--order-by", "name", "-n", "15", "--json"],
+        { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: dir },
+      );
+      expect({ code, err }).toEqual({ code: 0, err: "" });
+      return (JSON.parse(out) as { traceId: string }[]).map((t) => t.traceId);
+    };
+    const server = await list(["--tracking-uri", SERVER, "--experiment-id", experimentId]);
+    expect(server).toHaveLength(15);
+    expect(await list(["--store", dir])).toEqual(server);
+  });
+
   it.each(INVALID)("refuses %s with the server's message", async (filter) => {
     const message = async (search: (o: SearchTracesOptions) => Promise<string[]>): Promise<string> => {
       const error = await search({ filter }).then(
