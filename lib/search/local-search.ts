@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { reportOnce } from "../internal/diagnostics";
 import type { LocalStore } from "../export/clients/local-store/store";
-import { readTraceFile } from "../export/clients/local-store/trace-file";
+import { readTraceFileSync } from "../export/clients/local-store/trace-file";
 import { Trace, type TraceJson } from "../tracing/trace";
 import { compileFilter } from "./filter-eval";
 import { parseFilter } from "./filter-grammar";
@@ -15,30 +15,32 @@ import { createPageToken, parsePageToken } from "./page-token";
 import { resolveMaxResults, type SearchTracesOptions, type SearchTracesResult } from "./search-options";
 import { searchRowOf, type SearchRow } from "./search-row";
 
-const READ_CONCURRENCY = 16;
+/** Files read per slice; between slices the event loop runs (a slice takes a few ms). */
+const SLICE = 64;
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Reads and parses every trace file, keeping the rows `keep` accepts. Reads are synchronous, in
+ * slices with a turn of the event loop between them: see `readTraceFileSync` for why.
+ */
 async function readAll(store: LocalStore, keep: (row: SearchRow) => boolean): Promise<{ row: SearchRow; json: TraceJson }[]> {
   const names = (await store.files()).map((f) => f.name);
+  const tracesDir = join(store.dir, "traces");
   const matches: { row: SearchRow; json: TraceJson }[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < names.length) {
-      const name = names[next++] as string;
-      const read = await readTraceFile(join(store.dir, "traces", name));
-      if (read === undefined || "skipped" in read) continue;
-      let json: TraceJson;
-      let row: SearchRow;
-      try {
-        json = JSON.parse(read.text) as TraceJson;
-        row = searchRowOf(json);
-      } catch (err) {
-        reportOnce("search.unreadable", "warn", `search skipped unreadable trace file ${name} in ${store.dir}`, err);
-        continue;
-      }
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0 && i % SLICE === 0) await nextTurn();
+    const name = names[i] as string;
+    const read = readTraceFileSync(join(tracesDir, name));
+    if (read === undefined || "skipped" in read) continue;
+    try {
+      const json = JSON.parse(read.text) as TraceJson;
+      const row = searchRowOf(json);
       if (keep(row)) matches.push({ row, json });
+    } catch (err) {
+      reportOnce("search.unreadable", "warn", `search skipped unreadable trace file ${name} in ${store.dir}`, err);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+  }
   return matches;
 }
 
