@@ -4,7 +4,7 @@
  * type-only imports included (`tsPreCompilationDeps`). Violations that predate the check and belong
  * to other work are listed in .dependency-cruiser-known-violations.json; new ones fail.
  *
- * Bottom to top: internal ← tracing ← otel ← export ← autolog, cli ← index.ts.
+ * Bottom to top: internal ← tracing ← otel ← export ← search ← cli; export ← autolog; all ← index.ts.
  * haystack stands beside them: it imports internal only (autolog fills its tracing hook).
  * Inside export: mlflow (the protocol) ← clients ← batch ← destination ← exporter.ts; clients read the
  * configured tracking URI and experiment from destination/config.ts (MlflowRestClient's defaults).
@@ -50,6 +50,8 @@ module.exports = {
     forbid("tracing-is-below-otel-and-export", "Spans and traces do no I/O and know no destination.", "^lib/tracing/", `^lib/(otel|export|autolog|cli|haystack)/|${ENTRY}`),
     forbid("otel-is-below-export", "OpenTelemetry context interop only: OTLP export lives in export/clients.", "^lib/otel/", `^lib/(export|autolog|cli|haystack)/|${ENTRY}`),
     forbid("export-is-below-integrations", "Export serves every integration and the CLI; it knows none of them.", "^lib/export/", `^lib/(autolog|cli|haystack)/|${ENTRY}`),
+    forbid("search-is-above-export", "Trace search reads through export (server API, local store); the layers it uses never use it.", "^lib/(internal|tracing|otel|export|haystack)/", "^lib/search/"),
+    forbid("search-is-beside-the-cli", "The CLI and the entry point use search; search uses neither, nor autolog.", "^lib/search/", `^lib/(autolog|cli|haystack)/|${ENTRY}`),
     forbid("autolog-and-cli-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/autolog/", `^lib/cli/|${ENTRY}`),
     forbid("cli-and-autolog-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/cli/", `^lib/autolog/|${ENTRY}`),
     forbid(

@@ -3,10 +3,10 @@
  * exported to — a tracking server (its V3 search endpoint, V2 on older servers), else the local
  * store, where the same filter language is evaluated locally.
  */
-import { getTrackingUri } from "../config";
+import { getTrackingUri } from "../export/destination/config";
 import { LocalStore } from "../export/clients/local-store/store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
-import { isServerUri } from "../export/server-uri";
+import { isServerUri } from "../export/destination/server-uri";
 import type { Trace } from "../tracing/trace";
 import { searchLocalStore } from "./local-search";
 import { resolveMaxResults, type SearchTracesOptions, type SearchTracesResult } from "./search-options";

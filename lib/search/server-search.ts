@@ -4,7 +4,7 @@
  * trace's spans are read as `getTrace` reads them. The server's INVALID_PARAMETER_VALUE answers
  * become {@link InvalidFilterError} with the server's message.
  */
-import { connectionFor, getExperimentSpec, resolveExperimentAt } from "../config";
+import { connectionFor, getExperimentSpec, resolveExperimentAt } from "../export/destination/config";
 import { ConfigError, MlflowApiError } from "../export/errors";
 import { MlflowApi } from "../export/mlflow/api";
 import { traceInfoV3FromV2, type WireTraceInfoV3 } from "../export/mlflow/rest-spec";
