@@ -77,6 +77,11 @@ describe("searchTraces on the local store", () => {
     expect(durations[0]).toBe(Math.max(...traces.map((t) => t.info.execution_duration_ms)));
   });
 
+  it("narrows to the experiment ids traces were recorded with", async () => {
+    expect((await searchTraces({ trackingUri: uri, experimentIds: ["5"] })).traces).toEqual([]);
+    expect((await searchTraces({ trackingUri: uri, experimentIds: ["0"], maxResults: 500, includeSpans: false })).traces).toHaveLength(200);
+  });
+
   it("refuses invalid filters with MLflow's message", async () => {
     await expect(searchTraces({ trackingUri: uri, filter: "tag.env = 'a' OR tag.env = 'b'" })).rejects.toThrow(
       new InvalidFilterError("Invalid clause(s) in filter string: 'OR'"),

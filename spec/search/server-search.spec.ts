@@ -77,6 +77,16 @@ describe("searchTraces on a server", () => {
     expect(JSON.parse(seen[1]?.body ?? "")).toMatchObject({ page_token: "T2" });
   });
 
+  it("asks for the next page only when the loop does", async () => {
+    handler = (_req, res) => json(res, 200, { traces: [infoV3("tr-a")], next_page_token: "more" });
+    const pages = iterateTraces({ trackingUri: uri, experimentIds: ["7"], includeSpans: false });
+    await pages.next();
+    expect(seen).toHaveLength(1);
+    await pages.next();
+    expect(seen).toHaveLength(2);
+    await pages.return(undefined);
+  });
+
   it("falls back to the V2 search on ENDPOINT_NOT_FOUND and reads V2 trace infos", async () => {
     handler = (req, res) => {
       if (req.url.startsWith("/api/3.0/")) return json(res, 404, { error_code: "ENDPOINT_NOT_FOUND", message: "No such endpoint" });
