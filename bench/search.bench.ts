@@ -91,6 +91,7 @@ async function serverPart(): Promise<void> {
         const failed = new Set(failures.map((f) => f.traceId));
         batch = batch.filter((t) => failed.has(t.info.traceId));
       }
+      if ((i / BATCH) % 20 === 19) process.stderr.write(`seeded ${i + BATCH}/${N} in ${((performance.now() - seedStart) / 1000).toFixed(0)} s\n`);
     }
     await client.shutdown();
     const seedMs = performance.now() - seedStart;

@@ -4,6 +4,7 @@
  * types and statuses, durations and timestamps, plus the assessments to log on some of them.
  * Written straight into a local store's `traces/` folder (the files the SDK itself writes).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { traceFileName } from "../../lib/export/clients/local-store/location";
@@ -27,14 +28,9 @@ export interface CorpusAssessment {
   readonly body: Record<string, unknown>;
 }
 
+/** Deterministic, distinct ids: `width` hex digits of sha256("<salt>:<n>"). */
 function hex(n: number, width: number, salt: number): string {
-  let out = "";
-  let x = (n + 1) * 2654435761 + salt * 40503;
-  while (out.length < width) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    out += x.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, width);
+  return createHash("sha256").update(`${salt}:${n}`).digest("hex").slice(0, width);
 }
 
 function span(traceHex: string, traceId: string, id: string, parent: string | null, name: string, type: string, startNs: bigint, endNs: bigint, status: string, io: { in: unknown; out: unknown }): SpanJson {
