@@ -83,21 +83,22 @@ async function serverPart(): Promise<void> {
     process.env["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "120";
     const client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: experiment }, spansOnly: true });
     const seedStart = performance.now();
+    let experimentId = "";
     for (let i = 0; i < N; i += BATCH) {
       let batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => Trace.fromJSON(corpusTrace(i + k)));
+      const first = batch[0] as Trace;
       for (let attempt = 1; batch.length > 0; attempt++) {
         const { failures } = await client.export(batch, { signal: AbortSignal.timeout(300_000) });
         if (failures.length > 0 && attempt === 3) throw new Error(`seeding failed: ${failures[0]?.error.message}`);
         const failed = new Set(failures.map((f) => f.traceId));
         batch = batch.filter((t) => failed.has(t.info.traceId));
       }
+      experimentId ||= first.info.experimentId ?? "";
       if ((i / BATCH) % 20 === 19) process.stderr.write(`seeded ${i + BATCH}/${N} in ${((performance.now() - seedStart) / 1000).toFixed(0)} s\n`);
     }
     await client.shutdown();
     const seedMs = performance.now() - seedStart;
     out(`Server (mlflow ${execFileSync(server.python, ["-c", "import mlflow; print(mlflow.__version__)"], { encoding: "utf8" }).trim()}, SQLite), ${N} traces seeded in ${(seedMs / 1000).toFixed(1)} s (${((N * 1000) / seedMs).toFixed(0)} traces/s, spans-only OTLP, ${BATCH} per request)`);
-    const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${experiment}`);
-    const experimentId = ((await res.json()) as { experiment: { experiment_id: string } }).experiment.experiment_id;
     let seen = 0;
     const ours = await timed(async () => {
       for await (const page of iterateTraces({ trackingUri: server.url, experimentIds: [experimentId], maxResults: 500, includeSpans: false })) seen += page.length;
