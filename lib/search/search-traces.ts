@@ -3,7 +3,8 @@
  * exported to — a tracking server (its V3 search endpoint, V2 on older servers), else the local
  * store, where the same filter language is evaluated locally.
  */
-import { getTrackingUri } from "../export/destination/config";
+import { connectionFor, getTrackingUri } from "../export/destination/config";
+import { MlflowApi } from "../export/mlflow/api";
 import { LocalStore } from "../export/clients/local-store/store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
 import { isServerUri } from "../export/destination/server-uri";
@@ -40,11 +41,19 @@ export async function searchTraces(options: SearchTracesOptions = {}): Promise<S
  * }
  */
 export async function* iterateTraces(options: SearchTracesOptions = {}): AsyncGenerator<Trace[], void, undefined> {
-  let pageToken = options.pageToken;
-  for (;;) {
-    const page = await searchTraces(pageToken === undefined ? options : { ...options, pageToken });
-    if (page.traces.length > 0) yield page.traces;
-    if (page.nextPageToken === undefined) return;
-    pageToken = page.nextPageToken;
+  resolveMaxResults(options.maxResults);
+  const uri = options.trackingUri ?? getTrackingUri();
+  const api = isServerUri(uri) ? new MlflowApi(connectionFor(uri)) : undefined;
+  try {
+    let pageToken = options.pageToken;
+    for (;;) {
+      const pageOptions = pageToken === undefined ? options : { ...options, pageToken };
+      const page = api !== undefined && uri !== undefined ? await searchServer(uri, pageOptions, api) : await searchTraces(pageOptions);
+      if (page.traces.length > 0) yield page.traces;
+      if (page.nextPageToken === undefined) return;
+      pageToken = page.nextPageToken;
+    }
+  } finally {
+    api?.close();
   }
 }

@@ -58,13 +58,14 @@ async function withSpans(api: MlflowApi, infos: readonly WireTraceInfoV3[]): Pro
 }
 
 /**
- * One page of a server's traces matching `options`.
+ * One page of a server's traces matching `options`. `shared` (kept open) lets a page-through reuse
+ * one connection instead of opening one per page.
  *
  * @example
  * const page = await searchServer("http://127.0.0.1:5000", { experimentIds: ["1"], filter: "span.type = 'LLM'" });
  */
-export async function searchServer(uri: string, options: SearchTracesOptions): Promise<SearchTracesResult> {
-  const api = new MlflowApi(connectionFor(uri));
+export async function searchServer(uri: string, options: SearchTracesOptions, shared?: MlflowApi): Promise<SearchTracesResult> {
+  const api = shared ?? new MlflowApi(connectionFor(uri));
   try {
     const experimentIds = await experimentIdsFor(api, uri, options);
     const request = {
@@ -87,6 +88,6 @@ export async function searchServer(uri: string, options: SearchTracesOptions): P
     const traces = includeSpans ? await withSpans(api, page.infos) : page.infos.map((info) => traceFromWire(info, undefined));
     return { traces, nextPageToken: page.token === undefined || page.token === "" ? undefined : page.token };
   } finally {
-    api.close();
+    if (shared === undefined) api.close();
   }
 }
