@@ -4,7 +4,8 @@
  * type-only imports included (`tsPreCompilationDeps`). Violations that predate the check and belong
  * to other work are listed in .dependency-cruiser-known-violations.json; new ones fail.
  *
- * Bottom to top: internal ← tracing ← otel ← export ← assessments ← autolog, cli ← index.ts.
+ * Bottom to top: internal ← tracing ← otel ← export ← assessments ← autolog, cli ← index.ts; search sits
+ * above export and beside assessments, used by the CLI and the entry point only.
  * haystack stands beside them: it imports internal only (autolog fills its tracing hook).
  * Inside export: mlflow (the protocol) ← clients ← batch ← destination ← exporter.ts; clients read the
  * configured tracking URI and experiment from destination/config.ts (MlflowRestClient's defaults).
@@ -51,6 +52,8 @@ module.exports = {
     forbid("otel-is-below-export", "OpenTelemetry context interop only: OTLP export lives in export/clients.", "^lib/otel/", `^lib/(export|assessments|autolog|cli|haystack)/|${ENTRY}`),
     forbid("export-is-below-integrations", "Export serves every integration and the CLI; it knows none of them.", "^lib/export/", `^lib/(assessments|autolog|cli|haystack)/|${ENTRY}`),
     forbid("assessments-are-below-integrations", "The feedback API serves the CLI and any integration; it knows none of them.", "^lib/assessments/", `^lib/(autolog|cli)/|${ENTRY}`),
+    forbid("search-is-above-export", "Trace search reads through export (server API, local store); the layers it uses never use it.", "^lib/(internal|tracing|otel|export|haystack)/", "^lib/search/"),
+    forbid("search-is-beside-the-cli", "The CLI and the entry point use search; search uses neither, nor autolog.", "^lib/search/", `^lib/(autolog|cli|haystack)/|${ENTRY}`),
     forbid("autolog-and-cli-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/autolog/", `^lib/cli/|${ENTRY}`),
     forbid("cli-and-autolog-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/cli/", `^lib/autolog/|${ENTRY}`),
     forbid(

@@ -66,6 +66,9 @@ export { flushTraces, setTraceClient, configureExport, shutdownExport } from "./
 export type { FlushResult } from "./export/batch/flush-waiters";
 export type { ExportSettings } from "./export/exporter";
 export { MlflowHaystackError, ConfigError, ExportError, MlflowApiError } from "./export/errors";
+export { searchTraces, iterateTraces } from "./search/search-traces";
+export type { SearchTracesOptions, SearchTracesResult } from "./search/search-options";
+export { InvalidFilterError } from "./search/errors";
 export { enableOtelBridge, disableOtelBridge, isOtelBridgeEnabled } from "./otel/bridge";
 export type { OtelBridgeOptions } from "./otel/bridge";
 export { injectTraceContext, continueTrace } from "./otel/propagation";

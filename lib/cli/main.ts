@@ -24,6 +24,10 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function packageVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, "package.json");
@@ -49,9 +53,16 @@ function buildProgram(io: RunCliOptions): Command {
     .description("newest traces first: id, name, state, start, duration, tokens, cost")
     .option("-n, --limit <count>", "how many traces", positiveInt, 20)
     .option(...storeOption)
-    .option("--tracking-uri <uri>", "read a local store given as mlflow-haystack-local:<dir> (servers: not supported yet)")
+    .option("--tracking-uri <uri>", "search this MLflow server (http://...), or a local store given as mlflow-haystack-local:<dir>")
+    .option("--filter <filter>", "MLflow search filter, e.g. \"trace.status = 'ERROR' AND span.type = 'LLM'\"")
+    .option("--order-by <clause>", "MLflow order-by clause, e.g. \"execution_time_ms DESC\" (repeatable)", collect, undefined)
+    .option("--experiment <name>", "server experiment to search (default MLFLOW_EXPERIMENT_NAME / _ID, else Default)")
+    .option("--experiment-id <id>", "server experiment id to search")
     .option("--json", "print the summaries as JSON")
-    .action((opts: { limit: number; store?: string; trackingUri?: string; json?: boolean }) => listCommand(opts, io));
+    .action(
+      (opts: { limit: number; store?: string; trackingUri?: string; json?: boolean; filter?: string; orderBy?: string[]; experiment?: string; experimentId?: string }) =>
+        listCommand(opts, io),
+    );
 
   traces
     .command("show")

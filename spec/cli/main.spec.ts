@@ -222,7 +222,9 @@ describe("mlflow-haystack traces show", () => {
     const sqlite = await cli(["traces", "show", "tr-1", "--tracking-uri", "sqlite:///mlflow.db"]);
     expect(sqlite.code).toBe(2);
     expect(sqlite.err).toContain("mlflow server --backend-store-uri");
-    expect((await cli(["traces", "list", "--tracking-uri", "http://127.0.0.1:5000"])).code).toBe(2);
+    const badFilter = await cli(["traces", "list", "--filter", "tag.env = 'a' OR tag.env = 'b'"]);
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.err).toBe("error: invalid search: Invalid clause(s) in filter string: 'OR'\n");
   });
 
   it("--tracking-uri: exits 3 only for MLflow's RESOURCE_DOES_NOT_EXIST, and says a bare 404 is not an MLflow answer", async () => {

@@ -1,28 +1,58 @@
 /**
- * `traces list`: the newest traces of the local store, one aligned row each.
+ * `traces list`: the newest traces of the local store, one aligned row each; with `--filter` /
+ * `--order-by` (MLflow's search syntax) or a server `--tracking-uri`, the traces a search finds.
  */
 import { join } from "node:path";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
+import { encodeTraceId, localStoreUri } from "../../export/clients/local-store/location";
+import { summarize, type TraceSummary } from "../../export/clients/local-store/summary";
+import { InvalidFilterError } from "../../search/errors";
+import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
-import { resolveSource, type SourceOptions } from "../store-source";
+import { resolveSource, type Source, type SourceOptions } from "../store-source";
 
 export interface ListOptions extends SourceOptions {
   readonly limit: number;
   readonly json?: boolean;
+  /** MLflow search filter, e.g. `trace.status = 'ERROR'`. */
+  readonly filter?: string;
+  /** MLflow order-by clauses, e.g. `execution_time_ms DESC`. */
+  readonly orderBy?: readonly string[];
+  /** Server experiments to search (default: MLFLOW_EXPERIMENT_NAME / _ID, else Default). */
+  readonly experimentId?: string;
+  readonly experiment?: string;
+}
+
+/** Summaries found by a search, newest first unless `--order-by` says otherwise. */
+async function searched(source: Source, options: ListOptions): Promise<TraceSummary[]> {
+  const local = source.kind === "local";
+  try {
+    const { traces } = await searchTraces({
+      trackingUri: local ? localStoreUri(source.store.dir) : source.trackingUri,
+      ...(options.filter === undefined ? {} : { filter: options.filter }),
+      ...(options.orderBy === undefined ? {} : { orderBy: options.orderBy }),
+      ...(options.experimentId === undefined ? {} : { experimentIds: [options.experimentId] }),
+      ...(options.experiment === undefined ? {} : { experimentNames: [options.experiment] }),
+      maxResults: options.limit,
+      includeSpans: local,
+    });
+    const pending = local ? await source.store.pendingIndex() : new Map<string, string[]>();
+    return traces.map((t) => summarize(t, pending.get(encodeTraceId(t.info.traceId)) ?? []));
+  } catch (err) {
+    if (err instanceof InvalidFilterError) throw new CliError(ExitCode.USAGE_ERROR, `invalid search: ${err.message}`);
+    throw err;
+  }
 }
 
 export async function listCommand(options: ListOptions, io: CliIo): Promise<void> {
   const source = resolveSource(options, io.env, io.cwd ?? process.cwd());
-  if (source.kind === "server") {
-    throw new CliError(
-      ExitCode.USAGE_ERROR,
-      "Listing traces on a tracking server is not supported yet; open the MLflow UI, or show one trace with `traces show <id> --tracking-uri <uri>`.",
-    );
-  }
+  const searching = source.kind === "server" || options.filter !== undefined || options.orderBy !== undefined;
   const skipped: string[] = [];
-  const summaries = await source.store.list({ limit: options.limit, onSkip: (name, reason) => skipped.push(`${name} (${reason})`) });
-  if (skipped.length > 0) {
+  const summaries = searching
+    ? await searched(source, options)
+    : await (source.kind === "local" ? source.store : undefined)?.list({ limit: options.limit, onSkip: (name, reason) => skipped.push(`${name} (${reason})`) }) ?? [];
+  if (skipped.length > 0 && source.kind === "local") {
     io.stderr.write(`skipped ${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} in ${join(source.store.dir, "traces")} that are not trace files: ${skipped.join(", ")}\n`);
   }
   if (options.json === true) {
@@ -30,7 +60,8 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
     return;
   }
   if (summaries.length === 0) {
-    io.stdout.write(`No traces in ${source.store.dir}. Run your app with no tracking URI set, or pass --store <dir>.\n`);
+    if (searching) io.stdout.write("No traces match.\n");
+    else if (source.kind === "local") io.stdout.write(`No traces in ${source.store.dir}. Run your app with no tracking URI set, or pass --store <dir>.\n`);
     return;
   }
   const c = palette(colorEnabled(io.stdout, io.env));
@@ -49,6 +80,7 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
     { text: formatCost(s.cost), align: "right" },
   ]);
   io.stdout.write(`${renderTable([header, ...rows]).join("\n")}\n`);
+  if (searching || source.kind !== "local") return;
   const total = await source.store.count();
   if (total > summaries.length) io.stdout.write(c.dim(`${summaries.length} of ${total} traces; use --limit to see more.\n`));
 }

@@ -71,7 +71,9 @@ function encodeValue(value: JsonValue, encoding: ValueEncoding): unknown {
 function encodeSpan(span: Span, encoding: ValueEncoding, extra: Readonly<Record<string, string>> | undefined): EncodedSpan {
   const attributes: Array<readonly [string, unknown]> = [
     [SpanAttributeKey.TRACE_ID, encodeValue(span.traceId, encoding)],
-    [SpanAttributeKey.SPAN_TYPE, encodeValue(span.spanType, encoding)],
+    // Sent as itself even as JSON text: MLflow's `/v1/traces` copies the span type into its `spans.type`
+    // column (what `span.type = 'LLM'` searches), where a JSON-encoded '"LLM"' would keep its quotes.
+    [SpanAttributeKey.SPAN_TYPE, span.spanType],
   ];
   if (span.inputs !== undefined) attributes.push([SpanAttributeKey.INPUTS, encodeValue(span.inputs, encoding)]);
   if (span.outputs !== undefined) attributes.push([SpanAttributeKey.OUTPUTS, encodeValue(span.outputs, encoding)]);

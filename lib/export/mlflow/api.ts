@@ -15,6 +15,8 @@ import {
   type CreateExperimentResponse,
   type GetExperimentResponse,
   type OtlpExportRequest,
+  type SearchTracesV2Response,
+  type SearchTracesV3Response,
   type StartTraceV3Request,
   type TraceInfoV3Response,
   type UpdateAssessmentRequest,
@@ -36,6 +38,17 @@ export interface MlflowConnection {
 }
 
 const MAX_SERVER_MESSAGE = 300;
+/** Search errors quote MLflow's full message (it lists the valid keys), so they keep more of it. */
+const MAX_SEARCH_MESSAGE = 2000;
+
+/** What a trace search asks the server for (camelCase; the methods build the wire form). */
+export interface TraceSearchQuery {
+  readonly experimentIds: readonly string[];
+  readonly filter: string | undefined;
+  readonly maxResults: number;
+  readonly orderBy: readonly string[];
+  readonly pageToken: string | undefined;
+}
 
 /**
  * The MLflow REST API as typed methods.
@@ -79,6 +92,30 @@ export class MlflowApi {
 
   getTraceInfoV3(traceId: string, signal?: AbortSignal): Promise<TraceInfoV3Response> {
     return this.json({ method: "GET", path: MLFLOW_PATHS.getTraceInfoV3(traceId), ...sig(signal) });
+  }
+
+  /** One page of SearchTracesV3 (`POST /api/3.0/mlflow/traces/search`). */
+  searchTracesV3(query: TraceSearchQuery, signal?: AbortSignal): Promise<SearchTracesV3Response> {
+    const body = {
+      locations: query.experimentIds.map((id) => ({ type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: id } })),
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+      max_results: query.maxResults,
+      order_by: query.orderBy,
+      ...(query.pageToken === undefined ? {} : { page_token: query.pageToken }),
+    };
+    return this.json({ method: "POST", path: MLFLOW_PATHS.searchTracesV3, body: JSON.stringify(body), ...sig(signal) });
+  }
+
+  /** One page of the V2 search (`GET /api/2.0/mlflow/traces`), for servers without the V3 endpoint. */
+  searchTracesV2(query: TraceSearchQuery, signal?: AbortSignal): Promise<SearchTracesV2Response> {
+    const params: Record<string, string | readonly string[]> = {
+      experiment_ids: query.experimentIds,
+      max_results: String(query.maxResults),
+      order_by: query.orderBy,
+    };
+    if (query.filter !== undefined) params["filter"] = query.filter;
+    if (query.pageToken !== undefined) params["page_token"] = query.pageToken;
+    return this.json({ method: "GET", path: MLFLOW_PATHS.searchTracesV2, query: params, ...sig(signal) });
   }
 
   /** Span data of a trace (both storage modes), with nanosecond times kept exact. */
@@ -148,10 +185,11 @@ export class MlflowApi {
   private async send(req: HttpRequest): Promise<HttpResponse> {
     const res = await this.transport.request(req);
     if (res.status >= 200 && res.status < 300) return res;
-    throw this.apiError(endpointName(req.method, req.path), res);
+    const search = req.path === MLFLOW_PATHS.searchTracesV3 || req.path === MLFLOW_PATHS.searchTracesV2;
+    throw this.apiError(endpointName(req.method, req.path), res, search ? MAX_SEARCH_MESSAGE : MAX_SERVER_MESSAGE);
   }
 
-  private apiError(endpoint: string, res: HttpResponse): MlflowApiError {
+  private apiError(endpoint: string, res: HttpResponse, maxMessage: number): MlflowApiError {
     const text = res.body.toString("utf8");
     let code = `HTTP_${res.status}`;
     let serverMessage = "";
@@ -163,7 +201,7 @@ export class MlflowApi {
     } catch {
       serverMessage = text.startsWith("<") ? "" : text;
     }
-    serverMessage = redactValues(serverMessage.split("\n")[0]?.slice(0, MAX_SERVER_MESSAGE) ?? "", this.auth.secrets);
+    serverMessage = redactValues(serverMessage.split("\n")[0]?.slice(0, maxMessage) ?? "", this.auth.secrets);
     const hint = res.status === 401 || res.status === 403 ? ` ${authFixHint(this.auth.kind, res.status)}` : "";
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
     return new MlflowApiError(

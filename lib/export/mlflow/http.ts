@@ -32,7 +32,8 @@ export interface HttpTransportOptions {
 export interface HttpRequest {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
+  /** A list value repeats the parameter (`?a=1&a=2`), as MLflow's GET endpoints expect for lists. */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: string | Buffer;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -89,7 +90,10 @@ export class HttpTransport {
     const endpoint = endpointName(req.method, req.path);
     const url = new URL(this.baseUrl.href);
     url.pathname = `${url.pathname.replace(/\/+$/, "")}${req.path}`;
-    for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (typeof value === "string") url.searchParams.set(key, value);
+      else for (const item of value) url.searchParams.append(key, item);
+    }
     const headers: Record<string, string> = { accept: "application/json", ...this.headers(), ...req.headers };
     if (req.body !== undefined) {
       headers["content-type"] = req.contentType ?? "application/json";

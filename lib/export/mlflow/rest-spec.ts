@@ -25,6 +25,9 @@ export const MLFLOW_PATHS = {
   /** GetAssessment (GET), UpdateAssessment (PATCH), DeleteAssessment (DELETE). */
   assessment: (traceId: string, assessmentId: string): string =>
     `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments/${encodeURIComponent(assessmentId)}`,
+  searchTracesV3: "/api/3.0/mlflow/traces/search",
+  /** V2 search (servers without the V3 endpoint): GET with repeated `experiment_ids` / `order_by`. */
+  searchTracesV2: "/api/2.0/mlflow/traces",
 } as const;
 
 /** Header telling `/v1/traces` which experiment the spans belong to. */
@@ -109,6 +112,53 @@ export interface AssessmentResponse {
 export interface UpdateAssessmentRequest {
   readonly assessment: Partial<AssessmentJson>;
   readonly update_mask: string;
+}
+
+/** SearchTracesV3 request body. */
+export interface SearchTracesV3Request {
+  readonly locations: readonly WireTraceLocation[];
+  readonly filter?: string;
+  readonly max_results: number;
+  readonly order_by: readonly string[];
+  readonly page_token?: string;
+}
+
+/** SearchTracesV3 answer (empty pages may leave both fields out). */
+export interface SearchTracesV3Response {
+  readonly traces?: readonly WireTraceInfoV3[];
+  readonly next_page_token?: string;
+}
+
+/** TraceInfo (V2) as the V2 search returns it. */
+export interface WireTraceInfoV2 {
+  readonly request_id: string;
+  readonly experiment_id: string;
+  readonly timestamp_ms?: number | string;
+  readonly execution_time_ms?: number | string;
+  readonly status?: string;
+  readonly request_metadata?: readonly { readonly key: string; readonly value: string }[];
+  readonly tags?: readonly { readonly key: string; readonly value: string }[];
+}
+
+/** V2 search answer. */
+export interface SearchTracesV2Response {
+  readonly traces?: readonly WireTraceInfoV2[];
+  readonly next_page_token?: string;
+}
+
+/** A V2 trace info in the V3 shape (V2 `status` is the V3 `state`; `IN_PROGRESS` and `UNSPECIFIED` as in Python's `TraceInfoV2.to_v3`). */
+export function traceInfoV3FromV2(v2: WireTraceInfoV2): WireTraceInfoV3 {
+  const pairs = (list: WireTraceInfoV2["tags"]): Record<string, string> => Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value]));
+  const status = v2.status ?? "STATE_UNSPECIFIED";
+  return {
+    trace_id: v2.request_id,
+    trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: String(v2.experiment_id) } },
+    request_time: new Date(Number(v2.timestamp_ms ?? 0)).toISOString(),
+    execution_duration: `${Number(v2.execution_time_ms ?? 0) / 1000}s`,
+    state: status === "TRACE_STATUS_UNSPECIFIED" ? "STATE_UNSPECIFIED" : status,
+    trace_metadata: pairs(v2.request_metadata),
+    tags: pairs(v2.tags),
+  };
 }
 
 /** Body of `traces.json` and of `get-trace-artifact`: span dicts in the Python `Span.to_dict` shape. */

@@ -46,7 +46,7 @@ describe("the OTLP span encoder", () => {
     });
     expect(Object.fromEntries(otlp.attributes.map((a) => [a.key, a.value]))).toEqual({
       "mlflow.traceRequestId": { stringValue: '"tr-0af7651916cd43dd8448eb211c80319c"' },
-      "mlflow.spanType": { stringValue: '"LLM"' },
+      "mlflow.spanType": { stringValue: "LLM" },
       "mlflow.spanInputs": { stringValue: '{"q":"hi"}' },
       "mlflow.spanOutputs": { stringValue: '"42"' },
       n: { intValue: "2" },

@@ -4,7 +4,7 @@
  * would block a plain read forever, a directory or a symlink loop would throw, and a file larger
  * than a string can hold would exhaust memory — each is skipped with the reason instead.
  */
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 /** Larger trace files are not read (V8 strings stop at ~512 MiB; a real trace is far smaller). */
@@ -42,5 +42,31 @@ export async function readTraceFile(path: string, maxBytes: number = MAX_TRACE_F
     return { skipped: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The synchronous twin of {@link readTraceFile}, with the same guards. Search reads thousands of
+ * small files in short slices with it: on a busy machine each asynchronous read waits for the
+ * thread pool, which made a scan of 10,000 files 5-10x slower than reading them in place.
+ */
+export function readTraceFileSync(path: string, maxBytes: number = MAX_TRACE_FILE_BYTES): TraceFileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    return { skipped: `unreadable: ${code ?? (err as Error).message}` };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skipped: kindOf(stats) };
+    if (stats.size > maxBytes) return { skipped: `${Math.round(stats.size / MIB)} MiB, over the ${Math.round(maxBytes / MIB)} MiB limit` };
+    return { text: readFileSync(fd, "utf8") };
+  } catch (err) {
+    return { skipped: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  } finally {
+    closeSync(fd);
   }
 }
