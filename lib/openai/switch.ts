@@ -1,0 +1,34 @@
+/**
+ * The one switch `mlflow.openai.autolog()` flips. It lives under a `Symbol.for` key, so two copies
+ * of the package agree. Clients the user wraps with `trace()` record unless the switch is off;
+ * the SDK's own generators record only when it is on (they already get a Haystack span each).
+ */
+import { sdkState } from "../internal/global-state";
+
+/** Who wrapped the client: the user (`trace`) or one of the SDK's OpenAI generators. */
+export type ClientOrigin = "user" | "generator";
+
+const KEY = Symbol.for("mlflow-haystack.v0.openai-autolog");
+type Holder = Record<symbol, { enabled: boolean | undefined } | undefined>;
+
+function state(): { enabled: boolean | undefined } {
+  const holder = globalThis as unknown as Holder;
+  return (holder[KEY] ??= { enabled: undefined });
+}
+
+/** Sets the switch: true (on), false (off) or undefined (never set: only `trace`d clients record). */
+export function setOpenAIAutolog(enabled: boolean | undefined): void {
+  state().enabled = enabled;
+}
+
+/** The switch as last set. */
+export function openAIAutologSetting(): boolean | undefined {
+  return state().enabled;
+}
+
+/** Whether a call through a client of this origin opens a span now. */
+export function shouldTraceCall(origin: ClientOrigin): boolean {
+  if (!sdkState().tracingEnabled) return false;
+  const enabled = state().enabled;
+  return origin === "user" ? enabled !== false : enabled === true;
+}
