@@ -4,7 +4,7 @@
  *
  * Run: node --expose-gc -r ts-node/register/transpile-only bench/export-queue.bench.ts
  */
-import { BatchProcessor, type BatchExportClient } from "../lib/export/batch-processor";
+import { BatchProcessor, type BatchExportClient } from "../lib/export/batch/processor";
 import { setDiagnosticsLogger } from "../lib/internal/diagnostics";
 
 interface BenchTrace {

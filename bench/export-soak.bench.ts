@@ -14,8 +14,8 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as mlflow from "../lib/index";
-import { LocalStore } from "../lib/export/local-store";
-import { syncPendingTraces } from "../lib/export/local-store/sync";
+import { LocalStore } from "../lib/export/clients/local-store/store";
+import { syncPendingTraces } from "../lib/export/clients/local-store/sync";
 import { runTrace } from "./support/bench-traces";
 import { startSinkServer } from "./support/sink-server";
 

@@ -3,14 +3,14 @@
  * `setExperiment` is resolved lazily (on first export, or when its promise is awaited) and cached.
  * State lives under one `Symbol.for` key so duplicate installs of the package share it.
  */
-import { databricksAuth, resolveMlflowAuth } from "./export/auth";
-import { resolveDatabricksTarget } from "./export/databricks-config";
+import { databricksAuth, resolveMlflowAuth } from "./export/mlflow/auth";
+import { resolveDatabricksTarget } from "./export/mlflow/databricks-config";
 import { ConfigError } from "./export/errors";
-import { resolveExperiment, type ExperimentSpec } from "./export/experiments";
-import { MlflowApi, type MlflowConnection } from "./export/mlflow-api";
-import { DEFAULT_EXPERIMENT_ID, type Experiment } from "./export/mlflow-rest-spec";
+import { resolveExperiment, type ExperimentSpec } from "./export/mlflow/experiments";
+import { MlflowApi, type MlflowConnection } from "./export/mlflow/api";
+import { DEFAULT_EXPERIMENT_ID, type Experiment } from "./export/mlflow/rest-spec";
 import { LazyPromise } from "./export/lazy-promise";
-import { parseLocalStoreUri } from "./export/local-store/location";
+import { parseLocalStoreUri } from "./export/clients/local-store/location";
 import { redactUrl } from "./tracing/redaction";
 
 /** A tracking URI the SDK can talk to. */

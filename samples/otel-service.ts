@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   const { component, Document, InMemoryBM25Retriever, InMemoryDocumentStore, Pipeline } = await import("../lib/haystack/index");
   const { enableOtelBridge } = await import("../lib/otel/bridge");
   const { continueTrace } = await import("../lib/otel/propagation");
-  const { FanOutClient } = await import("../lib/otel/fan-out-client");
-  const { OtlpClient } = await import("../lib/otel/otlp-client");
+  const { FanOutClient } = await import("../lib/export/clients/fan-out-client");
+  const { OtlpClient } = await import("../lib/export/clients/otlp-client");
 
   // 2. MLflow tracing joins the app's OpenTelemetry traces, and exports to MLflow's side and a collector.
   enableOtelBridge();

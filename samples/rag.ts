@@ -9,7 +9,7 @@
 import * as mlflow from "../lib/index";
 import { palette, colorEnabled } from "../lib/cli/cli-io";
 import { renderTrace } from "../lib/cli/render-tree";
-import { defaultLocalStoreDir } from "../lib/export/local-store/location";
+import { defaultLocalStoreDir } from "../lib/export/clients/local-store/location";
 import { chooseLanguageModel } from "./support/language-model";
 import { buildRagPipeline } from "./support/rag-pipeline";
 import { describeTraceOnServer } from "./support/trace-location";

@@ -6,9 +6,9 @@
  */
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { BatchProcessor } from "../../lib/export/batch-processor";
-import { estimateJsonBytes } from "../../lib/export/batch-options";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { BatchProcessor } from "../../lib/export/batch/processor";
+import { estimateJsonBytes } from "../../lib/export/batch/options";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { getLastActiveTrace } from "../../lib/tracing/fluent";
 import type { Trace } from "../../lib/tracing/trace";
 import { runTrace } from "./bench-traces";

@@ -4,9 +4,9 @@
  * baseline (MLflow TypeScript SDK style), and the Python `mlflow` SDK with async logging.
  */
 import { join } from "node:path";
-import { BatchProcessor } from "../../lib/export/batch-processor";
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { BatchProcessor } from "../../lib/export/batch/processor";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { connectionFor } from "../../lib/config";
 import { sdkState } from "../../lib/internal/global-state";
 import type { Trace } from "../../lib/tracing/trace";

@@ -4,10 +4,10 @@
  * queue and no retries. `sequential` sends one trace at a time; `unbounded` starts every trace at
  * once (the SDK's fire-and-forget promises), limited only by the HTTP agent's 16 sockets.
  */
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { artifactPathFromUri } from "../../lib/export/mlflow-rest-client";
-import { TAG_ARTIFACT_LOCATION, TRACE_DATA_FILE_NAME } from "../../lib/export/mlflow-rest-spec";
-import { startTraceBody, traceDataFile } from "../../lib/export/trace-wire";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { artifactPathFromUri } from "../../lib/export/clients/mlflow-rest-client";
+import { TAG_ARTIFACT_LOCATION, TRACE_DATA_FILE_NAME } from "../../lib/export/mlflow/rest-spec";
+import { startTraceBody, traceDataFile } from "../../lib/export/mlflow/trace-wire";
 import type { Trace } from "../../lib/tracing/trace";
 
 async function exportOne(api: MlflowApi, trace: Trace, experimentId: string): Promise<void> {

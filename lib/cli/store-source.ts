@@ -5,8 +5,8 @@
 import { resolve } from "node:path";
 import { parseTrackingUri } from "../config";
 import { ConfigError } from "../export/errors";
-import { LocalStore } from "../export/local-store";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/local-store/location";
+import { LocalStore } from "../export/clients/local-store/store";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
 import { CliError, ExitCode } from "./cli-io";
 
 /** Options shared by the read commands. */

@@ -4,7 +4,7 @@
  * versions) still recognise each other's errors.
  */
 
-import type { ExportFailure } from "./trace-client";
+import type { ExportFailure } from "./clients/trace-client";
 
 const KINDS: unique symbol = Symbol.for("mlflow-haystack.errorKinds");
 

@@ -5,23 +5,23 @@
  * server could not take within the retry budget are kept in the local store for `traces sync`.
  */
 import { getExperimentSpec, getTrackingUri } from "../config";
-import { isProcessEnding, isProcessExiting } from "./exit-flush";
+import { isProcessEnding, isProcessExiting } from "./batch/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
 import { Trace } from "../tracing/trace";
-import { BatchProcessor } from "./batch-processor";
-import { DeliveryReport } from "./delivery-report";
-import { resolveBatchOptions, type BatchProcessorOptions } from "./batch-options";
-import type { FlushResult } from "./flush-waiters";
-import { LocalStore } from "./local-store";
+import { BatchProcessor } from "./batch/processor";
+import { DeliveryReport } from "./batch/delivery-report";
+import { resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
+import type { FlushResult } from "./batch/flush-waiters";
+import { LocalStore } from "./clients/local-store/store";
 import { isLocalStoreUri, isServerUri } from "./server-uri";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
-import { MlflowRestClient } from "./mlflow-rest-client";
-import { estimateTraceBytes } from "./trace-size";
-import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
-import { FanOutClient } from "../otel/fan-out-client";
-import { OtlpClient, otlpClientFromEnv } from "../otel/otlp-client";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "./clients/local-store/location";
+import { MlflowRestClient } from "./clients/mlflow-rest-client";
+import { estimateTraceBytes } from "./clients/trace-size";
+import type { ExportOptions, ExportResult, TraceClient } from "./clients/trace-client";
+import { FanOutClient } from "./clients/fan-out-client";
+import { OtlpClient, otlpClientFromEnv } from "./clients/otlp-client";
 import { withOtelTracingSuppressed } from "../otel/suppress";
 
 interface ExporterState {

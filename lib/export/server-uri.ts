@@ -5,7 +5,7 @@
  */
 import { parseTrackingUri } from "../config";
 import { reportOnce } from "../internal/diagnostics";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "./local-store/location";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "./clients/local-store/location";
 
 /** True for `mlflow-haystack-local:<dir>`. */
 export function isLocalStoreUri(uri: string | undefined): uri is string {

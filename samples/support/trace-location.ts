@@ -3,8 +3,8 @@
  * sample's own settings), with the experiment it landed in and the MLflow UI link to it.
  */
 import { connectionFor } from "../../lib/config";
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 
 /** One line naming the experiment the trace is in and, for an MLflow server, its UI link. */
 export async function describeTraceOnServer(trackingUri: string, traceId: string): Promise<string> {

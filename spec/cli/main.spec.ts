@@ -5,11 +5,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, type RunCliOptions } from "../../lib/cli/main";
-import { LocalStore } from "../../lib/export/local-store";
+import { LocalStore } from "../../lib/export/clients/local-store/store";
 import type { Trace } from "../../lib/tracing/trace";
-import type { TraceClient } from "../../lib/export/trace-client";
+import type { TraceClient } from "../../lib/export/clients/trace-client";
 import { startSpan, getLastActiveTrace } from "../../lib/index";
-import { makeRealTrace, makeTrace } from "../export/local-store.fixtures";
+import { makeRealTrace, makeTrace } from "../export/clients/local-store/store.fixtures";
 import { built } from "../support/built-sdk";
 
 const ESC = "\u001b[";

@@ -3,8 +3,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
-import type { ExportResult } from "../../lib/export/trace-client";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
+import type { ExportResult } from "../../lib/export/clients/trace-client";
 import { startMlflowServer, type MlflowServer } from "../support/mlflow-server";
 import { buildRagTrace } from "./trace-fixtures";
 

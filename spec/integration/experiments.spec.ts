@@ -4,11 +4,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
-import { resolveMlflowAuth } from "../../lib/export/auth";
+import { resolveMlflowAuth } from "../../lib/export/mlflow/auth";
 import { ConfigError } from "../../lib/export/errors";
-import { resolveExperiment } from "../../lib/export/experiments";
-import { MlflowApi } from "../../lib/export/mlflow-api";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { resolveExperiment } from "../../lib/export/mlflow/experiments";
+import { MlflowApi } from "../../lib/export/mlflow/api";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { buildRagTrace } from "./trace-fixtures";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";

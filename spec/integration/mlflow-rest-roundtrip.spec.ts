@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
-import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/mlflow-rest-client";
-import { traceDataFile } from "../../lib/export/trace-wire";
+import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/clients/mlflow-rest-client";
+import { traceDataFile } from "../../lib/export/mlflow/trace-wire";
 import type { Trace } from "../../lib/index";
 import { readTraceWithPython } from "../support/python-trace";
 import { ANSWER, QUESTION, USAGE, buildFailedTrace, buildRagTrace, spanSummary } from "./trace-fixtures";

@@ -6,10 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { resolveExperimentAt } from "../../lib/config";
 import { ExportError } from "../../lib/export/errors";
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { getLastActiveTrace, startSpan, type Trace } from "../../lib/index";
-import { OtlpClient } from "../../lib/otel/otlp-client";
-import type { OtlpClientOptions } from "../../lib/otel/otlp-config";
+import { OtlpClient } from "../../lib/export/clients/otlp-client";
+import type { OtlpClientOptions } from "../../lib/export/clients/otlp-config";
 import { continueTrace, injectTraceContext } from "../../lib/otel/propagation";
 import { runPythonJson } from "../support/mlflow-server";
 import { USAGE, buildRagTrace, spanSummary } from "./trace-fixtures";

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
-import { LocalStore } from "../../lib/export/local-store";
+import { LocalStore } from "../../lib/export/clients/local-store/store";
 import * as mlflow from "../../lib/index";
 import { startFaultProxy, type FaultProxy, type FaultRule, type RecordedRequest } from "../support/fault-proxy";
 import { completeTraces, expected, readBack } from "../support/fault-readback";

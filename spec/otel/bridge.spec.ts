@@ -7,8 +7,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { context, trace } from "@opentelemetry/api";
 import { startSpan, traced, type Trace } from "../../lib/index";
-import { BatchProcessor } from "../../lib/export/batch-processor";
-import { MemoryClient } from "../../lib/export/memory-client";
+import { BatchProcessor } from "../../lib/export/batch/processor";
+import { MemoryClient } from "../../lib/export/clients/memory-client";
 import { disableOtelBridge, enableOtelBridge, isOtelBridgeEnabled } from "../../lib/otel/bridge";
 import { otelContextManagerRegistered } from "../../lib/otel/detection";
 import { addTraceSink } from "../../lib/tracing/completed-traces";

@@ -36,7 +36,7 @@ function assertFresh(): void {
   checked = true;
 }
 
-/** The absolute path of a built module, e.g. `built("export/local-store")`; checks `dist` is fresh. */
+/** The absolute path of a built module, e.g. `built("export/clients/local-store/store")`; checks `dist` is fresh. */
 export function built(modulePath: string): string {
   assertFresh();
   return join(DIST, `${modulePath}.js`);

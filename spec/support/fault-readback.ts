@@ -3,7 +3,7 @@
  * (by search, so a duplicate record would show) and the span names of each trace (info and span
  * data read back over REST, so duplicate or missing spans would show).
  */
-import { MlflowRestClient } from "../../lib/export/mlflow-rest-client";
+import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import * as mlflow from "../../lib/index";
 
 /** Trace id → span names, as the SDK completed them or as the server returns them. */

@@ -2,7 +2,7 @@
  * `traces show <id>|--last`: one trace as a span tree, or its raw MLflow JSON with `--json`.
  */
 import { MlflowApiError } from "../../export/errors";
-import { MlflowRestClient } from "../../export/mlflow-rest-client";
+import { MlflowRestClient } from "../../export/clients/mlflow-rest-client";
 import type { Trace } from "../../tracing/trace";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";

@@ -8,11 +8,11 @@
  * explicit `--to`.
  */
 import { join } from "node:path";
-import { TEMP_PREFIX, listDir, removeFile } from "../../export/local-store/atomic-file";
-import { knownDestinations, type DestinationDir, type SyncDestination } from "../../export/local-store/destinations";
-import { syncLocalTraces, type SyncProgress } from "../../export/local-store/sync";
-import type { LocalStore } from "../../export/local-store";
-import type { TraceClient } from "../../export/trace-client";
+import { TEMP_PREFIX, listDir, removeFile } from "../../export/clients/local-store/atomic-file";
+import { knownDestinations, type DestinationDir, type SyncDestination } from "../../export/clients/local-store/destinations";
+import { syncLocalTraces, type SyncProgress } from "../../export/clients/local-store/sync";
+import type { LocalStore } from "../../export/clients/local-store/store";
+import type { TraceClient } from "../../export/clients/trace-client";
 import type { CliIo } from "../cli-io";
 import { describeExperiment, reportResult } from "./sync-report";
 

@@ -2,8 +2,8 @@
  * What `traces sync` prints: progress on stderr, and one result line per destination that names
  * the server and the experiment.
  */
-import type { ExperimentSpec } from "../../export/experiments";
-import type { SyncProgress, SyncResult } from "../../export/local-store/sync";
+import type { ExperimentSpec } from "../../export/mlflow/experiments";
+import type { SyncProgress, SyncResult } from "../../export/clients/local-store/sync";
 import type { CliIo } from "../cli-io";
 
 /** `experiment "demo"`, `experiment id 12`, or the trace's own experiment when none was recorded. */

@@ -5,13 +5,13 @@
  */
 import { parseTrackingUri } from "../../config";
 import { ConfigError } from "../../export/errors";
-import type { ExperimentSpec } from "../../export/experiments";
-import type { LocalStore } from "../../export/local-store";
-import { parseLocalStoreUri } from "../../export/local-store/location";
-import { MlrunsWriter, parseFileStoreUri } from "../../export/local-store/mlruns-writer";
-import { syncLocalTraces } from "../../export/local-store/sync";
-import type { SyncDestination } from "../../export/local-store/destinations";
-import type { TraceClient } from "../../export/trace-client";
+import type { ExperimentSpec } from "../../export/mlflow/experiments";
+import type { LocalStore } from "../../export/clients/local-store/store";
+import { parseLocalStoreUri } from "../../export/clients/local-store/location";
+import { MlrunsWriter, parseFileStoreUri } from "../../export/clients/local-store/mlruns-writer";
+import { syncLocalTraces } from "../../export/clients/local-store/sync";
+import type { SyncDestination } from "../../export/clients/local-store/destinations";
+import type { TraceClient } from "../../export/clients/trace-client";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode } from "../cli-io";
 import { resolveSource } from "../store-source";

@@ -1,0 +1,94 @@
+/**
+ * What the exporter could not deliver, told to the user without noise: one warning when traces
+ * are first kept for `traces sync` (with the cause), and one line at exit with the counts and the
+ * command that sends them. Counts cover the whole process, so the exit line is never "1 trace"
+ * when 40 failed.
+ */
+import { reportOnce } from "../../internal/diagnostics";
+import { onExitReport } from "./exit-flush";
+
+/** Where undelivered traces were kept. */
+export interface KeptTraces {
+  /** The tracking URI they were meant for. */
+  readonly destination: string;
+  /** The local store directory holding them. */
+  readonly dir: string;
+  readonly error: Error;
+}
+
+/** The innermost message: "ECONNREFUSED ..." rather than "the process exited before ...". */
+function rootCause(error: Error): string {
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? cause.message : error.message;
+}
+
+/** The most useful description of why delivery failed: the underlying cause when the error only says "gave up". */
+function describeCause(error: Error): string {
+  const cause: unknown = error.cause;
+  const inner = cause instanceof Error ? `: ${cause.message}` : "";
+  return `${error.message}${inner}`;
+}
+
+/**
+ * Tallies undelivered traces of one process and reports them.
+ *
+ * @example
+ * const report = new DeliveryReport();
+ * report.kept(3, { destination: "http://127.0.0.1:5000", dir: "/app/mlflow-haystack-traces", error });
+ */
+export class DeliveryReport {
+  /** `drops()` reads, at exit, traces dropped on a full export queue and removed from a full local store. */
+  constructor(private readonly drops: () => { readonly queueFull: number; readonly storeFull: number } = () => ({ queueFull: 0, storeFull: 0 })) {}
+
+  private keptCount = 0;
+  private lostCount = 0;
+  private last: KeptTraces | undefined;
+  private lostError: Error | undefined;
+  private removeExitHook: (() => void) | undefined;
+
+  /** `n` traces were written to the local store, pending for `destination`. */
+  kept(n: number, where: KeptTraces, options: { readonly ending: boolean }): void {
+    this.keptCount += n;
+    this.last = where;
+    this.armExitLine();
+    // When the app is done, the exit line says it all.
+    if (options.ending) return;
+    reportOnce(
+      "export.kept-undelivered",
+      "warn",
+      `traces could not be delivered to ${where.destination} (${describeCause(where.error)}); they are kept in ${where.dir} ` +
+        "for `npx mlflow-haystack traces sync` (a count follows at exit)",
+    );
+  }
+
+  /** `n` traces could be neither delivered nor kept. */
+  lost(n: number, error: Error): void {
+    this.lostCount += n;
+    this.lostError = error;
+    this.armExitLine();
+  }
+
+  /** Makes sure the exit line is printed if anything was kept, lost or dropped. */
+  armExitLine(): void {
+    this.removeExitHook ??= onExitReport(() => this.exitLine());
+  }
+
+  /** The one line printed at exit. */
+  exitLine(): void {
+    const parts: string[] = [];
+    if (this.keptCount > 0 && this.last !== undefined) {
+      parts.push(
+        `${this.keptCount} trace(s) did not reach ${this.last.destination} (${rootCause(this.last.error)}) and are kept in ` +
+          `${this.last.dir}: send them with \`npx mlflow-haystack traces sync\``,
+      );
+    }
+    const { queueFull, storeFull } = this.drops();
+    if (queueFull > 0) parts.push(`${queueFull} trace(s) were dropped because the export queue was full (maxQueueSize/maxQueueBytes)`);
+    if (storeFull > 0) parts.push(`${storeFull} kept trace(s) were removed from the local store to stay under maxPendingTraces`);
+    if (this.lostCount > 0) {
+      parts.push(`${this.lostCount} trace(s) could not be kept and are lost (${this.lostError === undefined ? "unknown error" : describeCause(this.lostError)})`);
+    }
+    if (parts.length === 0) return;
+    reportOnce("export.exit-summary", "warn", `at exit: ${parts.join("; ")}`);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Typed calls to the MLflow REST endpoints catalogued in `rest-spec.ts`. Turns non-2xx
+ * answers into {@link MlflowApiError} (with `Retry-After`), and 401/403 into a message that names
+ * the environment variables to fix. No retries here: the batch processor owns them.
+ */
+import { authFixHint, scrubSecrets, type ResolvedAuth } from "./auth";
+import { MlflowApiError } from "../errors";
+import { endpointName, HttpTransport, type HttpRequest, type HttpResponse } from "./http";
+import { parseRetryAfter } from "./retry-after";
+import {
+  EXPERIMENT_ID_HEADER,
+  MLFLOW_PATHS,
+  type CreateExperimentResponse,
+  type GetExperimentResponse,
+  type OtlpExportRequest,
+  type StartTraceV3Request,
+  type TraceInfoV3Response,
+  type WireErrorBody,
+  type WireTraceData,
+} from "./rest-spec";
+import { parseTraceDataJson } from "./trace-wire";
+
+/** Where the server is and how to talk to it. */
+export interface MlflowConnection {
+  readonly baseUrl: string;
+  readonly auth: ResolvedAuth;
+  readonly insecureTls?: boolean;
+  readonly caCertPath?: string;
+  readonly keepAlive?: boolean;
+  /** Per-request silence limit, ms (see `HttpTransportOptions.requestTimeoutMs`). */
+  readonly requestTimeoutMs?: number;
+}
+
+const MAX_SERVER_MESSAGE = 300;
+
+/**
+ * The MLflow REST API as typed methods.
+ *
+ * @example
+ * const api = new MlflowApi({ baseUrl: "http://127.0.0.1:5000", auth: resolveMlflowAuth() });
+ * const { experiment } = await api.getExperimentByName("my-app");
+ */
+export class MlflowApi {
+  private readonly transport: HttpTransport;
+  private readonly auth: ResolvedAuth;
+
+  constructor(connection: MlflowConnection) {
+    this.auth = connection.auth;
+    const authorization = connection.auth.authorization;
+    this.transport = new HttpTransport({
+      baseUrl: connection.baseUrl,
+      headers: () => (authorization === undefined ? {} : { authorization }),
+      ...(connection.insecureTls === undefined ? {} : { insecureTls: connection.insecureTls }),
+      ...(connection.caCertPath === undefined ? {} : { caCertPath: connection.caCertPath }),
+      ...(connection.keepAlive === undefined ? {} : { keepAlive: connection.keepAlive }),
+      ...(connection.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: connection.requestTimeoutMs }),
+    });
+  }
+
+  getExperimentByName(name: string, signal?: AbortSignal): Promise<GetExperimentResponse> {
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperimentByName, query: { experiment_name: name }, ...sig(signal) });
+  }
+
+  getExperiment(experimentId: string, signal?: AbortSignal): Promise<GetExperimentResponse> {
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperiment, query: { experiment_id: experimentId }, ...sig(signal) });
+  }
+
+  createExperiment(name: string, signal?: AbortSignal): Promise<CreateExperimentResponse> {
+    return this.json({ method: "POST", path: MLFLOW_PATHS.createExperiment, body: JSON.stringify({ name }), ...sig(signal) });
+  }
+
+  startTraceV3(body: StartTraceV3Request, signal?: AbortSignal): Promise<TraceInfoV3Response> {
+    return this.json({ method: "POST", path: MLFLOW_PATHS.startTraceV3, body: JSON.stringify(body), ...sig(signal) });
+  }
+
+  getTraceInfoV3(traceId: string, signal?: AbortSignal): Promise<TraceInfoV3Response> {
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getTraceInfoV3(traceId), ...sig(signal) });
+  }
+
+  /** Span data of a trace (both storage modes), with nanosecond times kept exact. */
+  getTraceData(traceId: string, signal?: AbortSignal): Promise<WireTraceData> {
+    const req: HttpRequest = { method: "GET", path: MLFLOW_PATHS.getTraceArtifact, query: { request_id: traceId }, ...sig(signal) };
+    return this.json(req, parseTraceDataJson);
+  }
+
+  /** `artifactPath` as returned by `artifactPathFromUri` (segments already encoded). */
+  async uploadArtifact(artifactPath: string, body: string, signal?: AbortSignal): Promise<void> {
+    await this.send({ method: "PUT", path: MLFLOW_PATHS.artifact(artifactPath), body, ...sig(signal) });
+  }
+
+  /** OTLP/HTTP JSON span ingestion (`POST /v1/traces`). */
+  async exportOtlp(experimentId: string, body: OtlpExportRequest, signal?: AbortSignal): Promise<void> {
+    await this.send({
+      method: "POST",
+      path: MLFLOW_PATHS.otlpTraces,
+      body: JSON.stringify(body),
+      headers: { [EXPERIMENT_ID_HEADER]: experimentId },
+      ...sig(signal),
+    });
+  }
+
+  /** Server version text, e.g. `3.17.2`. */
+  async version(signal?: AbortSignal): Promise<string> {
+    return (await this.send({ method: "GET", path: MLFLOW_PATHS.version, ...sig(signal) })).body.toString("utf8").trim();
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private async json<T>(req: HttpRequest, parse: (text: string) => T = (text) => JSON.parse(text) as T): Promise<T> {
+    const res = await this.send(req);
+    const endpoint = endpointName(req.method, req.path);
+    try {
+      return parse(res.body.toString("utf8"));
+    } catch (err) {
+      throw new MlflowApiError(`${endpoint} returned a body that is not JSON (is the tracking URI an MLflow server?)`, {
+        endpoint,
+        status: res.status,
+        code: "INVALID_RESPONSE",
+        serverMessage: "",
+        cause: err,
+      });
+    }
+  }
+
+  private async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.transport.request(req);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw this.apiError(endpointName(req.method, req.path), res);
+  }
+
+  private apiError(endpoint: string, res: HttpResponse): MlflowApiError {
+    const text = res.body.toString("utf8");
+    let code = `HTTP_${res.status}`;
+    let serverMessage = "";
+    try {
+      const body = JSON.parse(text) as WireErrorBody & { detail?: unknown };
+      if (typeof body.error_code === "string") code = body.error_code;
+      if (typeof body.message === "string") serverMessage = body.message;
+      else if (typeof body.detail === "string") serverMessage = body.detail;
+    } catch {
+      serverMessage = text.startsWith("<") ? "" : text;
+    }
+    serverMessage = scrubSecrets(serverMessage.split("\n")[0]?.slice(0, MAX_SERVER_MESSAGE) ?? "", this.auth.secrets);
+    const hint = res.status === 401 || res.status === 403 ? ` ${authFixHint(this.auth.kind, res.status)}` : "";
+    const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+    return new MlflowApiError(
+      `${endpoint} failed with HTTP ${res.status} ${code}${serverMessage === "" ? "" : `: ${serverMessage}`}.${hint}`,
+      { endpoint, status: res.status, code, serverMessage, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    );
+  }
+}
+
+function sig(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal === undefined ? {} : { signal };
+}

@@ -1,0 +1,170 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { LocalStore } from "../../../../lib/export/clients/local-store/store";
+import { SyncBusyError, syncLocalTraces, syncPendingTraces } from "../../../../lib/export/clients/local-store/sync";
+import { tryLock } from "../../../../lib/export/clients/local-store/dir-lock";
+import { DestinationDir } from "../../../../lib/export/clients/local-store/destinations";
+import { ExportError } from "../../../../lib/export/errors";
+import type { Trace } from "../../../../lib/tracing/trace";
+import type { ExportResult, TraceClient } from "../../../../lib/export/clients/trace-client";
+import { makeTrace } from "./store.fixtures";
+import { built } from "../../../support/built-sdk";
+import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../../lib/internal/diagnostics";
+
+const diagnostics: string[] = [];
+const diagnosticWaiters: { readonly text: string; readonly resolve: () => void }[] = [];
+beforeAll(() =>
+  setDiagnosticsLogger((_level, message) => {
+    diagnostics.push(message);
+    for (const waiter of diagnosticWaiters) if (message.includes(waiter.text)) waiter.resolve();
+  }),
+);
+
+/** Resolves when the SDK reports a diagnostic containing `text`: an event to await, not a poll. */
+function nextDiagnostic(text: string): Promise<void> {
+  return new Promise((resolve) => diagnosticWaiters.push({ text, resolve }));
+}
+afterAll(() => setDiagnosticsLogger(undefined));
+
+/** A pretend server: remembers what it accepted and how often each id was sent. */
+class FakeServer {
+  readonly stored = new Map<string, Trace>();
+  readonly sends = new Map<string, number>();
+  readonly experiments: (string | undefined)[] = [];
+
+  client(options: { failAfterStoring?: number; refuse?: boolean } = {}): TraceClient {
+    let accepted = 0;
+    return {
+      export: async (traces): Promise<ExportResult> => {
+        if (options.refuse === true) {
+          return { failures: traces.map((t) => ({ traceId: t.info.traceId, error: new ExportError("connect ECONNREFUSED"), retryable: true })) };
+        }
+        for (const t of traces) {
+          this.sends.set(t.info.traceId, (this.sends.get(t.info.traceId) ?? 0) + 1);
+          this.experiments.push(t.info.experimentId);
+          this.stored.set(t.info.traceId, t);
+          accepted++;
+          // The server committed the trace, then the connection died: the sync must not resend it.
+          if (accepted === options.failAfterStoring) throw new ExportError("socket hang up");
+        }
+        return { failures: [] };
+      },
+      getTrace: async (id) => this.stored.get(id),
+      shutdown: async () => undefined,
+    };
+  }
+}
+
+const destination = { trackingUri: "http://127.0.0.1:9", experiment: { name: "demo" } };
+let dir: string;
+let store: LocalStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-sync-"));
+  store = new LocalStore({ dir });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function fill(n: number): Promise<Trace[]> {
+  const traces = Array.from({ length: n }, (_, i) => makeTrace({ requestTime: Date.now() - (n - i) * 1000, name: `t${i}` }));
+  await store.export(traces);
+  return traces;
+}
+
+describe("syncLocalTraces", () => {
+  it("sends every local trace once, reports progress, and sends nothing the second time", async () => {
+    await fill(45);
+    const server = new FakeServer();
+    const progress: number[] = [];
+    const first = await syncLocalTraces(store, { destination, client: server.client(), batchSize: 20, onProgress: (p) => progress.push(p.done) });
+    expect(first).toMatchObject({ total: 45, sent: 45, failed: 0 });
+    expect(progress).toEqual([20, 40, 45]);
+    const second = await syncLocalTraces(store, { destination, client: server.client() });
+    expect(second).toMatchObject({ total: 0, sent: 0 });
+    expect([...server.sends.values()].every((n) => n === 1)).toBe(true);
+    // Sent to the destination's experiment, not to the id stored in the file.
+    expect(new Set(server.experiments)).toEqual(new Set([undefined]));
+  });
+
+  it("resumes after a failure mid-sync without sending any trace twice", async () => {
+    const traces = await fill(10);
+    const server = new FakeServer();
+    const broken = await syncLocalTraces(store, { destination, client: server.client({ failAfterStoring: 3 }), batchSize: 5 });
+    expect(broken.failed).toBeGreaterThan(0);
+    const resumed = await syncLocalTraces(store, { destination, client: server.client(), batchSize: 5 });
+    expect(resumed.failed).toBe(0);
+    expect(resumed.alreadyThere).toBeGreaterThan(0);
+    expect(server.stored.size).toBe(10);
+    for (const t of traces) expect(server.sends.get(t.info.traceId)).toBe(1);
+  });
+
+  it("keeps traces for the next run when the server cannot be reached", async () => {
+    await fill(3);
+    const server = new FakeServer();
+    const down = await syncLocalTraces(store, { destination, client: server.client({ refuse: true }) });
+    expect(down).toMatchObject({ sent: 0, failed: 3 });
+    expect(down.failures[0]?.error.message).toMatch(/ECONNREFUSED/);
+    const up = await syncLocalTraces(store, { destination, client: server.client() });
+    expect(up).toMatchObject({ sent: 3, failed: 0 });
+  });
+
+  it("treats each destination separately", async () => {
+    await fill(2);
+    const a = new FakeServer();
+    const b = new FakeServer();
+    await syncLocalTraces(store, { destination, client: a.client() });
+    const other = await syncLocalTraces(store, { destination: { trackingUri: "http://127.0.0.1:10" }, client: b.client() });
+    expect(other.sent).toBe(2);
+  });
+
+  it("refuses to run while another sync to the same destination holds the lock", async () => {
+    await fill(1);
+    const lock = await tryLock(new DestinationDir(dir, destination).lockPath, { staleMs: 60_000 });
+    if ("owner" in lock) throw new Error("lock should be free");
+    try {
+      await expect(syncLocalTraces(store, { destination, client: new FakeServer().client() })).rejects.toThrow(SyncBusyError);
+    } finally {
+      await lock.release();
+    }
+  });
+});
+
+describe("syncPendingTraces", () => {
+  it("sends undelivered traces to the destination they were meant for and clears them", async () => {
+    await fill(2);
+    const undelivered = [makeTrace({ name: "u1" }), makeTrace({ name: "u2" })];
+    await store.saveUndelivered(undelivered, { destination });
+    const server = new FakeServer();
+    const results = await syncPendingTraces(store, { clientFor: () => server.client() });
+    expect(results).toHaveLength(1);
+    expect(results[0]?.result).toMatchObject({ sent: 2, failed: 0 });
+    expect([...server.stored.keys()].sort()).toEqual(undelivered.map((t) => t.info.traceId).sort());
+    expect((await store.pendingIndex()).size).toBe(0);
+    expect(await syncPendingTraces(store, { clientFor: () => server.client() })).toEqual([]);
+  });
+
+  it("is fed by the batch processor's onDeliveryFailed hook", async () => {
+    const hook = store.deliveryFailedHook(destination);
+    const trace = makeTrace({ name: "failed-delivery" });
+    resetDiagnosticsCounts();
+    const kept = nextDiagnostic("traces sync"); // reported once the traces are on disk
+    await hook([trace], new Error("server down"));
+    await kept;
+    expect([...(await store.pendingIndex()).values()]).toEqual([[destination.trackingUri]]);
+  });
+
+  it("writes synchronously when the hook runs inside process.on('exit')", async () => {
+    const script = join(__dirname, "store.writer.js");
+    built("export/clients/local-store/store"); // the writer runs the built SDK: refuse a stale one
+    const out = await new Promise<string>((ok, fail) =>
+      execFile(process.execPath, [script, dir, "exit-hook", "at-exit"], { cwd: resolve(__dirname, "..", "..", "..", "..") }, (err, stdout) =>
+        err ? fail(err) : ok(stdout),
+      ),
+    );
+    const traceId = out.trim().split("\n").pop() as string;
+    expect((await store.getTrace(traceId))?.info.traceId).toBe(traceId);
+    expect([...(await store.pendingIndex()).values()]).toEqual([["http://127.0.0.1:9"]]);
+  }, 30_000);
+});
