@@ -216,12 +216,12 @@ describe("mlflow.openai.trace(client): Responses API and embeddings", () => {
 
   it("records embeddings.create as an EMBEDDING span", async () => {
     const result = await client.embeddings.create({ model: "text-embedding-3-small", input: ["one two", "three"] });
-    expect(result.data).toHaveLength(2);
+    expect(result.data.map((d) => d.embedding.map((x) => Math.round(x * 100) / 100))).toEqual([[0.07, 0, 0.5], [0.05, 0.1, 0.5]]);
     const span = onlySpan(collector.traces[0]);
     expect(span).toMatchObject({ name: "Embeddings", spanType: "EMBEDDING", inputs: { model: "text-embedding-3-small", input: ["one two", "three"] } });
     expect(span.attributes["mlflow.llm.model"]).toBe(MODEL);
     expect(span.attributes["mlflow.message.format"]).toBeUndefined();
-    expect(span.outputs).toMatchObject({ object: "list", data: [{ index: 0 }, { index: 1 }] });
+    expect(span.outputs).toMatchObject({ object: "list", data: [{ index: 0, embedding: result.data[0]!.embedding }, { index: 1 }] });
   });
 });
 

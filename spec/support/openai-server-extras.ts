@@ -1,7 +1,7 @@
 /**
  * The loopback OpenAI-compatible server's other routes: `POST /v1/responses` (JSON, or SSE events as
  * OpenAI sends them: created, output text deltas, the finished output item, completed with usage)
- * and `POST /v1/embeddings` (deterministic vectors). Replies reuse the chat server's reply function,
+ * and `POST /v1/embeddings` (deterministic vectors, as floats or base64 float32). Replies reuse the chat server's reply function,
  * with the request's `input` as the user message.
  */
 import type { ServerResponse } from "node:http";
@@ -29,7 +29,10 @@ export function handleExtraRoute(path: string, body: Record<string, unknown>, re
   if (path === "/v1/embeddings") {
     const inputs = Array.isArray(body["input"]) ? (body["input"] as unknown[]) : [body["input"]];
     const tokens = inputs.reduce<number>((sum, text) => sum + ctx.countTokens(String(text)), 0);
-    const data = inputs.map((text, index) => ({ object: "embedding", index, embedding: [String(text).length / 100, index / 10, 0.5] }));
+    const vector = (text: unknown, index: number): number[] => [String(text).length / 100, index / 10, 0.5];
+    // The Node client asks for base64 (little-endian float32) unless told otherwise, as OpenAI's API allows.
+    const encode = (v: number[]): string => Buffer.from(new Float32Array(v).buffer).toString("base64");
+    const data = inputs.map((text, index) => ({ object: "embedding", index, embedding: body["encoding_format"] === "base64" ? encode(vector(text, index)) : vector(text, index) }));
     res.writeHead(200, { "content-type": "application/json", ...ctx.requestId });
     res.end(JSON.stringify({ object: "list", data, model: ctx.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
     return true;
