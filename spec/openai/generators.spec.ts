@@ -1,6 +1,6 @@
 import * as mlflow from "../../lib/index";
 import type { Span } from "../../lib/index";
-import { ChatMessage, OpenAIChatGenerator, OpenAIGenerator, Pipeline } from "../../lib/haystack/index";
+import { Agent, ChatMessage, OpenAIChatGenerator, OpenAIGenerator, Pipeline, Tool } from "../../lib/haystack/index";
 import { setOpenAIAutolog } from "../../lib/openai/switch";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 import { collectTraces, type Collector } from "./trace-support";
@@ -61,6 +61,25 @@ describe("the SDK's OpenAI generators follow mlflow.openai.autolog", () => {
     mlflow.openai.autolog({ disable: true });
     await pipe.run({ llm: { prompt: "Capital of France?" } });
     expect(tree(collector.traces[1]!.data.spans)).toEqual(["haystack.pipeline.run (CHAIN)", "  llm (LLM)"]);
+  });
+
+  it("with autolog on, an agent's LLM call nests under the agent step's LLM span", async () => {
+    mlflow.openai.autolog();
+    let calls = 0;
+    server.setReply(() => (++calls === 1 ? { content: "", toolCalls: [{ name: "weather", arguments: '{"city":"Paris"}' }] } : "Sunny."));
+    const weather = new Tool({ name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } }, function: () => "22 degrees" });
+    const agent = new Agent({ chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0 }), tools: [weather] });
+    await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris?")] });
+    expect(tree(collector.traces[0]!.data.spans)).toEqual([
+      "agent (AGENT)",
+      "  step 1 (CHAIN)",
+      "    OpenAIChatGenerator (CHAT_MODEL)",
+      "      Completions (CHAT_MODEL)",
+      "    weather (TOOL)",
+      "  step 2 (CHAIN)",
+      "    OpenAIChatGenerator (CHAT_MODEL)",
+      "      Completions (CHAT_MODEL)",
+    ]);
   });
 
   it("mlflow.autolog() turns the OpenAI switch on with Haystack's, and { disable: true } both off", () => {
