@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { BatchProcessor } from "../../lib/export/batch/processor";
 import { MlflowApi } from "../../lib/export/mlflow/api";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
-import { connectionFor } from "../../lib/config";
+import { connectionFor } from "../../lib/export/destination/config";
 import { sdkState } from "../../lib/internal/global-state";
 import type { Trace } from "../../lib/tracing/trace";
 import { buildTraces, materialize, SPANS_PER_TRACE } from "./bench-traces";

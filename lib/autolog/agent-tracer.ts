@@ -10,14 +10,23 @@
  * sums them once. Streamed chunks become span events, at most {@link MAX_CHUNK_EVENTS} per LLM span.
  */
 import type { AgentLlmEvent, AgentRunEvent, AgentStepEvent, ToolCallEvent, ToolDescription } from "../haystack/tracing-hook";
-import { sdkState, type SerializationLimits } from "../internal/global-state";
+import {
+  activeSpan,
+  composeSnapshot,
+  isCurrentPart,
+  openIntegrationSpan,
+  recordOutputs,
+  runInSpanContext,
+  setSnapshotInputs,
+  setSnapshotOutputs,
+  snapshotPart,
+  traceCall,
+  type SnapshotPart,
+} from "../tracing/integration";
 import type { LiveSpan } from "../tracing/live-span";
-import { NOOP_SPAN } from "../tracing/noop-span";
-import { composeSafe, safePart, type SafePart } from "../tracing/safe-parts";
 import type { JsonValue } from "../tracing/serialize";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
-import { openSpan, runInSpan } from "../tracing/start-span";
 import { updateCurrentTrace } from "../tracing/fluent";
 import { costOf } from "./model-pricing";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
@@ -49,12 +58,12 @@ function openAIMessage(message: object): unknown {
  * Each message's OpenAI form, snapshotted once: every LLM span of an agent records the whole
  * conversation so far, and a reply recorded as one step's output is the next step's input.
  */
-const messageParts = new WeakMap<object, SafePart>();
+const messageParts = new WeakMap<object, SnapshotPart>();
 
-function messagePart(message: object, limits: SerializationLimits): SafePart {
+function messagePart(message: object): SnapshotPart {
   let part = messageParts.get(message);
-  if (part === undefined || part.limits !== limits) {
-    part = safePart(openAIMessage(message), limits);
+  if (part === undefined || !isCurrentPart(part)) {
+    part = snapshotPart(openAIMessage(message));
     messageParts.set(message, part);
   }
   return part;
@@ -62,8 +71,7 @@ function messagePart(message: object, limits: SerializationLimits): SafePart {
 
 /** Records `value` (built with message parts by `build`) composed from the parts, else snapshotted whole. */
 function record(set: (value: unknown) => void, adopt: (safe: JsonValue) => void, build: (message: (m: object) => unknown) => unknown): void {
-  const limits = sdkState().limits;
-  const safe = composeSafe(build((m) => (typeof m === "object" && m !== null ? messagePart(m, limits) : m)), limits);
+  const safe = composeSnapshot(build((m) => (typeof m === "object" && m !== null ? messagePart(m) : m)));
   if (safe !== undefined) adopt(safe);
   else set(build(openAIMessage));
 }
@@ -91,13 +99,6 @@ function providerOf(className: string, params: Record<string, unknown>): string 
   return typeof base !== "string" || base === "" || base.includes("api.openai.com") ? "openai" : "openai-compatible";
 }
 
-function open(name: string, spanType: string, inputs: unknown, attributes: Record<string, unknown>): LiveSpan | undefined {
-  const state = sdkState();
-  if (!state.tracingEnabled) return undefined;
-  const span = openSpan({ name, spanType, inputs, attributes }, state.context.getStore());
-  return span === NOOP_SPAN ? undefined : span;
-}
-
 /** `traceAgent` of the MLflow tracer. */
 export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Promise<T> {
   const attributes = {
@@ -110,24 +111,22 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
   const withTotals = async (): Promise<T> => {
     const outputs = await run();
     const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
-    const span = sdkState().context.getStore();
-    span?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
+    activeSpan()?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
     updateCurrentTrace({ metadata: { "haystack.agent.step_count": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts } });
     return outputs;
   };
-  const active = sdkState().context.getStore();
+  const active = activeSpan();
   if (active !== undefined && agentComponentSpans.get(event.instance) === active) {
     active.setAttributes(attributes);
     return withTotals();
   }
-  const span = open("agent", SpanType.AGENT, event.inputs, attributes);
-  return span === undefined ? run() : runInSpan(span, withTotals, undefined, (s, outputs) => void s.setOutputs(outputs));
+  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT, inputs: event.inputs, attributes });
+  return span === undefined ? run() : runInSpanContext(span, withTotals, recordOutputs);
 }
 
 /** `traceAgentStep`: a `step N` span. */
 export function traceAgentStep<T>(event: AgentStepEvent, run: () => Promise<T>): Promise<T> {
-  const span = open(`step ${event.step}`, SpanType.CHAIN, undefined, { "haystack.agent.step": event.step });
-  return span === undefined ? run() : runInSpan(span, run, undefined, () => undefined);
+  return traceCall({ name: `step ${event.step}`, spanType: SpanType.CHAIN, attributes: { "haystack.agent.step": event.step } }, run);
 }
 
 /** `traceAgentLlm`: the step's CHAT_MODEL span, in the shape MLflow's chat view reads. */
@@ -142,12 +141,12 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
   if (event.tools.length > 0) attributes["mlflow.chat.tools"] = openAITools(event.tools);
   const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
   if (provider !== undefined) attributes[SpanAttributeKey.MODEL_PROVIDER] = provider;
-  const span = open(event.generatorClassName, SpanType.CHAT_MODEL, undefined, attributes);
+  const span = openIntegrationSpan({ name: event.generatorClassName, spanType: SpanType.CHAT_MODEL, attributes });
   if (span === undefined) return run();
-  record((v) => span.setInputs(v), (v) => span.adoptSafeInputs(v), inputs);
-  return runInSpan(span, run, undefined, (s, outputs) => {
+  record((v) => span.setInputs(v), (v) => setSnapshotInputs(span, v), inputs);
+  return runInSpanContext(span, run, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    record((v) => s.setOutputs(v), (v) => s.adoptSafeOutputs(v), (message) => completionShape(outputs, model, message) ?? outputs);
+    record((v) => s.setOutputs(v), (v) => setSnapshotOutputs(s, v), (message) => completionShape(outputs, model, message) ?? outputs);
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {
@@ -162,18 +161,18 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
 
 /** `traceToolCall`: a TOOL span named after the tool; a failed call is an ERROR span with an exception event. */
 export function traceToolCall<T>(event: ToolCallEvent, run: () => Promise<T>): Promise<T> {
-  const span = open(event.toolName, SpanType.TOOL, event.arguments, {
+  const attributes = {
     "haystack.tool.name": event.toolName,
     "haystack.tool.description": event.description,
     "haystack.tool.call_id": event.callId,
     "haystack.agent.step": event.step,
-  });
-  return span === undefined ? run() : runInSpan(span, run, undefined, (s, result) => void s.setOutputs(result));
+  };
+  return traceCall({ name: event.toolName, spanType: SpanType.TOOL, inputs: event.arguments, attributes }, run, { onResult: recordOutputs });
 }
 
 /** `onStreamingChunk`: one event per chunk on the active LLM span, bounded. */
 export function onStreamingChunk(chunk: object): void {
-  const span = sdkState().context.getStore();
+  const span = activeSpan();
   if (span === undefined || span.spanType !== SpanType.CHAT_MODEL) return;
   const index = chunkCounts.get(span) ?? 0;
   chunkCounts.set(span, index + 1);

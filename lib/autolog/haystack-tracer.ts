@@ -3,14 +3,12 @@
  * span per component run, with component metadata, token usage, model, cost and cache hits.
  */
 import type { ComponentRunEvent, PipelineRunEvent, PipelineTracer } from "../haystack/tracing-hook";
+import { openIntegrationSpan, runInSpanContext, snapshot, traceCall, tracingEnabled } from "../tracing/integration";
 import type { LiveSpan } from "../tracing/live-span";
 import { SpanAttributeKey } from "../tracing/span";
 import { SpanType } from "../tracing/span-type";
-import { openSpan, runInSpan, startSpan } from "../tracing/start-span";
 import { isSecretKey, REDACTED } from "../tracing/redaction";
-import { NOOP_SPAN } from "../tracing/noop-span";
-import { toJsonSafe, type JsonValue } from "../tracing/serialize";
-import { sdkState } from "../internal/global-state";
+import type { JsonValue } from "../tracing/serialize";
 import { costOf } from "./model-pricing";
 import { inferComponentSpanType } from "./span-type-inference";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
@@ -81,16 +79,13 @@ function componentStatics(event: ComponentRunEvent): StaticAttributes {
   if (cached !== undefined && cached.initParameters === event.initParameters && cached.outputSpec === event.outputSpec && cached.name === event.name) {
     return cached;
   }
-  const attributes = toJsonSafe(
-    {
-      "haystack.component.name": event.name,
-      "haystack.component.type": event.className,
-      "haystack.component.init_parameters": redactSecrets(event.initParameters),
-      "haystack.component.input_spec": event.inputSpec,
-      "haystack.component.output_spec": event.outputSpec,
-    },
-    sdkState().limits,
-  ) as Record<string, JsonValue>;
+  const attributes = snapshot({
+    "haystack.component.name": event.name,
+    "haystack.component.type": event.className,
+    "haystack.component.init_parameters": redactSecrets(event.initParameters),
+    "haystack.component.input_spec": event.inputSpec,
+    "haystack.component.output_spec": event.outputSpec,
+  }) as Record<string, JsonValue>;
   const entry: StaticAttributes = {
     initParameters: event.initParameters,
     outputSpec: event.outputSpec,
@@ -100,6 +95,11 @@ function componentStatics(event: ComponentRunEvent): StaticAttributes {
   };
   componentCache.set(event.inputSpec, entry);
   return entry;
+}
+
+/** The pipeline's result as its span's outputs, as `startSpan` records a returned value. */
+function recordUnlessSet(span: LiveSpan, value: unknown): void {
+  if (value !== undefined && span.outputs === undefined) span.setOutputs(value);
 }
 
 /** Marks the tracer, so every copy of the package recognises the one another copy installed. */
@@ -114,30 +114,31 @@ export function isMlflowTracer(tracer: PipelineTracer | undefined): boolean {
 export const mlflowPipelineTracer: PipelineTracer & { readonly [MLFLOW_TRACER]: true } = {
   [MLFLOW_TRACER]: true,
   tracePipeline<T>(event: PipelineRunEvent, run: () => Promise<T>): Promise<T> {
-    return startSpan(
-      {
-        name: event.name ?? DEFAULT_PIPELINE_SPAN_NAME,
-        spanType: SpanType.CHAIN,
-        inputs: event.inputs,
-        attributes: {
-          "haystack.pipeline.metadata": event.metadata,
-          "haystack.pipeline.max_runs_per_component": event.maxRunsPerComponent,
-          "haystack.pipeline.execution_mode": event.executionMode,
-        },
+    const spec = {
+      name: event.name ?? DEFAULT_PIPELINE_SPAN_NAME,
+      spanType: SpanType.CHAIN,
+      inputs: event.inputs,
+      attributes: {
+        "haystack.pipeline.metadata": event.metadata,
+        "haystack.pipeline.max_runs_per_component": event.maxRunsPerComponent,
+        "haystack.pipeline.execution_mode": event.executionMode,
       },
-      run,
-    );
+    };
+    return traceCall(spec, run, { onResult: recordUnlessSet });
   },
 
   traceComponent<T>(event: ComponentRunEvent, run: () => Promise<T>): Promise<T> {
-    const state = sdkState();
-    if (!state.tracingEnabled) return run();
+    if (!tracingEnabled()) return run();
     const component = componentStatics(event);
-    const span = openSpan({ name: event.name, spanType: component.spanType, inputs: event.inputs }, state.context.getStore());
-    if (span === NOOP_SPAN) return run();
-    span.adoptSafeAttributes(component.attributes, { "haystack.component.visits": event.visits });
+    const span = openIntegrationSpan({
+      name: event.name,
+      spanType: component.spanType,
+      inputs: event.inputs,
+      snapshotAttributes: { shared: component.attributes, extra: { "haystack.component.visits": event.visits } },
+    });
+    if (span === undefined) return run();
     if (component.spanType === SpanType.AGENT) rememberAgentComponentSpan(event.instance, span);
-    return runInSpan(span, run, undefined, (s, outputs) => {
+    return runInSpanContext(span, run, (s, outputs) => {
       s.setOutputs(outputs);
       annotateOutputs(s, event, outputs);
     });

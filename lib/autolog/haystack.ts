@@ -3,7 +3,7 @@
  * tracing hook. No monkey-patching; calling it twice installs one tracer.
  */
 import { getPipelineTracer, setPipelineTracer } from "../haystack/tracing-hook";
-import { sdkState } from "../internal/global-state";
+import { setUserWarningsSilenced } from "../internal/diagnostics";
 import { isMlflowTracer, mlflowPipelineTracer } from "./haystack-tracer";
 
 /** Options of {@link autolog}. */
@@ -27,7 +27,7 @@ export interface HaystackAutologOptions {
  */
 export function autolog(options: HaystackAutologOptions = {}): void {
   const off = options.disable === true || options.logTraces === false;
-  sdkState().diagnostics.silent = options.silent === true;
+  setUserWarningsSilenced(options.silent === true);
   if (off) {
     if (isMlflowTracer(getPipelineTracer())) setPipelineTracer(undefined);
     return;

@@ -3,6 +3,7 @@
  * {@link setModelPricing}. Cached input tokens are charged at their own rate. A model that is not
  * in the table gets no cost, never a guessed one.
  */
+import { globalSlot } from "../internal/global-registry";
 import type { ChatTokenUsage } from "./token-usage";
 
 /** Prices in USD per one million tokens. */
@@ -31,12 +32,9 @@ const BUNDLED: Readonly<Record<string, ModelPrice>> = {
   "gpt-3.5-turbo": { inputPerMillion: 0.5, outputPerMillion: 1.5 },
 };
 
-const KEY = Symbol.for("mlflow-haystack.v0.pricing");
-type Holder = Record<symbol, Map<string, ModelPrice | null> | undefined>;
-
+/** Overrides shared by every copy of the package (the global registry's `modelPricing` slot). */
 function overrides(): Map<string, ModelPrice | null> {
-  const holder = globalThis as unknown as Holder;
-  return (holder[KEY] ??= new Map());
+  return globalSlot("modelPricing", () => new Map<string, ModelPrice | null>());
 }
 
 function validPrice(name: string, price: ModelPrice): void {

@@ -3,7 +3,7 @@
  * `--store <dir>`, else the default local store for the environment.
  */
 import { resolve } from "node:path";
-import { parseTrackingUri } from "../config";
+import { parseTrackingUri } from "../export/destination/config";
 import { ConfigError } from "../export/errors";
 import { LocalStore } from "../export/clients/local-store/store";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";

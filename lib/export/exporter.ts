@@ -1,108 +1,43 @@
 /**
  * Wires completed traces to their destination: a sink on the tracing core feeds one batch
- * processor, whose client routes each batch by the configuration in force — a client set with
- * `setTraceClient`, else the MLflow server of the tracking URI, else the local store. Traces a
- * server could not take within the retry budget are kept in the local store for `traces sync`.
+ * processor, whose client routes each batch by the configuration in force (`destination/routing.ts`).
+ * Traces a server could not take within the retry budget are kept in the local store for `traces sync`.
  */
-import { getExperimentSpec, getTrackingUri } from "../config";
-import { isProcessEnding, isProcessExiting } from "./batch/exit-flush";
+import { getExperimentSpec, getTrackingUri } from "./destination/config";
+import { localStoreFor, routingClient, type DestinationClients } from "./destination/routing";
+import { isLocalStoreUri, isServerUri } from "./destination/server-uri";
+import { isProcessEnding, isProcessExiting } from "../internal/exit-flush";
 import { reportOnce } from "../internal/diagnostics";
+import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
+import { setEnvironmentMetadataProvider } from "../tracing/environment";
+import { envMetadata } from "./mlflow/env-metadata";
 import { Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
-import { LocalStore } from "./clients/local-store/store";
-import { isLocalStoreUri, isServerUri } from "./server-uri";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "./clients/local-store/location";
-import { MlflowRestClient } from "./clients/mlflow-rest-client";
 import { estimateTraceBytes } from "./clients/trace-size";
-import type { ExportOptions, ExportResult, TraceClient } from "./clients/trace-client";
-import { FanOutClient } from "./clients/fan-out-client";
-import { OtlpClient, otlpClientFromEnv } from "./clients/otlp-client";
+import type { TraceClient } from "./clients/trace-client";
 import { withOtelTracingSuppressed } from "../otel/suppress";
 
-interface ExporterState {
+interface ExporterState extends DestinationClients {
   processor: BatchProcessor<Trace> | undefined;
-  /** The OTLP client (and its fan-out with the MLflow client) for `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
-  otlp: { endpoint: string; client: OtlpClient | undefined; fanOut: FanOutClient | undefined } | undefined;
   options: BatchProcessorOptions<Trace>;
-  userClient: TraceClient | undefined;
-  rest: MlflowRestClient | undefined;
-  local: LocalStore | undefined;
   removeSink: (() => void) | undefined;
   /** Absent in the state of an older copy of the package. */
   report?: DeliveryReport;
 }
 
-const KEY = Symbol.for("mlflow-haystack.v0.exporter");
-
 let cachedState: ExporterState | undefined;
 
-/** The exporter state every copy of the package shares (looked up on `globalThis` once). */
+/** The exporter state every copy of the package shares (the global registry's `exporter` slot). */
 function state(): ExporterState {
-  if (cachedState !== undefined) return cachedState;
-  const holder = globalThis as unknown as Record<symbol, ExporterState | undefined>;
-  return (cachedState = holder[KEY] ??= { processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined });
+  return (cachedState ??= globalSlot("exporter", (): ExporterState => ({ processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined })));
 }
 
-function localStore(uri: string | undefined): LocalStore {
-  const st = state();
-  const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
-  if (st.local === undefined || st.local.dir !== dir) st.local = new LocalStore({ dir });
-  return st.local;
-}
-
-/** The OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, if set. */
-function otlpFromEnv(): ExporterState["otlp"] {
-  const st = state();
-  const endpoint = process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
-  if (endpoint === undefined || endpoint === "") return undefined;
-  if (st.otlp?.endpoint !== endpoint) {
-    let client: OtlpClient | undefined;
-    try {
-      client = otlpClientFromEnv();
-    } catch (error) {
-      // A collector we cannot serve (say OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc) must not cost the
-      // other destination its traces.
-      reportOnce("export.otlp-env", "warn", "OTEL_EXPORTER_OTLP_TRACES_* is set to something this SDK cannot send to; traces go to the other destination only", error);
-    }
-    st.otlp = { endpoint, client, fanOut: undefined };
-  }
-  return st.otlp.client === undefined ? undefined : st.otlp;
-}
-
-/**
- * The client for the configuration in force now: `setTraceClient`; else the tracking URI's MLflow
- * server (together with the OTLP collector of `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, when set); else
- * that collector alone; else the local store.
- */
-function currentClient(): { client: TraceClient; remoteUri: string | undefined } {
-  const st = state();
-  if (st.userClient !== undefined) return { client: st.userClient, remoteUri: undefined };
-  const uri = getTrackingUri();
-  const otlp = otlpFromEnv();
-  if (!isServerUri(uri)) {
-    return { client: otlp?.client ?? localStore(isLocalStoreUri(uri) ? uri : undefined), remoteUri: undefined };
-  }
-  const rest = (st.rest ??= new MlflowRestClient());
-  if (otlp === undefined) return { client: rest, remoteUri: uri };
-  return { client: (otlp.fanOut ??= new FanOutClient([rest, otlp.client as OtlpClient])), remoteUri: uri };
-}
-
-const routingClient: TraceClient = {
-  export(traces: readonly Trace[], options: ExportOptions): Promise<ExportResult> {
-    return currentClient().client.export(traces, options);
-  },
-  async getTrace(traceId: string): Promise<Trace | undefined> {
-    const { client } = currentClient();
-    return client.getTrace === undefined ? undefined : client.getTrace(traceId);
-  },
-  // Clients outlive any one processor (configureExport replaces it); shutdownExport closes them.
-  async shutdown(): Promise<void> {},
-};
+const routing = routingClient(state);
 
 /**
  * Where traces that failed for good go: for a server, the local store keeps them for `traces sync`
@@ -119,7 +54,7 @@ function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> 
   if (st.userClient !== undefined || !isServerUri(uri)) {
     if (st.userClient === undefined && exiting) {
       try {
-        localStore(isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
+        localStoreFor(st, isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
         return undefined;
       } catch (writeError) {
         error = toError(writeError);
@@ -131,7 +66,7 @@ function keepUndelivered(traces: readonly Trace[], error: Error): Promise<void> 
   }
   const experiment = getExperimentSpec();
   const destination = experiment === undefined ? { trackingUri: uri } : { trackingUri: uri, experiment };
-  const store = localStore(undefined);
+  const store = localStoreFor(st, undefined);
   const saved = traces.filter((t): t is Trace => t instanceof Trace);
   const where = { destination: uri, dir: store.dir, error };
   if (exiting) {
@@ -164,7 +99,7 @@ function deliveryReport(): DeliveryReport {
 function processor(): BatchProcessor<Trace> {
   const st = state();
   if (st.processor === undefined) deliveryReport().armExitLine();
-  st.processor ??= new BatchProcessor<Trace>(routingClient, {
+  st.processor ??= new BatchProcessor<Trace>(routing, {
     onDeliveryFailed: keepUndelivered,
     sizeOf: estimateTraceBytes,
     // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
@@ -176,10 +111,12 @@ function processor(): BatchProcessor<Trace> {
 
 /** Installs the export sink once per process (every copy of the package shares it). */
 export function installExporter(): void {
+  // Per copy of the package: each copy's trace assembly reads its own provider.
+  setEnvironmentMetadataProvider(envMetadata);
   const st = state();
   if (st.removeSink !== undefined) return;
   st.removeSink = addTraceSink({ onTraceCompleted: (trace) => processor().enqueue(trace) });
-  sdkState().traceReader = (traceId) => routingClient.getTrace?.(traceId) ?? Promise.resolve(undefined);
+  sdkState().traceReader = (traceId) => routing.getTrace?.(traceId) ?? Promise.resolve(undefined);
 }
 
 /**

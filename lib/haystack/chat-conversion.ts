@@ -5,7 +5,7 @@
  * as Haystack's strategy priority does.
  */
 import { ChatMessage } from "./dataclasses/chat-message";
-import type { TypeNode } from "./type-compat";
+import type { TypeNode } from "./type-node";
 
 /** A conversion between `str` and `ChatMessage`, possibly with a list wrap or unwrap. */
 export type ChatConversion =

@@ -1,17 +1,15 @@
 /**
  * Component classes by registry `type`, filled by the `@component` decorator, read by
- * `Pipeline.fromDict`. Shared across package copies through one `Symbol.for` key.
+ * `Pipeline.fromDict`. Shared across package copies through the global registry's `componentClasses` slot.
  */
 import { diag } from "../internal/diagnostics";
+import { globalSlot } from "../internal/global-registry";
 
 /** A constructor of a component class. */
 export type ComponentClass = new (initParameters?: Record<string, unknown>) => object;
 
-const KEY = Symbol.for("mlflow-haystack.haystack.registry.v0");
-
 function registry(): Map<string, ComponentClass> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, ComponentClass> | undefined>;
-  return (holder[KEY] ??= new Map());
+  return globalSlot("componentClasses", () => new Map<string, ComponentClass>());
 }
 
 /** Registers `cls` under `type`; a later class with the same type replaces the earlier one. */

@@ -2,13 +2,11 @@
  * Lexicographic topological ranks of pipeline components, used to break ties between components
  * that wait for optional inputs (Haystack's `_tiebreak_waiting_components`).
  */
-import type { Edge } from "./graph";
-
 /**
  * Rank of each component in a lexicographic topological order; members of a cycle share the
  * rank of their strongly connected component (Haystack's condensation tie-break).
  */
-export function topologicalRanks(names: readonly string[], edges: readonly Edge[]): Map<string, number> {
+export function topologicalRanks(names: readonly string[], edges: readonly { readonly sender: string; readonly receiver: string }[]): Map<string, number> {
   const successors = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
   for (const e of edges) successors.get(e.sender)?.add(e.receiver);
   const component = stronglyConnected(names, successors);

@@ -3,6 +3,7 @@
  * with {@link setPipelineTracer} wraps each pipeline run and each component run. With no tracer
  * installed the pipeline builds no event objects at all.
  */
+import { globalSlot } from "../internal/global-registry";
 
 /** One socket of a component in a pipeline; peers are written `"component.socket"`. */
 export interface SocketDescription {
@@ -121,19 +122,21 @@ export interface PipelineTracer {
   onStreamingChunk?(chunk: object): void;
 }
 
-const KEY = Symbol.for("mlflow-haystack.haystack.tracer.v0");
-
-type Holder = Record<symbol, PipelineTracer | undefined>;
+/** The installed tracer, in the global registry's `pipelineTracer` slot. */
+let slot: { tracer: PipelineTracer | undefined } | undefined;
+function installed(): { tracer: PipelineTracer | undefined } {
+  return (slot ??= globalSlot("pipelineTracer", (): { tracer: PipelineTracer | undefined } => ({ tracer: undefined })));
+}
 
 /**
  * Installs the tracer every pipeline uses; `undefined` restores the default (no tracing).
- * Stored on `globalThis`, so two copies of the package share it.
+ * Stored in the global registry, so two copies of the package share it.
  *
  * @example
  * setPipelineTracer(myTracer); // ...later: setPipelineTracer(undefined);
  */
 export function setPipelineTracer(tracer: PipelineTracer | undefined): void {
-  (globalThis as unknown as Holder)[KEY] = tracer;
+  installed().tracer = tracer;
 }
 
 /**
@@ -143,5 +146,5 @@ export function setPipelineTracer(tracer: PipelineTracer | undefined): void {
  * if (getPipelineTracer() === undefined) setPipelineTracer(myTracer);
  */
 export function getPipelineTracer(): PipelineTracer | undefined {
-  return (globalThis as unknown as Holder)[KEY];
+  return installed().tracer;
 }

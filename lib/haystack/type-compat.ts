@@ -8,14 +8,9 @@
  */
 import { chatConversion, convertChatValue, type ChatConversion } from "./chat-conversion";
 import type { SocketType } from "./sockets";
+import type { TypeNode } from "./type-node";
 
-/** A parsed type tag. */
-export type TypeNode =
-  | { readonly kind: "any" }
-  | { readonly kind: "none" }
-  | { readonly kind: "name"; readonly name: string }
-  | { readonly kind: "list"; readonly item: TypeNode }
-  | { readonly kind: "union"; readonly members: readonly TypeNode[] };
+export type { TypeNode };
 
 /** How a value crosses a connection whose types differ: wrap `T` into `[T]`, or unwrap a one-item list. */
 export type ConversionStrategy = "wrap" | "unwrap" | ChatConversion;

@@ -2,6 +2,7 @@
  * The SDK's one diagnostics channel. Silent unless enabled (`MLFLOW_HAYSTACK_DEBUG=1` or
  * {@link setDiagnosticsLogger}); repeated conditions are logged once and counted.
  */
+import { onRegistryRefused } from "./global-registry";
 import { sdkState } from "./global-state";
 
 /** Severity of a diagnostics message. */
@@ -49,6 +50,11 @@ export function reportOnce(key: string, level: DiagnosticsLevel, message: string
   else if ((level === "warn" || level === "error") && !d.silent) stderrLogger(level, message, error);
 }
 
+/** Silences (or restores) the stderr warnings meant for users, as `autolog({ silent: true })` asks. */
+export function setUserWarningsSilenced(silent: boolean): void {
+  sdkState().diagnostics.silent = silent;
+}
+
 /** How often each SDK fault happened in this process, by key (for tests and health checks). */
 export function getDiagnosticsCounts(): Record<string, number> {
   return Object.fromEntries(sdkState().diagnostics.counts);
@@ -58,3 +64,5 @@ export function getDiagnosticsCounts(): Record<string, number> {
 export function resetDiagnosticsCounts(): void {
   sdkState().diagnostics.counts.clear();
 }
+
+onRegistryRefused((notice) => reportOnce("registry.incompatible", "warn", notice));

@@ -1,9 +1,10 @@
 /**
- * Process-wide state under one `Symbol.for` key on `globalThis`, so two copies of the package
- * (an ESM and a CJS load, or two installed versions with the same major) share one context,
- * one completed-trace buffer and one exporter.
+ * The tracing core's process-wide state, in the `tracing` slot of the global registry, so two
+ * copies of the package (an ESM and a CJS load, or two installed copies that can read the same
+ * registry) share one context, one completed-trace buffer and one exporter.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { globalSlot } from "./global-registry";
 import type { DiagnosticsLogger } from "./diagnostics";
 import type { LiveSpan } from "../tracing/live-span";
 import type { ContextBridge } from "../tracing/context-bridge";
@@ -27,7 +28,6 @@ export interface SerializationLimits {
 }
 
 export interface SdkState {
-  readonly version: 0;
   readonly context: AsyncLocalStorage<LiveSpan>;
   tracingEnabled: boolean;
   readonly diagnostics: { logger: DiagnosticsLogger | undefined; silent: boolean; counts: Map<string, number> };
@@ -46,13 +46,8 @@ export interface SdkState {
   lateSpanWaitMs: number;
 }
 
-// Every copy of the package in a process shares the object under this key: a release that changes
-// its shape must change the key too (and the `version` field), or an older copy would misread it.
-const KEY = Symbol.for("mlflow-haystack.v0");
-
 function createState(): SdkState {
   return {
-    version: 0,
     context: new AsyncLocalStorage<LiveSpan>(),
     tracingEnabled: process.env["MLFLOW_TRACING_ENABLED"]?.toLowerCase() !== "false",
     diagnostics: {
@@ -76,7 +71,6 @@ let cached: SdkState | undefined;
 /** The shared state, created on first use. */
 export function sdkState(): SdkState {
   if (cached !== undefined) return cached;
-  const holder = globalThis as unknown as Record<symbol, SdkState | undefined>;
-  cached = holder[KEY] ??= createState();
+  cached = globalSlot("tracing", createState);
   return cached;
 }

@@ -9,7 +9,7 @@ import { SpanAttributeKey, type Span } from "./span";
 import { Trace, TraceInfo, type TraceState } from "./trace";
 import type { TraceRecord } from "./trace-record";
 import { traceSizeMetadata } from "./trace-size-stats";
-import { envMetadata } from "../internal/env-metadata";
+import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
 
 /** MLflow truncates trace metadata values to 250 characters. */
@@ -95,7 +95,7 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
   const updates = record.updates ?? {};
   const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
-  const metadata: Record<string, string> = { ...envMetadata(), "mlflow.trace_schema.version": "3" };
+  const metadata: Record<string, string> = { ...environmentMetadata(), "mlflow.trace_schema.version": "3" };
   const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);

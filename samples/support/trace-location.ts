@@ -2,7 +2,7 @@
  * Where a trace really went on a tracking server: read back from the server (not assumed from the
  * sample's own settings), with the experiment it landed in and the MLflow UI link to it.
  */
-import { connectionFor } from "../../lib/config";
+import { connectionFor } from "../../lib/export/destination/config";
 import { MlflowApi } from "../../lib/export/mlflow/api";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 

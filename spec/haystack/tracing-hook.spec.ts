@@ -48,11 +48,12 @@ function rag(): Pipeline {
 afterEach(() => setPipelineTracer(undefined));
 
 describe("pipeline tracing hook", () => {
-  it("stores the tracer on globalThis under a shared symbol", () => {
+  it("stores the tracer in the global registry every copy of the package shares", () => {
     const { tracer } = recordingTracer();
     setPipelineTracer(tracer);
     expect(getPipelineTracer()).toBe(tracer);
-    expect((globalThis as unknown as Record<symbol, unknown>)[Symbol.for("mlflow-haystack.haystack.tracer.v0")]).toBe(tracer);
+    const registry = (globalThis as unknown as Record<symbol, { slots: { pipelineTracer?: { tracer: unknown } } }>)[Symbol.for("mlflow-haystack.api.0")];
+    expect(registry?.slots.pipelineTracer?.tracer).toBe(tracer);
     setPipelineTracer(undefined);
     expect(getPipelineTracer()).toBeUndefined();
   });

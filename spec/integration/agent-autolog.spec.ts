@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as mlflow from "../../lib/index";
 import { Agent, ChatMessage, OpenAIChatGenerator, Tool } from "../../lib/haystack/index";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { demoAgentTurn } from "../../samples/support/agent-model";
 import { readTraceWithPython } from "../support/python-trace";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import * as mlflow from "../../lib/index";
 import { component, Pipeline } from "../../lib/haystack/index";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { buildRagPipeline } from "../../samples/support/rag-pipeline";
 import { readTraceWithPython, type PyTrace } from "../support/python-trace";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";

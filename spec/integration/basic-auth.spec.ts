@@ -2,7 +2,7 @@
  * Credentials against a real `mlflow server --app-name basic-auth` (its own server: this file only).
  */
 import { randomBytes } from "node:crypto";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import type { ExportResult } from "../../lib/export/clients/trace-client";
 import { startMlflowServer, type MlflowServer } from "../support/mlflow-server";

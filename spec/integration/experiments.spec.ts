@@ -3,7 +3,7 @@
  * deleted experiments, ids from the environment.
  */
 import { randomBytes } from "node:crypto";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { resolveMlflowAuth } from "../../lib/export/mlflow/auth";
 import { ConfigError } from "../../lib/export/errors";
 import { resolveExperiment } from "../../lib/export/mlflow/experiments";

@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { encodeTraceId } from "../../lib/export/clients/local-store/location";

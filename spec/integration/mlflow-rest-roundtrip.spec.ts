@@ -3,7 +3,7 @@
  * with MLflow's own Python client — as traces written by the Python SDK would.
  */
 import { randomBytes } from "node:crypto";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { MlflowRestClient, artifactPathFromUri } from "../../lib/export/clients/mlflow-rest-client";
 import { traceDataFile } from "../../lib/export/mlflow/trace-wire";
 import type { Trace } from "../../lib/index";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { Agent, ChatMessage, OpenAIChatGenerator, Tool } from "../../lib/haystack/index";
 import * as mlflow from "../../lib/index";
 import { demoAgentTurn } from "../../samples/support/agent-model";

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { CacheChecker, Document, InMemoryDocumentStore, Pipeline } from "../../lib/haystack/index";
 import * as mlflow from "../../lib/index";
 import { buildRagPipeline } from "../../samples/support/rag-pipeline";

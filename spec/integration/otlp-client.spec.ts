@@ -4,7 +4,7 @@
  * tags; fragments of one distributed trace (W3C `traceparent`) merge into one MLflow trace.
  */
 import { randomBytes } from "node:crypto";
-import { resolveExperimentAt } from "../../lib/config";
+import { resolveExperimentAt } from "../../lib/export/destination/config";
 import { ExportError } from "../../lib/export/errors";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { getLastActiveTrace, startSpan, type Trace } from "../../lib/index";

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import * as mlflow from "../../lib/index";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { ChatMessage } from "../../lib/haystack/index";
 import { runPythonJson } from "../support/mlflow-server";
 import { readTraceWithPython, type PySpan, type PyTrace } from "../support/python-trace";

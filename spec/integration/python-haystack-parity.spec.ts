@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import * as mlflow from "../../lib/index";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { component, type InMemoryBM25Retriever, Pipeline } from "../../lib/haystack/index";
 import { buildRagPipeline, template } from "../../samples/support/rag-pipeline";
 import { runPythonJson } from "../support/mlflow-server";

@@ -5,7 +5,7 @@
  * arrive, and no secret reaches the server.
  */
 import { randomBytes } from "node:crypto";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import * as mlflow from "../../lib/index";
 import { runPythonJson } from "../support/mlflow-server";

@@ -4,7 +4,7 @@
  * what arrived is counted with the Python client. Default retry settings, except faster backoff.
  */
 import { randomBytes } from "node:crypto";
-import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/config";
+import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import * as mlflow from "../../lib/index";
 import { startFaultProxy, type FaultProxy, type FaultRule, type RecordedRequest } from "../support/fault-proxy";

@@ -1,6 +1,6 @@
 import { getLastActiveTrace, startSpan, updateCurrentTrace } from "../../lib/index";
 import { isSecretKey, redactUrl } from "../../lib/tracing/redaction";
-import { setTrackingUri } from "../../lib/config";
+import { setTrackingUri } from "../../lib/export/destination/config";
 
 const SECRETS = ["sk-LEAKED", "hunter2", "p@ss/w0rd", "s3cr3t", "eyJhbGciOi", "cookie-val", "gcp-creds", "stripe-key", "bearer-tok", "inner-pass", "wrapped-val", "qs-key"];
 

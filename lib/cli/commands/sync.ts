@@ -3,7 +3,7 @@
  * `--to`, sends undelivered traces to the configured server they were meant for; `--drop` stops
  * retrying the undelivered traces of one server.
  */
-import { parseTrackingUri } from "../../config";
+import { parseTrackingUri } from "../../export/destination/config";
 import { ConfigError } from "../../export/errors";
 import type { ExperimentSpec } from "../../export/mlflow/experiments";
 import type { LocalStore } from "../../export/clients/local-store/store";

@@ -5,7 +5,7 @@
  * when 40 failed.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import { onExitReport } from "./exit-flush";
+import { onExitReport } from "../../internal/exit-flush";
 
 /** Where undelivered traces were kept. */
 export interface KeptTraces {

@@ -10,7 +10,7 @@ import { resolveBatchOptions, type BatchProcessorOptions, type ExportableTrace, 
 import { ExportError } from "../errors";
 import { startExportCall, type CallOutcome } from "./export-call";
 import { DropCounter } from "./drop-counter";
-import { registerExitFlush } from "./exit-flush";
+import { registerExitFlush } from "../../internal/exit-flush";
 import { BatchQueue, type QueueEntry } from "./queue";
 import { FlushWaiters, type FlushResult, type Outcome } from "./flush-waiters";
 import type { ExportResult } from "../clients/trace-client";

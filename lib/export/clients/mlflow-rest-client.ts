@@ -6,7 +6,7 @@
  * spans, as for Python's OTLP export. No queue and no retries: failures are classified and
  * returned to the batch processor.
  */
-import { connectionFor, getTrackingUri, resolveExperimentAt } from "../../config";
+import { connectionFor, getTrackingUri, resolveExperimentAt } from "../destination/config";
 import { diag, reportOnce } from "../../internal/diagnostics";
 import type { Trace } from "../../tracing/trace";
 import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "../errors";

@@ -4,7 +4,7 @@
  * result becomes a `tool` message with its call's id, a string `meta.refusal` is sent as a refusal.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import type { ChatMessage } from "./chat-message";
+import type { ChatMessageContent, JsonObject, ToolCall, ToolCallResult } from "./content-parts";
 import { pythonJson } from "./python-json";
 
 /** An OpenAI Chat Completions message. */
@@ -21,8 +21,19 @@ function missingId(): never {
   throw new TypeError("A ToolCall needs a non-null id to be sent to OpenAI: keep the id the model returned, or pass requireToolCallIds: false for APIs that do not use ids.");
 }
 
+/** What the conversion reads of a `ChatMessage` (declared here so this module does not import it back). */
+export interface ConvertibleMessage {
+  readonly role: string;
+  readonly name: string | null;
+  readonly meta: JsonObject;
+  readonly content: readonly ChatMessageContent[];
+  readonly texts: readonly string[];
+  readonly toolCalls: readonly ToolCall[];
+  readonly toolCallResults: readonly ToolCallResult[];
+}
+
 /** Converts one message; see the module comment. */
-export function toOpenAIMessage(message: ChatMessage, requireToolCallIds: boolean): OpenAIMessageDict {
+export function toOpenAIMessage(message: ConvertibleMessage, requireToolCallIds: boolean): OpenAIMessageDict {
   const { texts, toolCalls, toolCallResults } = message;
   if (texts.length + toolCalls.length + toolCallResults.length === 0 && message.role !== "assistant") {
     throw new TypeError(`A ChatMessage from '${message.role}' must contain text, a tool call or a tool call result; only assistant messages can be empty.`);

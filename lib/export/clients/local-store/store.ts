@@ -10,7 +10,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { reportOnce } from "../../../internal/diagnostics";
-import { isProcessExiting } from "../../batch/exit-flush";
+import { isProcessExiting } from "../../../internal/exit-flush";
 import { Trace } from "../../../tracing/trace";
 import { TEMP_PREFIX, listDir, removeFile, syncDirectory, writeFileAtomic, writeFileAtomicSync } from "./atomic-file";
 import { DestinationDir, knownDestinations, type SyncDestination } from "./destinations";

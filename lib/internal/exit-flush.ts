@@ -4,7 +4,7 @@
  * and `process.exit()` cannot wait for anything: there only synchronous hand-off is possible,
  * which is why serverless code must `await flushTraces()` itself.
  */
-import { diag } from "../../internal/diagnostics";
+import { diag } from "./diagnostics";
 
 /** What a batch processor offers the exit hooks. */
 export interface ExitParticipant {

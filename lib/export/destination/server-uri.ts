@@ -3,9 +3,9 @@
  * `MLFLOW_TRACKING_URI` is read as it is, at export time: an unusable one keeps traces in the
  * local store, with one warning that says what to change.
  */
-import { parseTrackingUri } from "../config";
-import { reportOnce } from "../internal/diagnostics";
-import { defaultLocalStoreDir, parseLocalStoreUri } from "./clients/local-store/location";
+import { parseTrackingUri } from "./config";
+import { reportOnce } from "../../internal/diagnostics";
+import { defaultLocalStoreDir, parseLocalStoreUri } from "../clients/local-store/location";
 
 /** True for `mlflow-haystack-local:<dir>`. */
 export function isLocalStoreUri(uri: string | undefined): uri is string {

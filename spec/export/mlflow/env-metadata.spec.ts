@@ -1,7 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { envMetadata, resolveEnvMetadata } from "../../lib/internal/env-metadata";
+import { envMetadata, resolveEnvMetadata } from "../../../lib/export/mlflow/env-metadata";
+import { getLastActiveTrace, setTraceClient, startSpan } from "../../../lib/index";
+import { MemoryClient } from "../../../lib/export/clients/memory-client";
+import { environmentMetadata, setEnvironmentMetadataProvider } from "../../../lib/tracing/environment";
 
 const SHA_A = "0123456789abcdef0123456789abcdef01234567";
 const SHA_B = "89abcdef0123456789abcdef0123456789abcdef";
@@ -230,5 +233,24 @@ describe("envMetadata", () => {
     expect(Object.isFrozen(first)).toBe(true);
     expect(first).toEqual(resolveEnvMetadata());
     expect(first["mlflow.source.type"]).toBe("LOCAL");
+  });
+});
+
+describe("trace metadata", () => {
+  afterEach(() => setTraceClient(undefined));
+
+  it("records the environment metadata the export side resolves, as MLflow's Python SDK does", () => {
+    setTraceClient(new MemoryClient());
+    startSpan({ name: "root" }, () => "done");
+    expect(getLastActiveTrace()?.info.metadata).toMatchObject({ ...envMetadata(), "mlflow.trace_schema.version": "3" });
+  });
+
+  it("is empty in the tracing core until the export side registers its provider", () => {
+    setEnvironmentMetadataProvider(undefined);
+    try {
+      expect(environmentMetadata()).toEqual({});
+    } finally {
+      setEnvironmentMetadataProvider(envMetadata);
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectionFor, getExperimentSpec, getTrackingUri, parseTrackingUri, resetExportConfig, setExperiment, setTrackingUri } from "../lib/config";
-import { ConfigError } from "../lib/export/errors";
+import { connectionFor, getExperimentSpec, getTrackingUri, parseTrackingUri, resetExportConfig, setExperiment, setTrackingUri } from "../../../lib/export/destination/config";
+import { ConfigError } from "../../../lib/export/errors";
 
 describe("tracking URI configuration", () => {
   const saved = { ...process.env };
@@ -129,7 +129,7 @@ describe("setExperiment", () => {
 
 describe("credentials in tracking URIs never reach an error message", () => {
   it.each(["http://alice:p@ss@127.0.0.1:5000", "http://alice:pa/ss@host:5000", "postgresql://u:pw/d@h/db"])("hides the password of %s", async (uri) => {
-    const { setTrackingUri } = await import("../lib/config");
+    const { setTrackingUri } = await import("../../../lib/export/destination/config");
     let message = "";
     try {
       setTrackingUri(uri);

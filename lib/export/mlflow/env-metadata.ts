@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { diag } from "./diagnostics";
+import { diag } from "../../internal/diagnostics";
 
 const UNKNOWN_USER = "unknown";
 /** Python's `getpass.getuser()` checks these before the password database. */

@@ -1,17 +1,18 @@
 /**
  * Where traces go: the tracking URI and the experiment. `setTrackingUri` validates at once;
  * `setExperiment` is resolved lazily (on first export, or when its promise is awaited) and cached.
- * State lives under one `Symbol.for` key so duplicate installs of the package share it.
+ * State lives in the global registry's `destination` slot, so duplicate installs of the package share it.
  */
-import { databricksAuth, resolveMlflowAuth } from "./export/mlflow/auth";
-import { resolveDatabricksTarget } from "./export/mlflow/databricks-config";
-import { ConfigError } from "./export/errors";
-import { resolveExperiment, type ExperimentSpec } from "./export/mlflow/experiments";
-import { MlflowApi, type MlflowConnection } from "./export/mlflow/api";
-import { DEFAULT_EXPERIMENT_ID, type Experiment } from "./export/mlflow/rest-spec";
-import { LazyPromise } from "./export/lazy-promise";
-import { parseLocalStoreUri } from "./export/clients/local-store/location";
-import { redactUrl } from "./tracing/redaction";
+import { databricksAuth, resolveMlflowAuth } from "../mlflow/auth";
+import { resolveDatabricksTarget } from "../mlflow/databricks-config";
+import { ConfigError } from "../errors";
+import { resolveExperiment, type ExperimentSpec } from "../mlflow/experiments";
+import { MlflowApi, type MlflowConnection } from "../mlflow/api";
+import { DEFAULT_EXPERIMENT_ID, type Experiment } from "../mlflow/rest-spec";
+import { LazyPromise } from "../lazy-promise";
+import { parseLocalStoreUri } from "../clients/local-store/location";
+import { redactUrl } from "../../tracing/redaction";
+import { globalSlot } from "../../internal/global-registry";
 
 /** A tracking URI the SDK can talk to. */
 export type TrackingTarget =
@@ -25,12 +26,10 @@ interface ExportConfigState {
   readonly resolved: Map<string, Promise<Experiment>>;
 }
 
-const KEY = Symbol.for("mlflow-haystack.v0.export");
 const RESOLVE_TIMEOUT_MS = 30_000;
 
 function state(): ExportConfigState {
-  const holder = globalThis as unknown as Record<symbol, ExportConfigState | undefined>;
-  return (holder[KEY] ??= { trackingUri: undefined, experiment: undefined, resolved: new Map() });
+  return globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() }));
 }
 
 /** Hides everything between `scheme://` and the last `@`, whatever the password holds (`#`, `?`, `/`). */
