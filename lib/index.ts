@@ -41,7 +41,7 @@ import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnable
  */
 export const haystack = { autolog: haystackAutolog, isAutologEnabled: isHaystackAutologEnabled } as const;
 export type { HaystackAutologOptions } from "./autolog/haystack";
-import { isOpenAIAutologEnabled, openaiAutolog, traceOpenAI } from "./openai/index";
+import { isOpenAIAutologEnabled, openaiAutolog, traceOpenAI } from "./autolog/openai/index";
 
 /**
  * The `openai` client integration: `trace(client)` traces one client's calls, `autolog()` is the
@@ -52,7 +52,7 @@ import { isOpenAIAutologEnabled, openaiAutolog, traceOpenAI } from "./openai/ind
  */
 export const openai = { trace: traceOpenAI, autolog: openaiAutolog, isAutologEnabled: isOpenAIAutologEnabled } as const;
 export { traceOpenAI, openaiAutolog, isOpenAIAutologEnabled };
-export type { OpenAIAutologOptions, TraceOpenAIOptions } from "./openai/index";
+export type { OpenAIAutologOptions, TraceOpenAIOptions } from "./autolog/openai/index";
 export { autolog } from "./autolog/index";
 export type { AutologOptions } from "./autolog/index";
 export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog/model-pricing";

@@ -1,7 +1,7 @@
 /**
  * `mlflow.autolog()`: every integration at once (Haystack, and the `openai` client's switch).
  */
-import { openaiAutolog } from "../openai/index";
+import { openaiAutolog } from "./openai/index";
 import { autolog as haystackAutolog, type HaystackAutologOptions } from "./haystack";
 
 /** Options of {@link autolog}; applied to every integration. */

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import * as mlflow from "../../lib/index";
 import { launchChromium, newLoopbackContext } from "../support/chromium";
 import { startOpenAIServer, type MockChatRequest, type OpenAIServer } from "../support/openai-server";

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import * as mlflow from "../../lib/index";
-import { resetExportConfig } from "../../lib/config";
+import { resetExportConfig } from "../../lib/export/destination/config";
 import { runPythonJson } from "../support/mlflow-server";
 import { readTraceWithPython, type PySpan } from "../support/python-trace";
 import { startOpenAIServer, type MockChatRequest, type OpenAIServer } from "../support/openai-server";

@@ -4,11 +4,11 @@
  * `completions.create`). Nothing of the `openai` module is patched: other clients stay untouched.
  * Everything else reads through to the client itself, so types, `instanceof` and private fields work.
  */
-import { sdkState } from "../internal/global-state";
-import { runWithSpan } from "../tracing/context-bridge";
-import { NOOP_SPAN } from "../tracing/noop-span";
-import { SpanType } from "../tracing/span-type";
-import { openSpan } from "../tracing/start-span";
+import { sdkState } from "../../internal/global-state";
+import { runWithSpan } from "../../tracing/context-bridge";
+import { NOOP_SPAN } from "../../tracing/noop-span";
+import { SpanType } from "../../tracing/span-type";
+import { openSpan } from "../../tracing/start-span";
 import { startAttributes, type CallKind } from "./call-attributes";
 import { CallSpan, DEFAULT_ABANDON_AFTER_MS } from "./call-span";
 import { providerFromBaseUrl } from "./provider";

@@ -8,10 +8,10 @@
  * (default 10 minutes, OpenAI's own request timeout) counted from the response's arrival and
  * restarted by every chunk read. The timer is `unref()`'d: it never keeps a process alive.
  */
-import { reportOnce } from "../internal/diagnostics";
-import { sdkState } from "../internal/global-state";
-import type { LiveSpan } from "../tracing/live-span";
-import { toJsonSafe } from "../tracing/serialize";
+import { reportOnce } from "../../internal/diagnostics";
+import { sdkState } from "../../internal/global-state";
+import type { LiveSpan } from "../../tracing/live-span";
+import { toJsonSafe } from "../../tracing/serialize";
 import { recordResponse, type CallKind } from "./call-attributes";
 import { StreamAssembly } from "./stream-assembly";
 

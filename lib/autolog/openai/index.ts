@@ -2,7 +2,7 @@
  * `mlflow.openai`: tracing of the `openai` client itself — `trace(client)` for a client the app
  * creates, `autolog()` for the one switch that also covers the SDK's own OpenAI generators.
  */
-import { setOpenAIClientWrapper } from "../haystack/components/openai-client-hook";
+import { setOpenAIClientWrapper } from "../../haystack/components/openai-client-hook";
 import { setOpenAIAutolog, openAIAutologSetting } from "./switch";
 import { traceClient, traceGeneratorClient, type TraceOpenAIOptions } from "./traced-client";
 

@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import OpenAI, { APIConnectionError } from "openai";
-import * as mlflow from "../../lib/index";
-import { ROOT, built } from "../support/built-sdk";
-import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
+import * as mlflow from "../../../lib/index";
+import { ROOT, built } from "../../support/built-sdk";
+import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";
 import { collectTraces, onlySpan } from "./trace-support";
 
 function runWithGc(script: string, env: Record<string, string>): Promise<string> {

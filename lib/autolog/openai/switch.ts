@@ -1,19 +1,18 @@
 /**
- * The one switch `mlflow.openai.autolog()` flips. It lives under a `Symbol.for` key, so two copies
- * of the package agree. Clients the user wraps with `trace()` record unless the switch is off;
+ * The one switch `mlflow.openai.autolog()` flips, in the global registry's `openaiAutolog` slot, so
+ * two copies of the package agree. Clients the user wraps with `trace()` record unless the switch is off;
  * the SDK's own generators record only when it is on (they already get a Haystack span each).
  */
-import { sdkState } from "../internal/global-state";
+import { globalSlot } from "../../internal/global-registry";
+import { sdkState } from "../../internal/global-state";
 
 /** Who wrapped the client: the user (`trace`) or one of the SDK's OpenAI generators. */
 export type ClientOrigin = "user" | "generator";
 
-const KEY = Symbol.for("mlflow-haystack.v0.openai-autolog");
-type Holder = Record<symbol, { enabled: boolean | undefined } | undefined>;
+let slot: { enabled: boolean | undefined } | undefined;
 
 function state(): { enabled: boolean | undefined } {
-  const holder = globalThis as unknown as Holder;
-  return (holder[KEY] ??= { enabled: undefined });
+  return (slot ??= globalSlot("openaiAutolog", (): { enabled: boolean | undefined } => ({ enabled: undefined })));
 }
 
 /** Sets the switch: true (on), false (off) or undefined (never set: only `trace`d clients record). */

@@ -1,6 +1,6 @@
 /** Shared by the `mlflow.openai` specs: collecting completed traces and waiting for the next one. */
-import type { Span, Trace } from "../../lib/index";
-import { addTraceSink } from "../../lib/tracing/completed-traces";
+import type { Span, Trace } from "../../../lib/index";
+import { addTraceSink } from "../../../lib/tracing/completed-traces";
 
 export interface Collector {
   readonly traces: Trace[];

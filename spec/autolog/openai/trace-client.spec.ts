@@ -1,8 +1,8 @@
 import OpenAI, { APIError, APIUserAbortError } from "openai";
-import * as mlflow from "../../lib/index";
-import type { Span } from "../../lib/index";
-import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
-import { setOpenAIAutolog } from "../../lib/openai/switch";
+import * as mlflow from "../../../lib/index";
+import type { Span } from "../../../lib/index";
+import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";
+import { setOpenAIAutolog } from "../../../lib/autolog/openai/switch";
 import { collectTraces, onlySpan, type Collector } from "./trace-support";
 
 const MODEL = "gpt-4o-mini-2024-07-18";

@@ -6,11 +6,11 @@
  * one requested) and `mlflow.chat.tokenUsage` with cached tokens. Beyond Python: `mlflow.llm.provider`
  * and `mlflow.llm.cost` from the price table, since this SDK prices spans on the client.
  */
-import { costOf } from "../autolog/model-pricing";
-import { normaliseUsage, type ChatTokenUsage } from "../autolog/token-usage";
-import type { LiveSpan } from "../tracing/live-span";
-import { SpanAttributeKey } from "../tracing/span";
-import { SpanType } from "../tracing/span-type";
+import { costOf } from "../model-pricing";
+import { normaliseUsage, type ChatTokenUsage } from "../token-usage";
+import type { LiveSpan } from "../../tracing/live-span";
+import { SpanAttributeKey } from "../../tracing/span";
+import { SpanType } from "../../tracing/span-type";
 
 /** One traced method of the client. */
 export interface CallKind {

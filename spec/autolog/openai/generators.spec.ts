@@ -1,8 +1,8 @@
-import * as mlflow from "../../lib/index";
-import type { Span } from "../../lib/index";
-import { Agent, ChatMessage, OpenAIChatGenerator, OpenAIGenerator, Pipeline, Tool } from "../../lib/haystack/index";
-import { setOpenAIAutolog } from "../../lib/openai/switch";
-import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
+import * as mlflow from "../../../lib/index";
+import type { Span } from "../../../lib/index";
+import { Agent, ChatMessage, OpenAIChatGenerator, OpenAIGenerator, Pipeline, Tool } from "../../../lib/haystack/index";
+import { setOpenAIAutolog } from "../../../lib/autolog/openai/switch";
+import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";
 import { collectTraces, type Collector } from "./trace-support";
 
 const tree = (spans: readonly Span[]): string[] => {
