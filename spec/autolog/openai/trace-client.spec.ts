@@ -62,6 +62,14 @@ describe("mlflow.openai.trace(client): chat.completions.create", () => {
     expect(mlflow.openai.trace(client)).toBe(client);
   });
 
+  it("traces the client withOptions() returns too, and leaves methods it does not trace working (bound to the client)", async () => {
+    await client.withOptions({ timeout: 5_000 }).chat.completions.create({ model: "m", messages: user("hi") });
+    expect(onlySpan(collector.traces[0]).name).toBe("Completions");
+    const models = await client.models.list().catch((e: unknown) => e);
+    expect((models as APIError).status).toBe(404);
+    expect(collector.traces).toHaveLength(1);
+  });
+
   it("records tools as mlflow.chat.tools and the tool calls in the outputs", async () => {
     server.setReply(() => ({ content: "", toolCalls: [{ name: "weather", arguments: '{"city":"Paris"}' }] }));
     await client.chat.completions.create({ model: "gpt-4o-mini", messages: user("Weather?"), tools: [weather] });
