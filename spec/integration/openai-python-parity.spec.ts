@@ -40,6 +40,7 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
   let server: OpenAIServer;
   const py = new Map<CallName, PySpan>();
   const ts = new Map<CallName, PySpan>();
+  const usage = new Map<CallName, { py: unknown; ts: unknown }>();
 
   beforeAll(async () => {
     const python = ensureParityVenv();
@@ -61,6 +62,7 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
       expect(t.spans).toHaveLength(1);
       py.set(name, p.spans[0]!);
       ts.set(name, t.spans[0]!);
+      usage.set(name, { py: p.info.token_usage, ts: t.info.token_usage });
     }
   }, 600_000);
 
@@ -99,6 +101,11 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
       expect(ts.get(name)!.attributes["mlflow.llm.cost"]).toEqual(py.get(name)!.attributes["mlflow.llm.cost"]);
     }
     expect(ts.get("chat")!.attributes["mlflow.chat.tokenUsage"]).toEqual({ input_tokens: 3, output_tokens: 4, total_tokens: 7, cache_read_input_tokens: 2 });
+  });
+
+  it("the same trace-level token usage, as MLflow's Python client reads it", () => {
+    for (const name of NAMES) expect([name, usage.get(name)!.ts]).toEqual([name, usage.get(name)!.py]);
+    expect(usage.get("chat")!.ts).toMatchObject({ input_tokens: 3, output_tokens: 4, total_tokens: 7 });
   });
 
   it.each(NAMES.filter((n) => n !== "embeddings"))("%s: the same outputs once Python's null fields are set aside", (name) => {
