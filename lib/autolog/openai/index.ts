@@ -31,7 +31,12 @@ export function openaiAutolog(options: OpenAIAutologOptions = {}): void {
   setOpenAIAutolog(!(options.disable === true || options.logTraces === false));
 }
 
-/** Whether `mlflow.openai.autolog()` is on (false before any call and after `{ disable: true }`). */
+/**
+ * Whether `mlflow.openai.autolog()` is on (false before any call and after `{ disable: true }`).
+ *
+ * @example
+ * if (!mlflow.openai.isAutologEnabled()) mlflow.openai.autolog();
+ */
 export function isOpenAIAutologEnabled(): boolean {
   return openAIAutologSetting() === true;
 }
