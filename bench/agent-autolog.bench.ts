@@ -3,7 +3,7 @@
  * 1 ms of work: 3 steps (two parallel tool calls, one tool call, a text answer) = 3 LLM calls and
  * 3 tool calls, 10 spans per trace. The chat generator is an in-process component (no HTTP noise)
  * that returns ChatMessages with usage, so the LLM spans carry the full chat-view payload.
- * "1 ms of work" is a fixed amount of CPU work calibrated at start (see `calibrate`).
+ * "1 ms of work" is a fixed amount of CPU work calibrated at start (bench/support/cpu-work.ts).
  * Modes alternate round by round; the figure is the median of per-round ratios (on / off), with
  * the flush of each round's traces (to a no-op client) counted. Target: under 2% added.
  *
@@ -14,39 +14,10 @@ import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownEx
 import { type TraceClient } from "../lib/export/index";
 import { Agent, ChatMessage, component, Tool, ToolCall } from "../lib/haystack/index";
 import { figure, fmtSpread, interleave, loadLine, out, paired, pairedDiff, roundsFromEnv, spread } from "./support/interleave";
+import { work1ms } from "./support/cpu-work";
 
 const ROUNDS = roundsFromEnv(7);
 const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 200);
-
-let sink = 0;
-function spin(iterations: number): void {
-  let x = sink;
-  for (let i = 0; i < iterations; i++) x = (x * 31 + i) | 0;
-  sink = x;
-}
-
-/**
- * Iterations of `spin` that take 1 ms of CPU on this machine: the fastest of several timings, so
- * time the process spends descheduled (other load on a shared machine) is not counted as work.
- * A fixed amount of work, rather than spinning until 1 ms of wall time has passed: a wall-clock
- * spin absorbs preemption on the "work" side only, which inflated the measured overhead by the
- * machine's load factor.
- */
-function calibrate(): number {
-  const n = 200_000;
-  let best = Infinity;
-  for (let i = 0; i < 30; i++) {
-    const start = process.hrtime.bigint();
-    spin(n);
-    best = Math.min(best, Number(process.hrtime.bigint() - start));
-  }
-  return Math.round((n * 1e6) / best);
-}
-const ITERATIONS_PER_MS = calibrate();
-
-function work1ms(): void {
-  spin(ITERATIONS_PER_MS);
-}
 
 const usage = { prompt_tokens: 120, completion_tokens: 20, total_tokens: 140, prompt_tokens_details: { cached_tokens: 0 } };
 const call = (id: string, name: string, args: Record<string, unknown>) => new ToolCall({ id, toolName: name, arguments: args });

@@ -54,6 +54,18 @@ import { autolog as haystackAutolog, isAutologEnabled as isHaystackAutologEnable
  */
 export const haystack = { autolog: haystackAutolog, isAutologEnabled: isHaystackAutologEnabled } as const;
 export type { HaystackAutologOptions } from "./autolog/haystack";
+import { isOpenAIAutologEnabled, openaiAutolog, traceOpenAI } from "./autolog/openai/index";
+
+/**
+ * The `openai` client integration: `trace(client)` traces one client's calls, `autolog()` is the
+ * switch for those clients and the SDK's OpenAI generators.
+ *
+ * @example
+ * const client = mlflow.openai.trace(new OpenAI());
+ */
+export const openai = { trace: traceOpenAI, autolog: openaiAutolog, isAutologEnabled: isOpenAIAutologEnabled } as const;
+export { traceOpenAI };
+export type { OpenAIAutologOptions, TraceOpenAIOptions } from "./autolog/openai/index";
 export { autolog } from "./autolog/index";
 export type { AutologOptions } from "./autolog/index";
 export { setModelPricing, getModelPricing, BUNDLED_PRICES_DATE } from "./autolog/model-pricing";

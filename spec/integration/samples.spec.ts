@@ -94,6 +94,19 @@ describe("samples", () => {
     });
   });
 
+  it("openai-client.ts runs offline: a traced openai client's plain and streamed calls nest under the sample's span with token usage", async () => {
+    const run = await runSample("openai-client", offline, work);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("OFFLINE DEMO MODEL (not OpenAI)");
+    expect(run.out).toContain("Answer: Based on the documents: Jean lives in Paris.");
+    expect(run.out).toContain("Streamed answer: Based on the documents: Jean lives in Paris.");
+    expect(run.out).toMatch(/├─ Completions\s+CHAT_MODEL\s+OK.*18 \(10 in \/ 8 out\) tok/);
+    expect(run.out).toMatch(/└─ Completions\s+CHAT_MODEL\s+OK.*18 \(10 in \/ 8 out\) tok/);
+    expect(run.out).toContain('Token usage of the trace: {"inputTokens":20,"outputTokens":16,"totalTokens":36');
+    expect(run.out).toContain("Exported 1 trace(s), 0 failed.");
+  });
+
   it("disable-autolog.ts creates no trace once autolog is disabled", async () => {
     const run = await runSample("disable-autolog", offline, work);
     expect(run.code).toBe(0);

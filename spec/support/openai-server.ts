@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { handleExtraRoute } from "./openai-server-extras";
 
 /** A chat message as the server receives it. */
 export interface MockChatMessage {
@@ -196,7 +197,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     const id = ++counter;
     const requestId = { "x-request-id": `req_mock_${id}` };
 
-    if (req.method !== "POST" || path !== "/v1/chat/completions") {
+    const extra = path === "/v1/responses" || path === "/v1/embeddings";
+    if (req.method !== "POST" || (path !== "/v1/chat/completions" && !extra)) {
       return sendJson(res, 404, { error: { message: `Unknown route ${req.method} ${path}`, type: "invalid_request_error" } });
     }
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -210,6 +212,11 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       if (failure.retryAfterMs !== undefined) headers["retry-after-ms"] = String(failure.retryAfterMs);
       const type = failure.status === 429 ? "rate_limit_exceeded" : "server_error";
       return sendJson(res, failure.status, { error: { message: failure.message ?? `Mock error ${failure.status}`, type, code: type } }, headers);
+    }
+    if (extra && body !== undefined) {
+      const replyText = (messages: MockChatMessage[]): string => toReply({ ...body, messages }, 0, id).content;
+      handleExtraRoute(path, body, res, { id, model: options.model ?? body.model ?? "mock-model", cachedTokens, replyText, countTokens: countMockTokens, requestId });
+      return;
     }
     if (body === undefined || !Array.isArray(body.messages)) {
       return sendJson(res, 400, { error: { message: "Request body must be JSON with a 'messages' array.", type: "invalid_request_error" } });

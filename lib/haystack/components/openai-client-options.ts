@@ -6,6 +6,7 @@
 import type OpenAI from "openai";
 import type * as OpenAIModule from "openai";
 import { Secret } from "../secret";
+import { wrapOpenAIClient } from "./openai-client-hook";
 import { warnOnFailedAttempts, type ConnectionContext } from "./openai-errors";
 
 /** A number from the environment, or `fallback` when unset or not a non-negative number. */
@@ -40,7 +41,8 @@ export interface OpenAIClientSettings extends ConnectionContext {
 
 /**
  * The one way both OpenAI components create their client: timeout in seconds, retries, and a
- * `fetch` that warns at the first failed connection attempt instead of retrying in silence.
+ * `fetch` that warns at the first failed connection attempt instead of retrying in silence, passed
+ * through the installed client wrapper (how `mlflow.openai.autolog()` traces the generators' calls).
  */
 export function createOpenAIClient(openai: typeof OpenAIModule, settings: OpenAIClientSettings): OpenAI {
   const options: ConstructorParameters<typeof OpenAI>[0] = {
@@ -51,5 +53,5 @@ export function createOpenAIClient(openai: typeof OpenAIModule, settings: OpenAI
   };
   if (settings.baseURL !== undefined) options.baseURL = settings.baseURL;
   if (settings.organization !== undefined) options.organization = settings.organization;
-  return new openai.default(options);
+  return wrapOpenAIClient(new openai.default(options));
 }

@@ -1,0 +1,126 @@
+/**
+ * The span of one OpenAI call, from the request to the response being read: ends with the response
+ * (outputs, model, usage, cost), with the error the caller gets (status ERROR), or, for a stream,
+ * when the stream completes, is cut, aborted or cancelled by the consumer (`break`, `return()`).
+ *
+ * A result nobody reads would leave the span open, so two things end it as abandoned: garbage
+ * collection of the promise or stream handed out (a `FinalizationRegistry`), and an idle timeout
+ * (default 10 minutes, OpenAI's own request timeout) counted from the response's arrival and
+ * restarted by every chunk read. The timer is `unref()`'d: it never keeps a process alive.
+ */
+import { reportOnce } from "../../internal/diagnostics";
+import { sdkState } from "../../internal/global-state";
+import type { LiveSpan } from "../../tracing/live-span";
+import { toJsonSafe } from "../../tracing/serialize";
+import { recordResponse, type CallKind } from "./call-attributes";
+import { StreamAssembly } from "./stream-assembly";
+
+/** Stream chunks recorded as `mlflow.chunk.item.<i>` events on one span; later chunks are only counted. */
+export const MAX_CHUNK_EVENTS = 256;
+
+/** Default idle time after which an unread response or stream ends its span as abandoned. */
+export const DEFAULT_ABANDON_AFTER_MS = 600_000;
+
+/** How a streamed call ended (`openai.stream.end`). */
+export type StreamEnd = "completed" | "cancelled" | "aborted" | "error" | "abandoned";
+
+const collected = new FinalizationRegistry<CallSpan>((call) => call.abandon("garbage-collected"));
+
+export class CallSpan {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private assembly: StreamAssembly | undefined;
+  private chunks = 0;
+
+  constructor(
+    readonly span: LiveSpan,
+    private readonly kind: CallKind,
+    private readonly body: unknown,
+    private readonly abandonAfterMs: number,
+  ) {}
+
+  /** Ends the span as abandoned once `handle` (what the caller got) is collected unread. */
+  watch(handle: object): void {
+    if (!this.span.ended) collected.register(handle, this, this);
+  }
+
+  /** The response arrived: from now on, not reading it for `abandonAfterMs` abandons it. */
+  arrived(): void {
+    if (this.span.ended || this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.abandon(`idle ${this.abandonAfterMs} ms`), this.abandonAfterMs);
+    this.timer.unref();
+  }
+
+  succeed(response: unknown): void {
+    if (this.span.ended) return;
+    this.guard("outputs", () => {
+      this.span.setOutputs(response);
+      recordResponse(this.span, this.kind, this.body, response);
+    });
+    this.end();
+  }
+
+  fail(error: unknown): void {
+    if (this.span.ended) return;
+    this.guard("exception", () => {
+      if (this.assembly !== undefined) this.recordStream("error");
+      this.span.recordException(error);
+    });
+    this.end();
+  }
+
+  /** A chunk was read from the stream. */
+  chunk(event: unknown): void {
+    if (this.span.ended) return;
+    this.timer?.refresh();
+    const index = this.chunks++;
+    this.guard("chunk", () => {
+      (this.assembly ??= new StreamAssembly()).add(event);
+      if (index < MAX_CHUNK_EVENTS) this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(toJsonSafe(event, sdkState().limits)) });
+    });
+  }
+
+  /** The stream stopped without an error thrown to the consumer. */
+  streamEnded(end: Exclude<StreamEnd, "error" | "abandoned">): void {
+    if (this.span.ended) return;
+    this.guard("stream-end", () => {
+      this.recordStream(end);
+      if (end === "aborted") this.span.setStatus("ERROR", "stream aborted (its AbortController was aborted)");
+    });
+    this.end();
+  }
+
+  abandon(reason: string): void {
+    if (this.span.ended) return;
+    this.guard("abandon", () => {
+      if (this.chunks > 0 || this.assembly !== undefined) this.recordStream("abandoned");
+      this.span.setAttribute("openai.abandoned", reason);
+    });
+    this.end();
+  }
+
+  private recordStream(end: StreamEnd): void {
+    const assembled = (this.assembly ??= new StreamAssembly()).result();
+    this.span.setOutputs(assembled ?? null);
+    recordResponse(this.span, this.kind, this.body, assembled);
+    this.span.setAttributes({ "openai.stream.end": end, "openai.stream.chunks": this.chunks, "openai.stream.chunk_events_dropped": Math.max(0, this.chunks - MAX_CHUNK_EVENTS) });
+  }
+
+  private end(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    collected.unregister(this);
+    try {
+      this.span.end();
+    } catch (error) {
+      reportOnce("openai-span-end", "error", `could not end the span of an OpenAI call`, error);
+    }
+  }
+
+  private guard(what: string, record: () => void): void {
+    try {
+      record();
+    } catch (error) {
+      reportOnce(`openai-span-${what}`, "error", `could not record the ${what} of an OpenAI call span`, error);
+    }
+  }
+}
