@@ -31,7 +31,8 @@ class BusyChatGenerator {
     await Promise.resolve();
     const results = messages.filter((m) => m.role === "tool").length;
     const meta = { model: "gpt-4o-mini-2024-07-18", index: 0, finish_reason: results < 3 ? "tool_calls" : "stop", usage };
-    if (results === 0) return { replies: [ChatMessage.fromAssistant(null, { toolCalls: [call("a", "lookup", { q: "x" }), call("b", "lookup", { q: "y" })], meta })] };
+    if (results === 0)
+      return { replies: [ChatMessage.fromAssistant(null, { toolCalls: [call("a", "lookup", { q: "x" }), call("b", "lookup", { q: "y" })], meta })] };
     if (results === 2) return { replies: [ChatMessage.fromAssistant(null, { toolCalls: [call("c", "lookup", { q: "z" })], meta })] };
     return { replies: [ChatMessage.fromAssistant("The answer is 42.", { meta })] };
   }
@@ -71,14 +72,19 @@ async function main(): Promise<void> {
     haystack.autolog({ disable: true });
     return { wall, caller, cpu: ((cpu.user + cpu.system) * 1000) / RUNS };
   };
-  const samples = await interleave(MODES.map((mode) => ({ name: mode, run: () => once(mode) })), ROUNDS);
+  const samples = await interleave(
+    MODES.map((mode) => ({ name: mode, run: () => once(mode) })),
+    ROUNDS,
+  );
   const off = samples.get("autolog off") ?? [];
   const on = samples.get("autolog on") ?? [];
   out(`\nAgent run (3 LLM calls + 3 tool calls, 1 ms of work each, 10 spans): ${ROUNDS} interleaved rounds of ${RUNS} runs per mode — ${loadLine()}`);
   out(`  autolog off: ${fmtSpread(spread(figure(off, "wall").map((ns) => ns / 1e6)), 3, " ms")} wall per run`);
   out(`  autolog on:  ${fmtSpread(spread(figure(on, "wall").map((ns) => ns / 1e6)), 3, " ms")} wall per run`);
   const added = spread(paired(figure(on, "wall"), figure(off, "wall")).map((r) => r - 1));
-  out(`  wall added (paired by round, flush included): ${pct(added.median)} (${pct(added.min)} to ${pct(added.max)}) — target < 2%: ${added.median < 0.02 ? "met" : "not met"}`);
+  out(
+    `  wall added (paired by round, flush included): ${pct(added.median)} (${pct(added.min)} to ${pct(added.max)}) — target < 2%: ${added.median < 0.02 ? "met" : "not met"}`,
+  );
   const caller = spread(paired(figure(on, "caller"), figure(off, "caller")).map((r) => r - 1));
   out(`  caller's path alone (flush not counted): ${pct(caller.median)} (${pct(caller.min)} to ${pct(caller.max)})`);
   const cpu = spread(pairedDiff(figure(on, "cpu"), figure(off, "cpu")).map((ns) => ns / 1000));
@@ -86,7 +92,9 @@ async function main(): Promise<void> {
   out(`  process CPU added per run: ${fmtSpread(cpu, 0, " µs")} = ${pct((cpu.median * 1000) / offWall)} of the run's wall time`);
   // On a loaded machine wall time carries other processes' scheduling; CPU time does not.
   const cpuAdded = spread(paired(figure(on, "cpu"), figure(off, "cpu")).map((r) => r - 1));
-  out(`  process CPU added, paired by round: ${pct(cpuAdded.median)} (${pct(cpuAdded.min)} to ${pct(cpuAdded.max)}) of the run's own CPU — target < 2%: ${cpuAdded.median < 0.02 ? "met" : "not met"}`);
+  out(
+    `  process CPU added, paired by round: ${pct(cpuAdded.median)} (${pct(cpuAdded.min)} to ${pct(cpuAdded.max)}) of the run's own CPU — target < 2%: ${cpuAdded.median < 0.02 ? "met" : "not met"}`,
+  );
   await shutdownExport();
 }
 

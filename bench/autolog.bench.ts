@@ -102,7 +102,11 @@ async function rounds(pipe: Pipeline, runs: number): Promise<Samples> {
     return { wall, callerWall, cpu: ((cpu.user + cpu.system) * 1000) / n };
   };
   for (const mode of MODES) await once(mode, Math.max(1, Math.floor(runs / 4))); // warm-up
-  const rounds = await interleave(MODES.map((mode) => ({ name: mode, run: () => once(mode, runs) })), ROUNDS, 0);
+  const rounds = await interleave(
+    MODES.map((mode) => ({ name: mode, run: () => once(mode, runs) })),
+    ROUNDS,
+    0,
+  );
   for (const mode of MODES) {
     for (const { wall, callerWall, cpu } of rounds.get(mode) ?? []) {
       samples.wall.get(mode)?.push(wall);
@@ -127,8 +131,16 @@ async function main(): Promise<void> {
   setDiagnosticsLogger(() => undefined);
   setTraceClient(noopClient);
 
-  const trivial = await rounds(chain(() => new Inc()), TRIVIAL_RUNS);
-  printTable(`Autolog, ${COMPONENTS}-component pipeline of trivial components: wall ns per component run (median of ${ROUNDS} rounds)`, results(trivial.wall), "autolog off", "time");
+  const trivial = await rounds(
+    chain(() => new Inc()),
+    TRIVIAL_RUNS,
+  );
+  printTable(
+    `Autolog, ${COMPONENTS}-component pipeline of trivial components: wall ns per component run (median of ${ROUNDS} rounds)`,
+    results(trivial.wall),
+    "autolog off",
+    "time",
+  );
   const off = median(trivial.wall.get("autolog off") ?? []);
   const on = median(trivial.wall.get("autolog on") ?? []);
   const hook = median(trivial.wall.get("pass-through tracer") ?? []);
@@ -137,7 +149,9 @@ async function main(): Promise<void> {
       `(${((on - off) / (COMPONENTS + 1)).toFixed(0)} ns per span: ${COMPONENTS} component spans + 1 pipeline span), ` +
       `of which the tracing hook alone ${((hook - off) / COMPONENTS).toFixed(0)} ns per component`,
   );
-  out(`  paired ratios (median of per-round ratios): autolog on/off ${pairedRatio(trivial.wall, "autolog on").toFixed(2)}x, pass-through/off ${pairedRatio(trivial.wall, "pass-through tracer").toFixed(2)}x`);
+  out(
+    `  paired ratios (median of per-round ratios): autolog on/off ${pairedRatio(trivial.wall, "autolog on").toFixed(2)}x, pass-through/off ${pairedRatio(trivial.wall, "pass-through tracer").toFixed(2)}x`,
+  );
   const callerOn = median(trivial.callerWall.get("autolog on") ?? []);
   const callerOff = median(trivial.callerWall.get("autolog off") ?? []);
   out(
@@ -145,8 +159,16 @@ async function main(): Promise<void> {
       `the rest, ${((on - callerOn - (off - callerOff)) / (COMPONENTS + 1)).toFixed(0)} ns per span, is export-side work (trace assembly, size estimate)`,
   );
 
-  const busy = await rounds(chain(() => new BusyInc()), TIMER_RUNS);
-  printTable(`Autolog, ${COMPONENTS} components that each work for 1 ms: wall ns per component run (median of ${ROUNDS} rounds)`, results(busy.wall), "autolog off", "time");
+  const busy = await rounds(
+    chain(() => new BusyInc()),
+    TIMER_RUNS,
+  );
+  printTable(
+    `Autolog, ${COMPONENTS} components that each work for 1 ms: wall ns per component run (median of ${ROUNDS} rounds)`,
+    results(busy.wall),
+    "autolog off",
+    "time",
+  );
   const busyAdded = spread(paired(busy.wall.get("autolog on") ?? [], busy.wall.get("autolog off") ?? []).map((r) => r - 1));
   const busyWall = median(busy.wall.get("autolog off") ?? []);
   const busyCpu = median(busy.cpu.get("autolog on") ?? []) - median(busy.cpu.get("autolog off") ?? []);
@@ -160,8 +182,16 @@ async function main(): Promise<void> {
       `(${(100 * busyCpuAdded.min).toFixed(2)}% to ${(100 * busyCpuAdded.max).toFixed(2)}%) of the run's own CPU — ${loadLine()}`,
   );
 
-  const slow = await rounds(chain(() => new SlowInc()), TIMER_RUNS);
-  printTable(`Autolog, ${COMPONENTS} components that each await a 1 ms timer: wall ns per component run (median of ${ROUNDS} rounds)`, results(slow.wall), "autolog off", "time");
+  const slow = await rounds(
+    chain(() => new SlowInc()),
+    TIMER_RUNS,
+  );
+  printTable(
+    `Autolog, ${COMPONENTS} components that each await a 1 ms timer: wall ns per component run (median of ${ROUNDS} rounds)`,
+    results(slow.wall),
+    "autolog off",
+    "time",
+  );
   const added = pairedRatio(slow.wall, "autolog on") - 1;
   const runWall = median(slow.wall.get("autolog off") ?? []);
   const addedCpu = median(slow.cpu.get("autolog on") ?? []) - median(slow.cpu.get("autolog off") ?? []);

@@ -16,7 +16,7 @@ const VOCABULARY = 5_000;
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const random = prng(42);
@@ -75,9 +75,33 @@ function main(): void {
   let q = 0;
   const next = (): string => queries[q++ % queries.length] ?? "w0";
   const results: BenchResult[] = [];
-  results.push(measure({ name: "naive scan + sort (Haystack as written, BM25L)", run: (n) => { let r: unknown; for (let i = 0; i < n; i++) r = naive(next(), 10); return r; } }, 20));
+  results.push(
+    measure(
+      {
+        name: "naive scan + sort (Haystack as written, BM25L)",
+        run: (n) => {
+          let r: unknown;
+          for (let i = 0; i < n; i++) r = naive(next(), 10);
+          return r;
+        },
+      },
+      20,
+    ),
+  );
   for (const [algorithm, store] of stores) {
-    results.push(measure({ name: `store.bm25Retrieval ${algorithm}`, run: (n) => { let r: unknown; for (let i = 0; i < n; i++) r = store.bm25Retrieval({ query: next(), topK: 10 }); return r; } }, 200));
+    results.push(
+      measure(
+        {
+          name: `store.bm25Retrieval ${algorithm}`,
+          run: (n) => {
+            let r: unknown;
+            for (let i = 0; i < n; i++) r = store.bm25Retrieval({ query: next(), topK: 10 });
+            return r;
+          },
+        },
+        200,
+      ),
+    );
   }
   const bm25l = stores.get("BM25L") as InMemoryDocumentStore;
   results.push(
@@ -93,7 +117,12 @@ function main(): void {
       50,
     ),
   );
-  printTable(`BM25 retrieval, ${DOCS} documents, top 10, ${queries.length} distinct 2-5 word queries`, results, "naive scan + sort (Haystack as written, BM25L)", "time");
+  printTable(
+    `BM25 retrieval, ${DOCS} documents, top 10, ${queries.length} distinct 2-5 word queries`,
+    results,
+    "naive scan + sort (Haystack as written, BM25L)",
+    "time",
+  );
   for (const r of results) process.stdout.write(`  ${r.name}: ${(r.nsPerOp / 1e6).toFixed(3)} ms/query\n`);
 }
 

@@ -46,16 +46,31 @@ async function enqueueCost(): Promise<void> {
   const n = 100_000;
   const traces = Array.from({ length: n }, (_, i) => makeTrace(i, 64));
   let sink: BenchTrace[] = [];
-  const baseline = await measure(traces, 15, (t) => void sink.push(t), async () => {
-    sink = [];
-  });
+  const baseline = await measure(
+    traces,
+    15,
+    (t) => void sink.push(t),
+    async () => {
+      sink = [];
+    },
+  );
   const processor = new BatchProcessor(ackClient, { maxQueueSize: n, maxBatchSize: 1000, maxConcurrentExports: 8, flushOnExit: false });
-  const accepted = await measure(traces, 15, (t) => processor.enqueue(t), async () => {
-    await processor.flush();
-  });
+  const accepted = await measure(
+    traces,
+    15,
+    (t) => processor.enqueue(t),
+    async () => {
+      await processor.flush();
+    },
+  );
   const full = new BatchProcessor(deadClient, { maxQueueSize: 1, flushOnExit: false });
   full.enqueue(traces[0] as BenchTrace);
-  const dropped = await measure(traces, 15, (t) => full.enqueue(t), async () => {});
+  const dropped = await measure(
+    traces,
+    15,
+    (t) => full.enqueue(t),
+    async () => {},
+  );
   console.log(`enqueue, accepted : ${accepted.toFixed(1)} ns/trace (${(accepted / baseline).toFixed(2)}x array push)`);
   console.log(`enqueue, dropped  : ${dropped.toFixed(1)} ns/trace (${(dropped / baseline).toFixed(2)}x array push)`);
   console.log(`array push        : ${baseline.toFixed(1)} ns/trace (baseline)`);

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 
   out(`Soak: ${N} traces at ${RATE}/s against a dead server (port ${port}), then a server on that port.`);
   const started = Date.now();
-  for (let i = 0; i < N; ) {
+  for (let i = 0; i < N;) {
     const due = Math.min(N, Math.floor(((Date.now() - started) / 1000) * RATE) + 1);
     for (; i < due; i++) runTrace(i);
     await new Promise((r) => setTimeout(r, 10));

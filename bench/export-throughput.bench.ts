@@ -17,18 +17,7 @@ import { ensureMlflowVenv, startMlflowServer } from "../spec/support/mlflow-serv
 import { printTable } from "./harness";
 import { SPANS_PER_TRACE } from "./support/bench-traces";
 import { outageMemory } from "./support/dead-server-memory";
-import {
-  mlflowTarget,
-  OURS,
-  runOurs,
-  runPerTrace,
-  runPythonSdk,
-  SPANS_ONLY,
-  SEQUENTIAL,
-  sinkTarget,
-  UNBOUNDED,
-  type CaseResult,
-} from "./support/export-cases";
+import { mlflowTarget, OURS, runOurs, runPerTrace, runPythonSdk, SPANS_ONLY, SEQUENTIAL, sinkTarget, UNBOUNDED, type CaseResult } from "./support/export-cases";
 import { groupCpuMs, processGroupListeningOn, startChildSink } from "./support/processes";
 
 const REAL_N = Number(process.env["BENCH_TRACES"] ?? 300);
@@ -87,9 +76,16 @@ function report(title: string, results: readonly CaseResult[]): void {
   out("  at once, so its time and CPU include building.");
   const ours = find(results, OURS) as CaseResult & { assemblyCpuMs?: number };
   if (ours.assemblyCpuMs !== undefined) {
-    out(`  ours: lazy trace assembly, paid off the caller's path, adds ${fmt(ours.assemblyCpuMs / ((n * SPANS_PER_TRACE) / 1000), 1)} ms CPU per 1k spans (not in the table)`);
+    out(
+      `  ours: lazy trace assembly, paid off the caller's path, adds ${fmt(ours.assemblyCpuMs / ((n * SPANS_PER_TRACE) / 1000), 1)} ms CPU per 1k spans (not in the table)`,
+    );
   }
-  printTable(`  ${title}: wall ns per trace, end to end`, results.map((r) => ({ name: r.name, nsPerOp: (r.endToEndMs * 1e6) / r.traces })), SEQUENTIAL, "time");
+  printTable(
+    `  ${title}: wall ns per trace, end to end`,
+    results.map((r) => ({ name: r.name, nsPerOp: (r.endToEndMs * 1e6) / r.traces })),
+    SEQUENTIAL,
+    "time",
+  );
   const ratio = (base: CaseResult | undefined, label: string): void => {
     if (base?.exportMs === undefined || ours.exportMs === undefined) return;
     out(`  ours vs ${label}: ${fmt(base.exportMs / ours.exportMs, 1)}x traces/s (export), ${fmt(base.endToEndMs / ours.endToEndMs, 1)}x (end to end)`);
@@ -169,7 +165,9 @@ async function main(): Promise<void> {
   const sink = await sinkSection(python);
   if (!SKIP_MLFLOW) bottleneck(find(sink, OURS), find(await realServerSection(), OURS));
 
-  out(`\nMemory held while ${DEAD_N} traces meet a dead server (heap after GC${(globalThis as { gc?: unknown }).gc === undefined ? "; run with --expose-gc" : ""})`);
+  out(
+    `\nMemory held while ${DEAD_N} traces meet a dead server (heap after GC${(globalThis as { gc?: unknown }).gc === undefined ? "; run with --expose-gc" : ""})`,
+  );
   for (const r of await outageMemory(DEAD_N)) {
     const boundMiB = (r.maxQueueSize * r.traceBytes) / 1024 / 1024;
     const allMiB = (r.traces * r.traceBytes) / 1024 / 1024;

@@ -100,7 +100,11 @@ function benchBm25(corpus: BenchCorpus, algorithm: Bm25Algorithm): { msPerQuery:
 }
 
 /** Readable differences between our top-k and Haystack's, and the largest score gap. */
-function compareResults(queries: readonly string[], ours: [string, number][][], theirs: [string, number][][]): { mismatches: string[]; maxDelta: number; hits: number } {
+function compareResults(
+  queries: readonly string[],
+  ours: [string, number][][],
+  theirs: [string, number][][],
+): { mismatches: string[]; maxDelta: number; hits: number } {
   const mismatches: string[] = [];
   let maxDelta = 0;
   let hits = 0;
@@ -137,12 +141,18 @@ function copyCosts(): { label: string; copyNs: number; buildNs: number }[] {
     ["dict of 50 small dicts", () => ({ meta: { ...nested } })],
   ];
   return payloads.map(([label, build]) => {
-    const runs = (withCopy: boolean) => (n: number): unknown => {
-      let r: unknown;
-      for (let i = 0; i < n; i++) r = withCopy ? deepCopyValuesInPlace(build()) : build();
-      return r;
+    const runs =
+      (withCopy: boolean) =>
+      (n: number): unknown => {
+        let r: unknown;
+        for (let i = 0; i < n; i++) r = withCopy ? deepCopyValuesInPlace(build()) : build();
+        return r;
+      };
+    return {
+      label,
+      copyNs: measure({ name: `${label} copied`, run: runs(true) }, 20_000).nsPerOp,
+      buildNs: measure({ name: label, run: runs(false) }, 20_000).nsPerOp,
     };
-    return { label, copyNs: measure({ name: `${label} copied`, run: runs(true) }, 20_000).nsPerOp, buildNs: measure({ name: label, run: runs(false) }, 20_000).nsPerOp };
   });
 }
 
@@ -170,10 +180,14 @@ async function main(): Promise<void> {
     const ours = benchBm25(corpus, algorithm);
     const speedup = theirs.ms_per_query / ours.msPerQuery;
     speedOk &&= speedup >= TARGET_BM25_SPEEDUP;
-    out(`  ${algorithm.padEnd(10)} ${num(theirs.ms_per_query, 3)} ${num(ours.msPerQuery, 3)} ${num(speedup, 1, 8)}x  ${verdict(speedup >= TARGET_BM25_SPEEDUP)}`);
+    out(
+      `  ${algorithm.padEnd(10)} ${num(theirs.ms_per_query, 3)} ${num(ours.msPerQuery, 3)} ${num(speedup, 1, 8)}x  ${verdict(speedup >= TARGET_BM25_SPEEDUP)}`,
+    );
     const { mismatches, maxDelta, hits } = compareResults(corpus.queries, ours.results, theirs.results);
     parityOk &&= mismatches.length === 0;
-    parity.push(`  ${algorithm.padEnd(10)} ${verdict(mismatches.length === 0)}: ${hits} results compared, ${mismatches.length} differ, max |Δscore| ${maxDelta.toExponential(1)}`);
+    parity.push(
+      `  ${algorithm.padEnd(10)} ${verdict(mismatches.length === 0)}: ${hits} results compared, ${mismatches.length} differ, max |Δscore| ${maxDelta.toExponential(1)}`,
+    );
     for (const m of mismatches.slice(0, 10)) parity.push(`    ${m}`);
     if (mismatches.length > 10) parity.push(`    … and ${mismatches.length - 10} more`);
     writes.push(`${algorithm} ${num(theirs.write_ms, 0, 0)} / ${num(ours.writeMs, 0, 0)} ms`);
@@ -184,7 +198,10 @@ async function main(): Promise<void> {
 
   out(`\nPipeline.run with trivial components, ns per component run (median of ${ROUNDS} rounds)`);
   out(`  ${"".padEnd(26)} ${"Haystack".padStart(10)} ${"ours".padStart(10)} ${"ratio".padStart(9)}  target ≥${TARGET_SCHEDULING_RATIO}x`);
-  for (const [shape, label] of [["chain3", "3-component chain"], ["graph20", "20-component graph"]] as const) {
+  for (const [shape, label] of [
+    ["chain3", "3-component chain"],
+    ["graph20", "20-component graph"],
+  ] as const) {
     const p = py.pipelines[shape];
     const t = ts[shape];
     // Scheduling overhead: a component run inside Pipeline.run minus the same run() called directly.
@@ -196,12 +213,15 @@ async function main(): Promise<void> {
     parityOk &&= sameOutputs;
     out(`  ${label.padEnd(26)} ${num(p.pipeline.ns_per_component_run, 0)} ${num(t.pipeline, 0)} ${num(p.pipeline.ns_per_component_run / t.pipeline, 1, 8)}x`);
     out(`  ${"  direct run() baseline".padEnd(26)} ${num(p.direct.ns_per_component_run, 0)} ${num(t.direct, 0)}`);
-    out(`  ${"  scheduling overhead".padEnd(26)} ${num(pyOverhead, 0)} ${num(tsOverhead, 0)} ${num(ratio, 1, 8)}x  ${verdict(ratio >= TARGET_SCHEDULING_RATIO)}`);
+    out(
+      `  ${"  scheduling overhead".padEnd(26)} ${num(pyOverhead, 0)} ${num(tsOverhead, 0)} ${num(ratio, 1, 8)}x  ${verdict(ratio >= TARGET_SCHEDULING_RATIO)}`,
+    );
     if (!sameOutputs) out(`  outputs DIFFER: Haystack ${JSON.stringify(p.outputs)}, ours ${JSON.stringify(t.outputs)}`);
   }
 
   out(`\nPer-visit deep copy of a component's inputs (ours; Haystack's overhead above includes its own copies), ns per visit`);
-  for (const { label, copyNs, buildNs } of copyCosts()) out(`  ${label.padEnd(26)} ${num(copyNs - buildNs, 0)}  (record built and copied ${num(copyNs, 0, 0)}, built only ${num(buildNs, 0, 0)})`);
+  for (const { label, copyNs, buildNs } of copyCosts())
+    out(`  ${label.padEnd(26)} ${num(copyNs - buildNs, 0)}  (record built and copied ${num(copyNs, 0, 0)}, built only ${num(buildNs, 0, 0)})`);
 
   out(`\nparity with Haystack: ${verdict(parityOk)}; speed targets: ${verdict(speedOk)}`);
   if (!parityOk) process.exitCode = 1;

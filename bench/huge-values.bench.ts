@@ -24,10 +24,48 @@ function main(): void {
   const fewRefs = Array.from({ length: 4 }, () => oneMb);
   const manyRefs = Array.from({ length: 10_000 }, () => oneMb);
   const results: BenchResult[] = [
-    measure({ name: "traced(fn)(10,000-element Float64Array)", run: (n) => { let a = 0; for (let i = 0; i < n; i++) a += sum(capped); return a; } }, N),
-    measure({ name: "traced(fn)(20M-element Float64Array)", run: (n) => { let a = 0; for (let i = 0; i < n; i++) a += sum(huge); return a; } }, N),
-    measure({ name: "startSpan, inputs 4 refs to a 1 MB string", run: (n) => { for (let i = 0; i < n; i++) startSpan({ name: "s", inputs: { docs: fewRefs } }, () => 0); return n; } }, N),
-    measure({ name: "startSpan, inputs 10,000 refs to a 1 MB string", run: (n) => { for (let i = 0; i < n; i++) startSpan({ name: "s", inputs: { docs: manyRefs } }, () => 0); return n; } }, N),
+    measure(
+      {
+        name: "traced(fn)(10,000-element Float64Array)",
+        run: (n) => {
+          let a = 0;
+          for (let i = 0; i < n; i++) a += sum(capped);
+          return a;
+        },
+      },
+      N,
+    ),
+    measure(
+      {
+        name: "traced(fn)(20M-element Float64Array)",
+        run: (n) => {
+          let a = 0;
+          for (let i = 0; i < n; i++) a += sum(huge);
+          return a;
+        },
+      },
+      N,
+    ),
+    measure(
+      {
+        name: "startSpan, inputs 4 refs to a 1 MB string",
+        run: (n) => {
+          for (let i = 0; i < n; i++) startSpan({ name: "s", inputs: { docs: fewRefs } }, () => 0);
+          return n;
+        },
+      },
+      N,
+    ),
+    measure(
+      {
+        name: "startSpan, inputs 10,000 refs to a 1 MB string",
+        run: (n) => {
+          for (let i = 0; i < n; i++) startSpan({ name: "s", inputs: { docs: manyRefs } }, () => 0);
+          return n;
+        },
+      },
+      N,
+    ),
   ];
   printTable("Huge values", results, results[0]!.name);
   process.stdout.write(`  20M-element typed array: ${(results[1]!.nsPerOp / results[0]!.nsPerOp).toFixed(2)}x the 10,000-element call (target ~1x)\n`);

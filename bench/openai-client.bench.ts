@@ -25,13 +25,23 @@ const CALLS = Number(process.env["BENCH_CALLS"] ?? 50);
 const base = { id: "chatcmpl-bench", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18", system_fingerprint: "fp_bench" };
 const usage = { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20, prompt_tokens_details: { cached_tokens: 0 } };
 const WORDS = ["The ", "answer ", "to ", "that ", "is ", "forty-", "two", "."];
-const COMPLETION = JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: WORDS.join("") }, finish_reason: "stop" }], usage });
-const STREAM = [
-  ...WORDS.map((w, i) => ({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: w }, finish_reason: i === WORDS.length - 1 ? "stop" : null }] })),
-  { ...base, object: "chat.completion.chunk", choices: [], usage },
-]
-  .map((c) => `data: ${JSON.stringify(c)}\n\n`)
-  .join("") + "data: [DONE]\n\n";
+const COMPLETION = JSON.stringify({
+  ...base,
+  object: "chat.completion",
+  choices: [{ index: 0, message: { role: "assistant", content: WORDS.join("") }, finish_reason: "stop" }],
+  usage,
+});
+const STREAM =
+  [
+    ...WORDS.map((w, i) => ({
+      ...base,
+      object: "chat.completion.chunk",
+      choices: [{ index: 0, delta: { content: w }, finish_reason: i === WORDS.length - 1 ? "stop" : null }],
+    })),
+    { ...base, object: "chat.completion.chunk", choices: [], usage },
+  ]
+    .map((c) => `data: ${JSON.stringify(c)}\n\n`)
+    .join("") + "data: [DONE]\n\n";
 
 function startServer(): Promise<Server> {
   const server = createServer((req, res) => {
@@ -98,10 +108,16 @@ async function main(): Promise<void> {
     printTable(`${kind.name}, server takes 1 ms: wall ns per call (median of ${ROUNDS} rounds of ${CALLS})`, results, "untraced", "time");
     const ratios = wall.traced.map((ns, i) => ns / (wall.untraced[i] ?? NaN) - 1);
     const added = median(ratios);
-    out(`  trace(client) adds ${pct(added)} (paired median) to a ${(median(wall.untraced) / 1e6).toFixed(2)} ms call — target < 2%: ${added < 0.02 ? "met" : "not met"}`);
-    out(`  per-round added: min ${pct(Math.min(...ratios))}, median ${pct(added)}, max ${pct(Math.max(...ratios))}; ${(median(wall.traced.map((ns, i) => ns - (wall.untraced[i] ?? NaN))) / 1000).toFixed(1)} µs per call`);
+    out(
+      `  trace(client) adds ${pct(added)} (paired median) to a ${(median(wall.untraced) / 1e6).toFixed(2)} ms call — target < 2%: ${added < 0.02 ? "met" : "not met"}`,
+    );
+    out(
+      `  per-round added: min ${pct(Math.min(...ratios))}, median ${pct(added)}, max ${pct(Math.max(...ratios))}; ${(median(wall.traced.map((ns, i) => ns - (wall.untraced[i] ?? NaN))) / 1000).toFixed(1)} µs per call`,
+    );
     const cpuRatios = cpu.traced.map((ns, i) => ns / (cpu.untraced[i] ?? NaN) - 1);
-    out(`  CPU time: ${(median(cpu.untraced) / 1e6).toFixed(2)} ms untraced per call (1 ms of it the server's work); trace(client) adds ${pct(median(cpuRatios))} (paired median; min ${pct(Math.min(...cpuRatios))}, max ${pct(Math.max(...cpuRatios))}), ${(median(cpu.traced.map((ns, i) => ns - (cpu.untraced[i] ?? NaN))) / 1000).toFixed(1)} µs per call\n`);
+    out(
+      `  CPU time: ${(median(cpu.untraced) / 1e6).toFixed(2)} ms untraced per call (1 ms of it the server's work); trace(client) adds ${pct(median(cpuRatios))} (paired median; min ${pct(Math.min(...cpuRatios))}, max ${pct(Math.max(...cpuRatios))}), ${(median(cpu.traced.map((ns, i) => ns - (cpu.untraced[i] ?? NaN))) / 1000).toFixed(1)} µs per call\n`,
+    );
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await shutdownExport();

@@ -25,7 +25,17 @@ const tracedWork = traced(function step(i: number) {
 });
 
 function spanLoop(name: string): BenchResult {
-  return measure({ name, run: (n) => { for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => work(i)); return acc; } }, N, 9);
+  return measure(
+    {
+      name,
+      run: (n) => {
+        for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => work(i));
+        return acc;
+      },
+    },
+    N,
+    9,
+  );
 }
 
 function registerOtel(): NodeTracerProvider {
@@ -61,17 +71,54 @@ async function main(): Promise<void> {
   const span = startSpan({ name: "frame" }, (s) => s);
   const f = (): number => 1;
   disableOtelBridge();
-  const hookOff = measure({ name: "span context enter, no bridge (als.run)", run: (n) => { for (let i = 0; i < n; i++) acc += als.run(span, f); return acc; } }, N * 5, 9);
+  const hookOff = measure(
+    {
+      name: "span context enter, no bridge (als.run)",
+      run: (n) => {
+        for (let i = 0; i < n; i++) acc += als.run(span, f);
+        return acc;
+      },
+    },
+    N * 5,
+    9,
+  );
   enableOtelBridge();
-  const hookOn = measure({ name: "span context enter, bridge on, no OTel SDK", run: (n) => { for (let i = 0; i < n; i++) acc += runWithSpan(als, span, f, undefined); return acc; } }, N * 5, 9);
+  const hookOn = measure(
+    {
+      name: "span context enter, bridge on, no OTel SDK",
+      run: (n) => {
+        for (let i = 0; i < n; i++) acc += runWithSpan(als, span, f, undefined);
+        return acc;
+      },
+    },
+    N * 5,
+    9,
+  );
   results.push(hookOff, hookOn);
-  results.push(measure({ name: "traced fn, no OTel SDK, bridge on", run: (n) => { for (let i = 0; i < n; i++) acc += tracedWork(i); return acc; } }, N));
+  results.push(
+    measure(
+      {
+        name: "traced fn, no OTel SDK, bridge on",
+        run: (n) => {
+          for (let i = 0; i < n; i++) acc += tracedWork(i);
+          return acc;
+        },
+      },
+      N,
+    ),
+  );
   const headers = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
   results.push(
-    measure({
-      name: "continueTrace + startSpan + injectTraceContext",
-      run: (n) => { for (let i = 0; i < n; i++) acc += continueTrace(headers, () => startSpan({ name: "s" }, () => injectTraceContext().traceparent?.length ?? 0)); return acc; },
-    }, N),
+    measure(
+      {
+        name: "continueTrace + startSpan + injectTraceContext",
+        run: (n) => {
+          for (let i = 0; i < n; i++) acc += continueTrace(headers, () => startSpan({ name: "s" }, () => injectTraceContext().traceparent?.length ?? 0));
+          return acc;
+        },
+      },
+      N,
+    ),
   );
   disableOtelBridge();
 
@@ -82,29 +129,74 @@ async function main(): Promise<void> {
   enableOtelBridge();
   results.push(spanLoop("startSpan, OTel SDK, bridge on"));
   results.push(
-    measure({
-      name: "startSpan joining an active OTel span",
-      run: (n) => tracer.startActiveSpan("request", (request) => { for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => work(i)); request.end(); return acc; }),
-    }, N),
+    measure(
+      {
+        name: "startSpan joining an active OTel span",
+        run: (n) =>
+          tracer.startActiveSpan("request", (request) => {
+            for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => work(i));
+            request.end();
+            return acc;
+          }),
+      },
+      N,
+    ),
   );
   results.push(
-    measure({
-      name: "startSpan + OTel child span, bridge on",
-      run: (n) => { for (let i = 0; i < n; i++) acc += startSpan({ name: "s" }, () => tracer.startActiveSpan("c", (c) => { c.end(); return work(i); })); return acc; },
-    }, N),
+    measure(
+      {
+        name: "startSpan + OTel child span, bridge on",
+        run: (n) => {
+          for (let i = 0; i < n; i++)
+            acc += startSpan({ name: "s" }, () =>
+              tracer.startActiveSpan("c", (c) => {
+                c.end();
+                return work(i);
+              }),
+            );
+          return acc;
+        },
+      },
+      N,
+    ),
   );
   disableOtelBridge();
   results.push(
-    measure({
-      name: "OTel span alone",
-      run: (n) => { for (let i = 0; i < n; i++) acc += tracer.startActiveSpan("s", (s) => { const r = work(i); s.end(); return r; }); return acc; },
-    }, N),
+    measure(
+      {
+        name: "OTel span alone",
+        run: (n) => {
+          for (let i = 0; i < n; i++)
+            acc += tracer.startActiveSpan("s", (s) => {
+              const r = work(i);
+              s.end();
+              return r;
+            });
+          return acc;
+        },
+      },
+      N,
+    ),
   );
   results.push(
-    measure({
-      name: "OTel parent + child alone",
-      run: (n) => { for (let i = 0; i < n; i++) acc += tracer.startActiveSpan("s", (s) => { const r = tracer.startActiveSpan("c", (c) => { c.end(); return work(i); }); s.end(); return r; }); return acc; },
-    }, N),
+    measure(
+      {
+        name: "OTel parent + child alone",
+        run: (n) => {
+          for (let i = 0; i < n; i++)
+            acc += tracer.startActiveSpan("s", (s) => {
+              const r = tracer.startActiveSpan("c", (c) => {
+                c.end();
+                return work(i);
+              });
+              s.end();
+              return r;
+            });
+          return acc;
+        },
+      },
+      N,
+    ),
   );
   await provider.shutdown();
   trace.disable();

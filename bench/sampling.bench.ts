@@ -55,10 +55,37 @@ function main(): void {
   setTraceClient(noopClient);
   configureTracing({ completedTraceCapacity: 100 });
   const cases: Case[] = [
-    { name: "A: tracing disabled", setup: () => { tracing.disable(); }, samples: [] },
-    { name: "B: dropped by ratio 0", setup: () => { tracing.enable(); configureTracing({ sampling: { ratio: 0 } }); }, samples: [] },
-    { name: "kept (ratio 1)", setup: () => { tracing.enable(); configureTracing({ sampling: { ratio: 1 } }); }, samples: [] },
-    { name: "dropped, tail rule set", setup: () => { tracing.enable(); configureTracing({ sampling: { ratio: 0, keepErrors: true } }); }, samples: [] },
+    {
+      name: "A: tracing disabled",
+      setup: () => {
+        tracing.disable();
+      },
+      samples: [],
+    },
+    {
+      name: "B: dropped by ratio 0",
+      setup: () => {
+        tracing.enable();
+        configureTracing({ sampling: { ratio: 0 } });
+      },
+      samples: [],
+    },
+    {
+      name: "kept (ratio 1)",
+      setup: () => {
+        tracing.enable();
+        configureTracing({ sampling: { ratio: 1 } });
+      },
+      samples: [],
+    },
+    {
+      name: "dropped, tail rule set",
+      setup: () => {
+        tracing.enable();
+        configureTracing({ sampling: { ratio: 0, keepErrors: true } });
+      },
+      samples: [],
+    },
   ];
   const [a, b] = cases as [Case, Case, ...Case[]];
   for (const c of [a, b]) timed(c.setup, Math.max(1, TRACES / 4)); // warm-up
@@ -76,7 +103,9 @@ function main(): void {
   }
   const perSpan = b.samples.map((v, i) => (v - (a.samples[i] as number)) / SPANS_PER_TRACE);
   const d = stats(perSpan);
-  process.stdout.write(`  B − A per span: median ${d.median.toFixed(1)} ns (min ${d.min.toFixed(1)}, max ${d.max.toFixed(1)}); budget 50 ns: ${d.median <= 50 ? "within" : "OVER"}\n`);
+  process.stdout.write(
+    `  B − A per span: median ${d.median.toFixed(1)} ns (min ${d.min.toFixed(1)}, max ${d.max.toFixed(1)}); budget 50 ns: ${d.median <= 50 ? "within" : "OVER"}\n`,
+  );
   process.stdout.write(`  (acc ${acc})\n`);
 }
 

@@ -38,11 +38,15 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 async function localPart(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-bench-search-"));
   try {
-    writeCorpus(dir, Array.from({ length: N }, (_, i) => corpusTrace(i)));
+    writeCorpus(
+      dir,
+      Array.from({ length: N }, (_, i) => corpusTrace(i)),
+    );
     const uri = localStoreUri(dir);
     const floor = async (): Promise<number> => {
       let spans = 0;
-      for (const name of readdirSync(join(dir, "traces"))) spans += (JSON.parse(readFileSync(join(dir, "traces", name), "utf8")) as { data: { spans: unknown[] } }).data.spans.length;
+      for (const name of readdirSync(join(dir, "traces")))
+        spans += (JSON.parse(readFileSync(join(dir, "traces", name), "utf8")) as { data: { spans: unknown[] } }).data.spans.length;
       return spans;
     };
     let matched = 0;
@@ -67,7 +71,9 @@ async function localPart(): Promise<void> {
     out(`Local store, ${N} traces, filter: ${FILTER}`);
     out(`  matched ${matched} traces`);
     out(`  read + JSON.parse every file (floor, sync) : ${f.toFixed(0)} ms`);
-    out(`  first page of 100 (with spans)             : ${median(firsts).toFixed(0)} ms  (${((N * 1000) / median(firsts)).toFixed(0)} traces scanned/s, ${(median(firsts) / f).toFixed(2)}x the floor)`);
+    out(
+      `  first page of 100 (with spans)             : ${median(firsts).toFixed(0)} ms  (${((N * 1000) / median(firsts)).toFixed(0)} traces scanned/s, ${(median(firsts) / f).toFixed(2)}x the floor)`,
+    );
     out(`  every match, pages of 1000 (info only)     : ${s.toFixed(0)} ms  (each page rescans the store)`);
     out(`  medians of ${ROUNDS} rounds`);
   } finally {
@@ -98,10 +104,13 @@ async function serverPart(): Promise<void> {
     }
     await client.shutdown();
     const seedMs = performance.now() - seedStart;
-    out(`Server (mlflow ${execFileSync(server.python, ["-c", "import mlflow; print(mlflow.__version__)"], { encoding: "utf8" }).trim()}, SQLite), ${N} traces seeded in ${(seedMs / 1000).toFixed(1)} s (${((N * 1000) / seedMs).toFixed(0)} traces/s, spans-only OTLP, ${BATCH} per request)`);
+    out(
+      `Server (mlflow ${execFileSync(server.python, ["-c", "import mlflow; print(mlflow.__version__)"], { encoding: "utf8" }).trim()}, SQLite), ${N} traces seeded in ${(seedMs / 1000).toFixed(1)} s (${((N * 1000) / seedMs).toFixed(0)} traces/s, spans-only OTLP, ${BATCH} per request)`,
+    );
     let seen = 0;
     const ours = await timed(async () => {
-      for await (const page of iterateTraces({ trackingUri: server.url, experimentIds: [experimentId], maxResults: 500, includeSpans: false })) seen += page.length;
+      for await (const page of iterateTraces({ trackingUri: server.url, experimentIds: [experimentId], maxResults: 500, includeSpans: false }))
+        seen += page.length;
     });
     const python = Number(
       execFileSync(
@@ -128,9 +137,12 @@ print((time.perf_counter() - t0) * 1000 if n == ${N} else -n)`,
     );
     let filtered = 0;
     const withFilter = await timed(async () => {
-      for await (const page of iterateTraces({ trackingUri: server.url, experimentIds: [experimentId], filter: FILTER, maxResults: 500, includeSpans: false })) filtered += page.length;
+      for await (const page of iterateTraces({ trackingUri: server.url, experimentIds: [experimentId], filter: FILTER, maxResults: 500, includeSpans: false }))
+        filtered += page.length;
     });
-    out(`  page-through, pages of 500, info only: ours ${ours.toFixed(0)} ms for ${seen} traces; Python MlflowClient.search_traces ${python.toFixed(0)} ms (ours/Python ${(ours / python).toFixed(2)})`);
+    out(
+      `  page-through, pages of 500, info only: ours ${ours.toFixed(0)} ms for ${seen} traces; Python MlflowClient.search_traces ${python.toFixed(0)} ms (ours/Python ${(ours / python).toFixed(2)})`,
+    );
     out(`  the filter above on the server: ${filtered} traces in ${withFilter.toFixed(0)} ms`);
   } finally {
     await server.stop();
@@ -144,6 +156,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -63,7 +63,6 @@ function otelProvider(): { provider: BasicTracerProvider; exported: () => number
   return { provider, serialize, exported: () => spans };
 }
 
-
 /** `fn` run as the root of a trace with `children` child spans, for SDKs that nest by callback. */
 function fiveSpan(nest: (name: string, i: number, fn: () => number) => number): Op {
   return (i) => {
@@ -107,14 +106,16 @@ async function oursTasks(sdk: string): Promise<Tasks> {
     return round(op, n, flush, exported);
   };
   /** ns per call, no yielding: the disabled path has nothing deferred. */
-  const tight = (op: Op, enabled: boolean) => async (n: number): Promise<Sample> => {
-    if (!enabled) tracing.disable();
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) op(i);
-    const ns = Number(process.hrtime.bigint() - start) / n;
-    tracing.enable();
-    return { callerNs: ns, cpuNs: ns, exported: 0 };
-  };
+  const tight =
+    (op: Op, enabled: boolean) =>
+    async (n: number): Promise<Sample> => {
+      if (!enabled) tracing.disable();
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) op(i);
+      const ns = Number(process.hrtime.bigint() - start) / n;
+      tracing.enable();
+      return { callerNs: ns, cpuNs: ns, exported: 0 };
+    };
   return {
     "1": (n) => timed(one, n, false),
     "5": (n) => timed(five, n, false),
@@ -166,7 +167,12 @@ function otelTasks(): Tasks {
     serialize.on = encoded;
     return round(op, n, flush, exported);
   };
-  return { "1": (n) => timed(one, n, false), "5": (n) => timed(five, n, false), "1 otlp-json": (n) => timed(one, n, true), "5 otlp-json": (n) => timed(five, n, true) };
+  return {
+    "1": (n) => timed(one, n, false),
+    "5": (n) => timed(five, n, false),
+    "1 otlp-json": (n) => timed(one, n, true),
+    "5 otlp-json": (n) => timed(five, n, true),
+  };
 }
 
 async function langfuseTasks(kind: "startActiveObservation" | "observe"): Promise<Tasks> {
@@ -185,7 +191,11 @@ async function langfuseTasks(kind: "startActiveObservation" | "observe"): Promis
       });
   } else {
     const observed = new Map<string, (i: number, fn: () => number) => number>();
-    for (const name of ["s", "root", "child"]) observed.set(name, langfuse.observe((_i: number, fn: () => number) => fn(), { name }));
+    for (const name of ["s", "root", "child"])
+      observed.set(
+        name,
+        langfuse.observe((_i: number, fn: () => number) => fn(), { name }),
+      );
     nest = (name, i, fn) => (observed.get(name) as (i: number, fn: () => number) => number)(i, fn);
   }
   const one: Op = (i) => void (acc += nest("s", i, () => work(i)));
@@ -198,7 +208,11 @@ async function openInferenceTasks(): Promise<Tasks> {
   const flush = (): Promise<void> => provider.forceFlush();
   const tracer = provider.getTracer("bench");
   const wrapped = new Map<string, (i: number, fn: () => number) => number>();
-  for (const name of ["s", "root", "child"]) wrapped.set(name, withSpan((_i: number, fn: () => number) => fn(), { name, tracer }));
+  for (const name of ["s", "root", "child"])
+    wrapped.set(
+      name,
+      withSpan((_i: number, fn: () => number) => fn(), { name, tracer }),
+    );
   const nest = (name: string, i: number, fn: () => number): number => (wrapped.get(name) as (i: number, fn: () => number) => number)(i, fn);
   const one: Op = (i) => void (acc += nest("s", i, () => work(i)));
   return { "1": (n) => round(one, n, flush, exported), "5": (n) => round(fiveSpan(nest), n, flush, exported) };
@@ -236,9 +250,11 @@ async function profile(tasks: Tasks, task: string): Promise<void> {
 if (require.main === module) {
   const at = process.argv.indexOf("--profile");
   const start = at < 0 ? (tasks: Tasks) => serveWorker(tasks) : (tasks: Tasks) => profile(tasks, process.argv[at + 1] ?? "1");
-  tasksFor(process.argv[2] ?? "").then(start).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
+  tasksFor(process.argv[2] ?? "")
+    .then(start)
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
 }
 if (acc === -1) process.stdout.write("");

@@ -44,13 +44,18 @@ async function compare(workers: Workers, title: string, sdks: readonly SdkName[]
   if (otel !== undefined) {
     const caller = spread(paired(figure(otel, "callerNs"), figure(ours, "callerNs")));
     const cpu = spread(paired(figure(otel, "cpuNs"), figure(ours, "cpuNs")));
-    out(`  vs OpenTelemetry: caller's path ${caller.median.toFixed(2)}x cheaper (target >= 4x: ${caller.median >= 4 ? "met" : "not met"}), total CPU ${cpu.median.toFixed(2)}x (target >= 2x: ${cpu.median >= 2 ? "met" : "not met"})`);
+    out(
+      `  vs OpenTelemetry: caller's path ${caller.median.toFixed(2)}x cheaper (target >= 4x: ${caller.median >= 4 ? "met" : "not met"}), total CPU ${cpu.median.toFixed(2)}x (target >= 2x: ${cpu.median >= 2 ? "met" : "not met"})`,
+    );
   }
 }
 
 async function disabled(ours: Worker): Promise<void> {
   const tasks = ["plain", "startSpan disabled", "@traced disabled"];
-  const samples = await interleave(tasks.map((t) => ({ name: t, run: () => ours.run(t, 2_000_000) })), ROUNDS);
+  const samples = await interleave(
+    tasks.map((t) => ({ name: t, run: () => ours.run(t, 2_000_000) })),
+    ROUNDS,
+  );
   const plain = figure(samples.get("plain") ?? [], "callerNs");
   out(`\nTracing disabled, over a plain call (ns per call, paired by round, median (min–max)) — ${loadLine()}`);
   out(`  plain call ${fmtSpread(spread(plain), 1, " ns")}`);
@@ -79,7 +84,9 @@ async function main(): Promise<void> {
     await compare(workers, "5-span trace, both encode OTLP JSON", ["ours", "OpenTelemetry"], "5 otlp-json", Math.floor(N / 5), 5);
     const ours = workers.get("ours") as Worker;
     const traced = await interleave([{ name: "@traced", run: () => ours.run("traced", N) }], ROUNDS);
-    out(`\n@traced method, 1-span trace: caller's path ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "callerNs")), 0, " ns")}, total CPU ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "cpuNs")), 0, " ns")}`);
+    out(
+      `\n@traced method, 1-span trace: caller's path ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "callerNs")), 0, " ns")}, total CPU ${fmtSpread(spread(figure(traced.get("@traced") ?? [], "cpuNs")), 0, " ns")}`,
+    );
     await disabled(ours);
     const memory: Sample = await ours.run("memory", 2000);
     out(`\nmemory per finished 5-span trace: ${(memory["kib"] as number).toFixed(2)} KiB`);

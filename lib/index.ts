@@ -19,14 +19,7 @@ export type { Trace, TraceInfo } from "./tracing/trace";
 export type { TraceJson, TraceInfoJson, TokenUsage, Cost, TraceState } from "./tracing/trace";
 export type { SpanJson } from "./tracing/wire-format";
 export type { JsonValue } from "./tracing/serialize";
-export {
-  getLastActiveTrace,
-  getLastActiveTraceId,
-  getTrace,
-  getCurrentActiveSpan,
-  updateCurrentTrace,
-  tracing,
-} from "./tracing/fluent";
+export { getLastActiveTrace, getLastActiveTraceId, getTrace, getCurrentActiveSpan, updateCurrentTrace, tracing } from "./tracing/fluent";
 export type { UpdateTraceOptions } from "./tracing/fluent";
 export { configureTracing } from "./tracing/configure";
 export { logFeedback, logExpectation, overrideFeedback } from "./assessments/log";

@@ -22,7 +22,10 @@ class KeywordRetriever {
 
   @mlflow.traced({ spanType: mlflow.SpanType.PARSER })
   async tokenize(text: string): Promise<string[]> {
-    return text.toLowerCase().split(/\W+/).filter((w) => w.length > 3);
+    return text
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((w) => w.length > 3);
   }
 }
 

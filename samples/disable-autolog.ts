@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   mlflow.haystack.autolog();
   await pipe.run({ adder: { a: 1, b: 2 } });
   const traced = mlflow.getLastActiveTraceId();
-  console.log(`With autolog: trace ${traced} with spans ${mlflow.getLastActiveTrace()?.data.spans.map((s) => s.name).join(", ")}`);
+  console.log(
+    `With autolog: trace ${traced} with spans ${mlflow
+      .getLastActiveTrace()
+      ?.data.spans.map((s) => s.name)
+      .join(", ")}`,
+  );
 
   mlflow.haystack.autolog({ disable: true });
   const result = await pipe.run({ adder: { a: 2, b: 3 } });

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   try {
     console.log(`Answers come from ${model.description}.\n`);
     const { apiBaseUrl, apiKey } = model.generatorOptions;
-    const client = mlflow.openai.trace(new OpenAI({ maxRetries: 1, ...(apiBaseUrl !== undefined ? { baseURL: apiBaseUrl } : {}), ...(apiKey !== undefined ? { apiKey } : {}) }));
+    const client = mlflow.openai.trace(
+      new OpenAI({ maxRetries: 1, ...(apiBaseUrl !== undefined ? { baseURL: apiBaseUrl } : {}), ...(apiKey !== undefined ? { apiKey } : {}) }),
+    );
     const messages = [{ role: "user" as const, content: "Documents:\n  Jean lives in Paris.\nQuestion: Who lives in Paris?" }];
 
     await mlflow.startSpan({ name: "answer_question", spanType: mlflow.SpanType.CHAIN, inputs: { question: "Who lives in Paris?" } }, async (span) => {
@@ -26,7 +28,12 @@ async function main(): Promise<void> {
       console.log(`Answer: ${completion.choices[0]?.message.content}`);
 
       // The span of a streamed call stays open until the stream ends; usage comes from its final chunk.
-      const stream = await client.chat.completions.create({ model: model.generatorOptions.model, messages, stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        model: model.generatorOptions.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let streamed = "";
       for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? "";
       console.log(`Streamed answer: ${streamed}\n`);

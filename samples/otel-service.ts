@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     res.end("{}");
   });
   const collectorUrl = await listen(collector);
-  mlflow.setTraceClient(new FanOutClient([mlflowSide, new OtlpClient({ endpoint: `${collectorUrl}/v1/traces`, protocol: "http/json", serviceName: "gateway" })]));
+  mlflow.setTraceClient(
+    new FanOutClient([mlflowSide, new OtlpClient({ endpoint: `${collectorUrl}/v1/traces`, protocol: "http/json", serviceName: "gateway" })]),
+  );
 
   // 3. The "ranker" service: continues the caller's trace (a no-op here, where OpenTelemetry already did).
   const ranker = http.createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -124,13 +126,22 @@ async function main(): Promise<void> {
       start: BigInt(s.startTime[0]) * 1_000_000_000n + BigInt(s.startTime[1]),
     })),
     ...mlflowSide.traces.flatMap((t) =>
-      t.data.spans.map((s) => ({ source: "mlflow" as const, name: s.name, traceId: t.info.traceId.slice(3), spanId: s.spanId, parentId: s.parentId ?? undefined, start: s.startTimeNs })),
+      t.data.spans.map((s) => ({
+        source: "mlflow" as const,
+        name: s.name,
+        traceId: t.info.traceId.slice(3),
+        spanId: s.spanId,
+        parentId: s.parentId ?? undefined,
+        start: s.startTimeNs,
+      })),
     ),
   ];
   // Printed as a tree by parent links: the two systems' clocks differ by microseconds, so start times alone do not order them.
   const byId = new Map(nodes.map((n) => [n.spanId, n]));
   const children = (id: string | undefined): TreeNode[] =>
-    nodes.filter((n) => (id === undefined ? n.parentId === undefined || !byId.has(n.parentId) : n.parentId === id)).sort((a, b) => (a.start < b.start ? -1 : 1));
+    nodes
+      .filter((n) => (id === undefined ? n.parentId === undefined || !byId.has(n.parentId) : n.parentId === id))
+      .sort((a, b) => (a.start < b.start ? -1 : 1));
   const print = (n: TreeNode, depth: number): void => {
     console.log(`${"  ".repeat(depth)}${n.name}  [${n.source}] ${n.spanId}`);
     for (const child of children(n.spanId)) print(child, depth + 1);
@@ -141,13 +152,25 @@ async function main(): Promise<void> {
   check(new Set(nodes.map((n) => n.traceId)).size === 1, `one trace id across ${nodes.length} spans of both systems and both services`);
   check(nodes.filter((n) => n.parentId === undefined).length === 1, "exactly one root span (the client's POST)");
   const gatewayServer = nodes.find((n) => n.source === "otel" && n.parentId !== undefined && byId.get(n.parentId)?.parentId === undefined);
-  check(nodes.find((n) => n.name === "remote_rag")?.parentId === gatewayServer?.spanId, "the pipeline span's parent is the gateway's OpenTelemetry server span");
+  check(
+    nodes.find((n) => n.name === "remote_rag")?.parentId === gatewayServer?.spanId,
+    "the pipeline span's parent is the gateway's OpenTelemetry server span",
+  );
   const rankerClient = nodes.find((n) => n.source === "otel" && n.parentId === nodes.find((m) => m.name === "ranker")?.spanId);
   check(rankerClient !== undefined, "the HTTP client span inside the ranker component has the component span as parent");
-  check(nodes.find((n) => n.name === "rank")?.parentId === nodes.find((n) => n.source === "otel" && n.parentId === rankerClient?.spanId)?.spanId, "the ranker service's rank span is a child of its OpenTelemetry server span");
-  check(appSpans.getFinishedSpans().every((s) => s.instrumentationScope.name.includes("http")), "the app's provider recorded only its HTTP spans (our spans are not recorded twice)");
+  check(
+    nodes.find((n) => n.name === "rank")?.parentId === nodes.find((n) => n.source === "otel" && n.parentId === rankerClient?.spanId)?.spanId,
+    "the ranker service's rank span is a child of its OpenTelemetry server span",
+  );
+  check(
+    appSpans.getFinishedSpans().every((s) => s.instrumentationScope.name.includes("http")),
+    "the app's provider recorded only its HTTP spans (our spans are not recorded twice)",
+  );
   check(appSpans.getFinishedSpans().length === 4, "no span for the OTLP export request itself (tracing suppressed during export)");
-  check(collectorSpans === mlflowSide.traces.reduce((n, t) => n + t.data.spans.length, 0), `the collector received the same ${collectorSpans} spans as MLflow's side (dual export)`);
+  check(
+    collectorSpans === mlflowSide.traces.reduce((n, t) => n + t.data.spans.length, 0),
+    `the collector received the same ${collectorSpans} spans as MLflow's side (dual export)`,
+  );
 
   await mlflow.shutdownExport();
   await provider.shutdown();

@@ -14,9 +14,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-haystack-pack-"));
 try {
-  const packed = JSON.parse(
-    execFileSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" }),
-  );
+  const packed = JSON.parse(execFileSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" }));
   const tarball = path.join(dir, packed[0].filename);
   execFileSync(bin("attw"), [tarball, "--profile", "strict"], { cwd: root, stdio: "inherit" });
   execFileSync(bin("publint"), ["run", tarball, "--strict"], { cwd: root, stdio: "inherit" });

@@ -57,9 +57,7 @@ function ensure() {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const hasApt = isExecutable("/usr/bin/apt-get");
   if (!isRoot || !hasApt) {
-    throw new Error(
-      "Chromium is missing: install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium binary.",
-    );
+    throw new Error("Chromium is missing: install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium binary.");
   }
   installWithApt();
   const installed = findChromium();

@@ -117,11 +117,10 @@ function ensurePythonVenv(options) {
     log(`installing ${requirement} (first run only)`);
     const started = Date.now();
     const childEnv = { ...process.env, PIP_NO_INPUT: "1", ...env };
-    execFileSync(
-      venvPython,
-      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", requirement],
-      { stdio: ["ignore", process.stderr, "inherit"], env: childEnv },
-    );
+    execFileSync(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", requirement], {
+      stdio: ["ignore", process.stderr, "inherit"],
+      env: childEnv,
+    });
     if (importCheck) execFileSync(venvPython, ["-c", importCheck], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
     fs.writeFileSync(marker, `${requirement}\n`);
     log(`installed ${requirement} in ${Math.round((Date.now() - started) / 1000)}s`);

@@ -62,9 +62,9 @@ function linkDependency(name: string): void {
 
 beforeAll(() => {
   consumer = mkdtempSync(path.join(tmpdir(), "mlflow-haystack-consumer-"));
-  const packed = JSON.parse(
-    execFileSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", consumer], { cwd: root, encoding: "utf8" }),
-  ) as { filename: string }[];
+  const packed = JSON.parse(execFileSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", consumer], { cwd: root, encoding: "utf8" })) as {
+    filename: string;
+  }[];
   const installed = path.join(consumer, "node_modules", "mlflow-haystack");
   mkdirSync(installed, { recursive: true });
   execFileSync("tar", ["-xzf", path.join(consumer, packed[0]!.filename), "-C", installed, "--strip-components=1"]);
@@ -77,17 +77,21 @@ afterAll(() => {
 });
 
 describe("the packed tarball in a consumer project", () => {
-  it.each(modes)("type-checks and runs a program under $name", (mode) => {
-    const dir = path.join(consumer, mode.name);
-    mkdirSync(dir);
-    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: mode.name, private: true, type: mode.type }));
-    const compilerOptions = { skipLibCheck: true, ...mode.compilerOptions, target: "es2022", strict: true, outDir: "out", types: ["node"] };
-    writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["main.ts"] }));
-    writeFileSync(path.join(dir, "main.ts"), program);
+  it.each(modes)(
+    "type-checks and runs a program under $name",
+    (mode) => {
+      const dir = path.join(consumer, mode.name);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: mode.name, private: true, type: mode.type }));
+      const compilerOptions = { skipLibCheck: true, ...mode.compilerOptions, target: "es2022", strict: true, outDir: "out", types: ["node"] };
+      writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["main.ts"] }));
+      writeFileSync(path.join(dir, "main.ts"), program);
 
-    runNode([tsc, "-p", dir], dir);
-    const out = runNode([path.join(dir, "out", "main.js")], dir);
+      runNode([tsc, "-p", dir], dir);
+      const out = runNode([path.join(dir, "out", "main.js")], dir);
 
-    expect(JSON.parse(out)).toEqual({ value: 42, spanName: "consumer", pipeline: "function", content: "typed" });
-  }, 120_000);
+      expect(JSON.parse(out)).toEqual({ value: 42, spanName: "consumer", pipeline: "function", content: "typed" });
+    },
+    120_000,
+  );
 });

@@ -87,9 +87,9 @@ describe("the published tarball", () => {
   let files: string[] = [];
 
   beforeAll(() => {
-    const packed = JSON.parse(
-      execFileSync(npm, ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: root, encoding: "utf8" }),
-    ) as { files: PackedFile[] }[];
+    const packed = JSON.parse(execFileSync(npm, ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: root, encoding: "utf8" })) as {
+      files: PackedFile[];
+    }[];
     files = packed[0]!.files.map((file) => file.path);
   });
 

@@ -47,7 +47,13 @@ interface PythonVenv {
 
 // A plain JS script shared with other Python-backed tooling; typed here at its one use.
 const { ensurePythonVenv } = require("../../scripts/python-venv") as {
-  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; venvEnvVar: string; env: Record<string, string> }): PythonVenv;
+  ensurePythonVenv(options: {
+    requirementsFile: string;
+    packageName: string;
+    importCheck: string;
+    venvEnvVar: string;
+    env: Record<string, string>;
+  }): PythonVenv;
 };
 
 // Haystack sends anonymous usage telemetry unless told not to; benches never reach the internet.

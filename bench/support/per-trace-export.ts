@@ -4,7 +4,7 @@
  * queue and no retries. `sequential` sends one trace at a time; `unbounded` starts every trace at
  * once (the SDK's fire-and-forget promises), limited only by the HTTP agent's 16 sockets.
  */
-import { MlflowApi } from "../../lib/export/mlflow/api";
+import { type MlflowApi } from "../../lib/export/mlflow/api";
 import { artifactPathFromUri } from "../../lib/export/clients/mlflow-rest-client";
 import { TAG_ARTIFACT_LOCATION, TRACE_DATA_FILE_NAME } from "../../lib/export/mlflow/rest-spec";
 import { startTraceBody, traceDataFile } from "../../lib/export/mlflow/trace-wire";

@@ -10,7 +10,8 @@ import type { AssessmentErrorInfo } from "./assessment";
 import { InvalidAssessmentError } from "../export/errors";
 
 /** A source type name (any case; `AI_JUDGE` means `LLM_JUDGE`) or a full source. */
-export type AssessmentSourceInput = AssessmentSourceType | Lowercase<AssessmentSourceType> | "AI_JUDGE" | { readonly sourceType: string; readonly sourceId?: string };
+export type AssessmentSourceInput =
+  AssessmentSourceType | Lowercase<AssessmentSourceType> | "AI_JUDGE" | { readonly sourceType: string; readonly sourceId?: string };
 
 /** An `Error` (code = its name), MLflow's error fields, or a message (code `ASSESSMENT_ERROR`). */
 export type AssessmentErrorInput = Error | AssessmentErrorInfo | string;

@@ -107,7 +107,12 @@ export async function overrideFeedback(options: OverrideFeedbackOptions): Promis
   const traceId = requireTraceId(fn, opts.traceId);
   const old = await withAssessments(traceId, (store) => store.get(traceId, oldId));
   if (old.feedback === undefined) throw invalid(fn, `assessment ${oldId} is an expectation; only a feedback can be overridden (use updateAssessment).`);
-  const json = baseJson(fn, { traceId, ...(old.span_id ? { spanId: old.span_id } : {}), ...(opts.metadata ? { metadata: opts.metadata } : {}) }, old.assessment_name, sourceJson(fn, opts.source, "CODE"));
+  const json = baseJson(
+    fn,
+    { traceId, ...(old.span_id ? { spanId: old.span_id } : {}), ...(opts.metadata ? { metadata: opts.metadata } : {}) },
+    old.assessment_name,
+    sourceJson(fn, opts.source, "CODE"),
+  );
   json.feedback = feedbackJson(fn, opts.value, undefined);
   json.overrides = oldId;
   const rationale = optionalString(fn, "rationale", opts.rationale);

@@ -2,7 +2,6 @@
  * `getAssessment`, `updateAssessment` and `deleteAssessment`: MLflow's functions of the same
  * names, working wherever the trace is (running, in memory, on the server, in the local store).
  */
-import type { JsonValue } from "../tracing/serialize";
 import { assessmentFromJson, type Assessment } from "./assessment";
 import { checkName, expectationJson, invalid, metadataJson, optionalString, requireAssessmentId, requireTraceId, type AssessmentErrorInput } from "./build";
 import { feedbackJson } from "./log";
@@ -61,7 +60,7 @@ export async function updateAssessment(traceId: string, assessmentId: string, ch
         if (changes.error !== undefined) throw invalid(fn, `assessment ${aid} is an expectation, which has no \`error\`.`);
         patch.expectation = expectationJson(fn, changes.value);
       } else {
-        patch.feedback = feedbackJson(fn, changes.value ?? (current.feedback?.value as JsonValue | undefined), changes.error);
+        patch.feedback = feedbackJson(fn, changes.value ?? current.feedback?.value, changes.error);
       }
     }
     return store.update(tid, aid, patch);

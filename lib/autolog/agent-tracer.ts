@@ -111,7 +111,8 @@ function record(set: (value: unknown) => void, adopt: (safe: JsonValue, length: 
 /** Adds the attributes `build` makes, composed from snapshotted parts, else snapshotted whole. */
 function recordAttributes(span: LiveSpan, build: (b: Builders) => Record<string, unknown>): void {
   const safe = composeSnapshotCounted(build(PARTS));
-  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value)) addSnapshotAttributes(span, safe.value, safe.used);
+  if (safe !== undefined && typeof safe.value === "object" && safe.value !== null && !Array.isArray(safe.value))
+    addSnapshotAttributes(span, safe.value, safe.used);
   else span.setAttributes(build(PLAIN));
 }
 
@@ -146,7 +147,11 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
   const withTotals = async (): Promise<T> => {
     const outputs = await run();
     const out = outputs as { step_count?: unknown; tool_call_counts?: unknown; exit_reason?: unknown };
-    activeSpan()?.setAttributes({ "haystack.agent.steps_taken": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts, "haystack.agent.exit_reason": out.exit_reason });
+    activeSpan()?.setAttributes({
+      "haystack.agent.steps_taken": out.step_count,
+      "haystack.agent.tool_call_counts": out.tool_call_counts,
+      "haystack.agent.exit_reason": out.exit_reason,
+    });
     updateCurrentTrace({ metadata: { "haystack.agent.step_count": out.step_count, "haystack.agent.tool_call_counts": out.tool_call_counts } });
     return outputs;
   };
@@ -176,7 +181,11 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
   };
   const provider = providerOf(event.generatorClassName, event.generatorInitParameters);
   const attributes = (b: Builders): Record<string, unknown> => {
-    const out: Record<string, unknown> = { [SpanAttributeKey.MESSAGE_FORMAT]: "openai", "haystack.agent.step": event.step, "haystack.component.type": event.generatorClassName };
+    const out: Record<string, unknown> = {
+      [SpanAttributeKey.MESSAGE_FORMAT]: "openai",
+      "haystack.agent.step": event.step,
+      "haystack.component.type": event.generatorClassName,
+    };
     if (event.tools.length > 0) out["mlflow.chat.tools"] = b.tools(event.tools);
     if (provider !== undefined) out[SpanAttributeKey.MODEL_PROVIDER] = provider;
     return out;
@@ -184,10 +193,18 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
   const span = openIntegrationSpan({ name: event.generatorClassName, spanType: SpanType.CHAT_MODEL });
   if (span === undefined) return run();
   recordAttributes(span, attributes);
-  record((v) => span.setInputs(v), (v, length) => setSnapshotInputs(span, v, length), inputs);
+  record(
+    (v) => span.setInputs(v),
+    (v, length) => setSnapshotInputs(span, v, length),
+    inputs,
+  );
   return runInSpanContext(span, run, (s, outputs) => {
     const model = modelFromOutputs(outputs, configured);
-    record((v) => s.setOutputs(v), (v, length) => setSnapshotOutputs(s, v, length), (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs);
+    record(
+      (v) => s.setOutputs(v),
+      (v, length) => setSnapshotOutputs(s, v, length),
+      (b) => completionShape(outputs, model, (m) => b.message(m)) ?? outputs,
+    );
     if (model !== undefined) s.setAttribute(SpanAttributeKey.MODEL, model);
     const usage = usageFromOutputs(outputs);
     if (usage !== undefined) {
@@ -196,7 +213,8 @@ export function traceAgentLlm<T>(event: AgentLlmEvent, run: () => Promise<T>): P
       if (cost !== undefined) s.setAttribute(SpanAttributeKey.LLM_COST, cost);
     }
     const chunks = chunkCounts.get(s);
-    if (chunks !== undefined) s.setAttributes({ "haystack.streaming.chunks": chunks, "haystack.streaming.chunk_events_dropped": Math.max(0, chunks - MAX_CHUNK_EVENTS) });
+    if (chunks !== undefined)
+      s.setAttributes({ "haystack.streaming.chunks": chunks, "haystack.streaming.chunk_events_dropped": Math.max(0, chunks - MAX_CHUNK_EVENTS) });
   });
 }
 

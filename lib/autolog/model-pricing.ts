@@ -26,7 +26,7 @@ const BUNDLED: Readonly<Record<string, ModelPrice>> = {
   "gpt-4.1-nano": { inputPerMillion: 0.1, cachedInputPerMillion: 0.025, outputPerMillion: 0.4 },
   "gpt-4o": { inputPerMillion: 2.5, cachedInputPerMillion: 1.25, outputPerMillion: 10 },
   "gpt-4o-mini": { inputPerMillion: 0.15, cachedInputPerMillion: 0.075, outputPerMillion: 0.6 },
-  "o3": { inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8 },
+  o3: { inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8 },
   "o3-mini": { inputPerMillion: 1.1, cachedInputPerMillion: 0.55, outputPerMillion: 4.4 },
   "o4-mini": { inputPerMillion: 1.1, cachedInputPerMillion: 0.275, outputPerMillion: 4.4 },
   "gpt-3.5-turbo": { inputPerMillion: 0.5, outputPerMillion: 1.5 },

@@ -31,7 +31,10 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error the CLI reports as one line, with its exit code. */
 export class CliError extends Error {
-  constructor(readonly exitCode: ExitCodeValue, message: string) {
+  constructor(
+    readonly exitCode: ExitCodeValue,
+    message: string,
+  ) {
     super(message);
     this.name = "CliError";
   }

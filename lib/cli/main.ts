@@ -46,7 +46,10 @@ function buildProgram(io: RunCliOptions): Command {
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showSuggestionAfterError();
   const traces = program.command("traces").description("list, show and sync traces");
-  const storeOption = ["--store <dir>", "local store directory (default: MLFLOW_TRACKING_URI when mlflow-haystack-local:, else MLFLOW_HAYSTACK_LOCAL_DIR, else ./mlflow-haystack-traces)"] as const;
+  const storeOption = [
+    "--store <dir>",
+    "local store directory (default: MLFLOW_TRACKING_URI when mlflow-haystack-local:, else MLFLOW_HAYSTACK_LOCAL_DIR, else ./mlflow-haystack-traces)",
+  ] as const;
 
   traces
     .command("list")
@@ -55,13 +58,21 @@ function buildProgram(io: RunCliOptions): Command {
     .option(...storeOption)
     .option("--tracking-uri <uri>", "search this MLflow server (http://...), or a local store given as mlflow-haystack-local:<dir>")
     .option("--filter <filter>", "MLflow search filter, e.g. \"trace.status = 'ERROR' AND span.type = 'LLM'\"")
-    .option("--order-by <clause>", "MLflow order-by clause, e.g. \"execution_time_ms DESC\" (repeatable)", collect, undefined)
+    .option("--order-by <clause>", 'MLflow order-by clause, e.g. "execution_time_ms DESC" (repeatable)', collect, undefined)
     .option("--experiment <name>", "server experiment to search (default MLFLOW_EXPERIMENT_NAME / _ID, else Default)")
     .option("--experiment-id <id>", "server experiment id to search")
     .option("--json", "print the summaries as JSON")
     .action(
-      (opts: { limit: number; store?: string; trackingUri?: string; json?: boolean; filter?: string; orderBy?: string[]; experiment?: string; experimentId?: string }) =>
-        listCommand(opts, io),
+      (opts: {
+        limit: number;
+        store?: string;
+        trackingUri?: string;
+        json?: boolean;
+        filter?: string;
+        orderBy?: string[];
+        experiment?: string;
+        experimentId?: string;
+      }) => listCommand(opts, io),
     );
 
   traces

@@ -14,9 +14,15 @@ export function renderAssessments(assessments: readonly AssessmentJson[], c: Pal
   const lines = ["", c.bold("Assessments")];
   for (const json of assessments) {
     const a = assessmentFromJson(json);
-    const value = a.error !== undefined && a.value === null ? c.red(`error ${a.error.errorCode}${a.error.errorMessage ? `: ${a.error.errorMessage}` : ""}`) : clip(JSON.stringify(a.value));
+    const value =
+      a.error !== undefined && a.value === null
+        ? c.red(`error ${a.error.errorCode}${a.error.errorMessage ? `: ${a.error.errorMessage}` : ""}`)
+        : clip(JSON.stringify(a.value));
     const source = `${a.source.sourceType}${a.source.sourceId === "default" ? "" : ` ${a.source.sourceId}`}`;
-    const parts = [`  ${a.kind === "feedback" ? "feedback   " : "expectation"} ${a.name} = ${value}`, c.dim(`(${source}${a.spanId ? `, span ${a.spanId}` : ""})`)];
+    const parts = [
+      `  ${a.kind === "feedback" ? "feedback   " : "expectation"} ${a.name} = ${value}`,
+      c.dim(`(${source}${a.spanId ? `, span ${a.spanId}` : ""})`),
+    ];
     if (a.rationale !== undefined) parts.push(c.dim(`— ${clip(a.rationale)}`));
     const line = parts.join(" ");
     lines.push(a.valid ? line : c.dim(`${line} [overridden]`));

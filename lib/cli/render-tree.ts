@@ -41,7 +41,11 @@ function numberRecord(value: unknown): Record<string, number> | undefined {
 function spanUsage(span: Span): TokenUsage | undefined {
   const raw = numberRecord(span.attributes["mlflow.chat.tokenUsage"]);
   if (raw === undefined) return undefined;
-  const usage = { inputTokens: Number(raw["input_tokens"] ?? 0), outputTokens: Number(raw["output_tokens"] ?? 0), totalTokens: Number(raw["total_tokens"] ?? 0) };
+  const usage = {
+    inputTokens: Number(raw["input_tokens"] ?? 0),
+    outputTokens: Number(raw["output_tokens"] ?? 0),
+    totalTokens: Number(raw["total_tokens"] ?? 0),
+  };
   const cached = raw["cache_read_input_tokens"];
   return cached === undefined ? usage : { ...usage, cacheReadInputTokens: Number(cached) };
 }

@@ -13,7 +13,7 @@ import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
 import { setEnvironmentMetadataProvider } from "../tracing/environment";
 import { envMetadata } from "./mlflow/env-metadata";
-import { Trace } from "../tracing/trace";
+import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
 import { resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
@@ -34,7 +34,15 @@ let cachedState: ExporterState | undefined;
 
 /** The exporter state every copy of the package shares (the global registry's `exporter` slot). */
 function state(): ExporterState {
-  return (cachedState ??= globalSlot("exporter", (): ExporterState => ({ processor: undefined, otlp: undefined, options: {}, userClient: undefined, rest: undefined, local: undefined, removeSink: undefined })));
+  return (cachedState ??= globalSlot("exporter", (): ExporterState => ({
+    processor: undefined,
+    otlp: undefined,
+    options: {},
+    userClient: undefined,
+    rest: undefined,
+    local: undefined,
+    removeSink: undefined,
+  })));
 }
 
 const routing = routingClient(state, deliveryReport);
@@ -101,16 +109,19 @@ export async function flushTraces(options: { timeoutMs?: number } = {}): Promise
   const current = state().processor;
   if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
   const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
-  const notice = setTimeout(() => {
-    const { queued, inFlight } = current.getStats();
-    if (queued + inFlight === 0) return;
-    reportOnce(
-      "export.flush-waiting",
-      "warn",
-      `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
-        "(pass { timeoutMs } to change that); traces still pending then keep being retried",
-    );
-  }, Math.min(FLUSH_NOTICE_AFTER_MS, timeoutMs));
+  const notice = setTimeout(
+    () => {
+      const { queued, inFlight } = current.getStats();
+      if (queued + inFlight === 0) return;
+      reportOnce(
+        "export.flush-waiting",
+        "warn",
+        `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
+          "(pass { timeoutMs } to change that); traces still pending then keep being retried",
+      );
+    },
+    Math.min(FLUSH_NOTICE_AFTER_MS, timeoutMs),
+  );
   notice.unref();
   try {
     return await current.flush({ timeoutMs });
@@ -159,7 +170,10 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   const st = state();
   const current = st.processor;
   st.processor = undefined;
-  const result = current === undefined ? { exported: 0, failed: 0, dropped: 0, pending: 0 } : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const result =
+    current === undefined
+      ? { exported: 0, failed: 0, dropped: 0, pending: 0 }
+      : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   const rest = st.rest;
   st.rest = undefined;
   const otlp = st.otlp;

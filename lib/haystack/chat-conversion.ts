@@ -9,14 +9,16 @@ import type { TypeNode } from "./type-node";
 
 /** A conversion between `str` and `ChatMessage`, possibly with a list wrap or unwrap. */
 export type ChatConversion =
-  | "strToChatMessage"
-  | "chatMessageToStr"
-  | "wrapStrToChatMessage"
-  | "wrapChatMessageToStr"
-  | "unwrapStrToChatMessage"
-  | "unwrapChatMessageToStr";
+  "strToChatMessage" | "chatMessageToStr" | "wrapStrToChatMessage" | "wrapChatMessageToStr" | "unwrapStrToChatMessage" | "unwrapChatMessageToStr";
 
-const PRIORITY: readonly ChatConversion[] = ["chatMessageToStr", "strToChatMessage", "wrapChatMessageToStr", "wrapStrToChatMessage", "unwrapChatMessageToStr", "unwrapStrToChatMessage"];
+const PRIORITY: readonly ChatConversion[] = [
+  "chatMessageToStr",
+  "strToChatMessage",
+  "wrapChatMessageToStr",
+  "wrapStrToChatMessage",
+  "unwrapChatMessageToStr",
+  "unwrapStrToChatMessage",
+];
 
 const isName = (t: TypeNode, name: string): boolean => t.kind === "name" && t.name === name;
 const contains = (t: TypeNode, name: string): boolean => isName(t, name) || (t.kind === "union" && t.members.some((m) => contains(m, name)));

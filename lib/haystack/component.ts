@@ -4,7 +4,7 @@
  * TypeScript erases parameter names and types. The decorator works in both TypeScript modes
  * (TC39 standard and legacy `experimentalDecorators`).
  */
-import { registerComponentClass, type ComponentClass } from "./component-registry";
+import { registerComponentClass } from "./component-registry";
 import { ComponentError } from "./errors";
 import { copyReflectMetadata } from "../internal/reflect-metadata";
 import { snapshotInitParameters, toPlainData } from "./init-parameters";
@@ -163,7 +163,7 @@ function declare(target: ComponentConstructor, options: ComponentOptions): Compo
   Object.defineProperty(Wrapped, "name", { value: className, configurable: true });
   Object.defineProperty(Wrapped, CLASS_DECL, { value: decl });
   copyReflectMetadata(target, Wrapped);
-  registerComponentClass(decl.type, Wrapped as unknown as ComponentClass);
+  registerComponentClass(decl.type, Wrapped);
   return Wrapped as unknown as ComponentConstructor;
 }
 

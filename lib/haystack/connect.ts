@@ -59,10 +59,10 @@ export function resolveConnection(
   if (senderSocketName !== undefined) {
     const socket = sender.outputs.get(senderSocketName);
     if (socket === undefined) {
-      throw new PipelineConnectError(
-        `'${sender.name}' has no output socket '${senderSocketName}'. Available outputs:\n${socketList(senders)}`,
-        { component: sender.name, socket: senderSocketName },
-      );
+      throw new PipelineConnectError(`'${sender.name}' has no output socket '${senderSocketName}'. Available outputs:\n${socketList(senders)}`, {
+        component: sender.name,
+        socket: senderSocketName,
+      });
     }
     senders = [socket];
   }
@@ -70,10 +70,10 @@ export function resolveConnection(
   if (receiverSocketName !== undefined) {
     const socket = receiver.inputs.get(receiverSocketName);
     if (socket === undefined) {
-      throw new PipelineConnectError(
-        `'${receiver.name}' has no input socket '${receiverSocketName}'. Available inputs:\n${socketList(receivers)}`,
-        { component: receiver.name, socket: receiverSocketName },
-      );
+      throw new PipelineConnectError(`'${receiver.name}' has no input socket '${receiverSocketName}'. Available inputs:\n${socketList(receivers)}`, {
+        component: receiver.name,
+        socket: receiverSocketName,
+      });
     }
     receivers = [socket];
   }

@@ -41,10 +41,7 @@ export type DocumentIdScheme = "json" | "repr";
  * documentId({ content: "test text" });
  * // "f63a61aeda788a9deb6f83bf52388ab254c085c3df40b324e13c3f5112efd485"
  */
-export function documentId(
-  fields: Pick<DocumentInit, "content" | "meta" | "embedding">,
-  options: { scheme?: DocumentIdScheme } = {},
-): string {
+export function documentId(fields: Pick<DocumentInit, "content" | "meta" | "embedding">, options: { scheme?: DocumentIdScheme } = {}): string {
   const meta = fields.meta ?? {};
   const metaText = (options.scheme ?? "json") === "json" ? pythonJsonDumps(meta, { sortKeys: true, pythonFloats: true, defaultStr: true }) : pythonRepr(meta);
   const embedding = fields.embedding == null ? "None" : pythonRepr(fields.embedding, { asFloat: true });
@@ -116,8 +113,7 @@ export class Document {
     }
     if (Object.keys(meta).length > 0 && Object.keys(flattened).length > 0) {
       throw new TypeError(
-        "Document.fromDict() received both a 'meta' object and flattened meta keys " +
-          `(${Object.keys(flattened).join(", ")}); pass one or the other.`,
+        "Document.fromDict() received both a 'meta' object and flattened meta keys " + `(${Object.keys(flattened).join(", ")}); pass one or the other.`,
       );
     }
     const init: DocumentInit = { meta: { ...meta, ...flattened } };
@@ -137,10 +133,10 @@ export class Document {
   withFields(fields: Omit<DocumentInit, "id"> & { id?: string }): Document {
     return new Document({
       id: fields.id ?? this.id,
-      content: "content" in fields ? fields.content ?? null : this.content,
+      content: "content" in fields ? (fields.content ?? null) : this.content,
       meta: fields.meta ?? structuredClone(this.meta),
-      score: "score" in fields ? fields.score ?? null : this.score,
-      embedding: "embedding" in fields ? fields.embedding ?? null : this.embedding,
+      score: "score" in fields ? (fields.score ?? null) : this.score,
+      embedding: "embedding" in fields ? (fields.embedding ?? null) : this.embedding,
     });
   }
 

@@ -17,7 +17,7 @@ export class HaystackError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     const names: string[] = [];
-    for (let proto: unknown = new.target.prototype; proto !== null && proto !== Object.prototype; ) {
+    for (let proto: unknown = new.target.prototype; proto !== null && proto !== Object.prototype;) {
       const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
       if (typeof ctor?.name === "string" && ctor.name !== "Error") names.push(ctor.name);
       proto = Object.getPrototypeOf(proto);
@@ -106,10 +106,11 @@ export class PipelineRuntimeError extends PipelineError {
   /** Wraps a component's error; the message names the component, its type and the cause. */
   static fromComponentError(componentName: string, componentType: string, cause: unknown): PipelineRuntimeError {
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    return new PipelineRuntimeError(
-      `Component '${componentName}' (type '${componentType}') failed: ${detail}. The original error is on 'cause'.`,
-      { componentName, componentType, cause },
-    );
+    return new PipelineRuntimeError(`Component '${componentName}' (type '${componentType}') failed: ${detail}. The original error is on 'cause'.`, {
+      componentName,
+      componentType,
+      cause,
+    });
   }
 }
 

@@ -74,7 +74,6 @@ export function describeSockets(node: ComponentNode, incoming: readonly Edge[]):
   return { inputs, outputs };
 }
 
-
 /** Nodes and edges of one pipeline, with caches the scheduler reads on every run. */
 export class PipelineGraph {
   readonly nodes = new Map<string, ComponentNode>();

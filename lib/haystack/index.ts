@@ -5,15 +5,7 @@
 
 // Components
 export { component, getComponentInfo, isComponent, setInputTypes, setOutputTypes } from "./component";
-export type {
-  ComponentDecorator,
-  ComponentInfo,
-  ComponentOptions,
-  InputSocketSpec,
-  ResolvedInputSocket,
-  ResolvedOutputSocket,
-  SocketType,
-} from "./component";
+export type { ComponentDecorator, ComponentInfo, ComponentOptions, InputSocketSpec, ResolvedInputSocket, ResolvedOutputSocket, SocketType } from "./component";
 
 // Pipelines
 export { AsyncPipeline, Pipeline } from "./pipeline";

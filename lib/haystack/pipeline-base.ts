@@ -84,17 +84,15 @@ export class PipelineBase {
     }
     if (!isComponent(instance)) {
       const what = typeof instance === "object" && instance !== null ? `an instance of ${instance.constructor?.name ?? "Object"}` : typeof instance;
-      throw new PipelineValidationError(
-        `'${name}' must be a component instance, got ${what}: decorate its class with @component({ inputs, outputs }).`,
-        { component: name },
-      );
+      throw new PipelineValidationError(`'${name}' must be a component instance, got ${what}: decorate its class with @component({ inputs, outputs }).`, {
+        component: name,
+      });
     }
     const owner = (instance as Owned)[OWNER];
     if (owner !== undefined && owner !== this) {
-      throw new PipelineError(
-        `The component added as '${name}' already belongs to another pipeline: create a new instance for each pipeline.`,
-        { component: name },
-      );
+      throw new PipelineError(`The component added as '${name}' already belongs to another pipeline: create a new instance for each pipeline.`, {
+        component: name,
+      });
     }
     graph.nodes.set(name, createNode(name, instance, getComponentInfo(instance)));
     Object.defineProperty(instance, OWNER, { value: this, configurable: true, enumerable: false });

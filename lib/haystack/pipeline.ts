@@ -67,7 +67,10 @@ function includeSet(graph: PipelineGraph, names: Iterable<string> | undefined): 
   for (const name of set) {
     if (!graph.nodes.has(name)) {
       throw new PipelineValidationError(
-        `includeOutputsFrom names '${name}', which is not a component of this pipeline. Known components: ${graph.sortedNames().map((n) => `'${n}'`).join(", ")}.`,
+        `includeOutputsFrom names '${name}', which is not a component of this pipeline. Known components: ${graph
+          .sortedNames()
+          .map((n) => `'${n}'`)
+          .join(", ")}.`,
         { component: name },
       );
     }
@@ -133,11 +136,7 @@ export class Pipeline extends PipelineBase {
    * @example
    * const copy = Pipeline.fromDict(JSON.parse(JSON.stringify(pipe.toDict())));
    */
-  static fromDict<P extends Pipeline>(
-    this: new (options?: PipelineOptions) => P,
-    data: unknown,
-    options: { components?: Record<string, object> } = {},
-  ): P {
+  static fromDict<P extends Pipeline>(this: new (options?: PipelineOptions) => P, data: unknown, options: { components?: Record<string, object> } = {}): P {
     checkPipelineDict(data);
     const pipelineOptions: PipelineOptions = {};
     if (data.metadata !== undefined) pipelineOptions.metadata = data.metadata;
@@ -199,7 +198,10 @@ export class Pipeline extends PipelineBase {
       inputs: data,
       executionMode,
     };
-    return callTraced((run) => tracer.tracePipeline(event, run), () => loop(ctx));
+    return callTraced(
+      (run) => tracer.tracePipeline(event, run),
+      () => loop(ctx),
+    );
   }
 }
 
@@ -222,7 +224,6 @@ export class AsyncPipeline extends Pipeline {
       "AsyncPipeline is deprecated (Haystack 3 removed it): use new Pipeline() and await pipe.runAsync(data, { concurrencyLimit }).",
     );
   }
-
 
   override run(data: Record<string, unknown>, options: AsyncRunOptions = {}): Promise<PipelineOutputs> {
     return this.runAsync(data, options);

@@ -66,7 +66,12 @@ function validate(graph: PipelineGraph, nested: Record<string, Record<string, un
     const node = graph.nodes.get(name);
     if (node === undefined) {
       throw new PipelineValidationError(
-        `Component named '${name}' not found in the pipeline. Known components: ${graph.sortedNames().map((n) => `'${n}'`).join(", ") || "(none)"}.`,
+        `Component named '${name}' not found in the pipeline. Known components: ${
+          graph
+            .sortedNames()
+            .map((n) => `'${n}'`)
+            .join(", ") || "(none)"
+        }.`,
         { component: name },
       );
     }

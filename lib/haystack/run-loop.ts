@@ -93,7 +93,7 @@ export async function runSequential(ctx: RunContext): Promise<PipelineOutputs> {
     const { args, visits } = startVisit(ctx, name);
     let result = runComponent(ctx.graph, ctx.graph.nodes.get(name)!, args, visits, ctx.tracer, false);
     if (result instanceof Promise) result = await result;
-    finishVisit(ctx, name, visits, result as Record<string, unknown>);
+    finishVisit(ctx, name, visits, result);
     if (queue.isStale()) queue = fillQueue(ctx.graph, names, ctx.state, queue);
   }
   logIfBlocked(ctx);

@@ -215,12 +215,7 @@ export function consumeInputs(node: ComponentNode, state: RunState): Record<stri
  * what the run should report for it: all its outputs if it is in `includeOutputsFrom`, otherwise
  * the outputs no edge consumed (undeclared ones included, as Haystack 3.4 does).
  */
-export function writeOutputs(
-  node: ComponentNode,
-  outputs: Record<string, unknown>,
-  state: RunState,
-  includeAll: boolean,
-): Record<string, unknown> | undefined {
+export function writeOutputs(node: ComponentNode, outputs: Record<string, unknown>, state: RunState, includeAll: boolean): Record<string, unknown> | undefined {
   for (const edge of node.outEdges) {
     let value = Object.prototype.hasOwnProperty.call(outputs, edge.senderSocket.name) ? outputs[edge.senderSocket.name] : NO_OUTPUT;
     if (value !== NO_OUTPUT && edge.conversion !== undefined) value = convertValue(edge.conversion, value);

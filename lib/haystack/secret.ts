@@ -1,9 +1,7 @@
 import { inspect } from "node:util";
 
 /** The serialized form of a {@link Secret}; never contains a token value. */
-export type SecretDict =
-  | { type: "env_var"; env_vars: string[]; strict: boolean }
-  | { type: "token"; redacted: true };
+export type SecretDict = { type: "env_var"; env_vars: string[]; strict: boolean } | { type: "token"; redacted: true };
 
 /**
  * A credential that components resolve when they need it: read from environment variables

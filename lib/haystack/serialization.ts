@@ -69,10 +69,9 @@ export function componentFromDict(dict: unknown, name = "component"): object {
     if (typeof fromDict === "function") return (fromDict as (d: unknown) => object).call(cls, dict);
     return new cls(isRecord(dict["init_parameters"]) ? dict["init_parameters"] : {});
   } catch (error) {
-    throw new SerializationError(
-      `Could not create component '${name}' of type '${dict["type"]}': ${error instanceof Error ? error.message : String(error)}.`,
-      { cause: error },
-    );
+    throw new SerializationError(`Could not create component '${name}' of type '${dict["type"]}': ${error instanceof Error ? error.message : String(error)}.`, {
+      cause: error,
+    });
   }
 }
 
@@ -100,7 +99,10 @@ export function checkPipelineDict(data: unknown): asserts data is Partial<Pipeli
     throw new SerializationError("Pipeline dictionary 'components' must be an object of name -> { type, init_parameters }.");
   }
   const connections = data["connections"];
-  if (connections !== undefined && !(Array.isArray(connections) && connections.every((c) => isRecord(c) && typeof c["sender"] === "string" && typeof c["receiver"] === "string"))) {
+  if (
+    connections !== undefined &&
+    !(Array.isArray(connections) && connections.every((c) => isRecord(c) && typeof c["sender"] === "string" && typeof c["receiver"] === "string"))
+  ) {
     throw new SerializationError("Pipeline dictionary 'connections' must be a list of { sender: 'a.out', receiver: 'b.in' }.");
   }
 }

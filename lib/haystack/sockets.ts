@@ -56,9 +56,7 @@ function checkName(owner: string, kind: string, name: string): void {
 function checkType(owner: string, name: string, type: unknown): SocketType {
   if (type === undefined) return "any";
   if (typeof type !== "string" || type.trim().length === 0) {
-    throw new ComponentError(
-      `${owner}: socket '${name}' has type ${JSON.stringify(type)}; use a type tag string such as "str", "Document[]" or "any".`,
-    );
+    throw new ComponentError(`${owner}: socket '${name}' has type ${JSON.stringify(type)}; use a type tag string such as "str", "Document[]" or "any".`);
   }
   return type.replace(/\s+/g, "");
 }
@@ -68,9 +66,7 @@ export function resolveInputSocket(owner: string, name: string, decl: SocketType
   checkName(owner, "input", name);
   if (typeof decl === "string") return { name, type: checkType(owner, name, decl), mandatory: true, hasDefault: false };
   if (typeof decl !== "object" || decl === null) {
-    throw new ComponentError(
-      `${owner}: input '${name}' must be a type tag or { type, default, optional, variadic }, got ${String(decl)}.`,
-    );
+    throw new ComponentError(`${owner}: input '${name}' must be a type tag or { type, default, optional, variadic }, got ${String(decl)}.`);
   }
   const type = checkType(owner, name, decl.type);
   const variadic = decl.variadic;
@@ -103,9 +99,7 @@ export function resolveInputs(owner: string, decl: InputDeclaration | undefined)
 export function resolveOutputs(owner: string, decl: OutputDeclaration | undefined): Map<string, ResolvedOutputSocket> {
   const out = new Map<string, ResolvedOutputSocket>();
   if (decl === undefined) return out;
-  const entries: [string, unknown][] = Array.isArray(decl)
-    ? (decl as readonly string[]).map((name) => [name, "any"])
-    : Object.entries(decl);
+  const entries: [string, unknown][] = Array.isArray(decl) ? (decl as readonly string[]).map((name) => [name, "any"]) : Object.entries(decl);
   for (const [name, type] of entries) {
     checkName(owner, "output", name);
     out.set(name, { name, type: checkType(owner, name, type) });

@@ -24,7 +24,8 @@ export const REGISTRY_KEY = Symbol.for("mlflow-haystack.api.0");
 const LEGACY_KEY = Symbol.for("mlflow-haystack.v0");
 
 /** Names of the shared slots; each is owned by one module, which alone knows its type. */
-export type RegistrySlot = "tracing" | "exporter" | "destination" | "modelPricing" | "componentClasses" | "pipelineTracer" | "openaiAutolog" | "openaiClientWrapper";
+export type RegistrySlot =
+  "tracing" | "exporter" | "destination" | "modelPricing" | "componentClasses" | "pipelineTracer" | "openaiAutolog" | "openaiClientWrapper";
 
 /** The object stored under {@link REGISTRY_KEY}. */
 export interface GlobalRegistry {

@@ -10,14 +10,33 @@ export const REDACTED = "**********";
 
 /** A word of a key that alone makes it a secret (`apiKey`, `x-auth-token`, `session_cookie`, `GCP_CREDS`). */
 const SECRET_WORDS = new Set([
-  "token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "pwd", "pass", "passphrase",
-  "authorization", "auth", "bearer", "jwt", "cookie", "cookies", "credential", "credentials", "creds",
-  "apikey", "apikeys",
+  "token",
+  "tokens",
+  "secret",
+  "secrets",
+  "password",
+  "passwords",
+  "passwd",
+  "pwd",
+  "pass",
+  "passphrase",
+  "authorization",
+  "auth",
+  "bearer",
+  "jwt",
+  "cookie",
+  "cookies",
+  "credential",
+  "credentials",
+  "creds",
+  "apikey",
+  "apikeys",
 ]);
 /** A final `key`/`keys` after one of these words names a secret (`apiKey`, `access_key`, `openaiKey`). */
 const KEY_QUALIFIERS = new Set(["api", "access", "private", "secret", "auth", "client", "openai", "signing", "encryption", "service", "master", "session"]);
 /** Token counts are numbers users want to see, not credentials. */
-const TOKEN_COUNT = /^(max|min|num|total|input|output|prompt|completion|cached|reasoning)[_-]?tokens?$|tokens?[._-]?(usage|counts?|limit|details|ids?)(?![a-z])/i;
+const TOKEN_COUNT =
+  /^(max|min|num|total|input|output|prompt|completion|cached|reasoning)[_-]?tokens?$|tokens?[._-]?(usage|counts?|limit|details|ids?)(?![a-z])/i;
 
 const cache = new Map<string, boolean>();
 const CACHE_LIMIT = 10_000;

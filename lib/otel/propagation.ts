@@ -22,7 +22,12 @@ function currentParent(): RemoteParent | undefined {
   const otelActive = isOtelBridgeEnabled() && otelContextManagerRegistered();
   if (ours !== undefined && isDroppedSpan(ours)) {
     // The callee's ParentBased sampler drops its part of the trace too.
-    return { traceId: traceRecordOf(ours).otelTraceId, spanId: ours.spanId, sampled: false, traceState: remoteStateFor(traceRecordOf(ours).otelTraceId, remote) };
+    return {
+      traceId: traceRecordOf(ours).otelTraceId,
+      spanId: ours.spanId,
+      sampled: false,
+      traceState: remoteStateFor(traceRecordOf(ours).otelTraceId, remote),
+    };
   }
   if (ours !== undefined && !isNoOpSpan(ours)) {
     const traceId = traceRecordOf(ours).otelTraceId;

@@ -39,4 +39,3 @@ export function pyRepr(text: string): string {
 export function pySet(items: readonly string[]): string {
   return `{${items.map(pyRepr).join(", ")}}`;
 }
-

@@ -34,7 +34,10 @@ const notLocal = (what: string): never =>
 
 /** SQL `LIKE` (`%`, `_`, no escape character) as a regular expression. */
 function likeRegex(pattern: string, flags: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, "[\\s\\S]*").replace(/_/g, "[\\s\\S]");
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/%/g, "[\\s\\S]*")
+    .replace(/_/g, "[\\s\\S]");
   return new RegExp(`^${body}$`, flags);
 }
 
@@ -115,12 +118,7 @@ function attributeValue(row: SearchRow, key: string): Sql {
   }
 }
 
-function keyValue(
-  comparator: string,
-  value: Clause["value"],
-  read: (row: SearchRow) => Readonly<Record<string, string>>,
-  key: string,
-): TracePredicate {
+function keyValue(comparator: string, value: Clause["value"], read: (row: SearchRow) => Readonly<Record<string, string>>, key: string): TracePredicate {
   if (comparator === "IS NULL") return (row) => !Object.hasOwn(read(row), key);
   if (comparator === "IS NOT NULL") return (row) => Object.hasOwn(read(row), key);
   const test = comparison(comparator, value);
@@ -181,7 +179,8 @@ export function compileFilter(clauses: readonly Clause[]): TracePredicate {
       notLocal("issue.id");
     } else if (type === "attribute") {
       if (NUMERIC_ATTRIBUTES.includes(key)) {
-        if (!VALID_NUMERIC_ATTRIBUTE_COMPARATORS.includes(comparator)) fail(`Invalid comparator '${comparator}' not one of '${pySet(VALID_STRING_ATTRIBUTE_COMPARATORS)}`);
+        if (!VALID_NUMERIC_ATTRIBUTE_COMPARATORS.includes(comparator))
+          fail(`Invalid comparator '${comparator}' not one of '${pySet(VALID_STRING_ATTRIBUTE_COMPARATORS)}`);
       } else if (!VALID_STRING_ATTRIBUTE_COMPARATORS.includes(comparator)) {
         fail(`Invalid comparator '${comparator}' not one of '${pySet(VALID_STRING_ATTRIBUTE_COMPARATORS)}'`);
       }
@@ -198,7 +197,8 @@ export function compileFilter(clauses: readonly Clause[]): TracePredicate {
       spanTests.push(spanTest(clause, comparator));
     } else if (type === "feedback" || type === "expectation") {
       if (key === "") fail("Assessment field name cannot be empty");
-      if (!VALID_ASSESSMENT_COMPARATORS.includes(comparator)) fail(`assessment.${key} comparator '${comparator}' not one of '${pySet(VALID_ASSESSMENT_COMPARATORS)}'`);
+      if (!VALID_ASSESSMENT_COMPARATORS.includes(comparator))
+        fail(`assessment.${key} comparator '${comparator}' not one of '${pySet(VALID_ASSESSMENT_COMPARATORS)}'`);
       tests.push(assessmentPredicate(clause, comparator));
     } else {
       fail(`Invalid search expression type '${String(type)}'`);

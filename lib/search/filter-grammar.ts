@@ -142,13 +142,18 @@ function identifier(text: string): { type: EntityType; key: string } {
 function parseList(text: string): string[] {
   const inner = text.replace(/^\(/, "").replace(/\)$/, "").trim();
   if (inner === "") fail("While parsing a list in the query, expected a non-empty list of string values, but got empty list");
-  const items = inner.split(/,(?=(?:[^']*'[^']*')*[^']*$)/).map((s) => s.trim()).filter((s) => s !== "");
+  const items = inner
+    .split(/,(?=(?:[^']*'[^']*')*[^']*$)/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const values: string[] = [];
   for (const item of items) {
     const quoted = /^'(.*)'$/s.exec(item) ?? /^"(.*)"$/s.exec(item);
     if (quoted === null) {
       if (/^-?\d+(\.\d*)?$/.test(item)) {
-        fail(`While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: (${items.join(", ")}${items.length === 1 ? "," : ""})`);
+        fail(
+          `While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: (${items.join(", ")}${items.length === 1 ? "," : ""})`,
+        );
       }
       fail("While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.");
     }

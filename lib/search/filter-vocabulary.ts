@@ -78,4 +78,8 @@ export const ASSESSMENT_TYPES: readonly EntityType[] = ["feedback", "expectation
 export const SEARCH_KEY_TO_TAG: Readonly<Record<string, string>> = { name: "mlflow.traceName", prompt: "mlflow.linkedPrompts" };
 export const SEARCH_KEY_TO_METADATA: Readonly<Record<string, string>> = { run_id: "mlflow.sourceRun" };
 export const SEARCH_KEY_TO_SPAN: Readonly<Record<string, string>> = { text: "content" };
-export const SEARCH_KEY_TO_ATTRIBUTE: Readonly<Record<string, string>> = { timestamp: "timestamp_ms", execution_time: "execution_time_ms", end_time: "end_time_ms" };
+export const SEARCH_KEY_TO_ATTRIBUTE: Readonly<Record<string, string>> = {
+  timestamp: "timestamp_ms",
+  execution_time: "execution_time_ms",
+  end_time: "end_time_ms",
+};

@@ -39,7 +39,8 @@ export const MAX_RESULTS_LIMIT = 50_000;
 /** The page size, or MLflow's message for a bad one. */
 export function resolveMaxResults(maxResults: number | undefined): number {
   const n = maxResults ?? DEFAULT_MAX_RESULTS;
-  if (!Number.isInteger(n) || n < 1) throw new InvalidFilterError(`Invalid value ${String(n)} for parameter 'max_results' supplied. It must be a positive integer`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidFilterError(`Invalid value ${String(n)} for parameter 'max_results' supplied. It must be a positive integer`);
   if (n > MAX_RESULTS_LIMIT) throw new InvalidFilterError(`Invalid value ${n} for parameter 'max_results' supplied. It must be at most ${MAX_RESULTS_LIMIT}`);
   return n;
 }

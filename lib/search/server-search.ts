@@ -22,7 +22,9 @@ async function experimentIdsFor(api: MlflowApi, uri: string, options: SearchTrac
       ids.push(String((await api.getExperimentByName(name)).experiment.experiment_id));
     } catch (err) {
       if (err instanceof MlflowApiError && err.code === "RESOURCE_DOES_NOT_EXIST") {
-        throw new ConfigError(`No experiment named "${name}" on ${new URL(uri).host || uri}; check \`experimentNames\`, or pass \`experimentIds\`.`, { cause: err });
+        throw new ConfigError(`No experiment named "${name}" on ${new URL(uri).host || uri}; check \`experimentNames\`, or pass \`experimentIds\`.`, {
+          cause: err,
+        });
       }
       throw err;
     }

@@ -85,7 +85,7 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
     return;
   }
   if (typeof options !== "object" || options === null) {
-    invalidUpdate("options", "an options object such as { tags: { env: \"dev\" } }", options);
+    invalidUpdate("options", 'an options object such as { tags: { env: "dev" } }', options);
     return;
   }
   const updates = (traceRecordOf(span).updates ??= {});
@@ -106,7 +106,11 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
   if (options.responsePreview !== undefined) updates.responsePreview = stringOption("responsePreview", options.responsePreview);
   if (options.state !== undefined) {
     if (options.state !== "OK" && options.state !== "ERROR") {
-      reportOnce("update-trace-state", "warn", `updateCurrentTrace() state must be "OK" or "ERROR", got ${stringifySafe(toJsonSafe(options.state, sdkState().limits))}; ignored`);
+      reportOnce(
+        "update-trace-state",
+        "warn",
+        `updateCurrentTrace() state must be "OK" or "ERROR", got ${stringifySafe(toJsonSafe(options.state, sdkState().limits))}; ignored`,
+      );
     } else {
       updates.state = options.state;
     }
@@ -115,7 +119,11 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
 
 function invalidUpdate(option: string, expected: string, got: unknown): void {
   const shown = typeof got === "object" && got !== null ? (Array.isArray(got) ? "an array" : "an object") : got === null ? "null" : `a ${typeof got}`;
-  reportOnce(`update-trace.invalid-option.${option}`, "warn", `TypeError: updateCurrentTrace() expected \`${option}\` to be ${expected}, got ${shown}; it was converted or ignored`);
+  reportOnce(
+    `update-trace.invalid-option.${option}`,
+    "warn",
+    `TypeError: updateCurrentTrace() expected \`${option}\` to be ${expected}, got ${shown}; it was converted or ignored`,
+  );
 }
 
 function recordOption(option: string, value: unknown): Record<string, unknown> {

@@ -12,15 +12,33 @@ class NoOpTraceRecord extends TraceRecord {
 }
 
 class NoOpSpan extends LiveSpan {
-  override get spanId(): string { return "0000000000000000"; }
-  override setInputs(): this { return this; }
-  override setOutputs(): this { return this; }
-  override setAttribute(): this { return this; }
-  override setAttributes(): this { return this; }
-  override setSpanType(): this { return this; }
-  override setStatus(): this { return this; }
-  override addEvent(): this { return this; }
-  override recordException(): this { return this; }
+  override get spanId(): string {
+    return "0000000000000000";
+  }
+  override setInputs(): this {
+    return this;
+  }
+  override setOutputs(): this {
+    return this;
+  }
+  override setAttribute(): this {
+    return this;
+  }
+  override setAttributes(): this {
+    return this;
+  }
+  override setSpanType(): this {
+    return this;
+  }
+  override setStatus(): this {
+    return this;
+  }
+  override addEvent(): this {
+    return this;
+  }
+  override recordException(): this {
+    return this;
+  }
   override adoptSafeAttributes(): void {}
   override addSafeAttributes(): void {}
   override adoptInputs(): void {}
@@ -28,12 +46,7 @@ class NoOpSpan extends LiveSpan {
 }
 
 /** The shared no-op span (`spanId` and `traceId` are all zeros). */
-export const NOOP_SPAN: LiveSpan = new NoOpSpan(
-  new NoOpTraceRecord("00000000000000000000000000000000", null),
-  undefined,
-  "noop",
-  "UNKNOWN",
-);
+export const NOOP_SPAN: LiveSpan = new NoOpSpan(new NoOpTraceRecord("00000000000000000000000000000000", null), undefined, "noop", "UNKNOWN");
 
 /**
  * The root of a trace the sampler dropped: a no-op span that is made active, so the spans inside

@@ -38,7 +38,8 @@ export function estimateRecordBytes(record: SizedRecord): number {
   }
   let total = TRACE_BASE_BYTES + envBytes;
   const root = record.root;
-  if (root !== undefined) total += root.name.length + Math.min(METADATA_VALUE_BYTES, root.valueLength("inputs")) + Math.min(METADATA_VALUE_BYTES, root.valueLength("outputs"));
+  if (root !== undefined)
+    total += root.name.length + Math.min(METADATA_VALUE_BYTES, root.valueLength("inputs")) + Math.min(METADATA_VALUE_BYTES, root.valueLength("outputs"));
   const spans = record.spans;
   for (let i = 0; i < spans.length; i++) total += PER_SPAN + (spans[i] as SizedSpan).countedBytes();
   const updates = record.updates;

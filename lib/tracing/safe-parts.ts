@@ -87,7 +87,12 @@ function compose(value: unknown, depth: number, limits: SerializationLimits, siz
     }
     return out;
   }
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function"
+  ) {
     const keys = Object.keys(value);
     if (depth >= limits.maxDepth || keys.length > limits.maxCollectionItems) return undefined;
     size.used += 2;

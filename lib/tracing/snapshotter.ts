@@ -35,7 +35,10 @@ export class Snapshotter {
   /** The greatest depth at which an object or array was copied (-1: none). */
   deepest = -1;
   /** `budget`: the most chars this value may take (default `maxValueLength`). */
-  constructor(private readonly limits: SerializationLimits, budget = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH) {
+  constructor(
+    private readonly limits: SerializationLimits,
+    budget = limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
+  ) {
     this.budget = budget;
     this.remaining = budget;
   }
@@ -128,7 +131,7 @@ export class Snapshotter {
   private convertItems(items: ArrayLike<unknown> | Iterator<unknown>, size: number, depth: number, secret: boolean): JsonValue[] {
     const max = this.limits.maxCollectionItems;
     const out: JsonValue[] = [];
-    const iterator = "next" in items && typeof items.next === "function" ? (items as Iterator<unknown>) : undefined;
+    const iterator = "next" in items && typeof items.next === "function" ? items : undefined;
     const list = items as ArrayLike<unknown>;
     for (let i = 0; i < size; i++) {
       if (i >= max || this.remaining <= 0) this.cut = true;

@@ -23,11 +23,7 @@ function describe(value: unknown): string {
 }
 
 function invalid(api: string, key: string, expected: string, got: unknown, fallback: string): void {
-  reportOnce(
-    `${api}.invalid-option.${key}`,
-    "warn",
-    `TypeError: ${api}() expected ${expected}, got ${describe(got)}; ${fallback} (the function still runs)`,
-  );
+  reportOnce(`${api}.invalid-option.${key}`, "warn", `TypeError: ${api}() expected ${expected}, got ${describe(got)}; ${fallback} (the function still runs)`);
 }
 
 function readOption(options: object, key: string): unknown {
@@ -96,7 +92,8 @@ function isWellFormed(options: unknown): options is StartSpanLike {
   try {
     const { name, spanType, attributes } = options as Record<string, unknown>;
     return (
-      typeof name === "string" && name !== "" &&
+      typeof name === "string" &&
+      name !== "" &&
       (spanType === undefined || (typeof spanType === "string" && spanType !== "")) &&
       (attributes === undefined || (typeof attributes === "object" && attributes !== null && !Array.isArray(attributes)))
     );
@@ -109,7 +106,13 @@ function isWellFormed(options: unknown): options is StartSpanLike {
 export function checkTracedOptions(
   options: unknown,
   defaultName: string,
-): { name: string; spanType: string; attributes: Record<string, unknown> | undefined; outputReducer: ((chunks: unknown[]) => unknown) | undefined; samplingRatio: number | undefined } {
+): {
+  name: string;
+  spanType: string;
+  attributes: Record<string, unknown> | undefined;
+  outputReducer: ((chunks: unknown[]) => unknown) | undefined;
+  samplingRatio: number | undefined;
+} {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     if (options !== undefined) invalid("traced", "options", "an options object such as { spanType: SpanType.TOOL }", options, "defaults are used");
     return { name: defaultName, spanType: "UNKNOWN", attributes: undefined, outputReducer: undefined, samplingRatio: undefined };

@@ -24,7 +24,14 @@ export function truncateWithEllipsis(text: string, max: number): string {
 
 const snapshotSpan = snapshotLiveSpan;
 
-const ENV_KEYS = ["mlflow.user", "mlflow.source.name", "mlflow.source.type", "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.git.branch"];
+const ENV_KEYS = [
+  "mlflow.user",
+  "mlflow.source.name",
+  "mlflow.source.type",
+  "mlflow.source.git.commit",
+  "mlflow.source.git.repoURL",
+  "mlflow.source.git.branch",
+];
 /** The environment object last checked for its usual keys (the provider may change). */
 let checkedEnv: Readonly<Record<string, string>> | undefined;
 let envHasUsualKeys = false;
@@ -157,8 +164,10 @@ function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
       const { inputs, outputs } = rootJson();
       const io: Record<string, string> = {};
       // A value the user set with updateCurrentTrace wins, as it did when these were written first.
-      if (inputs !== undefined && userMetadata["mlflow.traceInputs"] === undefined) io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
-      if (outputs !== undefined && userMetadata["mlflow.traceOutputs"] === undefined) io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
+      if (inputs !== undefined && userMetadata["mlflow.traceInputs"] === undefined)
+        io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
+      if (outputs !== undefined && userMetadata["mlflow.traceOutputs"] === undefined)
+        io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
       add(io);
       try {
         add(traceSizeMetadata(self.toJSON(), spans));

@@ -36,7 +36,11 @@ export function envRatio(): number {
   if (raw === undefined || raw.trim() === "") return 1;
   const ratio = Number(raw);
   if (Number.isFinite(ratio) && ratio >= 0 && ratio <= 1) return ratio;
-  reportOnce("sampling.env", "warn", `MLFLOW_TRACE_SAMPLING_RATIO must be a number between 0.0 and 1.0, got "${raw}"; every trace is kept (ratio 1.0). Set it to e.g. 0.1 to keep one trace in ten`);
+  reportOnce(
+    "sampling.env",
+    "warn",
+    `MLFLOW_TRACE_SAMPLING_RATIO must be a number between 0.0 and 1.0, got "${raw}"; every trace is kept (ratio 1.0). Set it to e.g. 0.1 to keep one trace in ten`,
+  );
   return 1;
 }
 

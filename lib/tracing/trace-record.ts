@@ -7,7 +7,7 @@ import type { AssessmentJson } from "./assessment-json";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { spanPerfTimes, type LiveSpan } from "./live-span";
-import { Trace } from "./trace";
+import { type Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
@@ -113,7 +113,11 @@ export class TraceRecord {
     this.done = true;
     if (this.lateTimer !== undefined) clearTimeout(this.lateTimer);
     if (this.open > 0) {
-      reportOnce("late-span", "warn", `trace ${this.traceId} was exported with ${this.open} span(s) still open after waiting ${sdkState().lateSpanWaitMs} ms (counted as late-span)`);
+      reportOnce(
+        "late-span",
+        "warn",
+        `trace ${this.traceId} was exported with ${this.open} span(s) still open after waiting ${sdkState().lateSpanWaitMs} ms (counted as late-span)`,
+      );
     }
     if (this.headDropped && !this.keptByTailRules()) return;
     let trace: Trace;

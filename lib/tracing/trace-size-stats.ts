@@ -67,5 +67,8 @@ export function traceSizeMetadata(infoJson: object, spans: readonly Span[]): Rec
     p50: Math.trunc(percentile(sorted, 0.5)),
     p75: Math.trunc(percentile(sorted, 0.75)),
   };
-  return { [SIZE_STATS_KEY]: `{"total_size_bytes": ${stats.total_size_bytes}, "num_spans": ${stats.num_spans}, "max": ${stats.max}, "p25": ${stats.p25}, "p50": ${stats.p50}, "p75": ${stats.p75}}`, [SIZE_BYTES_KEY]: String(total) };
+  return {
+    [SIZE_STATS_KEY]: `{"total_size_bytes": ${stats.total_size_bytes}, "num_spans": ${stats.num_spans}, "max": ${stats.max}, "p25": ${stats.p25}, "p50": ${stats.p50}, "p75": ${stats.p75}}`,
+    [SIZE_BYTES_KEY]: String(total),
+  };
 }

@@ -93,15 +93,15 @@ export class TraceInfo {
    * every span; the root's JSON for `mlflow.traceInputs`/`Outputs` is written only when needed).
    */
   private lateMetadata: LateMetadata | undefined;
-  private readonly previews: { request?: string | undefined; response?: string | undefined; compute?: (() => { request?: string; response?: string }) | undefined };
+  private readonly previews: {
+    request?: string | undefined;
+    response?: string | undefined;
+    compute?: (() => { request?: string; response?: string }) | undefined;
+  };
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
 
-  constructor(
-    fields: TraceInfoFields,
-    computePreviews?: () => { request?: string; response?: string },
-    lateMetadata?: LateMetadata,
-  ) {
+  constructor(fields: TraceInfoFields, computePreviews?: () => { request?: string; response?: string }, lateMetadata?: LateMetadata) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
     this.#experimentId = fields.experimentId;
@@ -252,7 +252,7 @@ export class Trace {
    * almost nothing; the exporter or the first reader pays for assembly.
    */
   static lazy<S extends TraceIdSource>(build: TraceBuilder<S>, source: S): Trace {
-    return new Trace(undefined, undefined, build as TraceBuilder<never>, source);
+    return new Trace(undefined, undefined, build, source);
   }
 
   /** @internal The trace's id without assembling a lazy trace, or undefined when none was drawn yet. */

@@ -18,7 +18,10 @@ export interface StreamSpanOptions extends StartSpanOptions {
 class StreamRecorder {
   private span: LiveSpan | undefined;
   private readonly chunks: unknown[] = [];
-  constructor(private readonly options: StreamSpanOptions, private readonly parent: LiveSpan | undefined) {}
+  constructor(
+    private readonly options: StreamSpanOptions,
+    private readonly parent: LiveSpan | undefined,
+  ) {}
 
   open(): LiveSpan {
     return (this.span ??= openSpan(this.options, this.parent));

@@ -35,7 +35,6 @@ export interface TracedOptions {
   samplingRatio?: number;
 }
 
-
 type AnyFunction = (...args: never[]) => unknown;
 
 const WRAPPED = Symbol.for("mlflow-haystack.traced");
@@ -136,7 +135,7 @@ function decorator(options: TracedOptions): MethodDecorator {
       throw new TypeError(`@traced applies to methods; "${String(keyOrContext)}" is not a method`);
     }
     return { ...descriptor, value: wrap(descriptor.value as AnyFunction, options, String(keyOrContext)) } as never;
-  } as MethodDecorator;
+  };
 }
 
 /**

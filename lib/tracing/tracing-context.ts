@@ -51,7 +51,8 @@ export function currentTraceContext(): TraceContextFrame | undefined {
  */
 export function checkedId(api: string, option: "session" | "user", value: unknown): string | undefined {
   if (typeof value === "string" && value.length <= MAX_ID_LENGTH && value !== "") return value;
-  const got = typeof value === "string" ? (value === "" ? "an empty string" : `a string of ${value.length} characters`) : value === null ? "null" : `a ${typeof value}`;
+  const got =
+    typeof value === "string" ? (value === "" ? "an empty string" : `a string of ${value.length} characters`) : value === null ? "null" : `a ${typeof value}`;
   reportOnce(
     `${api}.invalid-${option}`,
     "error",
@@ -71,7 +72,11 @@ function record(api: string, option: string, value: unknown): Record<string, str
   const out: Record<string, string> = {};
   if (value === undefined) return out;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    reportOnce(`${api}.invalid-${option}`, "error", `${api}() expected \`${option}\` to be an object of string values such as { env: "prod" }, got ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}; it was ignored`);
+    reportOnce(
+      `${api}.invalid-${option}`,
+      "error",
+      `${api}() expected \`${option}\` to be an object of string values such as { env: "prod" }, got ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}; it was ignored`,
+    );
     return out;
   }
   for (const key of Object.keys(value)) out[key] = traceValueText(key, (value as Record<string, unknown>)[key]);
@@ -92,7 +97,12 @@ function frameFor(options: TracingContextOptions, outer: TraceContextFrame | und
   let enabled = outer?.enabled;
   if (options.enabled !== undefined) {
     if (typeof options.enabled === "boolean") enabled = options.enabled;
-    else reportOnce("tracingContext.invalid-enabled", "error", `tracingContext() expected \`enabled\` to be true or false, got a ${typeof options.enabled}; it was ignored`);
+    else
+      reportOnce(
+        "tracingContext.invalid-enabled",
+        "error",
+        `tracingContext() expected \`enabled\` to be true or false, got a ${typeof options.enabled}; it was ignored`,
+      );
   }
   return Object.freeze({ metadata, tags, enabled, stamps: Object.keys(metadata).length + Object.keys(tags).length > 0 });
 }
@@ -118,5 +128,5 @@ export function tracingContext<T>(options: TracingContextOptions, fn: () => T): 
     reportOnce("tracingContext.failed", "error", "tracingContext() could not read its options; fn runs without them", error);
     return fn();
   }
-  return (state.traceContext as AsyncLocalStorage<TraceContextFrame>).run(frame, fn);
+  return state.traceContext.run(frame, fn);
 }

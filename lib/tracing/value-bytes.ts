@@ -32,6 +32,6 @@ export function valueBytes(value: JsonValue | undefined): number {
 /** Approximate JSON bytes of a record's entries (keys and values). */
 export function recordBytes(record: Readonly<Record<string, string | number | boolean | JsonValue>>): number {
   let total = 0;
-  for (const key in record) total += key.length + 4 + valueBytes(record[key] as JsonValue);
+  for (const key in record) total += key.length + 4 + valueBytes(record[key]);
   return total;
 }

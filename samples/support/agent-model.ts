@@ -26,7 +26,10 @@ export function demoAgentTurn(request: MockChatRequest): MockReply {
   const temperatures = results.map((r) => /(-?\d+(?:\.\d+)?) °C/.exec(r)?.[1]).filter((t): t is string => t !== undefined);
   const asked = messages.some((m) => m.tool_calls?.some((c) => c.function.name === "calculator"));
   if (!asked && temperatures.length > 1) {
-    return { content: "", toolCalls: [{ name: "calculator", arguments: JSON.stringify({ expression: `(${temperatures.join(" + ")}) / ${temperatures.length}` }) }] };
+    return {
+      content: "",
+      toolCalls: [{ name: "calculator", arguments: JSON.stringify({ expression: `(${temperatures.join(" + ")}) / ${temperatures.length}` }) }],
+    };
   }
   const average = results[results.length - 1];
   return `${results.slice(0, cities.length).join(" ")} The average is ${average ?? "unknown"} °C.`;
@@ -35,7 +38,12 @@ export function demoAgentTurn(request: MockChatRequest): MockReply {
 /** OpenAI when OPENAI_API_KEY is set, else the demo agent model on 127.0.0.1. */
 export async function chooseAgentModel(): Promise<LanguageModel> {
   if (process.env["OPENAI_API_KEY"] !== undefined && process.env["OPENAI_API_KEY"] !== "") {
-    return { generatorOptions: { model: "gpt-4o-mini" }, description: "OpenAI (gpt-4o-mini), using OPENAI_API_KEY", offline: false, close: async () => undefined };
+    return {
+      generatorOptions: { model: "gpt-4o-mini" },
+      description: "OpenAI (gpt-4o-mini), using OPENAI_API_KEY",
+      offline: false,
+      close: async () => undefined,
+    };
   }
   const server = await startOpenAIServer({ reply: demoAgentTurn, model: OFFLINE_MODEL_NAME });
   return {

@@ -2,7 +2,15 @@
  * The seed's RAG pipeline: BM25 retrieval over an in-memory store, a Jinja prompt, an OpenAI
  * generator — shared by the samples.
  */
-import { Document, InMemoryBM25Retriever, InMemoryDocumentStore, OpenAIChatGenerator, OpenAIGenerator, Pipeline, PromptBuilder } from "../../lib/haystack/index";
+import {
+  Document,
+  InMemoryBM25Retriever,
+  InMemoryDocumentStore,
+  OpenAIChatGenerator,
+  OpenAIGenerator,
+  Pipeline,
+  PromptBuilder,
+} from "../../lib/haystack/index";
 import type { LanguageModel } from "./language-model";
 
 export const template = `

@@ -24,8 +24,20 @@ describe("logFeedback / logExpectation", () => {
     await mlflow.flushTraces();
     const trace = memory.traces.find((t) => t.info.traceId === traceId)!;
     const [fb, exp, count] = trace.info.assessments;
-    expect(fb).toMatchObject({ assessment_name: "feedback", trace_id: traceId, source: { source_type: "CODE", source_id: "default" }, feedback: { value: 0.9 }, rationale: "on topic", metadata: { judge: "gpt", n: "2" } });
-    expect(exp).toMatchObject({ assessment_name: "expected", span_id: trace.data.spans[0]!.spanId, source: { source_type: "HUMAN", source_id: "default" }, expectation: { serialized_value: { serialization_format: "JSON_FORMAT", value: '{"city":"Paris","refs":[1,2]}' } } });
+    expect(fb).toMatchObject({
+      assessment_name: "feedback",
+      trace_id: traceId,
+      source: { source_type: "CODE", source_id: "default" },
+      feedback: { value: 0.9 },
+      rationale: "on topic",
+      metadata: { judge: "gpt", n: "2" },
+    });
+    expect(exp).toMatchObject({
+      assessment_name: "expected",
+      span_id: trace.data.spans[0]!.spanId,
+      source: { source_type: "HUMAN", source_id: "default" },
+      expectation: { serialized_value: { serialization_format: "JSON_FORMAT", value: '{"city":"Paris","refs":[1,2]}' } },
+    });
     expect(count).toMatchObject({ expectation: { value: 3 } });
     expect(trace.toJSON().info.assessments).toHaveLength(3);
     expect(startTraceBody(trace, "1").trace.trace_info.assessments?.map((a) => a.assessment_name)).toEqual(["feedback", "expected", "expected_count"]);
@@ -58,7 +70,13 @@ describe("logFeedback / logExpectation", () => {
     mlflow.startSpan({ name: "to-override" }, () => "x");
     const traceId = mlflow.getLastActiveTraceId()!;
     const judged = await mlflow.logFeedback({ traceId, name: "relevance", value: 0.4, source: "LLM_JUDGE" });
-    const human = await mlflow.overrideFeedback({ traceId, assessmentId: judged.assessmentId, value: 0.9, source: { sourceType: "HUMAN", sourceId: "ana" }, rationale: "fine" });
+    const human = await mlflow.overrideFeedback({
+      traceId,
+      assessmentId: judged.assessmentId,
+      value: 0.9,
+      source: { sourceType: "HUMAN", sourceId: "ana" },
+      rationale: "fine",
+    });
     expect(human).toMatchObject({ name: "relevance", value: 0.9, overrides: judged.assessmentId, valid: true });
     expect(await mlflow.getAssessment(traceId, judged.assessmentId)).toMatchObject({ valid: false });
     const updated = await mlflow.updateAssessment(traceId, human.assessmentId, { value: 1, rationale: "better", metadata: { pass: "2" } });
@@ -74,7 +92,10 @@ describe("logFeedback / logExpectation", () => {
     const judged = await mlflow.logFeedback({ traceId, name: "relevance", value: 0.4 });
     await mlflow.overrideFeedback({ traceId, assessmentId: judged.assessmentId, value: 0.9 });
     await mlflow.flushTraces();
-    const body = startTraceBody(memory.traces.find((t) => t.info.traceId === traceId)!, "1");
+    const body = startTraceBody(
+      memory.traces.find((t) => t.info.traceId === traceId)!,
+      "1",
+    );
     expect(body.trace.trace_info.assessments?.map((a) => a.assessment_id)).toEqual([judged.assessmentId]);
   });
 
@@ -84,7 +105,10 @@ describe("logFeedback / logExpectation", () => {
       [mlflow.logFeedback({ traceId, name: "a.b", value: 1 }), 'logFeedback(): `name` must not contain "."'],
       [mlflow.logFeedback({ traceId, name: "x" }), "logFeedback(): give `value`"],
       [mlflow.logFeedback({ traceId: "", value: 1 }), "logFeedback(): `traceId` must be the id of a trace"],
-      [mlflow.logFeedback({ traceId, value: 1, source: { sourceType: "ROBOT" } }), "`source.sourceType` must be one of HUMAN, LLM_JUDGE, CODE, SOURCE_TYPE_UNSPECIFIED"],
+      [
+        mlflow.logFeedback({ traceId, value: 1, source: { sourceType: "ROBOT" } }),
+        "`source.sourceType` must be one of HUMAN, LLM_JUDGE, CODE, SOURCE_TYPE_UNSPECIFIED",
+      ],
       [mlflow.logFeedback({ traceId, value: Number.NaN }), "`value` must hold finite numbers only"],
       [mlflow.logFeedback({ traceId, value: new Map() }), "`value` must be a number, string, boolean, or a list or plain object of them"],
       [mlflow.logExpectation({ traceId, name: "e", value: null }), "logExpectation(): `value` is required"],
@@ -93,7 +117,10 @@ describe("logFeedback / logExpectation", () => {
       [mlflow.overrideFeedback({ traceId, assessmentId: "", value: 1 }), "overrideFeedback(): `assessmentId` must be"],
     ];
     for (const [promise, message] of cases) {
-      const error = await promise.then(() => undefined, (e: unknown) => e);
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(InvalidAssessmentError);
       expect((error as Error).message).toContain(message);
     }

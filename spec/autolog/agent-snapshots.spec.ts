@@ -8,7 +8,12 @@ import { Agent, ChatMessage, component, Tool, ToolCall } from "../../lib/haystac
 import { addTraceSink } from "../../lib/tracing/completed-traces";
 import { truncateString } from "../../lib/tracing/serialize";
 
-const meta = (finish: string) => ({ model: "gpt-4o-mini-2024-07-18", index: 0, finish_reason: finish, usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } });
+const meta = (finish: string) => ({
+  model: "gpt-4o-mini-2024-07-18",
+  index: 0,
+  finish_reason: finish,
+  usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+});
 const call = (id: string, q: string) => new ToolCall({ id, toolName: "lookup", arguments: { q } });
 
 /** Two parallel tool calls, then one, then a text answer: 3 LLM calls, 7 messages in the end. */
@@ -23,7 +28,12 @@ class ScriptedChatGenerator {
   }
 }
 
-const lookup = new Tool({ name: "lookup", description: "Looks something up", parameters: { type: "object", properties: { q: { type: "string" } } }, function: ({ q }) => `result for ${String(q)}` });
+const lookup = new Tool({
+  name: "lookup",
+  description: "Looks something up",
+  parameters: { type: "object", properties: { q: { type: "string" } } },
+  function: ({ q }) => `result for ${String(q)}`,
+});
 
 async function tracedRun(messages: ChatMessage[]): Promise<{ spans: Span[]; all: ChatMessage[] }> {
   const traces: Trace[] = [];
@@ -61,7 +71,9 @@ describe("agent LLM spans and the conversation so far", () => {
     const question = ChatMessage.fromUser("What is the answer?");
     mlflow.configureTracing({ maxStringLength: 10 });
     const cut = await tracedRun([question]);
-    expect(cut.spans.map((s) => (s.inputs as { messages: { content?: unknown }[] }).messages[0]!.content)).toEqual(Array(3).fill(truncateString("What is the answer?", 10)));
+    expect(cut.spans.map((s) => (s.inputs as { messages: { content?: unknown }[] }).messages[0]!.content)).toEqual(
+      Array(3).fill(truncateString("What is the answer?", 10)),
+    );
     mlflow.configureTracing({ maxStringLength: 1_000_000 });
     const whole = await tracedRun([question]);
     expect((whole.spans[2]!.inputs as { messages: unknown[] }).messages).toEqual(whole.all.slice(0, 6).map(openAI));
@@ -80,7 +92,8 @@ describe("the agent's tools list", () => {
       },
     };
     const counted = new Tool({ name: "lookup", description: "Looks something up", parameters, function: ({ q }) => `result for ${String(q)}` });
-    const run = () => new Agent({ chatGenerator: new ScriptedChatGenerator(), tools: [counted] }).run({ messages: [ChatMessage.fromUser("What is the answer?")] });
+    const run = () =>
+      new Agent({ chatGenerator: new ScriptedChatGenerator(), tools: [counted] }).run({ messages: [ChatMessage.fromUser("What is the answer?")] });
     // The schema validator reads the schema too: count what a traced run reads beyond an untraced one.
     mlflow.haystack.autolog({ disable: true });
     await run();

@@ -38,8 +38,18 @@ afterEach(async () => {
 });
 
 function makeAgent(options: { streamingCallback?: () => void } = {}): Agent {
-  const weather = new Tool({ name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, function: ({ city }) => `22 degrees in ${String(city)}` });
-  const rate = new Tool({ name: "exchange_rate", description: "EUR rate", parameters: { type: "object", properties: { currency: { type: "string" } } }, function: () => Promise.reject(new Error("rate service unavailable")) });
+  const weather = new Tool({
+    name: "weather",
+    description: "Weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    function: ({ city }) => `22 degrees in ${String(city)}`,
+  });
+  const rate = new Tool({
+    name: "exchange_rate",
+    description: "EUR rate",
+    parameters: { type: "object", properties: { currency: { type: "string" } } },
+    function: () => Promise.reject(new Error("rate service unavailable")),
+  });
   return new Agent({ chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0 }), tools: [weather, rate], ...options });
 }
 
@@ -64,8 +74,14 @@ describe("autolog of an agent run", () => {
     expect(weather).toMatchObject({ inputs: { city: "Paris" }, outputs: "22 degrees in Paris", status: { code: "OK" } });
     expect(weather!.attributes).toMatchObject({ "haystack.tool.call_id": "c1", "haystack.tool.description": "Weather for a city" });
     expect(rate!.status.code).toBe("ERROR");
-    expect(rate!.events.find((e) => e.name === "exception")?.attributes["exception.message"]).toMatch(/Failed to invoke Tool `exchange_rate`.*rate service unavailable/);
-    expect(agent!.attributes).toMatchObject({ "haystack.agent.steps_taken": 2, "haystack.agent.tool_call_counts": { weather: 1, exchange_rate: 1 }, "haystack.agent.exit_reason": "text" });
+    expect(rate!.events.find((e) => e.name === "exception")?.attributes["exception.message"]).toMatch(
+      /Failed to invoke Tool `exchange_rate`.*rate service unavailable/,
+    );
+    expect(agent!.attributes).toMatchObject({
+      "haystack.agent.steps_taken": 2,
+      "haystack.agent.tool_call_counts": { weather: 1, exchange_rate: 1 },
+      "haystack.agent.exit_reason": "text",
+    });
     expect(agent!.outputs).toMatchObject({ step_count: 2, last_message: { role: "assistant", content: [{ text: "Sunny; the rate service is down." }] } });
     expect(traces[0]!.info.metadata["haystack.agent.step_count"]).toBe("2");
     expect(result.step_count).toBe(2);
@@ -78,13 +94,32 @@ describe("autolog of an agent run", () => {
     const llm = traces[0]!.data.spans.filter((s) => s.spanType === "CHAT_MODEL");
     expect(llm[0]!.attributes["mlflow.message.format"]).toBe("openai");
     expect(llm[0]!.attributes["mlflow.chat.tools"]).toEqual([
-      { type: "function", function: { name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
-      { type: "function", function: { name: "exchange_rate", description: "EUR rate", parameters: { type: "object", properties: { currency: { type: "string" } } } } },
+      {
+        type: "function",
+        function: {
+          name: "weather",
+          description: "Weather for a city",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
+      {
+        type: "function",
+        function: { name: "exchange_rate", description: "EUR rate", parameters: { type: "object", properties: { currency: { type: "string" } } } },
+      },
     ]);
     expect(llm[0]!.inputs).toMatchObject({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Weather?" }] });
     expect(llm[0]!.outputs).toMatchObject({
       model: "gpt-4o-mini-2024-07-18",
-      choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "weather", arguments: '{"city": "Paris"}' } }, { id: "c2" }] } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: "tool_calls",
+          message: {
+            role: "assistant",
+            tool_calls: [{ id: "c1", type: "function", function: { name: "weather", arguments: '{"city": "Paris"}' } }, { id: "c2" }],
+          },
+        },
+      ],
     });
     expect((llm[1]!.inputs as { messages: unknown[] }).messages.slice(-2)).toEqual([
       { role: "tool", content: "22 degrees in Paris", tool_call_id: "c1" },
@@ -116,7 +151,10 @@ describe("autolog of an agent run", () => {
     expect(tree(traces[0]!.data.spans).slice(0, 3)).toEqual(["haystack.pipeline.run (CHAIN)", "  travel_agent (AGENT)", "    step 1 (CHAIN)"]);
     expect(traces[0]!.data.spans[1]!.attributes).toMatchObject({ "haystack.agent.steps_taken": 2, "haystack.agent.max_steps": 100 });
     const init = traces[0]!.data.spans[1]!.attributes["haystack.component.init_parameters"] as { tools: { type: string; data: { name: string } }[] };
-    expect(init.tools.map((t) => [t.type, t.data.name])).toEqual([["haystack.tools.tool.Tool", "weather"], ["haystack.tools.tool.Tool", "exchange_rate"]]);
+    expect(init.tools.map((t) => [t.type, t.data.name])).toEqual([
+      ["haystack.tools.tool.Tool", "weather"],
+      ["haystack.tools.tool.Tool", "exchange_rate"],
+    ]);
   });
 
   it("a streaming agent produces the same tree, with the chunks as events on its LLM spans", async () => {
@@ -127,7 +165,12 @@ describe("autolog of an agent run", () => {
     expect(tree(spans)).toHaveLength(7);
     const llm = spans.filter((s) => s.spanType === "CHAT_MODEL");
     expect(llm[0]!.events.some((e) => e.name.startsWith("mlflow.chunk.item.") && typeof e.attributes["tool_calls"] === "string")).toBe(true);
-    expect(llm[1]!.events.filter((e) => e.name.startsWith("mlflow.chunk.item.")).map((e) => e.attributes["content"]).join("")).toBe("Sunny; the rate service is down.");
+    expect(
+      llm[1]!.events
+        .filter((e) => e.name.startsWith("mlflow.chunk.item."))
+        .map((e) => e.attributes["content"])
+        .join(""),
+    ).toBe("Sunny; the rate service is down.");
     expect(llm[1]!.attributes["haystack.streaming.chunk_events_dropped"]).toBe(0);
     expect(llm[1]!.attributes["mlflow.chat.tokenUsage"]).toBeDefined();
   });

@@ -72,7 +72,13 @@ describe("mlflow.haystack.autolog()", () => {
     expect(result).toEqual({ adder: { sum: 3 } });
     expect(traces).toHaveLength(1);
     const [pipeline, add] = traces[0]!.data.spans;
-    expect(pipeline).toMatchObject({ name: "haystack.pipeline.run", spanType: "CHAIN", parentId: null, inputs: { adder: { a: 1, b: 2 } }, outputs: { adder: { sum: 3 } } });
+    expect(pipeline).toMatchObject({
+      name: "haystack.pipeline.run",
+      spanType: "CHAIN",
+      parentId: null,
+      inputs: { adder: { a: 1, b: 2 } },
+      outputs: { adder: { sum: 3 } },
+    });
     expect(pipeline!.attributes["haystack.pipeline.max_runs_per_component"]).toBe(100);
     expect(add).toMatchObject({ name: "adder", spanType: "TOOL", parentId: pipeline!.spanId, inputs: { a: 1, b: 2 }, outputs: { sum: 3 } });
     expect(add!.attributes).toMatchObject({ "haystack.component.name": "adder", "haystack.component.type": "Add", "haystack.component.visits": 1 });
@@ -164,10 +170,14 @@ describe("mlflow.haystack.autolog()", () => {
       return pipe;
     };
     mlflow.haystack.autolog({ disable: true });
-    const untraced = await failingPipe().run({ parser: { value: 1 } }).catch((e: unknown) => e);
+    const untraced = await failingPipe()
+      .run({ parser: { value: 1 } })
+      .catch((e: unknown) => e);
     mlflow.haystack.autolog();
     const { traces, stop } = collect();
-    const traced = await failingPipe().run({ parser: { value: 1 } }).catch((e: unknown) => e);
+    const traced = await failingPipe()
+      .run({ parser: { value: 1 } })
+      .catch((e: unknown) => e);
     stop();
     expect(traced).toBeInstanceOf(PipelineRuntimeError);
     expect((traced as Error).message).toBe((untraced as Error).message);
@@ -246,7 +256,20 @@ describe("secret redaction in component metadata", () => {
 
   it("masks parameters named like secrets but not words that merely contain one", async () => {
     const { isSecretKey } = await import("../../lib/internal/redaction");
-    for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "token", "client_secret", "password", "Authorization", "openaiKey", "apiKeys", "accessKey", "refresh_tokens"]) {
+    for (const key of [
+      "apiKey",
+      "api_key",
+      "OPENAI_API_KEY",
+      "accessToken",
+      "token",
+      "client_secret",
+      "password",
+      "Authorization",
+      "openaiKey",
+      "apiKeys",
+      "accessKey",
+      "refresh_tokens",
+    ]) {
       expect([key, isSecretKey(key)]).toEqual([key, true]);
     }
     for (const key of ["bm25_tokenization_regex", "max_tokens", "prompt_tokens", "tokenizer", "keyField", "secretary_name", "cacheKey"]) {

@@ -148,7 +148,13 @@ describe("mlflow-haystack traces show", () => {
     const previous = process.env["MLFLOW_HAYSTACK_LOCAL_DIR"];
     process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = store.dir;
     try {
-      const judged = await logFeedback({ traceId: id, name: "relevance", value: 0.4, source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" }, rationale: "partly" });
+      const judged = await logFeedback({
+        traceId: id,
+        name: "relevance",
+        value: 0.4,
+        source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" },
+        rationale: "partly",
+      });
       await overrideFeedback({ traceId: id, assessmentId: judged.assessmentId, value: 0.9, source: "HUMAN" });
       await logFeedback({ traceId: id, name: "faithfulness", error: "judge timed out" });
       await logExpectation({ traceId: id, name: "expected", value: { city: "Paris" } });
@@ -298,7 +304,9 @@ describe("mlflow-haystack traces sync", () => {
   it("exits 1 with what to do when traces could not be sent", async () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace()]);
     const down: TraceClient = {
-      export: async (traces) => ({ failures: traces.map((t) => ({ traceId: t.info.traceId, error: new Error("connect ECONNREFUSED 127.0.0.1:9"), retryable: true })) }),
+      export: async (traces) => ({
+        failures: traces.map((t) => ({ traceId: t.info.traceId, error: new Error("connect ECONNREFUSED 127.0.0.1:9"), retryable: true })),
+      }),
       shutdown: async () => undefined,
     };
     const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor: () => down });
@@ -334,7 +342,9 @@ describe("mlflow-haystack traces sync", () => {
       const run = await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } });
       expect(requests).toHaveLength(0);
       expect(run.code).toBe(1);
-      expect(run.out).toContain(`Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI names another server`);
+      expect(run.out).toContain(
+        `Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI names another server`,
+      );
       expect(run.out).toContain(`\`traces sync --to ${plantedUri}\``);
       const unset = await cli(["traces", "sync"], { env: {} });
       expect(unset.out).toContain("because no MLFLOW_TRACKING_URI is set");
@@ -397,11 +407,8 @@ describe("the mlflow-haystack executable", () => {
     delete env["MLFLOW_TRACKING_URI"];
     const run = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
       new Promise((ok) => {
-        execFile(
-          process.execPath,
-          [main, ...args],
-          { cwd: dir, env },
-          (error, stdout, stderr) => ok({ code: error === null ? 0 : Number(error.code), out: stdout, err: stderr }),
+        execFile(process.execPath, [main, ...args], { cwd: dir, env }, (error, stdout, stderr) =>
+          ok({ code: error === null ? 0 : Number(error.code), out: stdout, err: stderr }),
         );
       });
     const [list, missing] = await Promise.all([run(["traces", "list"]), run(["traces", "show", "tr-missing"])]);

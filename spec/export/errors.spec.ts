@@ -23,7 +23,9 @@ describe("error family", () => {
       retryable: true,
       retryAfterMs: 1500,
     });
-    expect(toExportFailure("t", new MlflowApiError("bad", { status: 400, code: "INVALID_PARAMETER_VALUE", serverMessage: "" }))).toMatchObject({ retryable: false });
+    expect(toExportFailure("t", new MlflowApiError("bad", { status: 400, code: "INVALID_PARAMETER_VALUE", serverMessage: "" }))).toMatchObject({
+      retryable: false,
+    });
     expect(toExportFailure("t", new ConfigError("deleted"))).toMatchObject({ retryable: false });
     expect(toExportFailure("t", "weird").error.message).toBe("weird");
   });

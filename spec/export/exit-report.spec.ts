@@ -20,8 +20,11 @@ async function closedPort(): Promise<number> {
 
 function run(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok) =>
-    execFile(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], { cwd: root, env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
-      ok({ code: error === null ? 0 : (error.code as number | null), stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script],
+      { cwd: root, env, encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) => ok({ code: error === null ? 0 : (error.code as number | null), stdout, stderr }),
     ),
   );
 }
@@ -35,7 +38,12 @@ describe("the exit-time report", () => {
       mlflow.configureExport({ exitFlushTimeoutMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 }).then(() => {
         for (let i = 0; i < 40; i++) mlflow.startSpan({ name: "t" + i }, () => i);
       });`;
-    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`, MLFLOW_HAYSTACK_DEBUG: "" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MLFLOW_HAYSTACK_LOCAL_DIR: dir,
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+      MLFLOW_HAYSTACK_DEBUG: "",
+    };
     const out = await run(script, env);
     expect(out.code).toBe(0);
     const lines = out.stderr.trim().split("\n");
@@ -60,7 +68,13 @@ describe("the exit-time report", () => {
     const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit-hang");
     // MLFLOW_HTTP_REQUEST_TIMEOUT far above the exit deadline: the deadline itself must end the wait.
     // A full batch (maxBatchSize 5) is sent at once, so its request is in flight when the script ends.
-    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`, MLFLOW_HTTP_REQUEST_TIMEOUT: "120", MLFLOW_HAYSTACK_DEBUG: "" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MLFLOW_HAYSTACK_LOCAL_DIR: dir,
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+      MLFLOW_HTTP_REQUEST_TIMEOUT: "120",
+      MLFLOW_HAYSTACK_DEBUG: "",
+    };
     try {
       const baseline = await run(`require(${JSON.stringify(join(root, "lib/index.ts"))});`, env);
       const script = `

@@ -32,7 +32,7 @@ function ragSpans(): Span[] {
       outputs: "42",
       attributes: {
         "mlflow.spanFunctionName": "answer",
-        custom: { a: 1, "b\"q": "line\nbreak\t\u0001" },
+        custom: { a: 1, 'b"q': "line\nbreak\t\u0001" },
         label: "x",
         count: 7,
         ratio: 0.25,
@@ -47,16 +47,20 @@ function ragSpans(): Span[] {
     },
     {
       ...base,
-      name: "chat \"gpt\" é",
+      name: 'chat "gpt" é',
       spanId: "5fb397be34d26b51",
       parentId: "b7ad6b7169203331",
       spanType: "CHAT_MODEL",
       inputs: [{ role: "user", content: "hi\u2028there" }],
       outputs: undefined,
       attributes: { "mlflow.llm.model": "gpt-4o-mini", temperature: 0 },
-      status: { code: "ERROR", description: "TypeError: bo\"om ü\n" },
+      status: { code: "ERROR", description: 'TypeError: bo"om ü\n' },
       events: [
-        { name: "exception", timeNs: 1750000000600000001n, attributes: { "exception.type": "TypeError", "exception.message": "bo\"om ü\n", n: 1, f: 1.5, b: true } },
+        {
+          name: "exception",
+          timeNs: 1750000000600000001n,
+          attributes: { "exception.type": "TypeError", "exception.message": 'bo"om ü\n', n: 1, f: 1.5, b: true },
+        },
         { name: "mlflow.chunk.item.0", timeNs: 1750000000700000000n, attributes: {} },
       ],
       startTimeNs: 1750000000500000000n,
@@ -87,7 +91,7 @@ function failSpans(): Span[] {
       // The parent is not in the trace: this span is its root all the same.
       parentId: "e457b5a2e4d86bd1",
       spanType: "UNKNOWN",
-      inputs: "{\"looks\": \"like json\"}",
+      inputs: '{"looks": "like json"}',
       outputs: ["a", 1, 2.5, { deep: [[[]]] }],
       attributes: { "mlflow.spanInputs": "shadowed", "mlflow.traceRequestId": "other", "user.id": "kept" },
       status: { code: "ERROR", description: "" },
@@ -113,7 +117,7 @@ export function fixtureTraces(): Trace[] {
           executionDuration: 1500.456789,
           state: "OK",
           requestPreview: '{"question": "Wie geht\'s?"}',
-          tags: { "mlflow.traceName": "answer", team: "α", "x\"y": "1" },
+          tags: { "mlflow.traceName": "answer", team: "α", 'x"y': "1" },
           metadata: { "mlflow.trace_schema.version": "3", "mlflow.trace.user": "u-1", "mlflow.trace.session": "s-1", custom: "v é" },
         },
         undefined,
@@ -150,7 +154,10 @@ function mlflowServer(otlp: "ok" | "busy"): (req: RecordedRequest) => ScriptedRe
     if (req.path === "/v1/traces") return otlp === "ok" ? { status: 200, body: {} } : { status: 503, body: { detail: "busy" } };
     if (req.path === START_TRACE) {
       const info = (JSON.parse(req.body) as { trace: { trace_info: { trace_id: string } } }).trace.trace_info;
-      return { status: 200, body: { trace: { trace_info: { ...info, tags: { "mlflow.artifactLocation": `mlflow-artifacts:/1/traces/${info.trace_id}/artifacts` } } } } };
+      return {
+        status: 200,
+        body: { trace: { trace_info: { ...info, tags: { "mlflow.artifactLocation": `mlflow-artifacts:/1/traces/${info.trace_id}/artifacts` } } } },
+      };
     }
     if (req.method === "PUT") return { status: 200, body: {} };
     return { status: 404, body: { error_code: "ENDPOINT_NOT_FOUND", message: "no" } };

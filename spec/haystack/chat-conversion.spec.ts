@@ -5,7 +5,9 @@ import { checkCompatibility, convertValue } from "../../lib/haystack/type-compat
 class ScriptedChat {
   constructor(readonly options: { replies: (string | null)[] }) {}
   run({ messages }: { messages: ChatMessage[] }) {
-    const replies = this.options.replies.map((text) => ChatMessage.fromAssistant(text === null ? null : `${text} (${messages.length} in, first: ${messages[0]!.role} '${messages[0]!.text}')`));
+    const replies = this.options.replies.map((text) =>
+      ChatMessage.fromAssistant(text === null ? null : `${text} (${messages.length} in, first: ${messages[0]!.role} '${messages[0]!.text}')`),
+    );
     return { replies, reply: replies[0] };
   }
 }

@@ -59,8 +59,17 @@ describe("component init parameters", () => {
   });
 
   it("redacts plain strings under every key traced values treat as a secret, and only those", () => {
-    const info = getComponentInfo(new Generator({ OPENAI_API_KEY: "sk-1", session_cookie: "c-1", nested: { accessKey: "k-1" }, max_tokens: 5, tokenizer: "bpe", cacheKey: "q" }));
-    expect(info.initParameters).toEqual({ OPENAI_API_KEY: "<redacted>", session_cookie: "<redacted>", nested: { accessKey: "<redacted>" }, max_tokens: 5, tokenizer: "bpe", cacheKey: "q" });
+    const info = getComponentInfo(
+      new Generator({ OPENAI_API_KEY: "sk-1", session_cookie: "c-1", nested: { accessKey: "k-1" }, max_tokens: 5, tokenizer: "bpe", cacheKey: "q" }),
+    );
+    expect(info.initParameters).toEqual({
+      OPENAI_API_KEY: "<redacted>",
+      session_cookie: "<redacted>",
+      nested: { accessKey: "<redacted>" },
+      max_tokens: 5,
+      tokenizer: "bpe",
+      cacheKey: "q",
+    });
   });
 
   it("prefers the component's own toDict() init_parameters", () => {

@@ -15,9 +15,7 @@ describe("Document", () => {
 
   it("derives Haystack's id from content", () => {
     expect(new Document({ content: "test text" }).id).toBe("f63a61aeda788a9deb6f83bf52388ab254c085c3df40b324e13c3f5112efd485");
-    expect(new Document({ content: "My name is Jean and I live in Paris." }).id).toBe(
-      "6c90b78ad94e4e634e2a067b5fe2d26d4ce95405ec222cbaefaeb09ab4dce81e",
-    );
+    expect(new Document({ content: "My name is Jean and I live in Paris." }).id).toBe("6c90b78ad94e4e634e2a067b5fe2d26d4ce95405ec222cbaefaeb09ab4dce81e");
   });
 
   it("hashes meta as Haystack 3.x key-sorted JSON by default, whatever the key order", () => {
@@ -34,9 +32,7 @@ describe("Document", () => {
 
   it("hashes embeddings as Python float lists", () => {
     // python3: sha256("test text" + "None"*3 + "{}" + str([0.1, 1.0, 2.5e-07]))
-    expect(new Document({ content: "test text", embedding: [0.1, 1, 2.5e-7] }).id).toBe(
-      "b99a77a72eacfb523f0df5f0e6e0fc54acc962eb6e96ba2557dc01ad42e937ad",
-    );
+    expect(new Document({ content: "test text", embedding: [0.1, 1, 2.5e-7] }).id).toBe("b99a77a72eacfb523f0df5f0e6e0fc54acc962eb6e96ba2557dc01ad42e937ad");
   });
 
   it("keeps an explicit id", () => {

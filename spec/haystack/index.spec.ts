@@ -43,7 +43,9 @@ describe("mlflow-haystack/haystack public API", () => {
 
   it("exports documentId with the id schemes the README documents", () => {
     expect(haystack.documentId({ content: "test text" })).toBe(new haystack.Document({ content: "test text" }).id);
-    expect(haystack.documentId({ content: "x", meta: { b: 1, a: 2 } }, { scheme: "repr" })).not.toBe(haystack.documentId({ content: "x", meta: { b: 1, a: 2 } }));
+    expect(haystack.documentId({ content: "x", meta: { b: 1, a: 2 } }, { scheme: "repr" })).not.toBe(
+      haystack.documentId({ content: "x", meta: { b: 1, a: 2 } }),
+    );
   });
 
   it("keeps AsyncPipeline (removed in Haystack 3) as a deprecated alias that warns once", async () => {

@@ -26,7 +26,11 @@ class Appender {
   }
 }
 
-@component({ inputs: { items: "list[str]", extra: { type: "list[str]", default: [] } }, outputs: { items: "list[str]", done: "list[str]" }, type: "spec.LoopAppender" })
+@component({
+  inputs: { items: "list[str]", extra: { type: "list[str]", default: [] } },
+  outputs: { items: "list[str]", done: "list[str]" },
+  type: "spec.LoopAppender",
+})
 class LoopAppender {
   readonly visits: string[][] = [];
   run({ items, extra }: { items: string[]; extra: string[] }): { items?: string[]; done?: string[] } {
@@ -69,7 +73,11 @@ describe("Pipeline data isolation (Haystack 3.4.1 deep-copies inputs per visit)"
     const extra = ["u"];
     const out = await pipe.run({ join: { items: [] }, loop: { extra } });
     expect(out).toEqual({ loop: { done: ["a", "a", "a"] } });
-    expect(looper.visits).toEqual([["u", "x0"], ["u", "x1"], ["u", "x2"]]);
+    expect(looper.visits).toEqual([
+      ["u", "x0"],
+      ["u", "x1"],
+      ["u", "x2"],
+    ]);
     expect(extra).toEqual(["u"]);
   });
 
@@ -183,7 +191,7 @@ describe("What the per-visit copy copies", () => {
         got = received;
         (received["when"] as Date).setTime(5);
         (received["tags"] as Map<string, number>).set("b", 2);
-        ((received["bare"] as { k: number[] }).k).push(2);
+        (received["bare"] as { k: number[] }).k.push(2);
         return { ok: true };
       }
     }

@@ -19,7 +19,10 @@ function rag(): Pipeline {
 
 function loop(maxRunsPerComponent: number): Pipeline {
   const pipe = new Pipeline({ maxRunsPerComponent });
-  pipe.addComponent("merge", new FirstValue()).addComponent("add", new AddValue()).addComponent("threshold", new Threshold({ limit: 5 }));
+  pipe
+    .addComponent("merge", new FirstValue())
+    .addComponent("add", new AddValue())
+    .addComponent("threshold", new Threshold({ limit: 5 }));
   return pipe.connect("merge", "add.value").connect("add", "threshold").connect("threshold.small", "merge.value");
 }
 
@@ -35,9 +38,7 @@ describe("Pipeline.run", () => {
   });
 
   it("accepts flat input and sends each value to every open socket of that name", async () => {
-    expect(await rag().run({ query: "q", question: "Q" })).toEqual(
-      await rag().run({ retriever: { query: "q" }, prompt_builder: { question: "Q" } }),
-    );
+    expect(await rag().run({ query: "q", question: "Q" })).toEqual(await rag().run({ retriever: { query: "q" }, prompt_builder: { question: "Q" } }));
     const pipe = new Pipeline().addComponent("x", new AddValue({ label: "x" })).addComponent("y", new AddValue({ label: "y" }));
     expect(await pipe.run({ value: 1 })).toEqual({ x: { value: 2 }, y: { value: 2 } });
   });
@@ -126,7 +127,9 @@ describe("Pipeline.run", () => {
     await expect(pipe.run({ nope: { query: "q" } })).rejects.toThrow(PipelineValidationError);
     await expect(pipe.run({ retriever: { query: "q", topk: 3 } })).rejects.toThrow(/Input 'topk' not found in component 'retriever'/);
     await expect(pipe.run({ retriever: { top_k: 3 } })).rejects.toThrow(/Missing mandatory input 'query' for component 'retriever'/);
-    await expect(pipe.run({ retriever: { query: "q" }, llm: { prompt: "p" } })).rejects.toThrow(/cannot accept multiple inputs to 'prompt'. It is already connected to component 'prompt_builder'/);
+    await expect(pipe.run({ retriever: { query: "q" }, llm: { prompt: "p" } })).rejects.toThrow(
+      /cannot accept multiple inputs to 'prompt'. It is already connected to component 'prompt_builder'/,
+    );
     await expect(pipe.run({ query: "q", questionn: "Q" })).rejects.toThrow(/'questionn' matches no open input socket/);
     await expect(pipe.run({ query: "q" }, { includeOutputsFrom: ["retriver"] })).rejects.toThrow(/'retriver'/);
     expect(log).toEqual([]);

@@ -108,7 +108,10 @@ describe(`pipelines behave like Python haystack-ai ${recorded.haystack}`, () => 
         const e = error as Error & { componentName?: string };
         observed = { error: e.name, ...(run.component === undefined ? {} : { component: e.componentName }) };
       }
-      const expected = run.error === undefined ? { outputs: run.outputs } : { error: ERROR_CLASSES[run.error] ?? run.error, ...(run.component === undefined ? {} : { component: run.component }) };
+      const expected =
+        run.error === undefined
+          ? { outputs: run.outputs }
+          : { error: ERROR_CLASSES[run.error] ?? run.error, ...(run.component === undefined ? {} : { component: run.component }) };
       expect(observed).toEqual(expected);
       expect(visits.map(([name]) => name)).toEqual(run.visits?.map(([name]) => name));
       expect(visits).toEqual(run.visits?.map(([name, inputs]) => [name, inputsOf(inputs)]));

@@ -82,7 +82,9 @@ describe("Pipeline.draw", () => {
     const text = rag().draw();
     expect(text.startsWith("%%{ init: {'theme': 'neutral'} }%%\n\ngraph TD;\n")).toBe(true);
     expect(text).toContain(`-- "documents -> documents<br><small><i>Document[]</i></small>" -->`);
-    expect(text).toContain(`i{&ast;}--"query<br><small><i>str</i></small>"--> retriever["<b>retriever</b><br><small><i>FakeRetriever<br><br>Optional inputs:<ul style='text-align:left;'><li>top_k (int)</li></ul></i></small>"]:::component`);
+    expect(text).toContain(
+      `i{&ast;}--"query<br><small><i>str</i></small>"--> retriever["<b>retriever</b><br><small><i>FakeRetriever<br><br>Optional inputs:<ul style='text-align:left;'><li>top_k (int)</li></ul></i></small>"]:::component`,
+    );
     expect(text).toContain(`--"replies<br><small><i>str[]</i></small>"--> o{&ast;}`);
     expect(text.trimEnd().endsWith("classDef component text-align:center;")).toBe(true);
   });

@@ -37,7 +37,12 @@ export class Sum {
   }
 }
 
-@component({ inputs: { query: "str", top_k: { type: "int", default: 2 } }, outputs: { documents: "Document[]" }, type: "spec.FakeRetriever", spanType: "RETRIEVER" })
+@component({
+  inputs: { query: "str", top_k: { type: "int", default: 2 } },
+  outputs: { documents: "Document[]" },
+  type: "spec.FakeRetriever",
+  spanType: "RETRIEVER",
+})
 export class FakeRetriever {
   run({ query, top_k }: { query: string; top_k: number }): { documents: string[] } {
     log.push("retriever");
@@ -53,7 +58,12 @@ export class FakePromptBuilder {
   }
 }
 
-@component({ inputs: { prompt: "str", system_prompt: { type: "str|None", default: null } }, outputs: { replies: "str[]", meta: "dict[]" }, type: "spec.FakeGenerator", spanType: "LLM" })
+@component({
+  inputs: { prompt: "str", system_prompt: { type: "str|None", default: null } },
+  outputs: { replies: "str[]", meta: "dict[]" },
+  type: "spec.FakeGenerator",
+  spanType: "LLM",
+})
 export class FakeGenerator {
   async run({ prompt }: { prompt: string }): Promise<{ replies: string[]; meta: object[] }> {
     log.push("llm");

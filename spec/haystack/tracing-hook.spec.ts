@@ -3,13 +3,7 @@ import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../lib/internal
 import { getComponentInfo } from "../../lib/haystack/component";
 import { PipelineRuntimeError } from "../../lib/haystack/errors";
 import { Pipeline } from "../../lib/haystack/pipeline";
-import {
-  getPipelineTracer,
-  setPipelineTracer,
-  type ComponentRunEvent,
-  type PipelineRunEvent,
-  type PipelineTracer,
-} from "../../lib/haystack/tracing-hook";
+import { getPipelineTracer, setPipelineTracer, type ComponentRunEvent, type PipelineRunEvent, type PipelineTracer } from "../../lib/haystack/tracing-hook";
 import { AddValue, Fail, FakeGenerator, FakePromptBuilder, FakeRetriever, FirstValue, Threshold } from "./test-components";
 
 type Recorded =
@@ -65,12 +59,7 @@ describe("pipeline tracing hook", () => {
     const data = { retriever: { query: "q" }, prompt_builder: { question: "Q" } };
     const result = await pipe.run(data);
 
-    expect(records.map((r) => `${r.kind}:${r.event.name}`)).toEqual([
-      "pipeline:rag",
-      "component:retriever",
-      "component:prompt_builder",
-      "component:llm",
-    ]);
+    expect(records.map((r) => `${r.kind}:${r.event.name}`)).toEqual(["pipeline:rag", "component:retriever", "component:prompt_builder", "component:llm"]);
     const [run, retriever, builder, llm] = records;
     expect(run!.event).toEqual({
       pipeline: pipe,
@@ -101,7 +90,10 @@ describe("pipeline tracing hook", () => {
     const { tracer, records } = recordingTracer();
     setPipelineTracer(tracer);
     const pipe = new Pipeline();
-    pipe.addComponent("merge", new FirstValue()).addComponent("add", new AddValue()).addComponent("threshold", new Threshold({ limit: 3 }));
+    pipe
+      .addComponent("merge", new FirstValue())
+      .addComponent("add", new AddValue())
+      .addComponent("threshold", new Threshold({ limit: 3 }));
     pipe.connect("merge", "add.value").connect("add", "threshold").connect("threshold.small", "merge.value");
     await pipe.run({ merge: { value: 0 } });
     const adds = records.filter((r) => r.kind === "component" && r.event.name === "add");

@@ -42,7 +42,12 @@ describe("agent traces in a real MLflow server, read by the Python client", () =
         return `It is ${city === "Paris" ? 21 : 17} °C in ${String(city)}.`;
       },
     });
-    const calculator = new Tool({ name: "calculator", description: "Arithmetic", parameters: { type: "object", properties: { expression: { type: "string" } } }, function: () => "19" });
+    const calculator = new Tool({
+      name: "calculator",
+      description: "Arithmetic",
+      parameters: { type: "object", properties: { expression: { type: "string" } } },
+      function: () => "19",
+    });
     const agent = new Agent({ chatGenerator: new OpenAIChatGenerator({ apiKey: "k", apiBaseUrl: openai.url, maxRetries: 0 }), tools: [weather, calculator] });
     const result = await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris, Berlin and Oslo?")] });
     const local = mlflow.getLastActiveTrace()!;
@@ -71,7 +76,15 @@ describe("agent traces in a real MLflow server, read by the Python client", () =
     const llm = py.spans.filter((s) => s.span_type === "CHAT_MODEL");
     expect(llm[0]!.attributes["mlflow.message.format"]).toBe("openai");
     expect((llm[0]!.attributes["mlflow.chat.tools"] as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["weather", "calculator"]);
-    expect(llm[1]!.inputs).toMatchObject({ messages: [{ role: "user" }, { role: "assistant", tool_calls: [{ function: { name: "weather" } }, {}, {}] }, { role: "tool" }, { role: "tool" }, { role: "tool" }] });
+    expect(llm[1]!.inputs).toMatchObject({
+      messages: [
+        { role: "user" },
+        { role: "assistant", tool_calls: [{ function: { name: "weather" } }, {}, {}] },
+        { role: "tool" },
+        { role: "tool" },
+        { role: "tool" },
+      ],
+    });
     expect(llm[2]!.outputs).toMatchObject({ choices: [{ message: { role: "assistant", content: result.last_message!.text } }] });
 
     const perSpan = llm.map((s) => (s.attributes["mlflow.chat.tokenUsage"] as { total_tokens: number }).total_tokens);

@@ -87,7 +87,14 @@ describe("feedback and expectations on a real mlflow server", () => {
     await mlflow.startSpan({ name: "answer", inputs: { q: "capital of France?" } }, async (span) => {
       traceId = span.traceId;
       spanId = span.spanId;
-      await mlflow.logFeedback({ traceId, name: "quality", value: 0.9, source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" }, rationale: "correct", metadata: { run: 1 } });
+      await mlflow.logFeedback({
+        traceId,
+        name: "quality",
+        value: 0.9,
+        source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" },
+        rationale: "correct",
+        metadata: { run: 1 },
+      });
       await mlflow.logFeedback({ traceId, name: "tone", value: ["polite", "brief"] });
       await mlflow.logFeedback({ traceId, name: "faithfulness", error: new Error("judge timed out"), source: "LLM_JUDGE" });
       await mlflow.logExpectation({ traceId, name: "expected_answer", value: "Paris", spanId: span.spanId });
@@ -99,7 +106,15 @@ describe("feedback and expectations on a real mlflow server", () => {
 
     const back = await readBack(traceId);
     const byName = Object.fromEntries(back.map((a) => [a.name, a]));
-    expect(byName["quality"]).toMatchObject({ type: "Feedback", value: 0.9, source_type: "LLM_JUDGE", source_id: "gpt-4o", rationale: "correct", metadata: { run: "1" }, valid: true });
+    expect(byName["quality"]).toMatchObject({
+      type: "Feedback",
+      value: 0.9,
+      source_type: "LLM_JUDGE",
+      source_id: "gpt-4o",
+      rationale: "correct",
+      metadata: { run: "1" },
+      valid: true,
+    });
     expect(byName["tone"]).toMatchObject({ type: "Feedback", value: ["polite", "brief"], source_type: "CODE", source_id: "default" });
     expect(byName["faithfulness"]).toMatchObject({ type: "Feedback", value: null, error: { error_code: "Error", error_message: "judge timed out" } });
     expect(byName["expected_answer"]).toMatchObject({ type: "Expectation", value: "Paris", source_type: "HUMAN", source_id: "default", span_id: spanId });
@@ -182,15 +197,19 @@ describe("feedback and expectations on a real mlflow server", () => {
     const human = await mlflow.overrideFeedback({ traceId, assessmentId: judged.assessmentId, value: 0.9, source: { sourceType: "HUMAN", sourceId: "ana" } });
     expect(await serverSearch(experimentId, "feedback.relevance > 0.5")).toEqual([traceId]);
     const expectation = await mlflow.logExpectation({ traceId, name: "expected", value: 1 });
-    expect(await mlflow.updateAssessment(traceId, expectation.assessmentId, { name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } })).toMatchObject({ name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } });
+    expect(
+      await mlflow.updateAssessment(traceId, expectation.assessmentId, { name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } }),
+    ).toMatchObject({ name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } });
     expect(await mlflow.getAssessment(traceId, judged.assessmentId)).toMatchObject({ valid: false, value: 0.3 });
 
     let back = await readBack(traceId);
-    expect(back).toEqual(expect.arrayContaining([
-      expect.objectContaining({ assessment_id: judged.assessmentId, valid: false }),
-      expect.objectContaining({ assessment_id: human.assessmentId, overrides: judged.assessmentId, valid: true, source_type: "HUMAN", source_id: "ana" }),
-      expect.objectContaining({ assessment_id: expectation.assessmentId, name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } }),
-    ]));
+    expect(back).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ assessment_id: judged.assessmentId, valid: false }),
+        expect.objectContaining({ assessment_id: human.assessmentId, overrides: judged.assessmentId, valid: true, source_type: "HUMAN", source_id: "ana" }),
+        expect.objectContaining({ assessment_id: expectation.assessmentId, name: "expected_v2", value: { answer: 42 }, metadata: { by: "ana" } }),
+      ]),
+    );
     await mlflow.deleteAssessment(traceId, human.assessmentId);
     back = await readBack(traceId);
     expect(back.find((a) => a.assessment_id === judged.assessmentId)).toMatchObject({ valid: true });

@@ -12,7 +12,6 @@ import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 
-
 @component({ inputs: { prompt: "str" }, outputs: { replies: "list" }, spanType: "PARSER" })
 class Explode {
   run(): never {

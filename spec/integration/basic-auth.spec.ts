@@ -77,7 +77,9 @@ describe("basic-auth mlflow server", () => {
 
   it("no credentials: the error says which variables to set", async () => {
     const { result } = await exportOne();
-    expect(result.failures[0]?.error.message).toMatch(/requires authentication: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD .*or MLFLOW_TRACKING_TOKEN/);
+    expect(result.failures[0]?.error.message).toMatch(
+      /requires authentication: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD .*or MLFLOW_TRACKING_TOKEN/,
+    );
   });
 
   it("a rejected bearer token names MLFLOW_TRACKING_TOKEN", async () => {

@@ -181,7 +181,11 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
       const ids = [...shapes.keys()];
       const pending = await store.pendingIndex();
       expect(warnings).toEqual([
-        expect.stringMatching(new RegExp(`^warn: traces could not be delivered to ${p.url.replace(/[.]/g, "\\.")} \\(.+\\); they are kept in .+ for \`npx mlflow-haystack traces sync\` \\(a count follows at exit\\)$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^warn: traces could not be delivered to ${p.url.replace(/[.]/g, "\\.")} \\(.+\\); they are kept in .+ for \`npx mlflow-haystack traces sync\` \\(a count follows at exit\\)$`,
+          ),
+        ),
       ]);
       for (const id of ids) {
         expect(pending.get(encodeTraceId(id))).toEqual([p.url]);
@@ -280,7 +284,14 @@ describe("a script whose tracking server is dead", () => {
 
   it("exits promptly with code 0 and keeps the trace when the exit flush deadline comes before the retry budget ends", async () => {
     // The defaults are like this: a 60 s retry budget and a 10 s exit flush.
-    const run = await runChild({ exitFlushTimeoutMs: EXIT_FLUSH_MS, scheduledDelayMs: 10, initialBackoffMs: 50, maxBackoffMs: 100, maxAttempts: 1000, retryBudgetMs: 60_000 });
+    const run = await runChild({
+      exitFlushTimeoutMs: EXIT_FLUSH_MS,
+      scheduledDelayMs: 10,
+      initialBackoffMs: 50,
+      maxBackoffMs: 100,
+      maxAttempts: 1000,
+      retryBudgetMs: 60_000,
+    });
     expect(run.code).toBe(0);
     expect(run.exitAfterDoneMs).toBeLessThanOrEqual(EXIT_FLUSH_MS + MARGIN_MS);
     expectQuietStderr(run.stderr);
@@ -290,7 +301,15 @@ describe("a script whose tracking server is dead", () => {
   it("exits promptly with code 0 and keeps the trace when the server accepts connections but never answers", async () => {
     const hung = await startScriptedServer(() => ({ status: 200, body: {}, delayMs: 60_000 }));
     const run = await runChild(
-      { exitFlushTimeoutMs: EXIT_FLUSH_MS, exportTimeoutMs: 10_000, scheduledDelayMs: 10, initialBackoffMs: 50, maxBackoffMs: 100, maxAttempts: 1000, retryBudgetMs: 60_000 },
+      {
+        exitFlushTimeoutMs: EXIT_FLUSH_MS,
+        exportTimeoutMs: 10_000,
+        scheduledDelayMs: 10,
+        initialBackoffMs: 50,
+        maxBackoffMs: 100,
+        maxAttempts: 1000,
+        retryBudgetMs: 60_000,
+      },
       hung,
     );
     expect(run.code).toBe(0);

@@ -153,7 +153,11 @@ describe("sessions and users on a real MLflow server", () => {
       const link = await mlflow.getTraceUrl(ids[2] ?? "");
       expect(link).toBe(`${url}/#/experiments/${experimentId}/traces?selectedEvaluationId=${ids[2]}`);
       await page.goto(link ?? "");
-      await page.locator('[data-testid^="span-title-row-"]').filter({ hasText: /^haystack\.pipeline\.run$/ }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('[data-testid^="span-title-row-"]')
+        .filter({ hasText: /^haystack\.pipeline\.run$/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(SCREENSHOTS, "trace-url.png") });
     });
   });

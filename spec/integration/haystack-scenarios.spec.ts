@@ -13,7 +13,9 @@ import { join } from "node:path";
 
 // A plain JS script shared with other Python-backed tooling; typed here at its use.
 const { ensurePythonVenv } = require("../../scripts/python-venv") as {
-  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; logPrefix: string; env: Record<string, string> }): { python: string };
+  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; logPrefix: string; env: Record<string, string> }): {
+    python: string;
+  };
 };
 
 const ROOT = join(__dirname, "..", "..");
@@ -31,15 +33,19 @@ function runScenarios(python: string): Promise<unknown> {
 }
 
 describe("recorded Python Haystack scenarios", () => {
-  it("are what the pinned haystack-ai does today", async () => {
-    const { python } = ensurePythonVenv({
-      requirementsFile: join(ROOT, "python", "requirements-haystack.txt"),
-      packageName: "haystack-ai",
-      importCheck: "import haystack",
-      logPrefix: "scenarios",
-      env: ENV,
-    });
-    const recorded: unknown = JSON.parse(readFileSync(join(ROOT, "spec", "support", "fixtures", "haystack", "scenarios.json"), "utf8"));
-    expect(await runScenarios(python)).toEqual(recorded);
-  }, 15 * 60_000);
+  it(
+    "are what the pinned haystack-ai does today",
+    async () => {
+      const { python } = ensurePythonVenv({
+        requirementsFile: join(ROOT, "python", "requirements-haystack.txt"),
+        packageName: "haystack-ai",
+        importCheck: "import haystack",
+        logPrefix: "scenarios",
+        env: ENV,
+      });
+      const recorded: unknown = JSON.parse(readFileSync(join(ROOT, "spec", "support", "fixtures", "haystack", "scenarios.json"), "utf8"));
+      expect(await runScenarios(python)).toEqual(recorded);
+    },
+    15 * 60_000,
+  );
 });

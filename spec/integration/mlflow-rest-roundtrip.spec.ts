@@ -12,7 +12,6 @@ import { ANSWER, QUESTION, USAGE, buildFailedTrace, buildRagTrace, spanSummary }
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 
-
 async function rawJson(path: string): Promise<unknown> {
   const res = await fetch(`${url}${path}`);
   expect(res.status).toBe(200);
@@ -142,7 +141,12 @@ describe("MlflowRestClient against a real mlflow server", () => {
       expect(spanSummary(back as Trace)).toEqual(spanSummary(first));
       expect(back?.info).toMatchObject({ state: "OK", experimentId: first.info.experimentId, requestTime: first.info.requestTime });
       expect(back?.info.tokenUsage).toEqual({ inputTokens: 12, outputTokens: 30, totalTokens: 42 });
-      expect(back?.info.tags).toMatchObject({ env: "integration", run: "spans-only-1", "mlflow.traceName": "answer_question", "mlflow.trace.spansLocation": "TRACKING_STORE" });
+      expect(back?.info.tags).toMatchObject({
+        env: "integration",
+        run: "spans-only-1",
+        "mlflow.traceName": "answer_question",
+        "mlflow.trace.spansLocation": "TRACKING_STORE",
+      });
       // Server decided (3.17.2): it keeps user/session, derives usage and cost, and stores none of the client-side metadata.
       expect(back?.info.metadata).toMatchObject({ "mlflow.trace.user": "user-42", "mlflow.trace.session": "session-7" });
       for (const key of ["mlflow.user", "mlflow.source.name", "mlflow.traceInputs", "mlflow.trace.sizeStats", "mlflow.trace.infoFinalized"]) {

@@ -50,9 +50,23 @@ describe("the MLflow UI shows an agent trace", () => {
   });
 
   it("renders agent → steps → LLM/tool spans and the LLM call as a chat with roles and tool calls", async () => {
-    const weather = new Tool({ name: "weather", description: "Temperature of a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, function: ({ city }) => `It is 21 °C in ${String(city)}.` });
-    const calculator = new Tool({ name: "calculator", description: "Arithmetic", parameters: { type: "object", properties: { expression: { type: "string" } } }, function: () => "21" });
-    const agent = new Agent({ chatGenerator: new OpenAIChatGenerator({ model: "gpt-4o-mini", apiBaseUrl: llm?.url ?? "", apiKey: "test" }), tools: [weather, calculator], systemPrompt: "Use the tools." });
+    const weather = new Tool({
+      name: "weather",
+      description: "Temperature of a city",
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+      function: ({ city }) => `It is 21 °C in ${String(city)}.`,
+    });
+    const calculator = new Tool({
+      name: "calculator",
+      description: "Arithmetic",
+      parameters: { type: "object", properties: { expression: { type: "string" } } },
+      function: () => "21",
+    });
+    const agent = new Agent({
+      chatGenerator: new OpenAIChatGenerator({ model: "gpt-4o-mini", apiBaseUrl: llm?.url ?? "", apiKey: "test" }),
+      tools: [weather, calculator],
+      systemPrompt: "Use the tools.",
+    });
     await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris and Rome?")] });
     const traceId = mlflow.getLastActiveTrace()?.info.traceId ?? "";
     expect(await mlflow.flushTraces({ timeoutMs: 30_000 })).toMatchObject({ failed: 0, pending: 0 });
@@ -60,13 +74,31 @@ describe("the MLflow UI shows an agent trace", () => {
     context = await newLoopbackContext(browser as Browser, { width: 1600, height: 1400, localStorage: DISMISSED_POPUPS });
     const page = await context.newPage();
     await page.goto(`${url}/#/experiments/${experimentId}/traces?selectedEvaluationId=${traceId}`);
-    await spanRows(page).filter({ hasText: /^agent$/ }).waitFor({ timeout: 30_000 });
-    const expected = ["agent", "step 1", "OpenAIChatGenerator", "weather", "weather", "step 2", "OpenAIChatGenerator", "calculator", "step 3", "OpenAIChatGenerator"];
-    await spanRows(page).nth(expected.length - 1).waitFor();
+    await spanRows(page)
+      .filter({ hasText: /^agent$/ })
+      .waitFor({ timeout: 30_000 });
+    const expected = [
+      "agent",
+      "step 1",
+      "OpenAIChatGenerator",
+      "weather",
+      "weather",
+      "step 2",
+      "OpenAIChatGenerator",
+      "calculator",
+      "step 3",
+      "OpenAIChatGenerator",
+    ];
+    await spanRows(page)
+      .nth(expected.length - 1)
+      .waitFor();
     expect((await spanRows(page).allInnerTexts()).map((t) => t.trim())).toEqual(expected);
     await page.screenshot({ path: join(SCREENSHOTS, "agent-tree.png"), fullPage: true });
 
-    await spanRows(page).filter({ hasText: /^OpenAIChatGenerator$/ }).last().click();
+    await spanRows(page)
+      .filter({ hasText: /^OpenAIChatGenerator$/ })
+      .last()
+      .click();
     const content = page.locator('[data-testid="model-trace-explorer-content-tab"]');
     await content.getByText("It is 21 °C in Paris.", { exact: false }).first().waitFor({ timeout: 15_000 });
     const shown = (await content.innerText()).replace(/\s+/g, " ");

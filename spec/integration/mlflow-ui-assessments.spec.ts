@@ -46,7 +46,13 @@ describe("the MLflow UI shows feedback and expectations logged with the SDK", ()
     let traceId = "";
     await mlflow.startSpan({ name: "answer", inputs: { question: "What is the capital of France?" } }, async (span) => {
       traceId = span.traceId;
-      await mlflow.logFeedback({ traceId, name: "quality", value: 0.9, source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" }, rationale: "correct and concise" });
+      await mlflow.logFeedback({
+        traceId,
+        name: "quality",
+        value: 0.9,
+        source: { sourceType: "LLM_JUDGE", sourceId: "gpt-4o" },
+        rationale: "correct and concise",
+      });
       await mlflow.logExpectation({ traceId, name: "expected_answer", value: "Paris" });
       return "Paris";
     });
@@ -58,7 +64,10 @@ describe("the MLflow UI shows feedback and expectations logged with the SDK", ()
     const page = await context.newPage();
     await page.goto(`${url}/#/experiments/${experimentId}/traces?selectedEvaluationId=${traceId}`);
     await page.locator('[data-testid^="span-title-row-"]').first().waitFor({ timeout: 30_000 });
-    await page.getByRole("button", { name: /Assess/ }).first().click();
+    await page
+      .getByRole("button", { name: /Assess/ })
+      .first()
+      .click();
     const pane = page.locator('[data-testid="assessments-pane"]');
     await pane.getByText("expected_answer", { exact: true }).waitFor();
     const text = (await pane.innerText()).replace(/\s+/g, " ");

@@ -23,9 +23,18 @@ const DISMISSED_POPUPS = {
 };
 const spanRows = (page: Page): Locator => page.locator('[data-testid^="span-title-row-"]');
 
-const weather = { type: "function" as const, function: { name: "weather", description: "Temperature of a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+const weather = {
+  type: "function" as const,
+  function: {
+    name: "weather",
+    description: "Temperature of a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
 const reply = (request: MockChatRequest) =>
-  request.messages?.some((m) => m.role === "tool") ? "It is 21 °C in Paris." : { content: "", toolCalls: [{ id: "call_1", name: "weather", arguments: '{"city":"Paris"}' }] };
+  request.messages?.some((m) => m.role === "tool")
+    ? "It is 21 °C in Paris."
+    : { content: "", toolCalls: [{ id: "call_1", name: "weather", arguments: '{"city":"Paris"}' }] };
 
 describe("the MLflow UI shows a traced OpenAI client's calls as a chat", () => {
   let browser: Browser | undefined;
@@ -59,7 +68,13 @@ describe("the MLflow UI shows a traced OpenAI client's calls as a chat", () => {
       const first = await client.chat.completions.create({ model: "gpt-4o-mini", messages, tools: [weather] });
       const call = first.choices[0]!.message;
       messages.push(call, { role: "tool", tool_call_id: call.tool_calls![0]!.id, content: "21 °C" });
-      const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages, tools: [weather], stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        model: "gpt-4o-mini",
+        messages,
+        tools: [weather],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       for await (const chunk of stream) void chunk;
     });
     const traceId = mlflow.getLastActiveTrace()?.info.traceId ?? "";
@@ -68,11 +83,16 @@ describe("the MLflow UI shows a traced OpenAI client's calls as a chat", () => {
     context = await newLoopbackContext(browser as Browser, { width: 1600, height: 1400, localStorage: DISMISSED_POPUPS });
     const page = await context.newPage();
     await page.goto(`${url}/#/experiments/${experimentId}/traces?selectedEvaluationId=${traceId}`);
-    await spanRows(page).filter({ hasText: /^weather_question$/ }).waitFor({ timeout: 30_000 });
+    await spanRows(page)
+      .filter({ hasText: /^weather_question$/ })
+      .waitFor({ timeout: 30_000 });
     await spanRows(page).nth(2).waitFor();
     expect((await spanRows(page).allInnerTexts()).map((t) => t.trim())).toEqual(["weather_question", "Completions", "Completions"]);
 
-    await spanRows(page).filter({ hasText: /^Completions$/ }).last().click();
+    await spanRows(page)
+      .filter({ hasText: /^Completions$/ })
+      .last()
+      .click();
     const content = page.locator('[data-testid="model-trace-explorer-content-tab"]');
     await content.getByText("It is 21 °C in Paris.", { exact: false }).first().waitFor({ timeout: 15_000 });
     const shown = (await content.innerText()).replace(/\s+/g, " ");

@@ -38,8 +38,7 @@ interface Usage {
 const spanRows = (page: Page): Locator => page.locator('[data-testid^="span-title-row-"]');
 const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
 const spanRow = (page: Page, name: string): Locator => spanRows(page).filter({ hasText: exactly(name) });
-const spanNode = (page: Page, name: string): Locator =>
-  page.locator('[data-testid^="timeline-tree-node-"]').filter({ has: spanRow(page, name) });
+const spanNode = (page: Page, name: string): Locator => page.locator('[data-testid^="timeline-tree-node-"]').filter({ has: spanRow(page, name) });
 
 async function spanNames(page: Page): Promise<string[]> {
   return (await spanRows(page).allInnerTexts()).map((t) => t.trim());
@@ -147,7 +146,11 @@ describe("the MLflow UI shows traces from mlflow.haystack.autolog()", () => {
     );
     await page.keyboard.press("Escape");
     await page.keyboard.press("Escape");
-    for (const [type, span] of [["Retriever", "retriever"], ["Tool", "prompt_builder"], ["LLM", "llm"]] as const) {
+    for (const [type, span] of [
+      ["Retriever", "retriever"],
+      ["Tool", "prompt_builder"],
+      ["LLM", "llm"],
+    ] as const) {
       const without = all.filter((name) => name !== span);
       await toggleSpanType(page, type);
       expect(await settledSpanNames(page, without)).toEqual(without);

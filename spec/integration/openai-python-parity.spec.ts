@@ -14,7 +14,14 @@ import { startOpenAIServer, type MockChatRequest, type OpenAIServer } from "../s
 import { ensureParityVenv, PARITY_PYTHON_ENV } from "../support/parity-venv";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
-const weather = { type: "function", function: { name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+const weather = {
+  type: "function",
+  function: {
+    name: "weather",
+    description: "Weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
 const messages = [{ role: "user", content: "Weather in Paris?" }];
 const CALLS = {
   chat: { method: "chat", body: { model: "gpt-4o-mini", messages, temperature: 0 } },
@@ -26,12 +33,18 @@ const CALLS = {
 } as const;
 type CallName = keyof typeof CALLS;
 
-const reply = (request: MockChatRequest) => (Array.isArray(request["tools"]) ? { content: "", toolCalls: [{ id: "call_1", name: "weather", arguments: '{"city":"Paris"}' }] } : "Sunny in Paris today.");
+const reply = (request: MockChatRequest) =>
+  Array.isArray(request["tools"]) ? { content: "", toolCalls: [{ id: "call_1", name: "weather", arguments: '{"city":"Paris"}' }] } : "Sunny in Paris today.";
 
 async function callWithTs(client: OpenAI, name: CallName): Promise<string> {
   const { method, body } = CALLS[name];
   const loose = body as never;
-  const result: unknown = method === "chat" ? await client.chat.completions.create(loose) : method === "responses" ? await client.responses.create(loose) : await client.embeddings.create(loose);
+  const result: unknown =
+    method === "chat"
+      ? await client.chat.completions.create(loose)
+      : method === "responses"
+        ? await client.responses.create(loose)
+        : await client.embeddings.create(loose);
   if ((body as { stream?: boolean }).stream === true) for await (const event of result as AsyncIterable<unknown>) void event;
   return mlflow.getLastActiveTraceId() ?? "";
 }
@@ -46,7 +59,10 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
     const python = ensureParityVenv();
     server = await startOpenAIServer({ model: "gpt-4o-mini-2024-07-18", cachedTokens: 2, reply });
     const experiment = `openai-parity-${randomBytes(4).toString("hex")}`;
-    const pyIds = (await runPythonJson(python, "openai_autolog.py", [url, experiment, server.url, JSON.stringify(CALLS)], PARITY_PYTHON_ENV)) as Record<CallName, string>;
+    const pyIds = (await runPythonJson(python, "openai_autolog.py", [url, experiment, server.url, JSON.stringify(CALLS)], PARITY_PYTHON_ENV)) as Record<
+      CallName,
+      string
+    >;
     resetExportConfig();
     mlflow.setTrackingUri(url);
     await mlflow.setExperiment(experiment);
@@ -74,7 +90,8 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
     if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
     if (typeof value !== "object" || value === null) return value;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null && !(k === "id" && typeof v === "string" && /mock/.test(v)) && k !== "output_text") out[k] = plain(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      if (v !== null && !(k === "id" && typeof v === "string" && /mock/.test(v)) && k !== "output_text") out[k] = plain(v, depth + 1);
     return out;
   };
   const OURS_ONLY = ["mlflow.llm.provider", "openai.stream.end", "openai.stream.chunks", "openai.stream.chunk_events_dropped"];
@@ -88,16 +105,24 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
 
   it.each(NAMES)("%s: same attributes (format, tools, model, token usage, cost, request fields); ours add the provider and stream bookkeeping", (name) => {
     const [p, t] = [py.get(name)!, ts.get(name)!];
-    const keys = (span: PySpan, drop: string[]) => Object.keys(span.attributes).filter((k) => !drop.includes(k)).sort();
+    const keys = (span: PySpan, drop: string[]) =>
+      Object.keys(span.attributes)
+        .filter((k) => !drop.includes(k))
+        .sort();
     expect(keys(t, OURS_ONLY)).toEqual(keys(p, PYTHON_ONLY));
-    for (const key of keys(p, [...PYTHON_ONLY, "mlflow.traceRequestId", "mlflow.spanOutputs"])) expect([key, t.attributes[key]]).toEqual([key, p.attributes[key]]);
+    for (const key of keys(p, [...PYTHON_ONLY, "mlflow.traceRequestId", "mlflow.spanOutputs"]))
+      expect([key, t.attributes[key]]).toEqual([key, p.attributes[key]]);
     expect(t.attributes["mlflow.llm.provider"]).toBe(new URL(server.url).host);
     expect(p.attributes["mlflow.spanLogLevel"]).toBe(20);
   });
 
   it("prices chat and Responses spans alike: ours on the client, Python's on the server", () => {
     for (const name of NAMES.filter((n) => n !== "embeddings")) {
-      expect(ts.get(name)!.attributes["mlflow.llm.cost"]).toEqual({ input_cost: expect.any(Number) as number, output_cost: expect.any(Number) as number, total_cost: expect.any(Number) as number });
+      expect(ts.get(name)!.attributes["mlflow.llm.cost"]).toEqual({
+        input_cost: expect.any(Number) as number,
+        output_cost: expect.any(Number) as number,
+        total_cost: expect.any(Number) as number,
+      });
       expect(ts.get(name)!.attributes["mlflow.llm.cost"]).toEqual(py.get(name)!.attributes["mlflow.llm.cost"]);
     }
     expect(ts.get("chat")!.attributes["mlflow.chat.tokenUsage"]).toEqual({ input_tokens: 3, output_tokens: 4, total_tokens: 7, cache_read_input_tokens: 2 });
@@ -120,8 +145,12 @@ describe("OpenAI calls: MLflow's Python mlflow.openai.autolog() and mlflow.opena
   it("streams: one mlflow.chunk.item.<i> event per chunk on both sides, carrying the same deltas", () => {
     const deltas = (span: PySpan): string[] =>
       span.events.map((e) => {
-        const chunk = JSON.parse(String(e.attributes["mlflow.chunk.value"])) as { type?: string; delta?: string; choices?: { delta?: { content?: string | null } }[] };
-        return chunk.type !== undefined ? `${chunk.type}:${chunk.delta ?? ""}` : chunk.choices?.[0]?.delta?.content ?? "";
+        const chunk = JSON.parse(String(e.attributes["mlflow.chunk.value"])) as {
+          type?: string;
+          delta?: string;
+          choices?: { delta?: { content?: string | null } }[];
+        };
+        return chunk.type !== undefined ? `${chunk.type}:${chunk.delta ?? ""}` : (chunk.choices?.[0]?.delta?.content ?? "");
       });
     for (const name of ["chat_stream", "responses_stream"] as const) {
       const [p, t] = [py.get(name)!, ts.get(name)!];

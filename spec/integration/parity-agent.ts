@@ -27,7 +27,12 @@ export function parityAgent(baseUrl: string): Agent {
     chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: baseUrl, model: "gpt-4o-mini", maxRetries: 0 }),
     systemPrompt: "Use tools.",
     tools: [
-      new Tool({ name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, function: ({ city }) => `22 degrees in ${String(city)}` }),
+      new Tool({
+        name: "weather",
+        description: "Weather for a city",
+        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        function: ({ city }) => `22 degrees in ${String(city)}`,
+      }),
       new Tool({
         name: "exchange_rate",
         description: "EUR rate of a currency",

@@ -115,11 +115,17 @@ describe("agent traces: MLflow's Python mlflow.haystack.autolog() and ours", () 
   it("differs on the LLM spans: Python keeps Haystack dicts in attributes; ours is the OpenAI chat shape with usage", () => {
     const pyLlm = py.spans.filter((s) => s.name === "haystack.agent.step.llm");
     const tsLlm = ts.spans.filter((s) => s.span_type === "CHAT_MODEL");
-    expect(pyLlm.every((s) => s.inputs === null && s.outputs === null && attr(s, "mlflow.message.format") === undefined && attr(s, "mlflow.chat.tokenUsage") === undefined)).toBe(true);
+    expect(
+      pyLlm.every(
+        (s) => s.inputs === null && s.outputs === null && attr(s, "mlflow.message.format") === undefined && attr(s, "mlflow.chat.tokenUsage") === undefined,
+      ),
+    ).toBe(true);
     const pyReplies = pyLlm.map((s) => (attr(s, "haystack.agent.step.llm.output") as { replies: { content: { text?: string }[] }[] }).replies[0]!);
     expect(tsLlm.map((s) => attr(s, "mlflow.message.format"))).toEqual(["openai", "openai", "openai"]);
     expect((tsLlm[2]!.outputs as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(pyReplies[2]!.content[0]!.text);
-    const pyUsage = pyLlm.map((s) => (attr(s, "haystack.agent.step.llm.output") as { replies: { meta: { usage: { total_tokens: number } } }[] }).replies[0]!.meta.usage.total_tokens);
+    const pyUsage = pyLlm.map(
+      (s) => (attr(s, "haystack.agent.step.llm.output") as { replies: { meta: { usage: { total_tokens: number } } }[] }).replies[0]!.meta.usage.total_tokens,
+    );
     expect(tsLlm.map((s) => (attr(s, "mlflow.chat.tokenUsage") as { total_tokens: number }).total_tokens)).toEqual(pyUsage);
     // Token usage on the trace: none from Python, the sum of the LLM calls from ours.
     expect(py.info.token_usage).toBeNull();
@@ -128,7 +134,8 @@ describe("agent traces: MLflow's Python mlflow.haystack.autolog() and ours", () 
 
   it("agrees on the agent span's run settings and step count; differs in the tools' form and the outputs", () => {
     const [pyAgent, tsAgent] = [py.spans[0]!, ts.spans[0]!];
-    for (const key of ["haystack.agent.max_steps", "haystack.agent.exit_conditions", "haystack.agent.steps_taken"]) expect(attr(tsAgent, key)).toEqual(attr(pyAgent, key));
+    for (const key of ["haystack.agent.max_steps", "haystack.agent.exit_conditions", "haystack.agent.steps_taken"])
+      expect(attr(tsAgent, key)).toEqual(attr(pyAgent, key));
     expect((attr(pyAgent, "haystack.agent.tools") as { data: { name: string } }[]).map((t) => t.data.name)).toEqual(attr(tsAgent, "haystack.agent.tools"));
     expect(attr(tsAgent, "haystack.agent.tool_call_counts")).toEqual({ weather: 1, exchange_rate: 2 });
     expect(attr(pyAgent, "haystack.agent.tool_call_counts")).toBeUndefined();

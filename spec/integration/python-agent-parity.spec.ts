@@ -13,7 +13,9 @@ import { parityAgent, parityScript } from "./parity-agent";
 
 const ROOT = resolve(__dirname, "..", "..");
 const { ensurePythonVenv } = require("../../scripts/python-venv") as {
-  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; logPrefix: string; env: Record<string, string> }): { python: string };
+  ensurePythonVenv(options: { requirementsFile: string; packageName: string; importCheck: string; logPrefix: string; env: Record<string, string> }): {
+    python: string;
+  };
 };
 const PYTHON_ENV = { HAYSTACK_TELEMETRY_ENABLED: "False" };
 
@@ -28,7 +30,13 @@ interface AgentRun {
 async function typescriptRun(url: string): Promise<AgentRun> {
   const agent = parityAgent(url);
   const out = await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris and the USD rate?")] });
-  return { messages: out.messages.map((m) => m.toDict()), step_count: out.step_count, token_usage: out.token_usage, tool_call_counts: out.tool_call_counts, exit_reason: out.exit_reason ?? "" };
+  return {
+    messages: out.messages.map((m) => m.toDict()),
+    step_count: out.step_count,
+    token_usage: out.token_usage,
+    tool_call_counts: out.tool_call_counts,
+    exit_reason: out.exit_reason ?? "",
+  };
 }
 
 /** Removes null leaves, collecting their paths: Python's openai client fills usage fields the server did not send with None. */
@@ -54,7 +62,13 @@ describe("agent parity with Python haystack-ai 3.4.1", () => {
   let python: string;
 
   beforeAll(async () => {
-    python = ensurePythonVenv({ requirementsFile: join(ROOT, "python", "requirements-haystack.txt"), packageName: "haystack-ai", importCheck: "import haystack", logPrefix: "ensure-haystack-ai", env: PYTHON_ENV }).python;
+    python = ensurePythonVenv({
+      requirementsFile: join(ROOT, "python", "requirements-haystack.txt"),
+      packageName: "haystack-ai",
+      importCheck: "import haystack",
+      logPrefix: "ensure-haystack-ai",
+      env: PYTHON_ENV,
+    }).python;
     server = await startOpenAIServer({ model: "gpt-4o-mini-2024-07-18", cachedTokens: 2 });
   });
   afterAll(async () => server.close());

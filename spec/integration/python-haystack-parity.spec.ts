@@ -57,8 +57,7 @@ const named = (trace: PyTrace, name: string): PySpan => {
   if (span === undefined) throw new Error(`no span ${name} in [${trace.spans.map((s) => s.name).join(", ")}]`);
   return span;
 };
-const tree = (trace: PyTrace): [string, number][] =>
-  trace.spans.map((s) => [s.span_type, trace.spans.findIndex((p) => p.span_id === s.parent_id)]);
+const tree = (trace: PyTrace): [string, number][] => trace.spans.map((s) => [s.span_type, trace.spans.findIndex((p) => p.span_id === s.parent_id)]);
 const records = (value: unknown): Dict[] => value as Dict[];
 
 describe("traces of MLflow's Python Haystack integration and of ours, for the same pipelines", () => {
@@ -80,14 +79,21 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
     adder.addComponent("adder", new Add());
     await adder.run({ adder: { a: 1, b: 2 } });
     const oursAdd = mlflow.getLastActiveTrace()!.info.traceId;
-    const ragPipe = buildRagPipeline({ generatorOptions: { model: MODEL, apiBaseUrl: openai.url, apiKey: "test" }, description: "loopback", offline: false, close: async () => undefined }, { chat: true });
+    const ragPipe = buildRagPipeline(
+      { generatorOptions: { model: MODEL, apiBaseUrl: openai.url, apiKey: "test" }, description: "loopback", offline: false, close: async () => undefined },
+      { chat: true },
+    );
     await ragPipe.run({ retriever: { query: QUESTION }, prompt_builder: { question: QUESTION } });
     const oursRag = mlflow.getLastActiveTrace()!.info.traceId;
     expect((await mlflow.flushTraces()).failed).toBe(0);
 
     const documents = (ragPipe.getComponent("retriever") as InMemoryBM25Retriever).documentStore.filterDocuments().map((d) => d.content);
     const ragSpec = JSON.stringify({ documents, template, question: QUESTION, model: MODEL });
-    const py = (await runPythonJson(python, "haystack_autolog_trace.py", [url, experiment, openai.url, ragSpec], PYTHON_ENV)) as { add: string; rag: string; versions: Record<string, string> };
+    const py = (await runPythonJson(python, "haystack_autolog_trace.py", [url, experiment, openai.url, ragSpec], PYTHON_ENV)) as {
+      add: string;
+      rag: string;
+      versions: Record<string, string>;
+    };
     versions = py.versions;
     const read = (id: string) => runPythonJson(readerPython, "get_trace.py", [url, id]) as Promise<PyTrace>;
     const [pyAdd, ourAdd, pyRag, ourRag] = await Promise.all([read(py.add), read(oursAdd), read(py.rag), read(oursRag)]);
@@ -103,7 +109,10 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
   });
 
   it("runs the Python side on the pinned mlflow and haystack-ai, the same pins as the test server and the benchmark", () => {
-    expect(versions).toEqual({ mlflow: pinOf("requirements-mlflow-haystack.txt", "mlflow"), haystack: pinOf("requirements-mlflow-haystack.txt", "haystack-ai") });
+    expect(versions).toEqual({
+      mlflow: pinOf("requirements-mlflow-haystack.txt", "mlflow"),
+      haystack: pinOf("requirements-mlflow-haystack.txt", "haystack-ai"),
+    });
     expect(versions["mlflow"]).toBe(pinOf("requirements-mlflow.txt", "mlflow"));
     expect(versions["haystack"]).toBe(pinOf("requirements-haystack.txt", "haystack-ai"));
   });
@@ -111,7 +120,10 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
   describe("the one-component Add pipeline of MLflow's own tests", () => {
     it("has the same span tree and types, a CHAIN haystack.pipeline.run over a TOOL, and an OK trace on both", () => {
       for (const trace of [add.py, add.ours]) {
-        expect(tree(trace)).toEqual([["CHAIN", -1], ["TOOL", 0]]);
+        expect(tree(trace)).toEqual([
+          ["CHAIN", -1],
+          ["TOOL", 0],
+        ]);
         expect(trace.spans[0]!.name).toBe("haystack.pipeline.run");
         expect(trace.info.state).toBe("OK");
         expect(trace.info.tags["mlflow.traceName"]).toBe("haystack.pipeline.run");
@@ -156,7 +168,12 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
         a: { name: "a", type: "int", mandatory: true, senders: [] },
         b: { name: "b", type: "int", mandatory: true, senders: [] },
       });
-      for (const key of ["haystack.component.input", "haystack.component.output", "haystack.component.input_types", "haystack.component.fully_qualified_type"]) {
+      for (const key of [
+        "haystack.component.input",
+        "haystack.component.output",
+        "haystack.component.input_types",
+        "haystack.component.fully_qualified_type",
+      ]) {
         expect(ours).not.toHaveProperty([key]);
       }
       expect(add.py.spans[0]!.attributes["haystack.pipeline.input_data"]).toEqual({ adder: { a: 1, b: 2 } });
@@ -169,8 +186,18 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
 
   describe("the seed's RAG pipeline (BM25 retriever, prompt builder, OpenAI chat generator)", () => {
     it("has the same span tree on both and an OK trace; the chat generator's span is LLM in Python and CHAT_MODEL in ours", () => {
-      expect(tree(rag.py)).toEqual([["CHAIN", -1], ["RETRIEVER", 0], ["TOOL", 0], ["LLM", 0]]);
-      expect(tree(rag.ours)).toEqual([["CHAIN", -1], ["RETRIEVER", 0], ["TOOL", 0], ["CHAT_MODEL", 0]]);
+      expect(tree(rag.py)).toEqual([
+        ["CHAIN", -1],
+        ["RETRIEVER", 0],
+        ["TOOL", 0],
+        ["LLM", 0],
+      ]);
+      expect(tree(rag.ours)).toEqual([
+        ["CHAIN", -1],
+        ["RETRIEVER", 0],
+        ["TOOL", 0],
+        ["CHAT_MODEL", 0],
+      ]);
       for (const trace of [rag.py, rag.ours]) {
         expect(trace.spans[0]!.name).toBe("haystack.pipeline.run");
         expect(trace.info.state).toBe("OK");
@@ -228,7 +255,13 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(named(rag.py, "PromptBuilder").outputs).toEqual({ prompt });
       expect(named(rag.py, "PromptBuilder").inputs).toMatchObject({ question: QUESTION, template: null, template_variables: null });
       expect(named(rag.ours, "prompt_builder").inputs).toEqual({ documents: expect.any(Array), question: QUESTION });
-      expect(named(rag.py, "OpenAIChatGenerator").inputs).toEqual({ messages: prompt, streaming_callback: null, generation_kwargs: null, tools: null, tools_strict: null });
+      expect(named(rag.py, "OpenAIChatGenerator").inputs).toEqual({
+        messages: prompt,
+        streaming_callback: null,
+        generation_kwargs: null,
+        tools: null,
+        tools_strict: null,
+      });
       expect(named(rag.ours, "llm").inputs).toEqual({ messages: prompt });
     });
 
@@ -240,15 +273,29 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
         expect(replies).toHaveLength(1);
         return replies[0]!;
       });
-      expect(pyReply).toMatchObject({ role: "assistant", name: null, content: [{ text: REPLY }], meta: { model: SERVED_MODEL, index: 0, finish_reason: "stop" } });
+      expect(pyReply).toMatchObject({
+        role: "assistant",
+        name: null,
+        content: [{ text: REPLY }],
+        meta: { model: SERVED_MODEL, index: 0, finish_reason: "stop" },
+      });
       const withoutUsage = (reply: Dict) => ({ ...reply, meta: { ...(reply["meta"] as Dict), usage: undefined } });
       expect(withoutUsage(ourReply!)).toEqual(withoutUsage(pyReply!));
       const [pyUsage, ourUsage] = [(pyReply!["meta"] as Dict)["usage"] as Dict, (ourReply!["meta"] as Dict)["usage"] as Dict];
       expect(ourUsage["prompt_tokens_details"]).toEqual({ cached_tokens: CACHED_TOKENS, audio_tokens: 0 });
       // The Python openai client adds the fields its models know, as null; ours keeps the server's JSON.
-      expect(pyUsage).toMatchObject({ prompt_tokens_details: { cache_write_tokens: null, image_tokens: null, text_tokens: null }, completion_tokens_details: { text_tokens: null } });
+      expect(pyUsage).toMatchObject({
+        prompt_tokens_details: { cache_write_tokens: null, image_tokens: null, text_tokens: null },
+        completion_tokens_details: { text_tokens: null },
+      });
       const dropNulls = (value: unknown): unknown =>
-        typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)])) : value;
+        typeof value === "object" && value !== null
+          ? Object.fromEntries(
+              Object.entries(value)
+                .filter(([, v]) => v !== null)
+                .map(([k, v]) => [k, dropNulls(v)]),
+            )
+          : value;
       expect(dropNulls(pyUsage)).toEqual(ourUsage);
     });
 
@@ -263,7 +310,7 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       expect(records((py.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual([REPLY]);
       expect(records((ours.outputs["llm"] as Dict)["replies"]).map((m) => (m["content"] as Dict[])[0]!["text"])).toEqual([REPLY]);
       expect(py.attributes["haystack.pipeline.input_data"]).toEqual(runData);
-      expect(py.attributes["haystack.pipeline.output_data"]).toEqual({ llm: (py.outputs["llm"] as Dict) });
+      expect(py.attributes["haystack.pipeline.output_data"]).toEqual({ llm: py.outputs["llm"] as Dict });
       expect(JSON.parse(rag.ours.info.trace_metadata["mlflow.traceInputs"]!)).toEqual(runData);
       expect(rag.py.info.trace_metadata["mlflow.traceInputs"]).toMatch(/^\{"retriever": \{"query": "Who lives in Paris\?", "filters": null, /);
     });
@@ -272,7 +319,9 @@ describe("traces of MLflow's Python Haystack integration and of ours, for the sa
       const [py, ours] = [named(rag.py, "InMemoryBM25Retriever").attributes, named(rag.ours, "retriever").attributes];
       expect(Object.keys(py["haystack.component.input_spec"] as Dict)).toEqual(["query", "filters", "top_k", "scale_score"]);
       expect(Object.keys(ours["haystack.component.input_spec"] as Dict)).toEqual(["query", "filters", "topK", "scaleScore"]);
-      expect(py["haystack.component.output_spec"]).toEqual({ documents: { type: "list[haystack.dataclasses.document.Document]", receivers: ["prompt_builder"] } });
+      expect(py["haystack.component.output_spec"]).toEqual({
+        documents: { type: "list[haystack.dataclasses.document.Document]", receivers: ["prompt_builder"] },
+      });
       expect(ours["haystack.component.output_spec"]).toEqual({
         documents: { name: "documents", type: "Document[]", mandatory: false, senders: [], receivers: ["prompt_builder.documents"] },
       });

@@ -56,15 +56,29 @@ describe("reliability: values and calls that used to break tracing", () => {
       () => mlflow.startSpan("oops" as unknown as mlflow.StartSpanOptions, () => 1),
       () => mlflow.startSpan(null as unknown as mlflow.StartSpanOptions, () => 2),
       () => mlflow.startSpan({ name: "bigint-preview" }, () => mlflow.updateCurrentTrace({ requestPreview: 10n as unknown as string })),
-      () => mlflow.startSpan({ name: "refs", inputs: { docs: manyRefs } }, (span) => {
-        span.addEvent("docs", { docs: manyRefs });
-        mlflow.updateCurrentTrace({ tags: { docs: manyRefs } });
-        return manyRefs;
-      }),
-      () => mlflow.traced(function samples(values: Float64Array) {
-        return values.length;
-      })(new Float64Array(2_000_000)),
-      () => mlflow.startSpan({ name: "proxy" }, () => new Proxy({}, { getPrototypeOf: () => { throw new Error("trap"); } })),
+      () =>
+        mlflow.startSpan({ name: "refs", inputs: { docs: manyRefs } }, (span) => {
+          span.addEvent("docs", { docs: manyRefs });
+          mlflow.updateCurrentTrace({ tags: { docs: manyRefs } });
+          return manyRefs;
+        }),
+      () =>
+        mlflow.traced(function samples(values: Float64Array) {
+          return values.length;
+        })(new Float64Array(2_000_000)),
+      () =>
+        mlflow.startSpan(
+          { name: "proxy" },
+          () =>
+            new Proxy(
+              {},
+              {
+                getPrototypeOf: () => {
+                  throw new Error("trap");
+                },
+              },
+            ),
+        ),
     ];
     for (const call of hostile) {
       call();

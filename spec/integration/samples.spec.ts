@@ -131,8 +131,8 @@ describe("samples", () => {
     expect(run.out).toContain('Steps: 3, tool calls: {"weather":2,"calculator":1}');
     expect(run.out).toMatch(/^agent\s+AGENT\s+OK/m);
     expect(run.out).toMatch(/├─ step 1\s+CHAIN\s+OK/);
-    expect(run.out).toMatch(/│  ├─ OpenAIChatGenerator\s+CHAT_MODEL\s+OK/);
-    expect(run.out).toMatch(/│  └─ calculator\s+TOOL\s+OK/);
+    expect(run.out).toMatch(/│ {2}├─ OpenAIChatGenerator\s+CHAT_MODEL\s+OK/);
+    expect(run.out).toMatch(/│ {2}└─ calculator\s+TOOL\s+OK/);
     expect(run.out).toContain("1 exported, 0 failed");
   });
 
@@ -158,7 +158,11 @@ describe("samples", () => {
     expect(run.code).toBe(0);
     const last = run.out.trimEnd().split("\n").at(-1);
     const escaped = uri.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    expect(last).toMatch(new RegExp(`^The trace is on ${escaped}, experiment "${experiment}" \\(id (\\d+)\\)\\. Open it in the MLflow UI: ${escaped}/#/experiments/\\1/traces\\?selectedEvaluationId=tr-[0-9a-f]{32}$`));
+    expect(last).toMatch(
+      new RegExp(
+        `^The trace is on ${escaped}, experiment "${experiment}" \\(id (\\d+)\\)\\. Open it in the MLflow UI: ${escaped}/#/experiments/\\1/traces\\?selectedEvaluationId=tr-[0-9a-f]{32}$`,
+      ),
+    );
   });
 
   it("rag.ts does not claim success when the server refuses the trace, and says where it was kept", async () => {

@@ -109,7 +109,11 @@ let dir: string;
 let experimentId: string;
 
 async function rest(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${SERVER}${path}`, { method, headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${SERVER}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -136,7 +140,9 @@ beforeAll(async () => {
     cwd: dir,
   });
   expect({ code, err }).toEqual({ code: 0, err: expect.any(String) as string });
-  experimentId = String(((await rest("GET", `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${experiment}`))["experiment"] as { experiment_id: string }).experiment_id);
+  experimentId = String(
+    ((await rest("GET", `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${experiment}`))["experiment"] as { experiment_id: string }).experiment_id,
+  );
   const assessments = corpusAssessments(traces);
   for (const a of assessments) await rest("POST", `/api/3.0/mlflow/traces/${a.traceId}/assessments`, { assessment: a.body });
   // The local files get the assessments exactly as the server returns them.
@@ -182,7 +188,20 @@ describe("search parity between the local store and a real MLflow server", () =>
       let out = "";
       let err = "";
       const code = await runCli(
-        ["traces", "list", ...where, "--filter", "span.type = 'LLM' AND trace.status = 'OK'", "--order-by", "execution_time_ms DESC", "--order-by", "name", "-n", "15", "--json"],
+        [
+          "traces",
+          "list",
+          ...where,
+          "--filter",
+          "span.type = 'LLM' AND trace.status = 'OK'",
+          "--order-by",
+          "execution_time_ms DESC",
+          "--order-by",
+          "name",
+          "-n",
+          "15",
+          "--json",
+        ],
         { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: dir },
       );
       expect({ code, err }).toEqual({ code: 0, err: "" });

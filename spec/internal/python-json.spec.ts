@@ -1,11 +1,23 @@
 import { PythonFloat, pythonJsonDumps, pythonJsonLength, pythonJsonString, type PythonJsonOptions } from "../../lib/internal/python-json";
 
 // The expected strings were written by CPython 3.11's json.dumps for the same data.
-const VALUE = { b: [1, "é", null, true, "😀", "\u0001\u007f\n\"\\"], a: 1.5, z: { n: 1e-5, m: 1e16, k: 0.1 + 0.2 } };
+const VALUE = { b: [1, "é", null, true, "😀", '\u0001\u007f\n"\\'], a: 1.5, z: { n: 1e-5, m: 1e16, k: 0.1 + 0.2 } };
 const AS_PYTHON: Array<[string, PythonJsonOptions, string]> = [
-  ["json.dumps(v)", { pythonFloats: true }, '{"b": [1, "\\u00e9", null, true, "\\ud83d\\ude00", "\\u0001\\u007f\\n\\"\\\\"], "a": 1.5, "z": {"n": 1e-05, "m": 1e+16, "k": 0.30000000000000004}}'],
-  ["json.dumps(v, sort_keys=True)", { pythonFloats: true, sortKeys: true }, '{"a": 1.5, "b": [1, "\\u00e9", null, true, "\\ud83d\\ude00", "\\u0001\\u007f\\n\\"\\\\"], "z": {"k": 0.30000000000000004, "m": 1e+16, "n": 1e-05}}'],
-  ["json.dumps(v, ensure_ascii=False)", { pythonFloats: true, ensureAscii: false }, '{"b": [1, "é", null, true, "😀", "\\u0001\u007f\\n\\"\\\\"], "a": 1.5, "z": {"n": 1e-05, "m": 1e+16, "k": 0.30000000000000004}}'],
+  [
+    "json.dumps(v)",
+    { pythonFloats: true },
+    '{"b": [1, "\\u00e9", null, true, "\\ud83d\\ude00", "\\u0001\\u007f\\n\\"\\\\"], "a": 1.5, "z": {"n": 1e-05, "m": 1e+16, "k": 0.30000000000000004}}',
+  ],
+  [
+    "json.dumps(v, sort_keys=True)",
+    { pythonFloats: true, sortKeys: true },
+    '{"a": 1.5, "b": [1, "\\u00e9", null, true, "\\ud83d\\ude00", "\\u0001\\u007f\\n\\"\\\\"], "z": {"k": 0.30000000000000004, "m": 1e+16, "n": 1e-05}}',
+  ],
+  [
+    "json.dumps(v, ensure_ascii=False)",
+    { pythonFloats: true, ensureAscii: false },
+    '{"b": [1, "é", null, true, "😀", "\\u0001\u007f\\n\\"\\\\"], "a": 1.5, "z": {"n": 1e-05, "m": 1e+16, "k": 0.30000000000000004}}',
+  ],
 ];
 
 describe("pythonJsonDumps", () => {
@@ -25,7 +37,9 @@ describe("pythonJsonDumps", () => {
 
   it("writes toDict()/toJSON() results with hooks, and default=str values as strings", () => {
     const message = { toDict: () => ({ role: "user", when: new Date(0) }) };
-    expect(pythonJsonDumps({ message, skipped: undefined, n: 2n }, { hooks: true })).toBe('{"message": {"role": "user", "when": "1970-01-01T00:00:00.000Z"}, "n": 2}');
+    expect(pythonJsonDumps({ message, skipped: undefined, n: 2n }, { hooks: true })).toBe(
+      '{"message": {"role": "user", "when": "1970-01-01T00:00:00.000Z"}, "n": 2}',
+    );
     expect(pythonJsonDumps({ n: 2n, gone: undefined, fn: Symbol("s") }, { defaultStr: true })).toBe('{"n": "2", "gone": null, "fn": "Symbol(s)"}');
   });
 
@@ -45,6 +59,8 @@ describe("pythonJsonLength", () => {
 
 describe("pythonJsonString", () => {
   it("escapes further ASCII characters on request, as Jinja's tojson does", () => {
-    expect(pythonJsonString("<a href='x'>&é", { extra: { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" } })).toBe('"\\u003ca href=\\u0027x\\u0027\\u003e\\u0026\\u00e9"');
+    expect(pythonJsonString("<a href='x'>&é", { extra: { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" } })).toBe(
+      '"\\u003ca href=\\u0027x\\u0027\\u003e\\u0026\\u00e9"',
+    );
   });
 });

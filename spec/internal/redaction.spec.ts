@@ -2,7 +2,20 @@ import { getLastActiveTrace, startSpan, updateCurrentTrace } from "../../lib/ind
 import { isSecretKey, redactUrl, redactValues } from "../../lib/internal/redaction";
 import { setTrackingUri } from "../../lib/export/destination/config";
 
-const SECRETS = ["sk-LEAKED", "hunter2", "p@ss/w0rd", "s3cr3t", "eyJhbGciOi", "cookie-val", "gcp-creds", "stripe-key", "bearer-tok", "inner-pass", "wrapped-val", "qs-key"];
+const SECRETS = [
+  "sk-LEAKED",
+  "hunter2",
+  "p@ss/w0rd",
+  "s3cr3t",
+  "eyJhbGciOi",
+  "cookie-val",
+  "gcp-creds",
+  "stripe-key",
+  "bearer-tok",
+  "inner-pass",
+  "wrapped-val",
+  "qs-key",
+];
 
 function traceText(): string {
   return JSON.stringify(getLastActiveTrace()!.toJSON());
@@ -10,12 +23,21 @@ function traceText(): string {
 
 describe("redaction of everything a trace carries", () => {
   it("masks secrets in Map keys, attribute names, event attributes, tags and metadata", () => {
-    startSpan({ name: "where", inputs: new Map<string, unknown>([["apiKey", "sk-LEAKED"], ["query", "hello"]]) }, (span) => {
-      span.setAttribute("apiKey", "sk-LEAKED");
-      span.setAttributes({ password: "hunter2" });
-      span.addEvent("login", { jwt: "eyJhbGciOi", user: "ann" });
-      updateCurrentTrace({ tags: { auth: "bearer-tok", env: "dev" }, metadata: { session_cookie: "cookie-val" } });
-    });
+    startSpan(
+      {
+        name: "where",
+        inputs: new Map<string, unknown>([
+          ["apiKey", "sk-LEAKED"],
+          ["query", "hello"],
+        ]),
+      },
+      (span) => {
+        span.setAttribute("apiKey", "sk-LEAKED");
+        span.setAttributes({ password: "hunter2" });
+        span.addEvent("login", { jwt: "eyJhbGciOi", user: "ann" });
+        updateCurrentTrace({ tags: { auth: "bearer-tok", env: "dev" }, metadata: { session_cookie: "cookie-val" } });
+      },
+    );
     const text = traceText();
     for (const secret of SECRETS) expect(text).not.toContain(secret);
     const trace = getLastActiveTrace()!;
@@ -56,20 +78,34 @@ describe("redaction of everything a trace carries", () => {
   });
 
   it("keeps look-alike names that are not secrets", () => {
-    const plain = { monkey: "banana", author: "ann", tokenizer: "bpe", cacheKey: "c1", keyboard: "qwerty", max_tokens: 5, passage: "text", tokens: 12, "mlflow.chat.tokenUsage": { input_tokens: 1 } };
+    const plain = {
+      monkey: "banana",
+      author: "ann",
+      tokenizer: "bpe",
+      cacheKey: "c1",
+      keyboard: "qwerty",
+      max_tokens: 5,
+      passage: "text",
+      tokens: 12,
+      "mlflow.chat.tokenUsage": { input_tokens: 1 },
+    };
     startSpan({ name: "plain", inputs: plain }, () => "http://localhost:5000/users/@me");
     const span = getLastActiveTrace()!.data.spans[0]!;
     expect(span.inputs).toEqual(plain);
     expect(span.outputs).toBe("http://localhost:5000/users/@me");
-    for (const name of ["monkey", "author", "tokenizer", "cacheKey", "keyboard", "passage", "prompt_tokens", "llm.token_count.prompt"]) expect(isSecretKey(name)).toBe(false);
-    for (const name of ["key", "auth", "bearer", "jwt", "cookie", "Set-Cookie", "GCP_CREDS", "OPENAI_KEY", "x-api-key", "client_secret", "refreshToken"]) expect(isSecretKey(name)).toBe(true);
+    for (const name of ["monkey", "author", "tokenizer", "cacheKey", "keyboard", "passage", "prompt_tokens", "llm.token_count.prompt"])
+      expect(isSecretKey(name)).toBe(false);
+    for (const name of ["key", "auth", "bearer", "jwt", "cookie", "Set-Cookie", "GCP_CREDS", "OPENAI_KEY", "x-api-key", "client_secret", "refreshToken"])
+      expect(isSecretKey(name)).toBe(true);
   });
 
   it("hides URL credentials in a recorded exception, its event and the span status", () => {
     const error = new Error("connect failed for postgres://ann:hunter2@db.local/app");
-    expect(() => startSpan({ name: "fails" }, () => {
-      throw error;
-    })).toThrow(error);
+    expect(() =>
+      startSpan({ name: "fails" }, () => {
+        throw error;
+      }),
+    ).toThrow(error);
     expect(traceText()).not.toContain("hunter2");
     expect(getLastActiveTrace()!.data.spans[0]!.status.description).toBe("Error: connect failed for postgres://ann:***@db.local/app");
   });

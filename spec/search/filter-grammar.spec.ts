@@ -47,18 +47,30 @@ describe("parseFilter", () => {
 
   it.each([
     ["tag.env = 'a' OR tag.env = 'b'", "Invalid clause(s) in filter string: 'OR'"],
-    ["foo.bar = 'x'", "Invalid entity type 'foo'. Valid values are {'span', 'feedback', 'attribute', 'tag', 'tags', 'expectation', 'attributes', 'issue', 'trace', 'request_metadata', 'metadata'}"],
-    ["trace.nope = 'x'", "Invalid attribute key 'nope' specified. Valid keys are '{'status', 'end_time', 'request_id', 'execution_time_ms', 'text', 'timestamp_ms', 'name', 'execution_time', 'run_id', 'prompt', 'client_request_id', 'timestamp', 'end_time_ms'}'"],
+    [
+      "foo.bar = 'x'",
+      "Invalid entity type 'foo'. Valid values are {'span', 'feedback', 'attribute', 'tag', 'tags', 'expectation', 'attributes', 'issue', 'trace', 'request_metadata', 'metadata'}",
+    ],
+    [
+      "trace.nope = 'x'",
+      "Invalid attribute key 'nope' specified. Valid keys are '{'status', 'end_time', 'request_id', 'execution_time_ms', 'text', 'timestamp_ms', 'name', 'execution_time', 'run_id', 'prompt', 'client_request_id', 'timestamp', 'end_time_ms'}'",
+    ],
     ["tag.env = prod", "Parameter value is either not quoted or unidentified quote types used for string value prod. Use either single or double quotes."],
     ["tag.env = 5", "Expected a quoted string value for tag (e.g. 'my-value'). Got value 5"],
-    ["trace.status = 5", "Only the '{'end_time', 'execution_time', 'timestamp_ms', 'execution_time_ms', 'timestamp', 'end_time_ms'}' attributes support comparison with numeric values."],
+    [
+      "trace.status = 5",
+      "Only the '{'end_time', 'execution_time', 'timestamp_ms', 'execution_time_ms', 'timestamp', 'end_time_ms'}' attributes support comparison with numeric values.",
+    ],
     ["span.foo = 'x'", "Invalid span attribute 'foo'. Supported attributes: name, status, type, attributes.<attribute_name>."],
     ["span.type > 'LLM'", "span.type comparator '>' not one of '{'LIKE', 'ILIKE', 'IN', 'NOT IN', 'RLIKE', '=', '!='}'"],
     ["span.name in ('a')", "span.name comparator 'in' not one of '{'LIKE', 'ILIKE', 'IN', 'NOT IN', 'RLIKE', '=', '!='}'"],
     ["span.content = 'x'", "span.content comparator '=' not one of '{'LIKE', 'ILIKE'}'"],
     ["feedback.q > 'x'", "Expected a numeric value for feedback when using comparator '>'. Got value 'x'"],
     ["feedback.q = 0.5", "Expected a quoted string value for feedback (e.g. 'my-value'). Got value 0.5"],
-    ["trace.execution_time_ms IN ('a')", "Only attributes in {'status', 'request_id', 'run_id', 'client_request_id', 'name'} supports comparison with a list of quoted string values."],
+    [
+      "trace.execution_time_ms IN ('a')",
+      "Only attributes in {'status', 'request_id', 'run_id', 'client_request_id', 'name'} supports comparison with a list of quoted string values.",
+    ],
     ["trace.status IN 'OK'", "Invalid clause(s) in filter string: 'trace.status', 'IN', ''OK''"],
     ["tag.env", "Invalid clause(s) in filter string: 'tag.env'"],
     ["(tag.env = 'a')", "Invalid clause(s) in filter string: '(tag.env = 'a')'"],

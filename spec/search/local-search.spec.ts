@@ -18,7 +18,9 @@ let uri: string;
 
 /** Newest first, as MLflow orders by default. */
 const newestFirst = (list: TraceJson[]): string[] =>
-  [...list].sort((a, b) => Date.parse(b.info.request_time) - Date.parse(a.info.request_time) || (a.info.trace_id < b.info.trace_id ? -1 : 1)).map((t) => t.info.trace_id);
+  [...list]
+    .sort((a, b) => Date.parse(b.info.request_time) - Date.parse(a.info.request_time) || (a.info.trace_id < b.info.trace_id ? -1 : 1))
+    .map((t) => t.info.trace_id);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-search-"));
@@ -26,8 +28,22 @@ beforeAll(() => {
   // Two assessments in the shape GetTraceInfoV3 returns, one of them overridden (valid: false).
   const a = traces[0] as TraceJson;
   (a.info as { assessments?: unknown[] }).assessments = [
-    { assessment_id: "a-1", assessment_name: "quality", trace_id: a.info.trace_id, source: { source_type: "HUMAN", source_id: "r" }, feedback: { value: 0.9 }, valid: true },
-    { assessment_id: "a-2", assessment_name: "quality", trace_id: a.info.trace_id, source: { source_type: "HUMAN", source_id: "r" }, feedback: { value: 0.2 }, valid: false },
+    {
+      assessment_id: "a-1",
+      assessment_name: "quality",
+      trace_id: a.info.trace_id,
+      source: { source_type: "HUMAN", source_id: "r" },
+      feedback: { value: 0.9 },
+      valid: true,
+    },
+    {
+      assessment_id: "a-2",
+      assessment_name: "quality",
+      trace_id: a.info.trace_id,
+      source: { source_type: "HUMAN", source_id: "r" },
+      feedback: { value: 0.2 },
+      valid: false,
+    },
   ];
   writeCorpus(dir, traces);
   uri = localStoreUri(dir);
@@ -87,6 +103,8 @@ describe("searchTraces on the local store", () => {
       new InvalidFilterError("Invalid clause(s) in filter string: 'OR'"),
     );
     await expect(searchTraces({ trackingUri: uri, pageToken: "nope!" })).rejects.toThrow("Invalid page token, could not base64-decode");
-    await expect(searchTraces({ trackingUri: uri, maxResults: 0 })).rejects.toThrow("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
+    await expect(searchTraces({ trackingUri: uri, maxResults: 0 })).rejects.toThrow(
+      "Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer",
+    );
   });
 });

@@ -19,7 +19,7 @@ describe("pythonJsonDumps", () => {
   });
 
   it("prints values with Python's separators and ASCII escapes", () => {
-    expect(pythonJsonDumps({ k: [1, true, null, "é\"x"] }, "float")).toBe('{"k": [1.0, true, null, "\\u00e9\\"x"]}');
+    expect(pythonJsonDumps({ k: [1, true, null, 'é"x'] }, "float")).toBe('{"k": [1.0, true, null, "\\u00e9\\"x"]}');
     expect(pythonJsonDumps([1, 2.5], "as-written")).toBe("[1, 2.5]");
   });
 });

@@ -60,7 +60,14 @@ describe("searchTraces on a server", () => {
       else json(res, 200, { traces: [infoV3("tr-c")] });
     };
     const pages: string[][] = [];
-    for await (const page of iterateTraces({ trackingUri: uri, experimentIds: ["7"], filter: "tag.env = 'prod'", orderBy: ["timestamp_ms ASC"], maxResults: 2, includeSpans: false })) {
+    for await (const page of iterateTraces({
+      trackingUri: uri,
+      experimentIds: ["7"],
+      filter: "tag.env = 'prod'",
+      orderBy: ["timestamp_ms ASC"],
+      maxResults: 2,
+      includeSpans: false,
+    })) {
       pages.push(page.map((t) => t.info.traceId));
     }
     expect(pages).toEqual([["tr-a", "tr-b"], ["tr-c"]]);
@@ -104,7 +111,13 @@ describe("searchTraces on a server", () => {
         ],
       });
     };
-    const { traces, nextPageToken } = await searchTraces({ trackingUri: uri, experimentIds: ["7", "8"], filter: "trace.status = 'ERROR'", orderBy: ["name", "timestamp_ms DESC"], includeSpans: false });
+    const { traces, nextPageToken } = await searchTraces({
+      trackingUri: uri,
+      experimentIds: ["7", "8"],
+      filter: "trace.status = 'ERROR'",
+      orderBy: ["name", "timestamp_ms DESC"],
+      includeSpans: false,
+    });
     expect(nextPageToken).toBeUndefined();
     const info = traces[0]?.info;
     expect([info?.traceId, info?.state, info?.requestTime, info?.executionDuration, info?.experimentId]).toEqual(["tr-v2", "ERROR", 1793491201000, 250, "7"]);

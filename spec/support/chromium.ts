@@ -50,7 +50,11 @@ export function ensureChromium(): string {
     });
   } catch (err) {
     const e = err as ExecError;
-    const stderr = String(e.stderr ?? "").trim().split("\n").slice(-15).join("\n");
+    const stderr = String(e.stderr ?? "")
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .join("\n");
     throw new Error(`scripts/ensure-chromium.js could not provide a Chromium for the browser test (exit ${e.status ?? "?"}):\n${stderr || e.message}`);
   }
   const path = out.trim().split("\n").pop() ?? "";

@@ -22,8 +22,7 @@ export interface RecordedRequest {
 
 /** An answer, or a way to fail. */
 export type ScriptedReply =
-  | { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string>; readonly delayMs?: number }
-  | { readonly drop: true };
+  { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string>; readonly delayMs?: number } | { readonly drop: true };
 
 /** Forward the request to the real server, but misbehave on the way. */
 export interface ForwardFault {

@@ -20,7 +20,9 @@ function inputText(input: unknown): string {
   if (typeof input === "string") return input;
   if (!Array.isArray(input)) return "";
   return input
-    .map((item: { content?: unknown }) => (typeof item?.content === "string" ? item.content : Array.isArray(item?.content) ? item.content.map((p: { text?: string }) => p.text ?? "").join(" ") : ""))
+    .map((item: { content?: unknown }) =>
+      typeof item?.content === "string" ? item.content : Array.isArray(item?.content) ? item.content.map((p: { text?: string }) => p.text ?? "").join(" ") : "",
+    )
     .join(" ");
 }
 
@@ -32,7 +34,11 @@ export function handleExtraRoute(path: string, body: Record<string, unknown>, re
     const vector = (text: unknown, index: number): number[] => [String(text).length / 100, index / 10, 0.5];
     // The Node client asks for base64 (little-endian float32) unless told otherwise, as OpenAI's API allows.
     const encode = (v: number[]): string => Buffer.from(new Float32Array(v).buffer).toString("base64");
-    const data = inputs.map((text, index) => ({ object: "embedding", index, embedding: body["encoding_format"] === "base64" ? encode(vector(text, index)) : vector(text, index) }));
+    const data = inputs.map((text, index) => ({
+      object: "embedding",
+      index,
+      embedding: body["encoding_format"] === "base64" ? encode(vector(text, index)) : vector(text, index),
+    }));
     res.writeHead(200, { "content-type": "application/json", ...ctx.requestId });
     res.end(JSON.stringify({ object: "list", data, model: ctx.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
     return true;

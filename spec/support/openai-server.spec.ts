@@ -11,14 +11,25 @@ describe("startOpenAIServer (test support)", () => {
   it("streams word chunks without usage unless include_usage is requested, then [DONE]", async () => {
     server = await startOpenAIServer({ reply: () => "one two" });
     const text = await (await post(server, { model: "m", stream: true, messages: [{ role: "user", content: "hi" }] })).text();
-    const events = text.trim().split("\n\n").map((line) => line.replace(/^data: /, ""));
+    const events = text
+      .trim()
+      .split("\n\n")
+      .map((line) => line.replace(/^data: /, ""));
     expect(events[events.length - 1]).toBe("[DONE]");
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { choices: { delta: { content?: string } }[]; usage?: unknown });
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("one two");
     expect(chunks.some((c) => "usage" in c)).toBe(false);
 
-    const withUsage = await (await post(server, { model: "m", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] })).text();
-    const last = JSON.parse(withUsage.trim().split("\n\n").slice(-2)[0]!.replace(/^data: /, "")) as { choices: unknown[]; usage: { total_tokens: number } };
+    const withUsage = await (
+      await post(server, { model: "m", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] })
+    ).text();
+    const last = JSON.parse(
+      withUsage
+        .trim()
+        .split("\n\n")
+        .slice(-2)[0]!
+        .replace(/^data: /, ""),
+    ) as { choices: unknown[]; usage: { total_tokens: number } };
     expect(last.choices).toEqual([]);
     expect(last.usage.total_tokens).toBe(3);
   });

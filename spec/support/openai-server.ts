@@ -46,9 +46,7 @@ export interface MockToolCall {
  * What a reply function returns: the text, or the text with a finish reason and tool calls
  * (the finish reason then defaults to `tool_calls`; content may be empty).
  */
-export type MockReply =
-  | string
-  | { content: string; finishReason?: "stop" | "length" | "content_filter" | "tool_calls"; toolCalls?: MockToolCall[] };
+export type MockReply = string | { content: string; finishReason?: "stop" | "length" | "content_filter" | "tool_calls"; toolCalls?: MockToolCall[] };
 
 /** One recorded HTTP request. */
 export interface RecordedRequest {
@@ -215,7 +213,14 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     }
     if (extra && body !== undefined) {
       const replyText = (messages: MockChatMessage[]): string => toReply({ ...body, messages }, 0, id).content;
-      handleExtraRoute(path, body, res, { id, model: options.model ?? body.model ?? "mock-model", cachedTokens, replyText, countTokens: countMockTokens, requestId });
+      handleExtraRoute(path, body, res, {
+        id,
+        model: options.model ?? body.model ?? "mock-model",
+        cachedTokens,
+        replyText,
+        countTokens: countMockTokens,
+        requestId,
+      });
       return;
     }
     if (body === undefined || !Array.isArray(body.messages)) {
@@ -224,8 +229,12 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
     const model = options.model ?? body.model ?? "mock-model";
     const n = typeof body.n === "number" && body.n > 0 ? body.n : 1;
-    const replies = Array.from({ length: n }, (_, i) => toReply(body as MockChatRequest, i, id));
-    const usage = usageFor(body, replies.map((r) => [r.content, ...r.toolCalls.map((c) => c.arguments)].join(" ")), cachedTokens);
+    const replies = Array.from({ length: n }, (_, i) => toReply(body, i, id));
+    const usage = usageFor(
+      body,
+      replies.map((r) => [r.content, ...r.toolCalls.map((c) => c.arguments)].join(" ")),
+      cachedTokens,
+    );
     const base = { id: `chatcmpl-mock-${id}`, created: 1_700_000_000, model, system_fingerprint: "fp_mock" };
 
     if (body.stream !== true) {
@@ -235,7 +244,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
           role: "assistant",
           content: r.toolCalls.length > 0 && r.content === "" ? null : r.content,
           refusal: null,
-          ...(r.toolCalls.length > 0 ? { tool_calls: r.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) } : {}),
+          ...(r.toolCalls.length > 0
+            ? { tool_calls: r.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+            : {}),
         },
         logprobs: null,
         finish_reason: r.finishReason,
@@ -282,7 +293,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof StreamCut) res.socket?.destroySoon(); // after the chunks already written are flushed
+      if (err instanceof StreamCut)
+        res.socket?.destroySoon(); // after the chunks already written are flushed
       else if (!res.headersSent) sendJson(res, 500, { error: { message: String(err), type: "server_error" } });
       else res.end();
     });
@@ -294,7 +306,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     setReply(next) {
-      reply = typeof next === "string" ? () => next : next ?? echo;
+      reply = typeof next === "string" ? () => next : (next ?? echo);
     },
     setCachedTokens(next) {
       cachedTokens = next;

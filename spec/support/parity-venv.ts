@@ -30,7 +30,9 @@ const { ensurePythonVenv } = require("../../scripts/python-venv") as {
 
 /** The `name==<version>` pin of a file in python/. */
 export function pinOf(file: string, name: string): string {
-  const line = readFileSync(join(ROOT, "python", file), "utf8").split("\n").find((l) => new RegExp(`^${name}(\\[[\\w,]+\\])?==`).test(l.trim()));
+  const line = readFileSync(join(ROOT, "python", file), "utf8")
+    .split("\n")
+    .find((l) => new RegExp(`^${name}(\\[[\\w,]+\\])?==`).test(l.trim()));
   if (line === undefined) throw new Error(`python/${file} has no ${name}==<version> line`);
   return line.trim().slice(line.indexOf("==") + 2);
 }

@@ -33,7 +33,18 @@ function hex(n: number, width: number, salt: number): string {
   return createHash("sha256").update(`${salt}:${n}`).digest("hex").slice(0, width);
 }
 
-function span(traceHex: string, traceId: string, id: string, parent: string | null, name: string, type: string, startNs: bigint, endNs: bigint, status: string, io: { in: unknown; out: unknown }): SpanJson {
+function span(
+  traceHex: string,
+  traceId: string,
+  id: string,
+  parent: string | null,
+  name: string,
+  type: string,
+  startNs: bigint,
+  endNs: bigint,
+  status: string,
+  io: { in: unknown; out: unknown },
+): SpanJson {
   return {
     trace_id: hexToBase64(traceHex),
     span_id: hexToBase64(id),
@@ -64,13 +75,20 @@ export function corpusTrace(i: number): TraceJson {
   const endNs = startNs + BigInt(durationMs) * 1_000_000n;
   const rootId = hex(i, 16, 2);
   const question = `question ${i}`;
-  const spans: SpanJson[] = [span(traceHex, traceId, rootId, null, name, i % 4 === 0 ? "AGENT" : "CHAIN", startNs, endNs, state, { in: { question }, out: `answer ${i}` })];
+  const spans: SpanJson[] = [
+    span(traceHex, traceId, rootId, null, name, i % 4 === 0 ? "AGENT" : "CHAIN", startNs, endNs, state, { in: { question }, out: `answer ${i}` }),
+  ];
   const children = 1 + (i % 3);
   for (let c = 0; c < children; c++) {
     const type = CHILD_TYPES[(i + c) % CHILD_TYPES.length] as string;
     const childStatus = state === "ERROR" && c === children - 1 ? "ERROR" : c === 1 && i % 5 === 0 ? "UNSET" : "OK";
     const cs = startNs + BigInt(c + 1) * 1_000_000n;
-    spans.push(span(traceHex, traceId, hex(i * 10 + c, 16, 3), rootId, `${type.toLowerCase()}_step_${c}`, type, cs, cs + 1_000_000n, childStatus, { in: { step: c }, out: { ok: childStatus !== "ERROR" } }));
+    spans.push(
+      span(traceHex, traceId, hex(i * 10 + c, 16, 3), rootId, `${type.toLowerCase()}_step_${c}`, type, cs, cs + 1_000_000n, childStatus, {
+        in: { step: c },
+        out: { ok: childStatus !== "ERROR" },
+      }),
+    );
   }
   const tags: Record<string, string> = { "mlflow.traceName": name, team: TEAMS[i % TEAMS.length] as string };
   const env = ENVS[i % ENVS.length];
@@ -84,7 +102,7 @@ export function corpusTrace(i: number): TraceJson {
       trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: "0" } },
       request_time: new Date(startMs).toISOString(),
       execution_duration_ms: durationMs,
-      state: state as "OK" | "ERROR",
+      state: state,
       request_preview: JSON.stringify({ question }),
       response_preview: JSON.stringify(`answer ${i}`),
       trace_metadata: metadata,
@@ -108,8 +126,21 @@ export function corpusAssessments(traces: readonly TraceJson[]): CorpusAssessmen
     const source = { source_type: i % 2 === 0 ? "HUMAN" : "LLM_JUDGE", source_id: i % 2 === 0 ? "reviewer" : "judge-v1" };
     out.push({ traceId, body: { assessment_name: "quality", trace_id: traceId, source, feedback: { value: Math.round(((i * 13) % 100) / 10) / 10 } } });
     if (i % 10 === 0) out.push({ traceId, body: { assessment_name: "helpful", trace_id: traceId, source, feedback: { value: i % 20 === 0 } } });
-    if (i % 15 === 0) out.push({ traceId, body: { assessment_name: "tone", trace_id: traceId, source, feedback: { value: i % 30 === 0 ? "friendly" : "Curt" }, rationale: "read it" } });
-    if (i % 25 === 0) out.push({ traceId, body: { assessment_name: "expected_answer", trace_id: traceId, source: { source_type: "HUMAN", source_id: "labeler" }, expectation: { value: `answer ${i}` } } });
+    if (i % 15 === 0)
+      out.push({
+        traceId,
+        body: { assessment_name: "tone", trace_id: traceId, source, feedback: { value: i % 30 === 0 ? "friendly" : "Curt" }, rationale: "read it" },
+      });
+    if (i % 25 === 0)
+      out.push({
+        traceId,
+        body: {
+          assessment_name: "expected_answer",
+          trace_id: traceId,
+          source: { source_type: "HUMAN", source_id: "labeler" },
+          expectation: { value: `answer ${i}` },
+        },
+      });
   });
   return out;
 }

@@ -26,11 +26,13 @@ function onAndOff<T>(call: () => T): { on: T; off: T } {
 }
 
 describe("startSpan and traced with options they cannot use", () => {
-  it("runs startSpan(\"name\", fn) traced, with the string as the name, and says what was expected", () => {
+  it('runs startSpan("name", fn) traced, with the string as the name, and says what was expected', () => {
     const result = startSpan("oops" as unknown as StartSpanOptions, () => 42);
     expect(result).toBe(42);
     expect(getLastActiveTrace()!.data.spans[0]).toMatchObject({ name: "oops", spanType: "UNKNOWN", outputs: 42 });
-    expect(warnings.join("\n")).toContain('TypeError: startSpan() expected an options object such as { name: "retrieve" } as its first argument, got the string "oops"');
+    expect(warnings.join("\n")).toContain(
+      'TypeError: startSpan() expected an options object such as { name: "retrieve" } as its first argument, got the string "oops"',
+    );
   });
 
   it("behaves the same with tracing on and off for startSpan(null, fn) and other unusable options", () => {
@@ -45,9 +47,12 @@ describe("startSpan and traced with options they cannot use", () => {
   });
 
   it("traces a function whose traced() options are unusable with defaults", () => {
-    const fn = traced(function lookup(id: number) {
-      return id * 2;
-    }, { name: 3, spanType: null, outputReducer: "sum" } as never);
+    const fn = traced(
+      function lookup(id: number) {
+        return id * 2;
+      },
+      { name: 3, spanType: null, outputReducer: "sum" } as never,
+    );
     expect(fn(21)).toBe(42);
     expect(getLastActiveTrace()!.data.spans[0]).toMatchObject({ name: "lookup", spanType: "UNKNOWN", inputs: { id: 21 }, outputs: 42 });
     expect(warnings.some((w) => w.includes("TypeError: traced() expected `name` to be a non-empty string, got a number"))).toBe(true);
@@ -73,9 +78,11 @@ describe("values that fight back", () => {
 
   it("returns a Proxy from a traced function exactly as it does untraced", () => {
     const proxy = hostileProxy();
-    const { on, off } = onAndOff(() => traced(function make() {
-      return proxy;
-    })());
+    const { on, off } = onAndOff(() =>
+      traced(function make() {
+        return proxy;
+      })(),
+    );
     expect(on).toBe(proxy);
     expect(off).toBe(proxy);
     const { on: viaStartSpan } = onAndOff(() => startSpan({ name: "proxy" }, () => proxy));

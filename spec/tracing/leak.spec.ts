@@ -4,7 +4,6 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT, built } from "../support/built-sdk";
 
-
 function runWithGc(script: string): string {
   const child = spawnSync(process.execPath, ["--expose-gc", "-e", script], {
     cwd: ROOT,

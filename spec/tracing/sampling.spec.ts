@@ -39,7 +39,9 @@ describe("head sampling", () => {
       const out = await startSpan({ name: "root" }, async (root) => {
         root.setInputs({ q: 1 });
         headers = injectTraceContext({});
-        await traced(async function child() { return startSpan({ name: "grandchild" }, () => 3); })();
+        await traced(async function child() {
+          return startSpan({ name: "grandchild" }, () => 3);
+        })();
         return 42;
       });
       expect(out).toBe(42);
@@ -68,7 +70,12 @@ describe("head sampling", () => {
 
   it("lets a per-function samplingRatio override the global ratio for traces that function starts", () => {
     configureTracing({ sampling: { ratio: 0 } });
-    const always = traced(function always() { return 1; }, { samplingRatio: 1 });
+    const always = traced(
+      function always() {
+        return 1;
+      },
+      { samplingRatio: 1 },
+    );
     const { traces, stop } = collect();
     try {
       startSpan({ name: "kept", samplingRatio: 1 }, () => startSpan({ name: "inner" }, () => 1));
@@ -129,13 +136,23 @@ describe("tail rules", () => {
     const error = new Error("model down");
     try {
       startSpan({ name: "fast-ok" }, () => 1);
-      expect(() => startSpan({ name: "failed" }, () => startSpan({ name: "step" }, () => { throw error; }))).toThrow(error);
+      expect(() =>
+        startSpan({ name: "failed" }, () =>
+          startSpan({ name: "step" }, () => {
+            throw error;
+          }),
+        ),
+      ).toThrow(error);
       await startSpan({ name: "slow" }, () => new Promise((r) => setTimeout(r, 40)));
       startSpan({ name: "marked-error" }, () => mlflow.updateCurrentTrace({ state: "ERROR" }));
     } finally {
       stop();
     }
-    expect(traces.map((t) => [t.data.spans[0]?.name, t.info.state])).toEqual([["failed", "ERROR"], ["slow", "OK"], ["marked-error", "ERROR"]]);
+    expect(traces.map((t) => [t.data.spans[0]?.name, t.info.state])).toEqual([
+      ["failed", "ERROR"],
+      ["slow", "OK"],
+      ["marked-error", "ERROR"],
+    ]);
     expect(traces[0]?.data.spans.map((s) => s.name)).toEqual(["failed", "step"]);
   });
 

@@ -8,15 +8,28 @@ describe("serialization of inputs, outputs and attributes", () => {
     const circular: Record<string, unknown> = { name: "loop" };
     circular["self"] = circular;
     class Point {
-      constructor(public x: number, public y: number) {}
-      get sum(): number { return this.x + this.y; }
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+      get sum(): number {
+        return this.x + this.y;
+      }
     }
-    const throwing = Object.defineProperty({}, "bad", { enumerable: true, get: () => { throw new Error("nope"); } });
+    const throwing = Object.defineProperty({}, "bad", {
+      enumerable: true,
+      get: () => {
+        throw new Error("nope");
+      },
+    });
     const value = {
       circular,
       big: 12345678901234567890n,
       small: 42n,
-      map: new Map<unknown, unknown>([["a", 1], [2, "b"]]),
+      map: new Map<unknown, unknown>([
+        ["a", 1],
+        [2, "b"],
+      ]),
       set: new Set([1, 2]),
       date: new Date("2026-01-02T03:04:05.000Z"),
       buffer: Buffer.from("hello"),
@@ -69,7 +82,14 @@ describe("serialization of inputs, outputs and attributes", () => {
   });
 
   it("cuts a 5 MB string by default and never throws on a proxy that throws", () => {
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error("trap"); } });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+      },
+    );
     startSpan({ name: "huge", inputs: { text: "y".repeat(5_000_000), hostile } }, () => undefined);
     const inputs = getLastActiveTrace()!.data.spans[0]!.inputs as Record<string, string>;
     expect(inputs["text"]!.length).toBeLessThan(1_100_000);

@@ -40,7 +40,11 @@ describe("configureTracing({ spanProcessors })", () => {
       ],
     });
     const trace = one(() =>
-      startSpan({ name: "root", inputs: { email: "a@b.c", q: "x" } }, () => traced(function lookup(card: string) { return `card ${card}`; })("1234-5678")),
+      startSpan({ name: "root", inputs: { email: "a@b.c", q: "x" } }, () =>
+        traced(function lookup(card: string) {
+          return `card ${card}`;
+        })("1234-5678"),
+      ),
     );
     expect(seen).toEqual(["lookup:false", "root:false"]);
     const [root, lookup] = trace.data.spans;
@@ -85,8 +89,13 @@ describe("configureTracing({ spanProcessors })", () => {
     } finally {
       mlflow.setDiagnosticsLogger(undefined);
     }
-    expect(trace.data.spans.map((s) => [s.name, s.attributes["after"]])).toEqual([["root", 1], ["child", 1]]);
-    expect(messages).toEqual(['warn: span processor #0 threw on span "child"; the span is exported with the changes made before the throw (reported once per processor)']);
+    expect(trace.data.spans.map((s) => [s.name, s.attributes["after"]])).toEqual([
+      ["root", 1],
+      ["child", 1],
+    ]);
+    expect(messages).toEqual([
+      'warn: span processor #0 threw on span "child"; the span is exported with the changes made before the throw (reported once per processor)',
+    ]);
   });
 
   it("rejects anything but an array of functions", () => {
@@ -105,10 +114,14 @@ describe("contentTracing: false", () => {
     try {
       await startSpan({ name: "root", spanType: "CHAIN", inputs: { q: "my diagnosis" } }, async () => {
         mlflow.updateCurrentTrace({ tags: { app: "bot" }, requestPreview: "custom preview" });
-        startSpan({ name: "llm", spanType: "LLM", attributes: { "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7 } } }, (s) => s.setOutputs("answer"));
+        startSpan({ name: "llm", spanType: "LLM", attributes: { "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7 } } }, (s) =>
+          s.setOutputs("answer"),
+        );
         for await (const _ of traced(stream)()) void _;
         try {
-          startSpan({ name: "pay" }, () => { throw secret; });
+          startSpan({ name: "pay" }, () => {
+            throw secret;
+          });
         } catch {
           // recorded on the span
         }
@@ -118,7 +131,12 @@ describe("contentTracing: false", () => {
       stop();
     }
     const trace = traces[0] as Trace;
-    expect(trace.data.spans.map((s) => [s.name, s.spanType])).toEqual([["root", "CHAIN"], ["llm", "LLM"], ["stream", "UNKNOWN"], ["pay", "UNKNOWN"]]);
+    expect(trace.data.spans.map((s) => [s.name, s.spanType])).toEqual([
+      ["root", "CHAIN"],
+      ["llm", "LLM"],
+      ["stream", "UNKNOWN"],
+      ["pay", "UNKNOWN"],
+    ]);
     for (const span of trace.data.spans) {
       expect(span.inputs).toBeUndefined();
       expect(span.outputs).toBeUndefined();

@@ -110,9 +110,15 @@ describe("startSpan", () => {
 
   it("rethrows a synchronously thrown non-Error value unchanged", () => {
     const thrown = { code: 42 };
-    expect(() => startSpan({ name: "x" }, () => { throw thrown; })).toThrow();
+    expect(() =>
+      startSpan({ name: "x" }, () => {
+        throw thrown;
+      }),
+    ).toThrow();
     try {
-      startSpan({ name: "x" }, () => { throw thrown; });
+      startSpan({ name: "x" }, () => {
+        throw thrown;
+      });
     } catch (error) {
       expect(error).toBe(thrown);
     }

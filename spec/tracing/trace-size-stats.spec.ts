@@ -22,7 +22,7 @@ describe("pythonJsonLength", () => {
       [],
       {},
       [1, "two", { three: [3, null] }],
-      { b: 1, a: { nested: ["x", { y: "é" }] }, "key with \"quote\"": false },
+      { b: 1, a: { nested: ["x", { y: "é" }] }, 'key with "quote"': false },
     ];
     for (const value of values) expect(pythonJsonLength(value)).toBe(pythonJsonDumps(value).length);
   });

@@ -15,7 +15,12 @@ describe("trace timeout (MLFLOW_TRACE_TIMEOUT_SECONDS)", () => {
     let release: () => void = () => undefined;
     const hung = new Promise<void>((resolve) => (release = resolve));
     const exported = new Promise<Trace>((resolve) => {
-      const stop = addTraceSink({ onTraceCompleted: (t) => { stop(); resolve(t); } });
+      const stop = addTraceSink({
+        onTraceCompleted: (t) => {
+          stop();
+          resolve(t);
+        },
+      });
     });
     const done = startSpan({ name: "request" }, async () => {
       startSpan({ name: "retrieve" }, () => 1);
@@ -28,7 +33,10 @@ describe("trace timeout (MLFLOW_TRACE_TIMEOUT_SECONDS)", () => {
       const byName = Object.fromEntries(trace.data.spans.map((s) => [s.name, s]));
       expect(byName["retrieve"]?.status.code).toBe("OK");
       expect(byName["retrieve"]?.attributes["mlflow_haystack.timed_out"]).toBeUndefined();
-      expect(byName["llm"]?.status).toEqual({ code: "ERROR", description: "Timed out: the trace did not finish within 0.05 seconds (MLFLOW_TRACE_TIMEOUT_SECONDS)" });
+      expect(byName["llm"]?.status).toEqual({
+        code: "ERROR",
+        description: "Timed out: the trace did not finish within 0.05 seconds (MLFLOW_TRACE_TIMEOUT_SECONDS)",
+      });
       expect(byName["llm"]?.attributes["mlflow_haystack.timed_out"]).toBe(true);
       const root = byName["request"];
       expect(root?.status.description).toMatch(/^MlflowTracingException: Trace tr-[0-9a-f]{32} is timed out after 0.05 seconds/);

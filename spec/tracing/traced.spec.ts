@@ -52,7 +52,12 @@ describe("traced(fn)", () => {
     try {
       const f = traced((x: number) => x + 1);
       expect(f(1)).toBe(2);
-      expect(startSpan({ name: "off" }, (span) => { span.setOutputs("x"); return 5; })).toBe(5);
+      expect(
+        startSpan({ name: "off" }, (span) => {
+          span.setOutputs("x");
+          return 5;
+        }),
+      ).toBe(5);
       expect(getLastActiveTrace()!.info.traceId).toBe(lastId);
     } finally {
       tracing.enable();
@@ -60,7 +65,9 @@ describe("traced(fn)", () => {
   });
 
   it("does not wrap a function twice", () => {
-    const once = traced(function twice(x: number) { return x; });
+    const once = traced(function twice(x: number) {
+      return x;
+    });
     const again = traced(once);
     expect(again).toBe(once);
     startSpan({ name: "outer" }, () => again(1));

@@ -37,7 +37,9 @@ describe("tracingContext", () => {
     try {
       await tracingContext({ session: "conv-1", user: "alice", metadata: { tenant: "acme" }, tags: { app: "bot", n: 3 } }, async () => {
         startSpan({ name: "manual" }, () => 1);
-        await traced(async function helper() { return 2; })();
+        await traced(async function helper() {
+          return 2;
+        })();
         await pipe.run({ upper: { text: "hi" } });
       });
       startSpan({ name: "outside" }, () => 1);
@@ -129,8 +131,16 @@ describe("tracingContext", () => {
     const returned = tracingContext({ session: "s" }, () => promise);
     expect(returned).toBe(promise);
     const error = new TypeError("boom");
-    expect(() => tracingContext({ session: "s" }, () => { throw error; })).toThrow(error);
-    await expect(tracingContext({ session: "s" }, async () => { throw error; })).rejects.toBe(error);
+    expect(() =>
+      tracingContext({ session: "s" }, () => {
+        throw error;
+      }),
+    ).toThrow(error);
+    await expect(
+      tracingContext({ session: "s" }, async () => {
+        throw error;
+      }),
+    ).rejects.toBe(error);
   });
 
   it("reports a session or user id over 250 characters, naming the limit and the fix, and leaves it out", () => {

@@ -2,9 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getLastActiveTrace, startSpan, SpanType, traceFromJSON, type TraceJson } from "../../lib/index";
 
-const golden = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "../support/fixtures/trace-flavour-a.json"), "utf8"),
-) as TraceJson;
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, "../support/fixtures/trace-flavour-a.json"), "utf8")) as TraceJson;
 
 describe("Trace JSON in MLflow's Trace.to_dict() shape", () => {
   it("reads MLflow's flavour-A trace dict and writes it back byte for byte", () => {

@@ -28,7 +28,16 @@ function isObj(value: unknown): value is Obj {
 }
 
 /** Tools of the Responses API with no schema, listed by their type as Python does. */
-const BUILT_IN_TOOLS = new Set(["file_search", "computer_use_preview", "web_search_preview", "web_search", "local_shell", "mcp", "code_interpreter", "image_generation"]);
+const BUILT_IN_TOOLS = new Set([
+  "file_search",
+  "computer_use_preview",
+  "web_search_preview",
+  "web_search",
+  "local_shell",
+  "mcp",
+  "code_interpreter",
+  "image_generation",
+]);
 
 /** `mlflow.chat.tools`: Chat Completions and Responses tools as `{ type: "function", function }`. */
 export function chatTools(tools: unknown): Obj[] {

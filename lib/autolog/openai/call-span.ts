@@ -75,7 +75,8 @@ export class CallSpan {
     const index = this.chunks++;
     this.guard("chunk", () => {
       (this.assembly ??= new StreamAssembly()).add(event);
-      if (index < MAX_CHUNK_EVENTS) this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(toJsonSafe(event, sdkState().limits)) });
+      if (index < MAX_CHUNK_EVENTS)
+        this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(toJsonSafe(event, sdkState().limits)) });
     });
   }
 
@@ -102,7 +103,11 @@ export class CallSpan {
     const assembled = (this.assembly ??= new StreamAssembly()).result();
     this.span.setOutputs(assembled ?? null);
     recordResponse(this.span, this.kind, this.body, assembled);
-    this.span.setAttributes({ "openai.stream.end": end, "openai.stream.chunks": this.chunks, "openai.stream.chunk_events_dropped": Math.max(0, this.chunks - MAX_CHUNK_EVENTS) });
+    this.span.setAttributes({
+      "openai.stream.end": end,
+      "openai.stream.chunks": this.chunks,
+      "openai.stream.chunk_events_dropped": Math.max(0, this.chunks - MAX_CHUNK_EVENTS),
+    });
   }
 
   private end(): void {

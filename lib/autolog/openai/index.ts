@@ -27,7 +27,8 @@ export interface OpenAIAutologOptions {
  * mlflow.openai.autolog({ disable: true }); // no OpenAI call is traced
  */
 export function openaiAutolog(options: OpenAIAutologOptions = {}): void {
-  if (typeof options !== "object" || options === null) throw new TypeError(`mlflow.openai.autolog(options): expected an options object like { disable: true }, got ${String(options)}`);
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`mlflow.openai.autolog(options): expected an options object like { disable: true }, got ${String(options)}`);
   setOpenAIAutolog(!(options.disable === true || options.logTraces === false));
 }
 

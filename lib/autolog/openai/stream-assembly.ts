@@ -38,7 +38,8 @@ export class StreamAssembly {
   add(event: unknown): void {
     if (!isObj(event)) return;
     if (event["object"] === "chat.completion.chunk") this.addChunk(event);
-    else if (event["type"] === "response.completed" || event["type"] === "response.incomplete" || event["type"] === "response.failed") this.completed = event["response"];
+    else if (event["type"] === "response.completed" || event["type"] === "response.incomplete" || event["type"] === "response.failed")
+      this.completed = event["response"];
     else if (event["type"] === "response.output_item.done") this.outputItems.push(event["item"]);
   }
 
@@ -55,7 +56,8 @@ export class StreamAssembly {
       if (!isObj(raw)) continue;
       const index = typeof raw["index"] === "number" ? raw["index"] : 0;
       let choice = this.choices.get(index);
-      if (choice === undefined) this.choices.set(index, (choice = { role: "assistant", content: "", refusal: undefined, toolCalls: new Map(), finishReason: null }));
+      if (choice === undefined)
+        this.choices.set(index, (choice = { role: "assistant", content: "", refusal: undefined, toolCalls: new Map(), finishReason: null }));
       if (typeof raw["finish_reason"] === "string") choice.finishReason = raw["finish_reason"];
       const delta = raw["delta"];
       if (!isObj(delta)) continue;
@@ -76,7 +78,9 @@ export class StreamAssembly {
         const message: Obj = { role: c.role, content: c.content === "" && c.toolCalls.size > 0 ? null : c.content };
         if (c.refusal !== undefined) message["refusal"] = c.refusal;
         if (c.toolCalls.size > 0) {
-          message["tool_calls"] = [...c.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: { name: t.name, arguments: t.arguments } }));
+          message["tool_calls"] = [...c.toolCalls.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: { name: t.name, arguments: t.arguments } }));
         }
         return { index, message, finish_reason: c.finishReason };
       });

@@ -55,7 +55,11 @@ interface APIPromiseLike<T> extends Promise<T> {
 }
 
 function isAPIPromise(value: unknown): value is APIPromiseLike<unknown> {
-  return value instanceof Promise && typeof (value as Partial<APIPromiseLike<unknown>>)._thenUnwrap === "function" && typeof (value as Partial<APIPromiseLike<unknown>>).asResponse === "function";
+  return (
+    value instanceof Promise &&
+    typeof (value as Partial<APIPromiseLike<unknown>>)._thenUnwrap === "function" &&
+    typeof (value as Partial<APIPromiseLike<unknown>>).asResponse === "function"
+  );
 }
 
 function callTraced(ctx: Context, kind: CallKind, original: Function, target: object, args: unknown[]): unknown {
@@ -63,7 +67,10 @@ function callTraced(ctx: Context, kind: CallKind, original: Function, target: ob
   const state = sdkState();
   const body = args[0];
   const provider = providerFromBaseUrl((ctx.client as { baseURL?: unknown }).baseURL);
-  const span = openSpan({ name: kind.spanName, spanType: kind.spanType, inputs: body, attributes: startAttributes(kind, body, provider) }, state.context.getStore());
+  const span = openSpan(
+    { name: kind.spanName, spanType: kind.spanType, inputs: body, attributes: startAttributes(kind, body, provider) },
+    state.context.getStore(),
+  );
   if (span === NOOP_SPAN) return Reflect.apply(original, target, args);
   const call = new CallSpan(span, kind, body, ctx.abandonAfterMs);
   let result: unknown;
@@ -109,7 +116,7 @@ function view<T extends object>(ctx: Context, target: T, path: string): T {
       if (typeof value === "function") {
         const cached = methods.get(prop);
         if (cached !== undefined && cached.original === value) return cached.method;
-        const original = value as Function;
+        const original = value;
         const kind = TRACED[at];
         let method: Function;
         if (kind !== undefined) method = (...args: unknown[]) => callTraced(ctx, kind, original, object, args);
@@ -161,7 +168,9 @@ export function traceClient<T extends object>(client: T, options: TraceOpenAIOpt
   }
   const chat = (client as { chat?: { completions?: { create?: unknown } } }).chat;
   if (typeof chat?.completions?.create !== "function") {
-    throw new TypeError("mlflow.openai.trace(client): expected an OpenAI client with chat.completions.create (new OpenAI() from the `openai` package, v4 or later)");
+    throw new TypeError(
+      "mlflow.openai.trace(client): expected an OpenAI client with chat.completions.create (new OpenAI() from the `openai` package, v4 or later)",
+    );
   }
   return wrap(client, "user", abandonAfterMs);
 }

@@ -19,7 +19,12 @@ type StreamClass = new (iterator: () => AsyncIterator<unknown>, controller: Abor
 export function isOpenAIStream(value: unknown): value is StreamLike {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<StreamLike>;
-  return typeof v.tee === "function" && typeof v.toReadableStream === "function" && v.controller instanceof AbortController && typeof v[Symbol.asyncIterator] === "function";
+  return (
+    typeof v.tee === "function" &&
+    typeof v.toReadableStream === "function" &&
+    v.controller instanceof AbortController &&
+    typeof v[Symbol.asyncIterator] === "function"
+  );
 }
 
 /** The traced replacement of `stream`, built with its own class; `client` is what that class receives. */

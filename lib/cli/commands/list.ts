@@ -51,9 +51,14 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
   const skipped: string[] = [];
   const summaries = searching
     ? await searched(source, options)
-    : await (source.kind === "local" ? source.store : undefined)?.list({ limit: options.limit, onSkip: (name, reason) => skipped.push(`${name} (${reason})`) }) ?? [];
+    : ((await (source.kind === "local" ? source.store : undefined)?.list({
+        limit: options.limit,
+        onSkip: (name, reason) => skipped.push(`${name} (${reason})`),
+      })) ?? []);
   if (skipped.length > 0 && source.kind === "local") {
-    io.stderr.write(`skipped ${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} in ${join(source.store.dir, "traces")} that are not trace files: ${skipped.join(", ")}\n`);
+    io.stderr.write(
+      `skipped ${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} in ${join(source.store.dir, "traces")} that are not trace files: ${skipped.join(", ")}\n`,
+    );
   }
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);

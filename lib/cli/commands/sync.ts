@@ -58,7 +58,12 @@ async function syncTo(to: string, store: LocalStore, options: SyncCommandOptions
   const experiment = experimentFor(options, io.env);
   const destination: SyncDestination = { trackingUri: fileStore === undefined ? to : `file://${fileStore}`, experiment };
   const client = clientFor?.(destination) ?? (fileStore === undefined ? undefined : new MlrunsWriter(fileStore, experiment));
-  const result = await syncLocalTraces(store, { destination, batchSize: options.batchSize, onProgress: progressReporter(io), ...(client === undefined ? {} : { client }) });
+  const result = await syncLocalTraces(store, {
+    destination,
+    batchSize: options.batchSize,
+    onProgress: progressReporter(io),
+    ...(client === undefined ? {} : { client }),
+  });
   if (result.total === 0 && result.alreadyThere === 0 && result.assessmentsSent === 0 && result.failed === 0) {
     io.stdout.write(`Nothing to sync: every trace in ${store.dir} was already sent to ${to}.\n`);
     return true;
@@ -82,7 +87,11 @@ export async function syncCommand(options: SyncCommandOptions, io: CliIo, client
     ok = outcome.ok && outcome.keptForOtherHosts === 0;
   }
   if (options.drop !== undefined) {
-    if (!ok) throw new CliError(ExitCode.RUNTIME_ERROR, `Some traces were not sent, so the undelivered traces for ${options.drop} were kept. Run the same command again.`);
+    if (!ok)
+      throw new CliError(
+        ExitCode.RUNTIME_ERROR,
+        `Some traces were not sent, so the undelivered traces for ${options.drop} were kept. Run the same command again.`,
+      );
     const dropped = await dropPending(store, options.drop);
     io.stdout.write(`Dropped ${dropped} undelivered trace(s) for ${options.drop}: no longer retried; they stay in ${store.dir}.\n`);
     return;

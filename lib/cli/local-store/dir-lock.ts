@@ -66,7 +66,10 @@ export async function tryLock(path: string, options: { readonly staleMs: number 
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const owner = await readOwner(path);
-    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     const dead = owner !== undefined && owner.host === me.host && !alive(owner.pid);
     if (!dead && age < options.staleMs && owner !== undefined) return { owner };
     if (owner === undefined && age < 5_000) return { owner: { pid: 0, host: "?", since: "just now" } };

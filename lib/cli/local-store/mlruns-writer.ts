@@ -43,7 +43,10 @@ function yaml(record: Record<string, unknown>): string {
 export class MlrunsWriter implements TraceClient {
   private experimentId: Promise<string> | undefined;
 
-  constructor(readonly root: string, private readonly experiment: ExperimentSpec = { experimentId: "0" }) {}
+  constructor(
+    readonly root: string,
+    private readonly experiment: ExperimentSpec = { experimentId: "0" },
+  ) {}
 
   async export(traces: readonly Trace[]): Promise<ExportResult> {
     const failures: ExportFailure[] = [];
@@ -116,7 +119,10 @@ export class MlrunsWriter implements TraceClient {
     const { trace_metadata: metadata, tags, ...info } = json.info;
     await writeFileAtomic(join(dir, "artifacts", "traces.json"), JSON.stringify(json.data));
     const allTags = { ...tags, "mlflow.artifactLocation": pathToFileURL(join(dir, "artifacts")).href };
-    for (const [folder, record] of [["request_metadata", metadata], ["tags", allTags]] as const) {
+    for (const [folder, record] of [
+      ["request_metadata", metadata],
+      ["tags", allTags],
+    ] as const) {
       for (const [key, value] of Object.entries(record)) {
         if (!SAFE_KEY.test(key)) {
           diag("warn", `file store: skipped ${folder} key ${JSON.stringify(key)} of ${id} (not a valid file name)`);
@@ -126,7 +132,10 @@ export class MlrunsWriter implements TraceClient {
       }
     }
     // trace_info.yaml last: MLflow lists a trace once this file exists.
-    await writeFileAtomic(join(dir, "trace_info.yaml"), yaml({ ...info, trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: experimentId } } }));
+    await writeFileAtomic(
+      join(dir, "trace_info.yaml"),
+      yaml({ ...info, trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: experimentId } } }),
+    );
   }
 }
 

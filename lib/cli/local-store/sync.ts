@@ -206,7 +206,10 @@ async function sendAll(
       const signal = AbortSignal.timeout(options.batchTimeoutMs ?? 60_000);
       let failed = new Map<string, Error>();
       try {
-        const result = await client.export(batch.map((b) => b.trace), { signal });
+        const result = await client.export(
+          batch.map((b) => b.trace),
+          { signal },
+        );
         failed = new Map(result.failures.map((f) => [f.traceId, f.error]));
       } catch (err) {
         for (const b of batch) failed.set(b.trace.info.traceId, toError(err));
@@ -214,7 +217,11 @@ async function sendAll(
       for (const { file, trace } of batch) {
         const error = failed.get(trace.info.traceId);
         if (error === undefined) {
-          await markSent(dest, file.encodedId, trace.info.assessments.map((a) => a.assessment_id));
+          await markSent(
+            dest,
+            file.encodedId,
+            trace.info.assessments.map((a) => a.assessment_id),
+          );
           sent++;
         } else {
           failures.push({ traceId: trace.info.traceId, error });
@@ -226,4 +233,3 @@ async function sendAll(
   }
   return { ...progress(), failures };
 }
-

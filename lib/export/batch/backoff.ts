@@ -20,12 +20,7 @@ export interface BackoffPolicy {
  * retryDelay(3, undefined, { initialBackoffMs: 500, maxBackoffMs: 30_000 }); // somewhere in [0, 2000)
  * retryDelay(1, 5_000, { initialBackoffMs: 500, maxBackoffMs: 30_000 });    // at least 5000
  */
-export function retryDelay(
-  attempt: number,
-  retryAfterMs: number | undefined,
-  policy: BackoffPolicy,
-  random: () => number = Math.random,
-): number {
+export function retryDelay(attempt: number, retryAfterMs: number | undefined, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exponent = Math.min(Math.max(attempt - 1, 0), 30);
   const ceiling = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** exponent);
   const jittered = Math.floor(random() * ceiling);
@@ -80,7 +75,8 @@ export function planRetry<C extends RetryCandidate>(
   const giveUp: C[] = [];
   for (const item of items) {
     const { attempts, firstAttemptAt } = item.entry;
-    const fits = !tooLong && attempts < limits.maxAttempts && now + delayMs - firstAttemptAt <= limits.retryBudgetMs && now - firstAttemptAt < limits.retryBudgetMs;
+    const fits =
+      !tooLong && attempts < limits.maxAttempts && now + delayMs - firstAttemptAt <= limits.retryBudgetMs && now - firstAttemptAt < limits.retryBudgetMs;
     (fits ? retry : giveUp).push(item);
   }
   return { delayMs, retry, giveUp };

@@ -86,7 +86,9 @@ export class DeliveryReport {
     if (queueFull > 0) parts.push(`${queueFull} trace(s) were dropped because the export queue was full (maxQueueSize/maxQueueBytes)`);
     if (storeFull > 0) parts.push(`${storeFull} kept trace(s) were removed from the local store to stay under maxPendingTraces`);
     if (this.lostCount > 0) {
-      parts.push(`${this.lostCount} trace(s) could not be kept and are lost (${this.lostError === undefined ? "unknown error" : describeCause(this.lostError)})`);
+      parts.push(
+        `${this.lostCount} trace(s) could not be kept and are lost (${this.lostError === undefined ? "unknown error" : describeCause(this.lostError)})`,
+      );
     }
     if (parts.length === 0) return;
     reportOnce("export.exit-summary", "warn", `at exit: ${parts.join("; ")}`);

@@ -96,8 +96,7 @@ function describe(value: unknown): string {
 function check(name: string, value: unknown, fallback: number, kind: "int" | "ms"): number {
   if (value === undefined) return fallback;
   const ok =
-    typeof value === "number" &&
-    (kind === "int" ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS);
+    typeof value === "number" && (kind === "int" ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS);
   if (ok) return value;
   const expected = kind === "int" ? "a positive integer" : `a number of milliseconds from 0 to ${MAX_TIMER_MS}`;
   throw new ConfigError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
@@ -110,9 +109,7 @@ function checkFunction(name: string, value: unknown): void {
 }
 
 /** Applies defaults and validates; throws a `ConfigError` naming the option on bad input. */
-export function resolveBatchOptions<T extends ExportableTrace>(
-  options: BatchProcessorOptions<T> = {},
-): ResolvedBatchOptions<T> {
+export function resolveBatchOptions<T extends ExportableTrace>(options: BatchProcessorOptions<T> = {}): ResolvedBatchOptions<T> {
   const maxQueueSize = check("maxQueueSize", options.maxQueueSize, 2048, "int");
   const maxBatchSize = check("maxBatchSize", options.maxBatchSize, Math.min(100, maxQueueSize), "int");
   if (maxBatchSize > maxQueueSize) {
@@ -123,9 +120,7 @@ export function resolveBatchOptions<T extends ExportableTrace>(
   const initialBackoffMs = check("initialBackoffMs", options.initialBackoffMs, 500, "ms");
   const maxBackoffMs = check("maxBackoffMs", options.maxBackoffMs, Math.max(10_000, initialBackoffMs), "ms");
   if (maxBackoffMs < initialBackoffMs) {
-    throw new ConfigError(
-      `Expected \`maxBackoffMs\` to be at least \`initialBackoffMs\` (${initialBackoffMs}), got ${maxBackoffMs}`,
-    );
+    throw new ConfigError(`Expected \`maxBackoffMs\` to be at least \`initialBackoffMs\` (${initialBackoffMs}), got ${maxBackoffMs}`);
   }
   const exportTimeoutMs = check("exportTimeoutMs", options.exportTimeoutMs, 30_000, "ms");
   if (exportTimeoutMs === 0) {
@@ -147,7 +142,8 @@ export function resolveBatchOptions<T extends ExportableTrace>(
     exportTimeoutMs,
     initialBackoffMs,
     maxBackoffMs,
-    maxAttempts: options.maxAttempts === Number.POSITIVE_INFINITY ? options.maxAttempts : check("maxAttempts", options.maxAttempts, Number.POSITIVE_INFINITY, "int"),
+    maxAttempts:
+      options.maxAttempts === Number.POSITIVE_INFINITY ? options.maxAttempts : check("maxAttempts", options.maxAttempts, Number.POSITIVE_INFINITY, "int"),
     retryBudgetMs,
     maxRetryAfterMs: check("maxRetryAfterMs", options.maxRetryAfterMs, Math.max(retryBudgetMs, 2 * maxBackoffMs), "ms"),
     flushOnExit: options.flushOnExit ?? true,

@@ -331,7 +331,13 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private settle(entries: QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">, error?: Error): void {
     if (entries.length === 0) return;
     this.counts[outcome] += entries.length;
-    const keeping = outcome === "failed" ? this.keeper.keep(entries.map((e) => e.trace), error ?? new ExportError("export failed")) : undefined;
+    const keeping =
+      outcome === "failed"
+        ? this.keeper.keep(
+            entries.map((e) => e.trace),
+            error ?? new ExportError("export failed"),
+          )
+        : undefined;
     if (keeping === undefined) this.release(entries, outcome);
     else void keeping.then(() => this.release(entries, outcome));
   }
@@ -376,7 +382,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       this.spilling -= entries.length;
       this.credit(entries, "failed");
     };
-    const keeping = this.keeper.keep(entries.map((e) => e.trace), error);
+    const keeping = this.keeper.keep(
+      entries.map((e) => e.trace),
+      error,
+    );
     if (keeping === undefined) done();
     else void keeping.then(done);
   }

@@ -72,7 +72,13 @@ export class FanOutClient implements TraceClient {
       const retryAfter = Math.max(...entry.failures.map((f) => f.retryAfterMs ?? 0));
       result.push({
         traceId: trace.info.traceId,
-        error: entry.failures.length === 1 ? first.error : new AggregateError(entry.failures.map((f) => f.error), entry.failures.map((f) => f.error.message).join("; ")),
+        error:
+          entry.failures.length === 1
+            ? first.error
+            : new AggregateError(
+                entry.failures.map((f) => f.error),
+                entry.failures.map((f) => f.error.message).join("; "),
+              ),
         retryable: entry.failures.every((f) => f.retryable),
         ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
       });

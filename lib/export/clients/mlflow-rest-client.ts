@@ -13,12 +13,7 @@ import { ConfigError, ExportError, MlflowApiError, toExportFailure } from "../er
 import type { ExperimentSpec } from "../mlflow/experiments";
 import { MlflowApi } from "../mlflow/api";
 import { sendOverrides } from "../mlflow/assessments";
-import {
-  SPANS_LOCATION_TRACKING_STORE,
-  TAG_ARTIFACT_LOCATION,
-  TAG_SPANS_LOCATION,
-  TRACE_DATA_FILE_NAME,
-} from "../mlflow/rest-spec";
+import { SPANS_LOCATION_TRACKING_STORE, TAG_ARTIFACT_LOCATION, TAG_SPANS_LOCATION, TRACE_DATA_FILE_NAME } from "../mlflow/rest-spec";
 import { startTraceBody, traceDataFile, traceFromWire } from "../mlflow/trace-wire";
 import { otlpRequest } from "./otlp-spans";
 import { encodeEach } from "./trace-isolation";
@@ -114,7 +109,15 @@ export class MlflowRestClient implements TraceClient {
     if (this.spansOnly && this.otlpEnabled) {
       // Spans cannot carry assessments: a trace that has some gets its full record.
       const assessed = targets.filter((t) => t.trace.info.assessments.length > 0);
-      targets = [...assessed, ...(await this.exportSpansOnly(api, targets.filter((t) => t.trace.info.assessments.length === 0), failures, options.signal))];
+      targets = [
+        ...assessed,
+        ...(await this.exportSpansOnly(
+          api,
+          targets.filter((t) => t.trace.info.assessments.length === 0),
+          failures,
+          options.signal,
+        )),
+      ];
       if (targets.length === 0) return { failures };
     }
     // The trace record first, then the spans: spans arriving before their record make the server
@@ -125,7 +128,12 @@ export class MlflowRestClient implements TraceClient {
         const tags = (await api.startTraceV3(startTraceBody(trace, experimentId), options.signal)).trace?.trace_info?.tags ?? {};
         await sendOverrides(api, trace.info.assessments);
         trace.info.experimentId = experimentId;
-        started.push({ trace, experimentId, spansStored: tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE, artifactLocation: tags[TAG_ARTIFACT_LOCATION] });
+        started.push({
+          trace,
+          experimentId,
+          spansStored: tags[TAG_SPANS_LOCATION] === SPANS_LOCATION_TRACKING_STORE,
+          artifactLocation: tags[TAG_ARTIFACT_LOCATION],
+        });
       } catch (err) {
         failures.push(toExportFailure(trace.info.traceId, wrapAbort(err, "creating the trace record")));
       }
@@ -176,7 +184,7 @@ export class MlflowRestClient implements TraceClient {
     if (this.closed) throw new ExportError("The MLflow client was shut down.", { retryable: false });
     const uri = this.options.trackingUri ?? getTrackingUri();
     if (uri === undefined) {
-      throw new ConfigError("No tracking URI: call setTrackingUri(\"http://...\") or set MLFLOW_TRACKING_URI.");
+      throw new ConfigError('No tracking URI: call setTrackingUri("http://...") or set MLFLOW_TRACKING_URI.');
     }
     if (this.api?.uri !== uri) {
       this.api?.api.close();
@@ -222,7 +230,12 @@ export class MlflowRestClient implements TraceClient {
           for (const trace of traces) failures.push(toExportFailure(trace.info.traceId, error));
           continue;
         }
-        reportOnce("export.spans-only-refused", "warn", `the server refused a spans-only request for ${traces.length} trace(s); sending them as full trace records (counted as export.spans-only-refused)`, error);
+        reportOnce(
+          "export.spans-only-refused",
+          "warn",
+          `the server refused a spans-only request for ${traces.length} trace(s); sending them as full trace records (counted as export.spans-only-refused)`,
+          error,
+        );
       }
       fullRecords.push(...group);
     }
@@ -260,7 +273,12 @@ export class MlflowRestClient implements TraceClient {
       if (!meansOtlpUnsupported(error)) return { error };
       this.otlpEnabled = false;
       const code = (error as MlflowApiError).code;
-      if (this.spansOnly) reportOnce("export.spans-only-unsupported", "warn", `the server does not ingest OTLP spans (${code}); sending full trace records instead of spans only`);
+      if (this.spansOnly)
+        reportOnce(
+          "export.spans-only-unsupported",
+          "warn",
+          `the server does not ingest OTLP spans (${code}); sending full trace records instead of spans only`,
+        );
       else diag("info", `server does not accept OTLP/JSON spans (${code}); uploading traces.json artifacts only`);
       return "unsupported";
     }
@@ -280,7 +298,11 @@ export function artifactPathFromUri(uri: string): string {
       { retryable: false },
     );
   }
-  return (match[1] ?? "").split("/").filter((s) => s !== "").map(encodeURIComponent).join("/");
+  return (match[1] ?? "")
+    .split("/")
+    .filter((s) => s !== "")
+    .map(encodeURIComponent)
+    .join("/");
 }
 
 function wrapAbort(err: unknown, what: string): unknown {

@@ -23,7 +23,6 @@ type Serializers = Pick<typeof import("@opentelemetry/otlp-transformer"), "JsonT
 let serializers: Serializers | undefined;
 /** Loaded on first use: the package and its dependencies take ~0.1 s to load, which apps without OTLP should not pay. */
 function loadSerializers(): Serializers {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
   return (serializers ??= require("@opentelemetry/otlp-transformer") as Serializers);
 }
 /** The OTLP spec's retryable answers (https://opentelemetry.io/docs/specs/otlp/#retryable-response-codes). */
@@ -100,7 +99,10 @@ export class OtlpClient implements TraceClient {
       this.reportPartialSuccess(response);
       return;
     }
-    const detail = response.body.toString("utf8", 0, Math.min(response.body.length, 300)).replace(/[^\x20-\x7e]+/g, " ").trim();
+    const detail = response.body
+      .toString("utf8", 0, Math.min(response.body.length, 300))
+      .replace(/[^\x20-\x7e]+/g, " ")
+      .trim();
     const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
     throw new ExportError(`OTLP export ${this.endpoint} answered ${response.status}${detail === "" ? "" : `: ${detail}`}`, {
       endpoint: this.endpoint,

@@ -83,7 +83,9 @@ function protocolFrom(options: OtlpClientOptions, env: NodeJS.ProcessEnv): OtlpP
 function compressionFrom(options: OtlpClientOptions, env: NodeJS.ProcessEnv): "gzip" | "none" {
   const raw = options.compression ?? nonEmpty(env["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"]) ?? nonEmpty(env["OTEL_EXPORTER_OTLP_COMPRESSION"]) ?? "none";
   if (raw === "gzip" || raw === "none") return raw;
-  throw new ConfigError(`OTLP compression "${raw}" is not supported: use "gzip" or "none" (the \`compression\` option or OTEL_EXPORTER_OTLP_TRACES_COMPRESSION).`);
+  throw new ConfigError(
+    `OTLP compression "${raw}" is not supported: use "gzip" or "none" (the \`compression\` option or OTEL_EXPORTER_OTLP_TRACES_COMPRESSION).`,
+  );
 }
 
 /**

@@ -74,7 +74,10 @@ export const MAX_OTLP_REQUEST_BYTES = 4 * 1024 * 1024;
  * `targets` as OTLP requests: one experiment per request (the server takes it from a header), and
  * at most `maxBytes` of estimated trace size per request (a bigger trace goes alone).
  */
-export function otlpRequestGroups<T extends { trace: Trace; experimentId: string }>(targets: readonly T[], maxBytes = MAX_OTLP_REQUEST_BYTES): { experimentId: string; targets: T[] }[] {
+export function otlpRequestGroups<T extends { trace: Trace; experimentId: string }>(
+  targets: readonly T[],
+  maxBytes = MAX_OTLP_REQUEST_BYTES,
+): { experimentId: string; targets: T[] }[] {
   const open = new Map<string, { experimentId: string; targets: T[]; bytes: number }>();
   const groups: { experimentId: string; targets: T[]; bytes: number }[] = [];
   for (const target of targets) {

@@ -97,7 +97,8 @@ function encodeTraces(traces: readonly Trace[], encoding: ValueEncoding, withTra
   const out: EncodedSpan[] = [];
   for (const trace of traces) {
     const root = withTraceRecord ? trace.rootSpan : undefined;
-    for (const span of trace.data.spans) out.push(encodeSpan(span, encoding, root !== undefined && span === root ? traceRecordRootAttributes(trace) : undefined));
+    for (const span of trace.data.spans)
+      out.push(encodeSpan(span, encoding, root !== undefined && span === root ? traceRecordRootAttributes(trace) : undefined));
   }
   return out;
 }

@@ -20,7 +20,11 @@ export function traceIdOf(trace: Trace): string {
 export function unencodable(trace: Trace, error: unknown): ExportFailure {
   const traceId = traceIdOf(trace);
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  reportOnce("export.unencodable", "warn", `trace ${traceId} could not be encoded and was not sent (${reason}); the rest of its batch was (counted as export.unencodable)`);
+  reportOnce(
+    "export.unencodable",
+    "warn",
+    `trace ${traceId} could not be encoded and was not sent (${reason}); the rest of its batch was (counted as export.unencodable)`,
+  );
   return { traceId, error: new ExportError(`Trace ${traceId} could not be encoded: ${reason}`, { retryable: false, cause: error }), retryable: false };
 }
 

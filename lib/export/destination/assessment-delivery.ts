@@ -37,7 +37,12 @@ export function beginDelivery(traces: readonly Trace[]): BatchDelivery {
  * Called by the exporter with the batch's outcome; settles once the changes queued while it was
  * sent have run, so `flushTraces()` waits for them too. Never rejects.
  */
-export async function endDelivery(batch: BatchDelivery, traces: readonly Trace[], failedIds: ReadonlySet<string>, storeFor: (trace: Trace) => AssessmentStore): Promise<void> {
+export async function endDelivery(
+  batch: BatchDelivery,
+  traces: readonly Trace[],
+  failedIds: ReadonlySet<string>,
+  storeFor: (trace: Trace) => AssessmentStore,
+): Promise<void> {
   const failed = new Set<Trace>();
   if (failedIds.size > 0) {
     for (const trace of traces) {

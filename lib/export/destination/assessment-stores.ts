@@ -10,7 +10,8 @@ import { ArrayAssessments, type AssessmentStore } from "../mlflow/assessment-sto
 import { serverAssessments } from "./server-assessments";
 
 /** Where the exporter sends traces. */
-export type TraceDestination = { readonly kind: "server"; readonly uri: string } | { readonly kind: "local"; readonly store: LocalStore } | { readonly kind: "client" };
+export type TraceDestination =
+  { readonly kind: "server"; readonly uri: string } | { readonly kind: "local"; readonly store: LocalStore } | { readonly kind: "client" };
 
 /**
  * The store for assessments at `destination`: for a trace delivered to a client that cannot take

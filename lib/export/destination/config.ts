@@ -118,7 +118,9 @@ export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
   if (raw === undefined || raw === "") return DEFAULT_REQUEST_TIMEOUT_MS;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_147_483) {
-    throw new ConfigError(`Expected MLFLOW_HTTP_REQUEST_TIMEOUT to be a number of seconds > 0, got "${raw}". Unset it for the default (${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s).`);
+    throw new ConfigError(
+      `Expected MLFLOW_HTTP_REQUEST_TIMEOUT to be a number of seconds > 0, got "${raw}". Unset it for the default (${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s).`,
+    );
   }
   return Math.ceil(seconds * 1000);
 }

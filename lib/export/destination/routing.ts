@@ -13,7 +13,7 @@ import { defaultLocalStoreDir, parseLocalStoreUri } from "../clients/local-store
 import { MlflowRestClient } from "../clients/mlflow-rest-client";
 import type { ExportOptions, ExportResult, TraceClient } from "../clients/trace-client";
 import { FanOutClient } from "../clients/fan-out-client";
-import { OtlpClient, otlpClientFromEnv } from "../clients/otlp-client";
+import { type OtlpClient, otlpClientFromEnv } from "../clients/otlp-client";
 import { FallbackClient, keepInLocalStore, type FallbackOptions, type FallbackReport } from "../clients/fallback-client";
 import { getExperimentSpec, getTrackingUri } from "./config";
 import { isLocalStoreUri, isServerUri } from "./server-uri";
@@ -47,7 +47,12 @@ function otlpFromEnv(clients: DestinationClients): DestinationClients["otlp"] {
     } catch (error) {
       // A collector we cannot serve (say OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc) must not cost the
       // other destination its traces.
-      reportOnce("export.otlp-env", "warn", "OTEL_EXPORTER_OTLP_TRACES_* is set to something this SDK cannot send to; traces go to the other destination only", error);
+      reportOnce(
+        "export.otlp-env",
+        "warn",
+        "OTEL_EXPORTER_OTLP_TRACES_* is set to something this SDK cannot send to; traces go to the other destination only",
+        error,
+      );
     }
     clients.otlp = { endpoint, client, fanOut: undefined };
   }

@@ -148,7 +148,13 @@ export class MlflowApi {
     return this.json({ method: "GET", path: MLFLOW_PATHS.assessment(traceId, assessmentId), ...sig(signal) });
   }
 
-  updateAssessment(traceId: string, assessmentId: string, assessment: Partial<AssessmentJson>, updateMask: string, signal?: AbortSignal): Promise<AssessmentResponse> {
+  updateAssessment(
+    traceId: string,
+    assessmentId: string,
+    assessment: Partial<AssessmentJson>,
+    updateMask: string,
+    signal?: AbortSignal,
+  ): Promise<AssessmentResponse> {
     const body: UpdateAssessmentRequest = { assessment, update_mask: updateMask };
     return this.json({ method: "PATCH", path: MLFLOW_PATHS.assessment(traceId, assessmentId), body: JSON.stringify(body), ...sig(signal) });
   }
@@ -204,10 +210,13 @@ export class MlflowApi {
     serverMessage = redactValues(serverMessage.split("\n")[0]?.slice(0, maxMessage) ?? "", this.auth.secrets);
     const hint = res.status === 401 || res.status === 403 ? ` ${authFixHint(this.auth.kind, res.status)}` : "";
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-    return new MlflowApiError(
-      `${endpoint} failed with HTTP ${res.status} ${code}${serverMessage === "" ? "" : `: ${serverMessage}`}.${hint}`,
-      { endpoint, status: res.status, code, serverMessage, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-    );
+    return new MlflowApiError(`${endpoint} failed with HTTP ${res.status} ${code}${serverMessage === "" ? "" : `: ${serverMessage}`}.${hint}`, {
+      endpoint,
+      status: res.status,
+      code,
+      serverMessage,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
 }
 

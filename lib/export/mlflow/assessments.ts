@@ -10,7 +10,13 @@ import type { AssessmentPatch } from "./assessment-store";
 export interface AssessmentsApi {
   createAssessment(assessment: AssessmentJson, signal?: AbortSignal): Promise<{ assessment: AssessmentJson }>;
   getAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<{ assessment: AssessmentJson }>;
-  updateAssessment(traceId: string, assessmentId: string, assessment: Partial<AssessmentJson>, updateMask: string, signal?: AbortSignal): Promise<{ assessment: AssessmentJson }>;
+  updateAssessment(
+    traceId: string,
+    assessmentId: string,
+    assessment: Partial<AssessmentJson>,
+    updateMask: string,
+    signal?: AbortSignal,
+  ): Promise<{ assessment: AssessmentJson }>;
   deleteAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<void>;
 }
 

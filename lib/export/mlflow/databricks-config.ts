@@ -58,10 +58,7 @@ function normaliseHost(host: string): string {
  * @example
  * const { host } = resolveDatabricksTarget("staging");
  */
-export function resolveDatabricksTarget(
-  profile: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): DatabricksTarget {
+export function resolveDatabricksTarget(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): DatabricksTarget {
   const envHost = env["DATABRICKS_HOST"];
   const envToken = env["DATABRICKS_TOKEN"];
   if (profile === undefined && envHost && envToken) {

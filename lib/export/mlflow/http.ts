@@ -114,7 +114,9 @@ export class HttpTransport {
       if (this.requestTimeoutMs > 0) {
         const limit = this.requestTimeoutMs;
         clientRequest.setTimeout(limit, () => {
-          clientRequest.destroy(new ExportError(`Request ${endpoint} got no answer within ${limit} ms (MLFLOW_HTTP_REQUEST_TIMEOUT)`, { endpoint, retryable: true }));
+          clientRequest.destroy(
+            new ExportError(`Request ${endpoint} got no answer within ${limit} ms (MLFLOW_HTTP_REQUEST_TIMEOUT)`, { endpoint, retryable: true }),
+          );
         });
       }
       const done = (): void => req.signal?.removeEventListener("abort", onAbort);
@@ -169,4 +171,3 @@ function networkError(endpoint: string, err: Error): ExportError {
         : "";
   return new ExportError(`Request ${endpoint} failed: ${code ?? err.message}${hint}`, { endpoint, cause: err });
 }
-

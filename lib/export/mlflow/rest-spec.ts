@@ -168,10 +168,7 @@ export interface WireTraceData {
 
 /** OTLP/HTTP JSON (`application/json`, hex ids) as accepted by `POST /v1/traces` (MLflow ≥ 3.12). */
 export type OtlpAnyValue =
-  | { readonly stringValue: string }
-  | { readonly boolValue: boolean }
-  | { readonly intValue: string }
-  | { readonly doubleValue: number };
+  { readonly stringValue: string } | { readonly boolValue: boolean } | { readonly intValue: string } | { readonly doubleValue: number };
 export interface OtlpKeyValue {
   readonly key: string;
   readonly value: OtlpAnyValue;

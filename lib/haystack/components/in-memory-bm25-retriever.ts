@@ -2,7 +2,7 @@ import { component } from "../component";
 import type { Document } from "../document";
 import { applyFilterPolicy, type FilterPolicy } from "../document-store/filter-policy";
 import { validateFilter, type Filter } from "../document-store/filters";
-import { InMemoryDocumentStore, reviveDocumentStore } from "../document-store/in-memory-document-store";
+import { type InMemoryDocumentStore, reviveDocumentStore } from "../document-store/in-memory-document-store";
 
 /** Options of {@link InMemoryBM25Retriever}. */
 export interface InMemoryBM25RetrieverOptions {

@@ -62,7 +62,11 @@ const FILTERS: Record<string, Filter> = {
   join: (operand, args) => {
     const key = getter(args, 1);
     const separator = arg(args, 0, "d");
-    return runtime(items(operand, "join").map((item) => str(key(item))).join(separator === undefined ? "" : str(separator)));
+    return runtime(
+      items(operand, "join")
+        .map((item) => str(key(item)))
+        .join(separator === undefined ? "" : str(separator)),
+    );
   },
   default: (operand, args) => {
     const fallback = arg(args, 0, "default_value") ?? runtime("");
@@ -74,30 +78,36 @@ const FILTERS: Record<string, Filter> = {
     if (args.positional.length === 0) {
       const key = getter(args, 99);
       const fallback = args.kwargs.get("default");
-      return new ArrayCtor(list.map((item) => {
-        const value = key(item);
-        return value.type === "UndefinedValue" && fallback !== undefined ? fallback : value;
-      }));
+      return new ArrayCtor(
+        list.map((item) => {
+          const value = key(item);
+          return value.type === "UndefinedValue" && fallback !== undefined ? fallback : value;
+        }),
+      );
     }
     const name = String(args.positional[0]!.value);
     const rest: Args = { positional: args.positional.slice(1), kwargs: args.kwargs };
-    const apply = FILTERS[name] ?? ((v: Value) => {
-      const simple = SIMPLE[name];
-      if (simple === undefined) throw new Error(`map() cannot apply filter '${name}'.`);
-      return simple(v);
-    });
+    const apply =
+      FILTERS[name] ??
+      ((v: Value) => {
+        const simple = SIMPLE[name];
+        if (simple === undefined) throw new Error(`map() cannot apply filter '${name}'.`);
+        return simple(v);
+      });
     return new ArrayCtor(list.map((item) => apply(item, rest)));
   },
   unique: (operand, args) => {
     const key = getter(args, 1);
     const caseSensitive = arg(args, 0, "case_sensitive")?.value === true;
     const seen = new Set<unknown>();
-    return new ArrayCtor(items(operand, "unique").filter((item) => {
-      const k = sortKey(key(item), caseSensitive);
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    }));
+    return new ArrayCtor(
+      items(operand, "unique").filter((item) => {
+        const k = sortKey(key(item), caseSensitive);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      }),
+    );
   },
   sum: (operand, args) => {
     const key = getter(args, 0);

@@ -39,7 +39,9 @@ export function pythonReprOf(v: unknown): string {
     if (typeof v === "string") return pythonStringRepr(v);
     if (Array.isArray(v)) return `[${v.map(pythonReprOf).join(", ")}]`;
     if (v instanceof Map || typeof v === "object") {
-      return `{${entriesOf(v).map(([k, item]) => `${pythonStringRepr(k)}: ${pythonReprOf(item)}`).join(", ")}}`;
+      return `{${entriesOf(v)
+        .map(([k, item]) => `${pythonStringRepr(k)}: ${pythonReprOf(item)}`)
+        .join(", ")}}`;
     }
     return String(v);
   }

@@ -41,8 +41,9 @@ export function items(operand: Value, filter: string): Value[] {
 export function attribute(item: Value, path: string): Value {
   let current = item;
   for (const part of path.split(".")) {
-    if (current.type === "ObjectValue") current = ((current.value as Map<string, Value>).get(part) ?? UNDEFINED) as Value;
-    else if ((current.type === "ArrayValue" || current.type === "TupleValue") && /^\d+$/.test(part)) current = (current.value as Value[])[Number(part)] ?? UNDEFINED;
+    if (current.type === "ObjectValue") current = (current.value as Map<string, Value>).get(part) ?? UNDEFINED;
+    else if ((current.type === "ArrayValue" || current.type === "TupleValue") && /^\d+$/.test(part))
+      current = (current.value as Value[])[Number(part)] ?? UNDEFINED;
     else return UNDEFINED;
   }
   return current;
@@ -55,6 +56,6 @@ export function getter(args: Args, index: number): (item: Value) => Value {
   return (item) => attribute(item, path);
 }
 
-export const str = (v: Value): string => pythonStr(v as Parameters<typeof pythonStr>[0]) ?? "";
+export const str = (v: Value): string => pythonStr(v) ?? "";
 export const num = (v: Value): number => (v.type === "BooleanValue" ? (v.value ? 1 : 0) : Number(v.value));
 export const isFloat = (v: Value): boolean => v.type === "FloatValue";

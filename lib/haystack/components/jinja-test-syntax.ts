@@ -74,7 +74,12 @@ export function rewriteTests(tokens: readonly Token[], known: (name: string) => 
     if (!known(name.value)) throw new SyntaxError(`No test named '${name.value}'.`);
     out.push(token("|", "Pipe"), token((negate ? NEGATED_TEST_PREFIX : TEST_PREFIX) + name.value, "Identifier"));
     const next = tokens[nameAt + 1];
-    const bareArgument = next !== undefined && next.type !== "OpenParen" && next.type !== "CallOperator" && STARTS_ARGUMENT.has(next.type) && !["else", "or", "and", "is"].some((w) => isWord(next, w));
+    const bareArgument =
+      next !== undefined &&
+      next.type !== "OpenParen" &&
+      next.type !== "CallOperator" &&
+      STARTS_ARGUMENT.has(next.type) &&
+      !["else", "or", "and", "is"].some((w) => isWord(next, w));
     if (bareArgument) {
       const end = pastArgument(tokens, nameAt + 1);
       out.push(token("(", "OpenParen"), ...rewriteTests(tokens.slice(nameAt + 1, end), known), token(")", "CloseParen"));

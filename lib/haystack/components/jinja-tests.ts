@@ -34,8 +34,10 @@ function same(a: Value, b: Value | undefined): boolean {
 
 type Test = (a: Value, b: Value | undefined) => boolean;
 
-const ordered = (compare: (a: number | string, b: number | string) => boolean): Test => (a, b) =>
-  compare((NUMERIC.has(a.type) ? num(a) : a.value) as number | string, (b !== undefined && NUMERIC.has(b.type) ? num(b) : b?.value) as number | string);
+const ordered =
+  (compare: (a: number | string, b: number | string) => boolean): Test =>
+  (a, b) =>
+    compare((NUMERIC.has(a.type) ? num(a) : a.value) as number | string, (b !== undefined && NUMERIC.has(b.type) ? num(b) : b?.value) as number | string);
 
 const OWN: Record<string, Test> = {
   "==": equal,
@@ -59,7 +61,17 @@ const OWN: Record<string, Test> = {
   float: (a) => a.type === "FloatValue",
   number: (a) => NUMERIC.has(a.type),
 };
-for (const [alias, name] of [["eq", "=="], ["equalto", "=="], ["ne", "!="], ["gt", ">"], ["greaterthan", ">"], ["ge", ">="], ["lt", "<"], ["lessthan", "<"], ["le", "<="]] as const) {
+for (const [alias, name] of [
+  ["eq", "=="],
+  ["equalto", "=="],
+  ["ne", "!="],
+  ["gt", ">"],
+  ["greaterthan", ">"],
+  ["ge", ">="],
+  ["lt", "<"],
+  ["lessthan", "<"],
+  ["le", "<="],
+] as const) {
   OWN[alias] = OWN[name]!;
 }
 /** Jinja2's name for each test's argument, for the keyword form (`divisibleby(num=3)`). */

@@ -41,7 +41,14 @@ function general(x: number, precision: number, alternate: boolean): string {
 }
 
 /** Python's type name in `%` errors. */
-const PYTHON_TYPE: Record<string, string> = { StringValue: "str", ArrayValue: "list", TupleValue: "tuple", ObjectValue: "dict", NullValue: "NoneType", UndefinedValue: "Undefined" };
+const PYTHON_TYPE: Record<string, string> = {
+  StringValue: "str",
+  ArrayValue: "list",
+  TupleValue: "tuple",
+  ObjectValue: "dict",
+  NullValue: "NoneType",
+  UndefinedValue: "Undefined",
+};
 
 function convert(value: Value, type: string, precision: number | undefined, flags: string): string {
   if (!"srac".includes(type) && !NUMERIC.has(value.type)) {
@@ -49,19 +56,40 @@ function convert(value: Value, type: string, precision: number | undefined, flag
   }
   const x = num(value);
   switch (type) {
-    case "s": { const s = str(value); return precision === undefined ? s : Array.from(s).slice(0, precision).join(""); }
-    case "r": case "a": { const s = pythonReprOf(value); return precision === undefined ? s : s.slice(0, precision); }
-    case "d": case "i": case "u": return String(Math.trunc(x));
-    case "x": return Math.trunc(x).toString(16);
-    case "X": return Math.trunc(x).toString(16).toUpperCase();
-    case "o": return Math.trunc(x).toString(8);
-    case "c": return value.type === "StringValue" ? str(value) : String.fromCodePoint(x);
-    case "f": case "F": return Number.isFinite(x) ? fixed(x, precision ?? 6) : pythonFloatRepr(x);
-    case "e": return exponent(x, precision ?? 6);
-    case "E": return exponent(x, precision ?? 6).toUpperCase();
-    case "g": return general(x, precision ?? 6, flags.includes("#"));
-    case "G": return general(x, precision ?? 6, flags.includes("#")).toUpperCase();
-    default: throw new Error(`unsupported format character '${type}'`);
+    case "s": {
+      const s = str(value);
+      return precision === undefined ? s : Array.from(s).slice(0, precision).join("");
+    }
+    case "r":
+    case "a": {
+      const s = pythonReprOf(value);
+      return precision === undefined ? s : s.slice(0, precision);
+    }
+    case "d":
+    case "i":
+    case "u":
+      return String(Math.trunc(x));
+    case "x":
+      return Math.trunc(x).toString(16);
+    case "X":
+      return Math.trunc(x).toString(16).toUpperCase();
+    case "o":
+      return Math.trunc(x).toString(8);
+    case "c":
+      return value.type === "StringValue" ? str(value) : String.fromCodePoint(x);
+    case "f":
+    case "F":
+      return Number.isFinite(x) ? fixed(x, precision ?? 6) : pythonFloatRepr(x);
+    case "e":
+      return exponent(x, precision ?? 6);
+    case "E":
+      return exponent(x, precision ?? 6).toUpperCase();
+    case "g":
+      return general(x, precision ?? 6, flags.includes("#"));
+    case "G":
+      return general(x, precision ?? 6, flags.includes("#")).toUpperCase();
+    default:
+      throw new Error(`unsupported format character '${type}'`);
   }
 }
 
@@ -69,29 +97,32 @@ function convert(value: Value, type: string, precision: number | undefined, flag
 function percentFormat(template: string, args: Args): string {
   const positional = args.positional;
   let next = 0;
-  return template.replace(/%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g, (_m, key: string | undefined, flags: string, width?: string, precision?: string, type = "s") => {
-    if (type === "%") return "%";
-    const take = (): Value => {
-      const v = positional[next++];
-      if (v === undefined) throw new TypeError("not enough arguments for format string");
-      return v;
-    };
-    const w = width === "*" ? num(take()) : width === undefined ? 0 : Number(width);
-    const p = precision === "*" ? num(take()) : precision === undefined ? undefined : Number(precision);
-    const value = key !== undefined ? args.kwargs.get(key) : take();
-    if (value === undefined) throw new Error(`KeyError: '${key ?? ""}'`);
-    let text = convert(value, type, p, flags);
-    const numeric = !"srac".includes(type);
-    if (numeric && !text.startsWith("-")) text = (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + text;
-    const pad = w - Array.from(text).length;
-    if (pad <= 0) return text;
-    if (flags.includes("-")) return text + " ".repeat(pad);
-    if (flags.includes("0") && numeric) {
-      const sign = /^[+\- ]/.test(text) ? text[0]! : "";
-      return sign + "0".repeat(pad) + text.slice(sign.length);
-    }
-    return " ".repeat(pad) + text;
-  });
+  return template.replace(
+    /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g,
+    (_m, key: string | undefined, flags: string, width?: string, precision?: string, type = "s") => {
+      if (type === "%") return "%";
+      const take = (): Value => {
+        const v = positional[next++];
+        if (v === undefined) throw new TypeError("not enough arguments for format string");
+        return v;
+      };
+      const w = width === "*" ? num(take()) : width === undefined ? 0 : Number(width);
+      const p = precision === "*" ? num(take()) : precision === undefined ? undefined : Number(precision);
+      const value = key !== undefined ? args.kwargs.get(key) : take();
+      if (value === undefined) throw new Error(`KeyError: '${key ?? ""}'`);
+      let text = convert(value, type, p, flags);
+      const numeric = !"srac".includes(type);
+      if (numeric && !text.startsWith("-")) text = (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + text;
+      const pad = w - Array.from(text).length;
+      if (pad <= 0) return text;
+      if (flags.includes("-")) return text + " ".repeat(pad);
+      if (flags.includes("0") && numeric) {
+        const sign = /^[+\- ]/.test(text) ? text[0]! : "";
+        return sign + "0".repeat(pad) + text.slice(sign.length);
+      }
+      return " ".repeat(pad) + text;
+    },
+  );
 }
 
 /** Python's `textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False)` (hyphen splitting approximated). */
@@ -122,7 +153,8 @@ function wrapLine(line: string, width: number, breakLong: boolean, hyphens: bool
 }
 
 /** Jinja2's sort key: strings lower-cased unless case-sensitive. */
-const key = (v: Value, caseSensitive: boolean): unknown => (v.type === "StringValue" && !caseSensitive ? (v.value as string).toLowerCase() : v.type === "BooleanValue" ? num(v) : v.value);
+const key = (v: Value, caseSensitive: boolean): unknown =>
+  v.type === "StringValue" && !caseSensitive ? (v.value as string).toLowerCase() : v.type === "BooleanValue" ? num(v) : v.value;
 const compare = (a: unknown, b: unknown): number => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
 
 export const TEXT_FILTERS: Record<string, Filter> = {
@@ -192,12 +224,14 @@ export const TEXT_FILTERS: Record<string, Filter> = {
       if (last !== undefined && key(get(last[0]!), caseSensitive) === key(get(item), caseSensitive)) last.push(item);
       else groups.push([item]);
     }
-    return new ArrayCtor(groups.map((members) => {
-      const [grouper, list] = [get(members[0]!), new ArrayCtor(members)];
-      const group = tuple([grouper, list]) as Value & { builtins: Map<string, Value> };
-      group.builtins.set("grouper", grouper);
-      group.builtins.set("list", list);
-      return group;
-    }));
+    return new ArrayCtor(
+      groups.map((members) => {
+        const [grouper, list] = [get(members[0]!), new ArrayCtor(members)];
+        const group = tuple([grouper, list]) as Value & { builtins: Map<string, Value> };
+        group.builtins.set("grouper", grouper);
+        group.builtins.set("list", list);
+        return group;
+      }),
+    );
   },
 };

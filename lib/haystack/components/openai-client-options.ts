@@ -19,7 +19,13 @@ export function envNumber(name: string, fallback: number): number {
 /** Resolves the key now, so a missing key fails at construction with the component's name in the message. */
 export function resolveApiKey(owner: string, apiKey: Secret | string | Record<string, unknown> | undefined): { secret: Secret; value: string } {
   const secret =
-    apiKey === undefined ? Secret.fromEnvVar("OPENAI_API_KEY") : typeof apiKey === "string" ? Secret.fromToken(apiKey) : apiKey instanceof Secret ? apiKey : Secret.fromDict(apiKey);
+    apiKey === undefined
+      ? Secret.fromEnvVar("OPENAI_API_KEY")
+      : typeof apiKey === "string"
+        ? Secret.fromToken(apiKey)
+        : apiKey instanceof Secret
+          ? apiKey
+          : Secret.fromDict(apiKey);
   let value: string | undefined;
   try {
     value = secret.resolveValue();

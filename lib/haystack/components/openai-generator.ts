@@ -3,7 +3,7 @@ import type OpenAI from "openai";
 import type * as OpenAIModule from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
-import { Secret } from "../secret";
+import { type Secret } from "../secret";
 import { createOpenAIClient, envNumber, resolveApiKey } from "./openai-client-options";
 import { explainConnectionError, type ConnectionContext } from "./openai-errors";
 import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
@@ -124,7 +124,11 @@ export class OpenAIGenerator {
     return output;
   }
 
-  async #complete(messages: { role: "system" | "user"; content: string }[], kwargs: Record<string, unknown>, callback: StreamingCallback | undefined): Promise<GeneratorOutput> {
+  async #complete(
+    messages: { role: "system" | "user"; content: string }[],
+    kwargs: Record<string, unknown>,
+    callback: StreamingCallback | undefined,
+  ): Promise<GeneratorOutput> {
     if (callback !== undefined) {
       if (typeof kwargs["n"] === "number" && kwargs["n"] > 1) {
         throw new TypeError("OpenAIGenerator cannot stream multiple responses; set generationKwargs.n to 1 or drop the streaming callback.");

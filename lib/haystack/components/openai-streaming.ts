@@ -72,9 +72,9 @@ export async function fromStream(stream: AsyncIterable<ChatCompletionChunk>, cal
     const content = choice?.delta?.content ?? "";
     text += content;
     if (choice?.finish_reason) finishReason = choice.finish_reason;
-    if (chunk.usage) usage = { ...chunk.usage } as OpenAIUsage;
+    if (chunk.usage) usage = { ...chunk.usage };
     const meta: StreamingChunk["meta"] = { model, index: choice?.index ?? 0, finish_reason: choice?.finish_reason ?? null, received_at: receivedAt };
-    if (chunk.usage) meta.usage = { ...chunk.usage } as OpenAIUsage;
+    if (chunk.usage) meta.usage = { ...chunk.usage };
     await callback({ content, meta });
   }
   const entry: GeneratorReplyMeta = { model, index: 0, finish_reason: finishReason, usage };

@@ -196,7 +196,10 @@ export class ChatMessage {
     let content: ChatMessageContent[];
     if (Array.isArray(rawContent)) content = rawContent.map(deserializeContentPart);
     else if (typeof rawContent === "string") content = [new TextContent(rawContent)];
-    else throw new TypeError(`A serialized ChatMessage needs 'content' as a list of parts or a string, got ${rawContent === undefined ? "none" : typeof rawContent}.`);
+    else
+      throw new TypeError(
+        `A serialized ChatMessage needs 'content' as a list of parts or a string, got ${rawContent === undefined ? "none" : typeof rawContent}.`,
+      );
     const options: ChatMessageOptions = { meta: typeof meta === "object" && meta !== null && !Array.isArray(meta) ? (meta as JsonObject) : {} };
     if (typeof name === "string") options.name = name;
     return new ChatMessage(chatRoleFromString(role), content, options);

@@ -18,7 +18,9 @@ export interface OpenAIMessageDict {
 }
 
 function missingId(): never {
-  throw new TypeError("A ToolCall needs a non-null id to be sent to OpenAI: keep the id the model returned, or pass requireToolCallIds: false for APIs that do not use ids.");
+  throw new TypeError(
+    "A ToolCall needs a non-null id to be sent to OpenAI: keep the id the model returned, or pass requireToolCallIds: false for APIs that do not use ids.",
+  );
 }
 
 /** What the conversion reads of a `ChatMessage` (declared here so this module does not import it back). */
@@ -58,7 +60,11 @@ export function toOpenAIMessage(message: ConvertibleMessage, requireToolCallIds:
   let refusal = message.role === "assistant" ? message.meta["refusal"] : undefined;
   if (typeof refusal !== "string") refusal = undefined;
   else if (refusal !== "" && toolCalls.length > 0) {
-    reportOnce("haystack.openai.refusal-with-tool-calls", "warn", "Dropping the refusal of an assistant message that also has tool calls: OpenAI ignores the tool calls of a message with a refusal.");
+    reportOnce(
+      "haystack.openai.refusal-with-tool-calls",
+      "warn",
+      "Dropping the refusal of an assistant message that also has tool calls: OpenAI ignores the tool calls of a message with a refusal.",
+    );
     refusal = undefined;
   }
   if (typeof refusal === "string" && refusal !== "") {
@@ -67,7 +73,10 @@ export function toOpenAIMessage(message: ConvertibleMessage, requireToolCallIds:
   }
   if (toolCalls.length > 0) {
     out.tool_calls = toolCalls.map((call) => {
-      const entry: NonNullable<OpenAIMessageDict["tool_calls"]>[number] = { type: "function", function: { name: call.toolName, arguments: pythonJsonDumps(call.arguments, { ensureAscii: false, hooks: true }) } };
+      const entry: NonNullable<OpenAIMessageDict["tool_calls"]>[number] = {
+        type: "function",
+        function: { name: call.toolName, arguments: pythonJsonDumps(call.arguments, { ensureAscii: false, hooks: true }) },
+      };
       if (call.id !== null) entry.id = call.id;
       else if (requireToolCallIds) missingId();
       return entry;

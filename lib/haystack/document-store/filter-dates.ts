@@ -10,8 +10,7 @@ export interface ParsedDate {
   offsetMinutes: number | null;
 }
 
-const ISO =
-  /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** Parses an ISO-8601 date string (or a `Date`, which is aware); throws {@link FilterError} otherwise. */
 export function parseIsoDate(value: unknown): ParsedDate {
@@ -20,7 +19,7 @@ export function parseIsoDate(value: unknown): ParsedDate {
   if (m === null) {
     throw new FilterError(
       `Can't compare ${typeof value === "string" ? JSON.stringify(value) : typeof value} using operators '>', '>=', '<', '<='. ` +
-        "Strings are only comparable if they are ISO formatted dates (e.g. \"2024-05-01\" or \"2024-05-01T12:00:00+02:00\").",
+        'Strings are only comparable if they are ISO formatted dates (e.g. "2024-05-01" or "2024-05-01T12:00:00+02:00").',
     );
   }
   const [, y, mo, d, h, mi, s, frac, tz] = m;

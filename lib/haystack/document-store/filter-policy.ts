@@ -21,11 +21,7 @@ const isEmpty = (f: Filter | null | undefined): f is null | undefined => f == nu
  * applyFilterPolicy("merge", { field: "meta.lang", operator: "==", value: "en" }, { field: "meta.year", operator: ">", value: 2020 });
  * // { operator: "AND", conditions: [lang == en, year > 2020] }
  */
-export function applyFilterPolicy(
-  policy: FilterPolicy,
-  initFilters: Filter | null | undefined,
-  runtimeFilters: Filter | null | undefined,
-): Filter | undefined {
+export function applyFilterPolicy(policy: FilterPolicy, initFilters: Filter | null | undefined, runtimeFilters: Filter | null | undefined): Filter | undefined {
   if (policy === "merge" && !isEmpty(initFilters) && !isEmpty(runtimeFilters)) {
     if (isComparison(initFilters) && isComparison(runtimeFilters)) {
       if (initFilters.field === runtimeFilters.field) return runtimeFilters;

@@ -61,9 +61,7 @@ export function validateFilter(filter: unknown, path = "filters"): asserts filte
     }
     const op = f["operator"];
     if (typeof op !== "string" || !COMPARISON.has(op)) {
-      throw new FilterError(
-        `${path}: unknown comparison operator ${describe(op)}; expected one of ${[...COMPARISON].join(", ")}.`,
-      );
+      throw new FilterError(`${path}: unknown comparison operator ${describe(op)}; expected one of ${[...COMPARISON].join(", ")}.`);
     }
     if (!("value" in f)) throw new FilterError(`${path} ('${f["field"]}' ${op}) has no 'value' key.`);
     if ((op === "in" || op === "not in") && !Array.isArray(f["value"])) {

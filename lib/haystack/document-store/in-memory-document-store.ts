@@ -213,7 +213,7 @@ export class InMemoryDocumentStore {
     const options: InMemoryDocumentStoreOptions = {};
     if (typeof p["bm25_algorithm"] === "string") options.bm25Algorithm = p["bm25_algorithm"] as Bm25Algorithm;
     if (typeof p["bm25_parameters"] === "object" && p["bm25_parameters"] !== null) {
-      options.bm25Parameters = p["bm25_parameters"] as Bm25Parameters;
+      options.bm25Parameters = p["bm25_parameters"];
     }
     if (typeof p["bm25_tokenization_regex"] === "string") options.bm25TokenizationRegex = p["bm25_tokenization_regex"];
     if (typeof p["index"] === "string") options.index = p["index"];
@@ -230,6 +230,6 @@ export function reviveDocumentStore(value: unknown, owner: string): InMemoryDocu
   const record = value as { type?: unknown; init_parameters?: Record<string, unknown> } | null;
   if (typeof record?.type === "string" && record.type.endsWith("InMemoryDocumentStore")) return InMemoryDocumentStore.fromDict(record);
   throw new TypeError(
-    `${owner} needs an InMemoryDocumentStore as 'documentStore', got ${value === null ? "null" : typeof value === "object" ? (value as object).constructor?.name ?? "object" : typeof value}.`,
+    `${owner} needs an InMemoryDocumentStore as 'documentStore', got ${value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value}.`,
   );
 }

@@ -25,9 +25,7 @@ const WORD = String.raw`\p{L}\p{N}_`;
 export function pythonRegexToJs(source: string): string {
   const src = source.startsWith("(?u)") ? source.slice(4) : source;
   if (/^\(\?[aiLmsux]+\)/.test(src)) {
-    throw new TypeError(
-      `bm25TokenizationRegex ${JSON.stringify(source)} uses inline flags that have no JS equivalent; remove them.`,
-    );
+    throw new TypeError(`bm25TokenizationRegex ${JSON.stringify(source)} uses inline flags that have no JS equivalent; remove them.`);
   }
   let out = "";
   let inClass = false;
@@ -88,9 +86,7 @@ export function createBm25Tokenizer(pattern: string = DEFAULT_BM25_TOKENIZATION_
   try {
     regex = new RegExp(pythonRegexToJs(pattern), "gu");
   } catch (err) {
-    throw new TypeError(
-      `bm25TokenizationRegex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`,
-    );
+    throw new TypeError(`bm25TokenizationRegex ${JSON.stringify(pattern)} is not a valid regular expression: ${(err as Error).message}`);
   }
   return (text) => {
     const tokens: string[] = [];

@@ -18,7 +18,9 @@ function instance(): Ajv2020 {
 /** Throws a `TypeError` naming the problem when `schema` is not a valid JSON Schema. */
 export function checkParametersSchema(toolName: string, schema: unknown): void {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-    throw new TypeError(`Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${Array.isArray(schema) ? "an array" : typeof schema}.`);
+    throw new TypeError(
+      `Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${Array.isArray(schema) ? "an array" : typeof schema}.`,
+    );
   }
   try {
     compiled.set(schema, instance().compile(schema));

@@ -22,7 +22,17 @@ export interface ComponentToolOptions {
   outputsToState?: Record<string, OutputToStateConfig>;
 }
 
-const SCALARS: Record<string, string> = { str: "string", string: "string", int: "integer", float: "number", number: "number", bool: "boolean", boolean: "boolean", dict: "object", object: "object" };
+const SCALARS: Record<string, string> = {
+  str: "string",
+  string: "string",
+  int: "integer",
+  float: "number",
+  number: "number",
+  bool: "boolean",
+  boolean: "boolean",
+  dict: "object",
+  object: "object",
+};
 
 /** A JSON Schema for one socket type tag; unknown names (`Document`, `any`) leave the value unconstrained. */
 export function schemaForType(type: string): JsonObject {
@@ -54,7 +64,9 @@ function socketsSchema(sockets: Iterable<ResolvedInputSocket>, fromState: Readon
 }
 
 function snakeCase(className: string): string {
-  return [...className].map((c, i) => (c >= "A" && c <= "Z" && i > 0 && !(className[i - 1]! >= "A" && className[i - 1]! <= "Z") ? `_${c.toLowerCase()}` : c.toLowerCase())).join("");
+  return [...className]
+    .map((c, i) => (c >= "A" && c <= "Z" && i > 0 && !(className[i - 1]! >= "A" && className[i - 1]! <= "Z") ? `_${c.toLowerCase()}` : c.toLowerCase()))
+    .join("");
 }
 
 type Runnable = { run(inputs: Record<string, unknown>): unknown; runAsync?(inputs: Record<string, unknown>): unknown; warmUp?(): unknown };

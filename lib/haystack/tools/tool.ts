@@ -116,7 +116,10 @@ export class Tool {
   async invoke(args: Record<string, unknown>): Promise<unknown> {
     const problems = argumentErrors(this.parameters, args);
     if (problems !== undefined) {
-      throw new ToolInvocationError(`Invalid arguments for Tool \`${this.name}\`: ${problems}. Call it again with arguments matching its parameters schema.`, this.name);
+      throw new ToolInvocationError(
+        `Invalid arguments for Tool \`${this.name}\`: ${problems}. Call it again with arguments matching its parameters schema.`,
+        this.name,
+      );
     }
     try {
       return await this.function(args);
@@ -133,7 +136,9 @@ export class Tool {
   toDict(): { type: string; data: Record<string, unknown> } {
     const named = (fn: unknown): string | null => (typeof fn === "function" ? fn.name || "<anonymous>" : null);
     const handlers = (configs: Record<string, { handler?: unknown }> | undefined): unknown =>
-      configs === undefined ? null : Object.fromEntries(Object.entries(configs).map(([k, c]) => [k, { ...c, ...(c.handler === undefined ? {} : { handler: named(c.handler) }) }]));
+      configs === undefined
+        ? null
+        : Object.fromEntries(Object.entries(configs).map(([k, c]) => [k, { ...c, ...(c.handler === undefined ? {} : { handler: named(c.handler) }) }]));
     const toString = this.outputsToString as Record<string, unknown> | undefined;
     const single = toString !== undefined && ("source" in toString || "handler" in toString || "rawResult" in toString);
     return {
@@ -143,7 +148,12 @@ export class Tool {
         description: this.description,
         parameters: this.parameters,
         function: named(this.function),
-        outputs_to_string: toString === undefined ? null : single ? { ...toString, ...("handler" in toString ? { handler: named(toString["handler"]) } : {}) } : handlers(toString as Record<string, { handler?: unknown }>),
+        outputs_to_string:
+          toString === undefined
+            ? null
+            : single
+              ? { ...toString, ...("handler" in toString ? { handler: named(toString["handler"]) } : {}) }
+              : handlers(toString as Record<string, { handler?: unknown }>),
         inputs_from_state: this.inputsFromState ?? null,
         outputs_to_state: handlers(this.outputsToState),
       },

@@ -66,7 +66,10 @@ describe("abandoned OpenAI calls", () => {
       const body = { model: "m", messages: [{ role: "user" as const, content: "hi" }] };
       const untraced: unknown = await raw.chat.completions.create(body).catch((e: unknown) => e);
       const done = collector.next();
-      const traced: unknown = await mlflow.openai.trace(raw).chat.completions.create(body).catch((e: unknown) => e);
+      const traced: unknown = await mlflow.openai
+        .trace(raw)
+        .chat.completions.create(body)
+        .catch((e: unknown) => e);
       // Same class and message as untraced (under jest a timeout surfaces as APIConnectionError or its subclass).
       expect(traced).toBeInstanceOf(APIConnectionError);
       expect([(traced as Error).constructor, (traced as Error).message]).toEqual([(untraced as Error).constructor, (untraced as Error).message]);

@@ -43,7 +43,10 @@ describe("the SDK's OpenAI generators follow mlflow.openai.autolog", () => {
     expect(tree(trace.data.spans)).toEqual(["haystack.pipeline.run (CHAIN)", "  llm (CHAT_MODEL)", "    Completions (CHAT_MODEL)"]);
     const call = trace.data.spans[2]!;
     expect(call.inputs).toMatchObject({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Capital of France?" }], stream: false });
-    expect(call.attributes).toMatchObject({ "mlflow.llm.model": "gpt-4o-mini-2024-07-18", "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 1, total_tokens: 4, cache_read_input_tokens: 1 } });
+    expect(call.attributes).toMatchObject({
+      "mlflow.llm.model": "gpt-4o-mini-2024-07-18",
+      "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 1, total_tokens: 4, cache_read_input_tokens: 1 },
+    });
     expect(trace.info.tokenUsage).toMatchObject({ inputTokens: 3, outputTokens: 1, totalTokens: 4 });
   });
 
@@ -51,7 +54,10 @@ describe("the SDK's OpenAI generators follow mlflow.openai.autolog", () => {
     mlflow.openai.autolog();
     const chunks: string[] = [];
     const pipe = new Pipeline();
-    pipe.addComponent("llm", new OpenAIGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0, streamingCallback: (c) => void chunks.push(c.content) }));
+    pipe.addComponent(
+      "llm",
+      new OpenAIGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0, streamingCallback: (c) => void chunks.push(c.content) }),
+    );
     await pipe.run({ llm: { prompt: "Capital of France?" } });
     const spans = collector.traces[0]!.data.spans;
     expect(tree(spans)).toEqual(["haystack.pipeline.run (CHAIN)", "  llm (LLM)", "    Completions (CHAT_MODEL)"]);
@@ -67,7 +73,12 @@ describe("the SDK's OpenAI generators follow mlflow.openai.autolog", () => {
     mlflow.openai.autolog();
     let calls = 0;
     server.setReply(() => (++calls === 1 ? { content: "", toolCalls: [{ name: "weather", arguments: '{"city":"Paris"}' }] } : "Sunny."));
-    const weather = new Tool({ name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } }, function: () => "22 degrees" });
+    const weather = new Tool({
+      name: "weather",
+      description: "Weather",
+      parameters: { type: "object", properties: { city: { type: "string" } } },
+      function: () => "22 degrees",
+    });
     const agent = new Agent({ chatGenerator: new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0 }), tools: [weather] });
     await agent.run({ messages: [ChatMessage.fromUser("Weather in Paris?")] });
     expect(tree(collector.traces[0]!.data.spans)).toEqual([

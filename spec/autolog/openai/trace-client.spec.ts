@@ -6,7 +6,14 @@ import { setOpenAIAutolog } from "../../../lib/autolog/openai/switch";
 import { collectTraces, onlySpan, type Collector } from "./trace-support";
 
 const MODEL = "gpt-4o-mini-2024-07-18";
-const weather = { type: "function" as const, function: { name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+const weather = {
+  type: "function" as const,
+  function: {
+    name: "weather",
+    description: "Weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
 
 let server: OpenAIServer;
 let raw: OpenAI;
@@ -26,7 +33,10 @@ afterEach(async () => {
 
 const host = (): string => new URL(server.url).host;
 const user = (content: string) => [{ role: "user" as const, content }];
-const eventValues = (span: Span) => span.events.filter((e) => e.name.startsWith("mlflow.chunk.item.")).map((e) => JSON.parse(String(e.attributes["mlflow.chunk.value"])) as Record<string, unknown>);
+const eventValues = (span: Span) =>
+  span.events
+    .filter((e) => e.name.startsWith("mlflow.chunk.item."))
+    .map((e) => JSON.parse(String(e.attributes["mlflow.chunk.value"])) as Record<string, unknown>);
 
 describe("mlflow.openai.trace(client): chat.completions.create", () => {
   it("records a CHAT_MODEL span with the request as inputs, the completion as outputs, model, provider, usage with cached tokens and cost", async () => {
@@ -36,7 +46,11 @@ describe("mlflow.openai.trace(client): chat.completions.create", () => {
     const span = onlySpan(collector.traces[0]);
     expect(span).toMatchObject({ name: "Completions", spanType: "CHAT_MODEL", parentId: null, status: { code: "OK" } });
     expect(span.inputs).toEqual(body);
-    expect(span.outputs).toMatchObject({ object: "chat.completion", model: MODEL, choices: [{ message: { role: "assistant", content: "Sunny in Paris today." }, finish_reason: "stop" }] });
+    expect(span.outputs).toMatchObject({
+      object: "chat.completion",
+      model: MODEL,
+      choices: [{ message: { role: "assistant", content: "Sunny in Paris today." }, finish_reason: "stop" }],
+    });
     expect(span.attributes).toMatchObject({
       "mlflow.message.format": "openai",
       "mlflow.llm.model": MODEL,
@@ -75,12 +89,17 @@ describe("mlflow.openai.trace(client): chat.completions.create", () => {
     await client.chat.completions.create({ model: "gpt-4o-mini", messages: user("Weather?"), tools: [weather] });
     const span = onlySpan(collector.traces[0]);
     expect(span.attributes["mlflow.chat.tools"]).toEqual([weather]);
-    expect(span.outputs).toMatchObject({ choices: [{ message: { tool_calls: [{ type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] }, finish_reason: "tool_calls" }] });
+    expect(span.outputs).toMatchObject({
+      choices: [{ message: { tool_calls: [{ type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] }, finish_reason: "tool_calls" }],
+    });
   });
 
   it("records response_format, and chat.completions.parse as one span whose outputs hold the parsed content", async () => {
     server.setReply('{"city":"Paris","sunny":true}');
-    const response_format = { type: "json_schema" as const, json_schema: { name: "w", schema: { type: "object", properties: { city: { type: "string" }, sunny: { type: "boolean" } } } } };
+    const response_format = {
+      type: "json_schema" as const,
+      json_schema: { name: "w", schema: { type: "object", properties: { city: { type: "string" }, sunny: { type: "boolean" } } } },
+    };
     const parsed = await client.chat.completions.parse({ model: "gpt-4o-mini", messages: user("Weather?"), response_format });
     expect(parsed.choices[0]?.message.parsed).toEqual({ city: "Paris", sunny: true });
     const span = onlySpan(collector.traces[0]);
@@ -124,9 +143,22 @@ describe("mlflow.openai.trace(client): streams", () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("Sunny in Paris today.");
     const span = onlySpan(collector.traces[0]);
-    expect(span.outputs).toMatchObject({ object: "chat.completion", model: MODEL, choices: [{ index: 0, message: { role: "assistant", content: "Sunny in Paris today." }, finish_reason: "stop" }] });
-    expect(span.attributes).toMatchObject({ "mlflow.chat.tokenUsage": { input_tokens: 1, output_tokens: 4, total_tokens: 5, cache_read_input_tokens: 1 }, "openai.stream.end": "completed", "openai.stream.chunks": 7, stream: true });
-    expect(eventValues(span).map((c) => (c["choices"] as { delta?: { content?: string } }[])[0]?.delta?.content ?? "").join("")).toBe("Sunny in Paris today.");
+    expect(span.outputs).toMatchObject({
+      object: "chat.completion",
+      model: MODEL,
+      choices: [{ index: 0, message: { role: "assistant", content: "Sunny in Paris today." }, finish_reason: "stop" }],
+    });
+    expect(span.attributes).toMatchObject({
+      "mlflow.chat.tokenUsage": { input_tokens: 1, output_tokens: 4, total_tokens: 5, cache_read_input_tokens: 1 },
+      "openai.stream.end": "completed",
+      "openai.stream.chunks": 7,
+      stream: true,
+    });
+    expect(
+      eventValues(span)
+        .map((c) => (c["choices"] as { delta?: { content?: string } }[])[0]?.delta?.content ?? "")
+        .join(""),
+    ).toBe("Sunny in Paris today.");
     expect(span.attributes["mlflow.llm.cost"]).toBeDefined();
   });
 
@@ -134,7 +166,14 @@ describe("mlflow.openai.trace(client): streams", () => {
     server.setReply(() => ({ content: "", toolCalls: [{ name: "weather", arguments: '{"city":"Paris"}' }] }));
     const stream = await client.chat.completions.create({ ...streamBody, tools: [weather] });
     for await (const chunk of stream) void chunk;
-    expect(onlySpan(collector.traces[0]).outputs).toMatchObject({ choices: [{ message: { content: null, tool_calls: [{ id: "call_1_0", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] }, finish_reason: "tool_calls" }] });
+    expect(onlySpan(collector.traces[0]).outputs).toMatchObject({
+      choices: [
+        {
+          message: { content: null, tool_calls: [{ id: "call_1_0", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] },
+          finish_reason: "tool_calls",
+        },
+      ],
+    });
   });
 
   it("ends the span when the consumer breaks out of the loop, and aborts the request as the untraced stream does", async () => {
@@ -209,7 +248,11 @@ describe("mlflow.openai.trace(client): Responses API and embeddings", () => {
     const span = onlySpan(collector.traces[0]);
     expect(span).toMatchObject({ name: "Responses", spanType: "CHAT_MODEL", inputs: { model: "gpt-4o-mini", input: "Weather in Paris?" } });
     expect(span.outputs).toMatchObject({ object: "response", output: [{ type: "message", content: [{ text: "Sunny in Paris today." }] }] });
-    expect(span.attributes).toMatchObject({ "mlflow.message.format": "openai", "mlflow.llm.model": MODEL, "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7, cache_read_input_tokens: 2 } });
+    expect(span.attributes).toMatchObject({
+      "mlflow.message.format": "openai",
+      "mlflow.llm.model": MODEL,
+      "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7, cache_read_input_tokens: 2 },
+    });
   });
 
   it("records a streamed responses.create with the completed response as outputs", async () => {
@@ -219,12 +262,18 @@ describe("mlflow.openai.trace(client): Responses API and embeddings", () => {
     expect(text).toBe("Sunny in Paris today.");
     const span = onlySpan(collector.traces[0]);
     expect(span.outputs).toMatchObject({ object: "response", status: "completed", output: [{ content: [{ text: "Sunny in Paris today." }] }] });
-    expect(span.attributes).toMatchObject({ "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7 }, "openai.stream.end": "completed" });
+    expect(span.attributes).toMatchObject({
+      "mlflow.chat.tokenUsage": { input_tokens: 3, output_tokens: 4, total_tokens: 7 },
+      "openai.stream.end": "completed",
+    });
   });
 
   it("records embeddings.create as an EMBEDDING span", async () => {
     const result = await client.embeddings.create({ model: "text-embedding-3-small", input: ["one two", "three"] });
-    expect(result.data.map((d) => d.embedding.map((x) => Math.round(x * 100) / 100))).toEqual([[0.07, 0, 0.5], [0.05, 0.1, 0.5]]);
+    expect(result.data.map((d) => d.embedding.map((x) => Math.round(x * 100) / 100))).toEqual([
+      [0.07, 0, 0.5],
+      [0.05, 0.1, 0.5],
+    ]);
     const span = onlySpan(collector.traces[0]);
     expect(span).toMatchObject({ name: "Embeddings", spanType: "EMBEDDING", inputs: { model: "text-embedding-3-small", input: ["one two", "three"] } });
     expect(span.attributes["mlflow.llm.model"]).toBe(MODEL);

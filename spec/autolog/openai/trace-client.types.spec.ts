@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Stream } from "openai/streaming";
 import * as mlflow from "../../../lib/index";
-import { traceOpenAI } from "../../../lib/index";
+import { type traceOpenAI } from "../../../lib/index";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(): T => true as T;

@@ -43,7 +43,14 @@ describe("BatchProcessor and a client that throws a configuration error", () => 
         },
         async shutdown() {},
       },
-      { scheduledDelayMs: 1, initialBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 5, flushOnExit: false, onDeliveryFailed: (traces) => failed.push(...traces.map((t) => t.info.traceId)) },
+      {
+        scheduledDelayMs: 1,
+        initialBackoffMs: 1,
+        maxBackoffMs: 2,
+        maxAttempts: 5,
+        flushOnExit: false,
+        onDeliveryFailed: (traces) => failed.push(...traces.map((t) => t.info.traceId)),
+      },
     );
     try {
       processor.enqueue({ info: { traceId: "t1" } });

@@ -84,10 +84,7 @@ describe("BatchProcessor at process exit", () => {
     `);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { failed: string[]; stats: { failed: number; queued: number; inFlight: number } };
-    expect(out.failed).toEqual([
-      "a: the process exited before 2 trace(s) were exported",
-      "b: the process exited before 2 trace(s) were exported",
-    ]);
+    expect(out.failed).toEqual(["a: the process exited before 2 trace(s) were exported", "b: the process exited before 2 trace(s) were exported"]);
     expect(out.stats).toMatchObject({ failed: 2, queued: 0, inFlight: 0 });
     // The hook's owner reports what it kept: the processor adds no line of its own.
     expect(run.stderr).toBe("");

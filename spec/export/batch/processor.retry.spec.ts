@@ -2,13 +2,7 @@ import { BatchProcessor } from "../../../lib/export/batch/processor";
 import type { BatchProcessorOptions } from "../../../lib/export/batch/options";
 import { ExportError } from "../../../lib/export/errors";
 import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
-import {
-  fakeTrace,
-  ManualClient,
-  retryableFailures,
-  tick,
-  type FakeTrace,
-} from "./processor.fakes";
+import { fakeTrace, ManualClient, retryableFailures, tick, type FakeTrace } from "./processor.fakes";
 
 let failedFinally: Array<{ ids: string[]; error: Error }>;
 
@@ -211,13 +205,19 @@ describe("BatchProcessor when the queue is full during an outage", () => {
     const p = make(client, { maxQueueSize: 4, maxBatchSize: 2, initialBackoffMs: 10_000, maxBackoffMs: 10_000 });
     for (const id of ["a", "b", "c", "d"]) p.enqueue(fakeTrace(id));
     await tick();
-    expect(client.batches).toEqual([["a", "b"], ["c", "d"]]);
+    expect(client.batches).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
     p.enqueue(fakeTrace("e"));
     p.enqueue(fakeTrace("f"));
     expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"]]);
     expect(p.getStats()).toMatchObject({ dropped: 0, failed: 2 });
     p.enqueue(fakeTrace("g"));
-    expect(failedFinally.map((f) => f.ids)).toEqual([["a", "b"], ["c", "d"]]);
+    expect(failedFinally.map((f) => f.ids)).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
     expect(p.getStats()).toMatchObject({ dropped: 0, failed: 4 });
   });
 

@@ -21,7 +21,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function failing(error: Error): TraceClient {
   return {
-    export: async (traces: readonly Trace[]) => ({ failures: traces.map((t) => ({ traceId: t.info.traceId, error, retryable: error instanceof ExportError && error.retryable })) }),
+    export: async (traces: readonly Trace[]) => ({
+      failures: traces.map((t) => ({ traceId: t.info.traceId, error, retryable: error instanceof ExportError && error.retryable })),
+    }),
     shutdown: async () => undefined,
   };
 }

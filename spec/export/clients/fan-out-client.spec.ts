@@ -33,9 +33,16 @@ class ScriptedClient implements TraceClient {
   }
 }
 
-const failAll = (retryable: boolean, retryAfterMs?: number) => (traces: readonly Trace[]): ExportResult => ({
-  failures: traces.map((t) => ({ traceId: t.info.traceId, error: new ExportError("down", { retryable }), retryable, ...(retryAfterMs ? { retryAfterMs } : {}) })),
-});
+const failAll =
+  (retryable: boolean, retryAfterMs?: number) =>
+  (traces: readonly Trace[]): ExportResult => ({
+    failures: traces.map((t) => ({
+      traceId: t.info.traceId,
+      error: new ExportError("down", { retryable }),
+      retryable,
+      ...(retryAfterMs ? { retryAfterMs } : {}),
+    })),
+  });
 
 describe("FanOutClient", () => {
   const signal = (): AbortSignal => AbortSignal.timeout(10_000);

@@ -51,7 +51,10 @@ function mlflowLike(overrides: (req: RecordedRequest) => ScriptedReply | undefin
     if (req.path === "/v1/traces") return { status: 200, body: {} };
     if (req.path === "/api/3.0/mlflow/traces") {
       const info = (JSON.parse(req.body) as { trace: { trace_info: Record<string, unknown> } }).trace.trace_info;
-      return { status: 200, body: { trace: { trace_info: { ...info, tags: { "mlflow.artifactLocation": `mlflow-artifacts:/1/traces/${TRACE_ID}/artifacts` } } } } };
+      return {
+        status: 200,
+        body: { trace: { trace_info: { ...info, tags: { "mlflow.artifactLocation": `mlflow-artifacts:/1/traces/${TRACE_ID}/artifacts` } } } },
+      };
     }
     if (req.method === "PUT") return { status: 200, body: {} };
     return { status: 404, body: { error_code: "ENDPOINT_NOT_FOUND", message: "no" } };
@@ -68,7 +71,11 @@ describe("MlflowRestClient", () => {
     server = undefined;
   });
 
-  async function run(overrides: (req: RecordedRequest) => ScriptedReply | undefined, trace = fixtureTrace("1"), signal = AbortSignal.timeout(10_000)): Promise<ExportResult> {
+  async function run(
+    overrides: (req: RecordedRequest) => ScriptedReply | undefined,
+    trace = fixtureTrace("1"),
+    signal = AbortSignal.timeout(10_000),
+  ): Promise<ExportResult> {
     server = await startScriptedServer(mlflowLike(overrides));
     client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" } });
     return client.export([trace], { signal });
@@ -82,7 +89,15 @@ describe("MlflowRestClient", () => {
     expect(paths).toEqual(["POST /api/3.0/mlflow/traces", "POST /v1/traces"]);
     const start = server?.requests.find((r) => r.path === "/api/3.0/mlflow/traces");
     expect(JSON.parse(start?.body ?? "{}")).toMatchObject({
-      trace: { trace_info: { trace_id: TRACE_ID, request_time: "2025-06-15T15:06:40.123Z", execution_duration: "1.5s", state: "OK", trace_location: { mlflow_experiment: { experiment_id: "1" } } } },
+      trace: {
+        trace_info: {
+          trace_id: TRACE_ID,
+          request_time: "2025-06-15T15:06:40.123Z",
+          execution_duration: "1.5s",
+          state: "OK",
+          trace_location: { mlflow_experiment: { experiment_id: "1" } },
+        },
+      },
     });
     const otlp = server?.requests.find((r) => r.path === "/v1/traces");
     expect(otlp?.headers["x-mlflow-experiment-id"]).toBe("1");
@@ -100,7 +115,17 @@ describe("MlflowRestClient", () => {
   it("skips the artifact upload when the server already stores the spans (spansLocation=TRACKING_STORE)", async () => {
     const result = await run((req) =>
       req.path === "/api/3.0/mlflow/traces"
-        ? { status: 200, body: { trace: { trace_info: { trace_id: TRACE_ID, tags: { "mlflow.trace.spansLocation": "TRACKING_STORE", "mlflow.artifactLocation": "mlflow-artifacts:/1/x" } } } } }
+        ? {
+            status: 200,
+            body: {
+              trace: {
+                trace_info: {
+                  trace_id: TRACE_ID,
+                  tags: { "mlflow.trace.spansLocation": "TRACKING_STORE", "mlflow.artifactLocation": "mlflow-artifacts:/1/x" },
+                },
+              },
+            },
+          }
         : undefined,
     );
     expect(result.failures).toEqual([]);
@@ -134,7 +159,11 @@ describe("MlflowRestClient", () => {
 
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("processor timeout")), 50);
-    const aborted = await run((req) => (req.path === "/api/3.0/mlflow/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined), fixtureTrace("1"), controller.signal);
+    const aborted = await run(
+      (req) => (req.path === "/api/3.0/mlflow/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined),
+      fixtureTrace("1"),
+      controller.signal,
+    );
     expect(aborted.failures[0]).toMatchObject({ retryable: true });
     expect(aborted.failures[0]?.error.message).toMatch(/was aborted/);
   });
@@ -184,12 +213,23 @@ describe("MlflowRestClient in spans-only mode", () => {
   it("sends a trace carrying assessments as a full record (spans cannot carry them), the others as spans only", async () => {
     const assessed = fixtureTrace(undefined);
     const now = new Date().toISOString();
-    assessed.info.assessments.push({ assessment_id: "a-1", assessment_name: "quality", trace_id: TRACE_ID, source: { source_type: "CODE", source_id: "default" }, create_time: now, last_update_time: now, feedback: { value: 1 }, valid: true });
+    assessed.info.assessments.push({
+      assessment_id: "a-1",
+      assessment_name: "quality",
+      trace_id: TRACE_ID,
+      source: { source_type: "CODE", source_id: "default" },
+      create_time: now,
+      last_update_time: now,
+      feedback: { value: 1 },
+      valid: true,
+    });
     const result = await run(() => undefined, [assessed]);
     expect(result.failures).toEqual([]);
     expect(paths()).toContain("POST /api/3.0/mlflow/traces");
     const start = server!.requests.find((r) => r.path === "/api/3.0/mlflow/traces")!;
-    expect((JSON.parse(start.body) as { trace: { trace_info: { assessments: unknown[] } } }).trace.trace_info.assessments).toEqual([expect.objectContaining({ assessment_id: "a-1" })]);
+    expect((JSON.parse(start.body) as { trace: { trace_info: { assessments: unknown[] } } }).trace.trace_info.assessments).toEqual([
+      expect.objectContaining({ assessment_id: "a-1" }),
+    ]);
   });
 
   it("sends a batch as one OTLP request, with the trace's tags and user on the root span, and no StartTraceV3", async () => {
@@ -199,8 +239,9 @@ describe("MlflowRestClient in spans-only mode", () => {
     expect(paths()).toEqual(["POST /v1/traces"]);
     const otlp = server!.requests[server!.requests.length - 1]!;
     expect(otlp.headers["x-mlflow-experiment-id"]).toBe("1");
-    const span = (JSON.parse(otlp.body) as { resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] })
-      .resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const span = (
+      JSON.parse(otlp.body) as { resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] }
+    ).resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     const attrs = Object.fromEntries(span.attributes.map((a) => [a.key, a.value.stringValue]));
     expect(attrs).toMatchObject({ "mlflow.traceTag.mlflow.traceName": '"root"', "mlflow.traceTag.team": '"search"', "user.id": '"u-7"' });
     expect(trace.info.experimentId).toBe("1");
@@ -217,7 +258,11 @@ describe("MlflowRestClient in spans-only mode", () => {
   it("sends full trace records when the server has no OTLP ingestion, warning once", async () => {
     const result = await run((req) => (req.path === "/v1/traces" ? { status: 501, body: { detail: "not supported" } } : undefined), [fixtureTrace("1")]);
     expect(result.failures).toEqual([]);
-    expect(paths()).toEqual(["POST /v1/traces", "POST /api/3.0/mlflow/traces", `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`]);
+    expect(paths()).toEqual([
+      "POST /v1/traces",
+      "POST /api/3.0/mlflow/traces",
+      `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`,
+    ]);
     await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });
     expect(paths().filter((p) => p === "POST /v1/traces")).toHaveLength(1);
     expect(warnings).toEqual([expect.stringMatching(/does not ingest OTLP spans .*sending full trace records/)]);
@@ -229,9 +274,14 @@ describe("MlflowRestClient in spans-only mode", () => {
       { status: 422, body: { detail: "Cannot convert OpenTelemetry span to MLflow span" } },
     ];
     let otlpCalls = 0;
-    const result = await run((req) => (req.path === "/v1/traces" ? (refusals[otlpCalls++ % 2] as ScriptedReply) : undefined), [fixtureTrace("1")]);
+    const result = await run((req) => (req.path === "/v1/traces" ? refusals[otlpCalls++ % 2] : undefined), [fixtureTrace("1")]);
     expect(result.failures).toEqual([]);
-    expect(paths()).toEqual(["POST /v1/traces", "POST /api/3.0/mlflow/traces", "POST /v1/traces", `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`]);
+    expect(paths()).toEqual([
+      "POST /v1/traces",
+      "POST /api/3.0/mlflow/traces",
+      "POST /v1/traces",
+      `PUT /api/2.0/mlflow-artifacts/artifacts/1/traces/${TRACE_ID}/artifacts/traces.json`,
+    ]);
     expect(warnings).toEqual([expect.stringMatching(/refused a spans-only request for 1 trace\(s\); sending them as full trace records/)]);
     const before = paths().length;
     await client!.export([fixtureTrace("1")], { signal: AbortSignal.timeout(5000) });

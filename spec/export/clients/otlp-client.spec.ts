@@ -156,7 +156,11 @@ describe("OtlpClient", () => {
     const messages: string[] = [];
     setDiagnosticsLogger((level, message) => messages.push(`${level}: ${message}`));
     const trace = await sampleTrace();
-    const partial = { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ partialSuccess: { rejectedSpans: "2", errorMessage: "too old" } }) };
+    const partial = {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ partialSuccess: { rejectedSpans: "2", errorMessage: "too old" } }),
+    };
     collector.answer(partial, partial);
     const c = client({ protocol: "http/json" });
     expect(await c.export([trace], { signal: signal() })).toEqual({ failures: [] });

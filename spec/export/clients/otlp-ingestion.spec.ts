@@ -32,7 +32,13 @@ describe("otlpRequestGroups", () => {
 
   it("sends a trace bigger than the limit alone rather than dropping it", () => {
     const big = traceWithInput("b".repeat(50_000));
-    const groups = otlpRequestGroups([{ trace: big, experimentId: "1" }, { trace: traceWithInput("s"), experimentId: "1" }], 10_000);
+    const groups = otlpRequestGroups(
+      [
+        { trace: big, experimentId: "1" },
+        { trace: traceWithInput("s"), experimentId: "1" },
+      ],
+      10_000,
+    );
     expect(groups.map((g) => g.targets.length)).toEqual([1, 1]);
   });
 });

@@ -54,7 +54,12 @@ describe("the OTLP span encoder", () => {
       usage: { stringValue: '{"input_tokens":1}' },
       nothing: { stringValue: "null" },
     });
-    expect(otlp.events[0]?.attributes.map((a) => a.value)).toEqual([{ stringValue: "TypeError" }, { intValue: "1" }, { doubleValue: 1.5 }, { boolValue: true }]);
+    expect(otlp.events[0]?.attributes.map((a) => a.value)).toEqual([
+      { stringValue: "TypeError" },
+      { intValue: "1" },
+      { doubleValue: 1.5 },
+      { boolValue: true },
+    ]);
   });
 
   it("marks spans SPAN_KIND_INTERNAL in both wire forms: proto value 1 in OTLP/JSON, the API's SpanKind.INTERNAL (0) for the serialisers, which write kind + 1", () => {

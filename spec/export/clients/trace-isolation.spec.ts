@@ -25,7 +25,10 @@ function bigintPreviewTrace(): Trace {
 /** A trace whose span has no name (what `startSpan("oops", fn)` used to record). */
 function namelessTrace(): Trace {
   const good = makeTrace();
-  return new Trace(good.info, good.data.spans.map((s) => ({ ...s, name: undefined as unknown as string })));
+  return new Trace(
+    good.info,
+    good.data.spans.map((s) => ({ ...s, name: undefined as unknown as string })),
+  );
 }
 
 let dir: string;
@@ -55,7 +58,8 @@ describe("a trace that cannot be encoded fails alone", () => {
   it("at export to an MLflow server: the others are created and only it is reported, not retryable", async () => {
     const created: string[] = [];
     server = await startScriptedServer((req) => {
-      if (req.path.startsWith("/api/2.0/mlflow/experiments/get")) return { status: 200, body: { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } } };
+      if (req.path.startsWith("/api/2.0/mlflow/experiments/get"))
+        return { status: 200, body: { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } } };
       if (req.path === "/api/3.0/mlflow/traces") {
         const info = (JSON.parse(req.body) as { trace: { trace_info: { trace_id: string } } }).trace.trace_info;
         created.push(info.trace_id);
@@ -79,7 +83,8 @@ describe("a trace that cannot be encoded fails alone", () => {
   it("at traces sync: a stored trace written without a span name no longer fails the rest of its batch", async () => {
     const created: string[] = [];
     server = await startScriptedServer((req) => {
-      if (req.path.startsWith("/api/2.0/mlflow/experiments/get")) return { status: 200, body: { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } } };
+      if (req.path.startsWith("/api/2.0/mlflow/experiments/get"))
+        return { status: 200, body: { experiment: { experiment_id: "1", name: "exp", artifact_location: "mlflow-artifacts:/1", lifecycle_stage: "active" } } };
       if (req.path === "/api/3.0/mlflow/traces") {
         const info = (JSON.parse(req.body) as { trace: { trace_info: { trace_id: string } } }).trace.trace_info;
         created.push(info.trace_id);
@@ -108,7 +113,10 @@ describe("a trace that cannot be encoded fails alone", () => {
     server = await startScriptedServer(() => ({ status: 200, body: {} }));
     const client = new OtlpClient({ endpoint: `${server.url}/v1/traces`, protocol: "http/json" });
     const good = makeTrace({ name: "kept" });
-    const bad = new Trace(good.info, good.data.spans.map((s) => ({ ...s, startTimeNs: undefined as unknown as bigint })));
+    const bad = new Trace(
+      good.info,
+      good.data.spans.map((s) => ({ ...s, startTimeNs: undefined as unknown as bigint })),
+    );
     const other = makeTrace({ name: "also-kept" });
     try {
       const { failures } = await client.export([other, bad], { signal: AbortSignal.timeout(10_000) });

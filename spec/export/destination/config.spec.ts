@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectionFor, getExperimentSpec, getTrackingUri, parseTrackingUri, resetExportConfig, setExperiment, setTrackingUri } from "../../../lib/export/destination/config";
+import {
+  connectionFor,
+  getExperimentSpec,
+  getTrackingUri,
+  parseTrackingUri,
+  resetExportConfig,
+  setExperiment,
+  setTrackingUri,
+} from "../../../lib/export/destination/config";
 import { ConfigError } from "../../../lib/export/errors";
 
 describe("tracking URI configuration", () => {
@@ -59,7 +67,10 @@ describe("tracking URI configuration", () => {
     process.env["DATABRICKS_HOST"] = "adb-1.azuredatabricks.net";
     process.env["DATABRICKS_TOKEN"] = "dapi-env";
     setTrackingUri("databricks");
-    expect(connectionFor("databricks")).toMatchObject({ baseUrl: "https://adb-1.azuredatabricks.net", auth: { kind: "databricks", authorization: "Bearer dapi-env" } });
+    expect(connectionFor("databricks")).toMatchObject({
+      baseUrl: "https://adb-1.azuredatabricks.net",
+      auth: { kind: "databricks", authorization: "Bearer dapi-env" },
+    });
 
     const dir = mkdtempSync(join(tmpdir(), "dbcfg-"));
     try {
@@ -67,7 +78,10 @@ describe("tracking URI configuration", () => {
       writeFileSync(file, "[DEFAULT]\nhost = https://default.cloud.databricks.com\n\n[staging]\ntoken = dapi-staging ; not a comment\n# comment\n");
       process.env["DATABRICKS_CONFIG_FILE"] = file;
       setTrackingUri("databricks://staging");
-      expect(connectionFor("databricks://staging")).toMatchObject({ baseUrl: "https://default.cloud.databricks.com", auth: { authorization: "Bearer dapi-staging ; not a comment" } });
+      expect(connectionFor("databricks://staging")).toMatchObject({
+        baseUrl: "https://default.cloud.databricks.com",
+        auth: { authorization: "Bearer dapi-staging ; not a comment" },
+      });
       expect(() => setTrackingUri("databricks://missing")).toThrow(/has no \[missing\] profile.*DATABRICKS_HOST and DATABRICKS_TOKEN/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,14 +4,36 @@ import type { AssessmentsApi } from "../../../lib/export/mlflow/assessments";
 import { ServerAssessments } from "../../../lib/export/destination/server-assessments";
 
 const now = new Date().toISOString();
-const A: AssessmentJson = { assessment_id: "a-1", assessment_name: "q", trace_id: "tr-1", source: { source_type: "CODE", source_id: "default" }, create_time: now, last_update_time: now, feedback: { value: 1 }, valid: true };
+const A: AssessmentJson = {
+  assessment_id: "a-1",
+  assessment_name: "q",
+  trace_id: "tr-1",
+  source: { source_type: "CODE", source_id: "default" },
+  create_time: now,
+  last_update_time: now,
+  feedback: { value: 1 },
+  valid: true,
+};
 
 const notFound = (code = "RESOURCE_DOES_NOT_EXIST"): MlflowApiError =>
-  new MlflowApiError("POST /api/3.0/mlflow/traces/tr-1/assessments failed with HTTP 404", { endpoint: "POST", status: 404, code, serverMessage: "Trace with ID 'tr-1' not found." });
+  new MlflowApiError("POST /api/3.0/mlflow/traces/tr-1/assessments failed with HTTP 404", {
+    endpoint: "POST",
+    status: 404,
+    code,
+    serverMessage: "Trace with ID 'tr-1' not found.",
+  });
 const conflict = (): MlflowApiError =>
-  new MlflowApiError("constraint violation", { endpoint: "POST", status: 500, code: "INTERNAL_ERROR", serverMessage: "Failed to create assessment due to a constraint violation." });
+  new MlflowApiError("constraint violation", {
+    endpoint: "POST",
+    status: 500,
+    code: "INTERNAL_ERROR",
+    serverMessage: "Failed to create assessment due to a constraint violation.",
+  });
 
-function fakeApi(create: () => Promise<{ assessment: AssessmentJson }>, get: () => Promise<{ assessment: AssessmentJson }> = () => Promise.reject(notFound())): AssessmentsApi & { calls: string[] } {
+function fakeApi(
+  create: () => Promise<{ assessment: AssessmentJson }>,
+  get: () => Promise<{ assessment: AssessmentJson }> = () => Promise.reject(notFound()),
+): AssessmentsApi & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -50,7 +72,10 @@ describe("ServerAssessments", () => {
   });
 
   it("createOnce: a resend of an assessment the server already has is 'already there', not an error or a duplicate", async () => {
-    const there = fakeApi(() => Promise.reject(conflict()), () => Promise.resolve({ assessment: A }));
+    const there = fakeApi(
+      () => Promise.reject(conflict()),
+      () => Promise.resolve({ assessment: A }),
+    );
     expect(await new ServerAssessments(there, fast).createOnce(A)).toBe("already there");
     const missing = fakeApi(() => Promise.reject(conflict()));
     await expect(new ServerAssessments(missing, fast).createOnce(A)).rejects.toThrow("constraint violation");

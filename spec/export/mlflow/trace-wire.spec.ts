@@ -12,8 +12,14 @@ describe("trace wire conversions", () => {
   });
 
   it("keeps nanosecond times exact when the server writes them as JSON numbers", () => {
-    const data = parseTraceDataJson('{"spans":[{"start_time_unix_nano": 1795980348539069336, "events":[{"time_unix_nano":1795980348539069337}],"attributes":{"x":"{\\"time_unix_nano\\": 1}"}}]}');
-    expect(data.spans[0]).toMatchObject({ start_time_unix_nano: "1795980348539069336", events: [{ time_unix_nano: "1795980348539069337" }], attributes: { x: '{"time_unix_nano": 1}' } });
+    const data = parseTraceDataJson(
+      '{"spans":[{"start_time_unix_nano": 1795980348539069336, "events":[{"time_unix_nano":1795980348539069337}],"attributes":{"x":"{\\"time_unix_nano\\": 1}"}}]}',
+    );
+    expect(data.spans[0]).toMatchObject({
+      start_time_unix_nano: "1795980348539069336",
+      events: [{ time_unix_nano: "1795980348539069337" }],
+      attributes: { x: '{"time_unix_nano": 1}' },
+    });
   });
 
   it("parses Retry-After seconds and dates, and INI files with DEFAULT inheritance", () => {

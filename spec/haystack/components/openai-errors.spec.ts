@@ -30,8 +30,14 @@ async function captureRun(run: () => Promise<unknown>): Promise<Outcome> {
 }
 
 const generators = [
-  ["OpenAIGenerator", (baseUrl: string, maxRetries: number) => new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: baseUrl, maxRetries }).run({ prompt: "hi" })],
-  ["OpenAIChatGenerator", (baseUrl: string, maxRetries: number) => new OpenAIChatGenerator({ apiKey: "sk-wrong", apiBaseUrl: baseUrl, maxRetries }).run({ messages: "hi" })],
+  [
+    "OpenAIGenerator",
+    (baseUrl: string, maxRetries: number) => new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: baseUrl, maxRetries }).run({ prompt: "hi" }),
+  ],
+  [
+    "OpenAIChatGenerator",
+    (baseUrl: string, maxRetries: number) => new OpenAIChatGenerator({ apiKey: "sk-wrong", apiBaseUrl: baseUrl, maxRetries }).run({ messages: "hi" }),
+  ],
 ] as const;
 
 describe.each(generators)("%s when the API cannot be reached", (owner, run) => {

@@ -130,7 +130,13 @@ describe("OpenAIGenerator", () => {
   it("never exposes the key through init parameters, JSON.stringify or util.inspect", () => {
     for (const apiKey of [undefined, Secret.fromToken(KEY), KEY]) {
       const llm = apiKey === undefined ? generator() : generator({ apiKey });
-      const views = [JSON.stringify(getComponentInfo(llm).initParameters), JSON.stringify(llm), inspect(llm), inspect(llm, { showHidden: true, depth: 10 }), String(llm.apiKey)];
+      const views = [
+        JSON.stringify(getComponentInfo(llm).initParameters),
+        JSON.stringify(llm),
+        inspect(llm),
+        inspect(llm, { showHidden: true, depth: 10 }),
+        String(llm.apiKey),
+      ];
       for (const view of views) expect(view).not.toContain(KEY);
     }
     expect(getComponentInfo(generator({ apiKey: Secret.fromEnvVar("OPENAI_API_KEY") })).initParameters["apiKey"]).toEqual({
@@ -158,7 +164,6 @@ describe("OpenAIGenerator", () => {
 });
 
 describe("OpenAIGenerator when the API cannot be reached", () => {
-
   it("fails with one line naming the host and the network cause, still an openai APIConnectionError", async () => {
     const port = await closedPort();
     const llm = new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });

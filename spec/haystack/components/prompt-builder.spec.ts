@@ -136,7 +136,9 @@ describe("PromptBuilder", () => {
 
   it("refuses what Jinja2 refuses in tests and format: chained bare tests, %d of text, a missing %(name)s", () => {
     expect(() => new PromptBuilder({ template: "{{ x is defined is true }}" })).toThrow("You cannot chain multiple tests with is");
-    expect(new PromptBuilder({ template: "{{ (x is defined) is true }} {{ x is eq(1) is true }}", requiredVariables: null }).run({ x: 1 }).prompt).toBe("True True");
+    expect(new PromptBuilder({ template: "{{ (x is defined) is true }} {{ x is eq(1) is true }}", requiredVariables: null }).run({ x: 1 }).prompt).toBe(
+      "True True",
+    );
     const render = (template: string): string => new PromptBuilder({ template, requiredVariables: null }).run({}).prompt;
     expect(() => render("{{ '%d'|format('a') }}")).toThrow("%d format: a real number is required, not str");
     expect(() => render("{{ '%(a)s'|format(b=1) }}")).toThrow("KeyError: 'a'");

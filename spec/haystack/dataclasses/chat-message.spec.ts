@@ -31,7 +31,11 @@ const messages: Record<string, ChatMessage> = {
 
 const chunks: Record<string, StreamingChunk> = {
   "text chunk": new StreamingChunk({ content: "Hel", index: 0, meta: { model: "gpt-4o-mini" } }),
-  "tool call start": new StreamingChunk({ index: 0, start: true, toolCalls: [new ToolCallDelta({ index: 0, id: "call_1", toolName: "weather", arguments: "" })] }),
+  "tool call start": new StreamingChunk({
+    index: 0,
+    start: true,
+    toolCalls: [new ToolCallDelta({ index: 0, id: "call_1", toolName: "weather", arguments: "" })],
+  }),
   "tool call arguments": new StreamingChunk({ index: 0, toolCalls: [new ToolCallDelta({ index: 0, arguments: '{"city": "Pa' })] }),
   finish: new StreamingChunk({ finishReason: "tool_calls", meta: { usage } }),
 };
@@ -47,8 +51,7 @@ describe("ChatMessage against Haystack 3.4.1 (fixtures/haystack/chat-message-gol
     const message = messages[name]!;
     it("toDict() equals Python's to_dict()", () => expect(message.toDict()).toEqual(to_dict));
     it("fromDict(Python's dict) round-trips", () => expect(ChatMessage.fromDict(to_dict).toDict()).toEqual(to_dict));
-    it("toOpenAIDictFormat() equals Python's to_openai_dict_format(), argument strings included", () =>
-      expect(message.toOpenAIDictFormat()).toEqual(openai));
+    it("toOpenAIDictFormat() equals Python's to_openai_dict_format(), argument strings included", () => expect(message.toOpenAIDictFormat()).toEqual(openai));
   });
 
   describe.each(golden.chunks)("StreamingChunk $name", ({ name, to_dict }) => {
@@ -78,7 +81,12 @@ describe("ChatMessage accessors", () => {
 
   it("reads the pre-2.9 string content and the 2.9–2.11 underscore shapes", () => {
     expect(ChatMessage.fromDict({ role: "user", content: "Hi" }).text).toBe("Hi");
-    expect(ChatMessage.fromDict({ _role: "assistant", _content: [{ text: "Yo" }], _meta: { a: 1 } }).toDict()).toEqual({ role: "assistant", content: [{ text: "Yo" }], meta: { a: 1 }, name: null });
+    expect(ChatMessage.fromDict({ _role: "assistant", _content: [{ text: "Yo" }], _meta: { a: 1 } }).toDict()).toEqual({
+      role: "assistant",
+      content: [{ text: "Yo" }],
+      meta: { a: 1 },
+      name: null,
+    });
   });
 });
 
@@ -89,7 +97,9 @@ describe("ChatMessage bad input", () => {
   });
 
   it("rejects unknown and unsupported content parts by name", () => {
-    expect(() => ChatMessage.fromDict({ role: "user", content: [{ video: {} }] })).toThrow(/keys: video.*'text', 'reasoning', 'tool_call' or 'tool_call_result'/);
+    expect(() => ChatMessage.fromDict({ role: "user", content: [{ video: {} }] })).toThrow(
+      /keys: video.*'text', 'reasoning', 'tool_call' or 'tool_call_result'/,
+    );
     expect(() => ChatMessage.fromDict({ role: "user", content: [{ image: { base64_image: "x" } }] })).toThrow(/Image and file content parts are not supported/);
   });
 
@@ -97,7 +107,9 @@ describe("ChatMessage bad input", () => {
     const call = new ToolCall({ toolName: "weather", arguments: {} });
     const message = ChatMessage.fromAssistant(null, { toolCalls: [call] });
     expect(() => message.toOpenAIDictFormat()).toThrow(/needs a non-null id/);
-    expect(message.toOpenAIDictFormat({ requireToolCallIds: false }).tool_calls).toEqual([{ type: "function", function: { name: "weather", arguments: "{}" } }]);
+    expect(message.toOpenAIDictFormat({ requireToolCallIds: false }).tool_calls).toEqual([
+      { type: "function", function: { name: "weather", arguments: "{}" } },
+    ]);
   });
 
   it("refuses a StreamingChunk carrying both text and a tool-call delta", () => {

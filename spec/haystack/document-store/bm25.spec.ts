@@ -29,11 +29,7 @@ describe("BM25 retrieval", () => {
     expect(raw[1]?.score).toBeCloseTo(other, 6);
     expect(raw[2]?.score).toBeCloseTo(other, 6);
     const scaled = store.bm25Retrieval({ query: "Who lives in Paris?", scaleScore: true });
-    expect(scaled.map((d) => d.score)).toEqual([
-      expect.closeTo(jeanScaled, 6),
-      expect.closeTo(otherScaled, 6),
-      expect.closeTo(otherScaled, 6),
-    ]);
+    expect(scaled.map((d) => d.score)).toEqual([expect.closeTo(jeanScaled, 6), expect.closeTo(otherScaled, 6), expect.closeTo(otherScaled, 6)]);
   });
 
   it("returns new documents with the same ids and leaves stored ones unscored", () => {
@@ -115,7 +111,9 @@ describe("BM25 retrieval", () => {
       return store;
     }
 
-    const rows = golden.cases.map((c) => [`${c.algorithm} ${c.step} "${c.query}" topK=${c.topK}${c.scaleScore ? " scaled" : ""}${c.filterLang ? " filtered" : ""}`, c] as const);
+    const rows = golden.cases.map(
+      (c) => [`${c.algorithm} ${c.step} "${c.query}" topK=${c.topK}${c.scaleScore ? " scaled" : ""}${c.filterLang ? " filtered" : ""}`, c] as const,
+    );
     it.each(rows)("%s", (_name, c) => {
       const store = build(c);
       const filters = c.filterLang === undefined ? undefined : { field: "meta.lang", operator: "==" as const, value: c.filterLang };
@@ -128,7 +126,17 @@ describe("BM25 retrieval", () => {
 
 describe("BM25 tokenizer", () => {
   it("keeps Haystack 2.x's pattern (?u)\\b\\w+\\b available, with Unicode words", () => {
-    expect(createBm25Tokenizer(String.raw`(?u)\b\w+\b`)("Héllo, Wörld! été 2024 ½ don't 東京 ²3")).toEqual(["héllo", "wörld", "été", "2024", "½", "don", "t", "東京", "²3"]);
+    expect(createBm25Tokenizer(String.raw`(?u)\b\w+\b`)("Héllo, Wörld! été 2024 ½ don't 東京 ²3")).toEqual([
+      "héllo",
+      "wörld",
+      "été",
+      "2024",
+      "½",
+      "don",
+      "t",
+      "東京",
+      "²3",
+    ]);
   });
 
   it("translates Python \\w and \\b in custom patterns to Unicode-aware JS", () => {

@@ -46,7 +46,13 @@ describe("InMemoryDocumentStore filters", () => {
     const filter: Filter = {
       operator: "OR",
       conditions: [
-        { operator: "AND", conditions: [{ field: "meta.lang", operator: "==", value: "en" }, { field: "meta.year", operator: ">", value: 2021 }] },
+        {
+          operator: "AND",
+          conditions: [
+            { field: "meta.lang", operator: "==", value: "en" },
+            { field: "meta.year", operator: ">", value: 2021 },
+          ],
+        },
         { operator: "NOT", conditions: [{ field: "meta.lang", operator: "in", value: ["en", "fr"] }] },
       ],
     };
@@ -65,7 +71,11 @@ describe("InMemoryDocumentStore filters", () => {
     ["'in' without an array", { field: "meta.a", operator: "in", value: "x" }, /operator 'in' needs an array value/],
     ["a missing operator", { field: "meta.a", value: 1 }, /has no 'operator' key/],
     ["conditions that are not an array", { operator: "AND", conditions: {} }, /needs a 'conditions' array/],
-    ["a nested bad condition, with its path", { operator: "AND", conditions: [{ operator: "OR", conditions: [{ field: 1, operator: "==", value: 1 }] }] }, /filters\.conditions\[0\]\.conditions\[0\]\.field must be a non-empty string/],
+    [
+      "a nested bad condition, with its path",
+      { operator: "AND", conditions: [{ operator: "OR", conditions: [{ field: 1, operator: "==", value: 1 }] }] },
+      /filters\.conditions\[0\]\.conditions\[0\]\.field must be a non-empty string/,
+    ],
     ["a comparison operator used as logical", { operator: "==", conditions: [] }, /a comparison needs a 'field' key/],
   ])("rejects %s with a FilterError that says what is wrong", (_name, filter, message) => {
     expect(() => store.filterDocuments(filter as Filter)).toThrow(FilterError);

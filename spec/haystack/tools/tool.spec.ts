@@ -7,7 +7,10 @@ const add = new Tool({
   function: ({ a, b }) => Number(a) + Number(b),
 });
 
-@component({ inputs: { query: "str", topK: { type: "int", default: 3 }, filters: { type: "dict", optional: true }, tags: "list[str]" }, outputs: { documents: "list[str]" } })
+@component({
+  inputs: { query: "str", topK: { type: "int", default: 3 }, filters: { type: "dict", optional: true }, tags: "list[str]" },
+  outputs: { documents: "list[str]" },
+})
 class WebSearch {
   run({ query, topK = 3 }: { query: string; topK?: number }) {
     return { documents: Array.from({ length: topK }, (_, i) => `${query} #${i + 1}`) };
@@ -54,7 +57,15 @@ describe("Tool.toDict / Toolset.toDict", () => {
     const dict = set.toDict();
     expect(dict.type).toBe("haystack.tools.toolset.Toolset");
     expect(dict.data.tools.map((t) => t.type)).toEqual(["haystack.tools.tool.Tool", "haystack.tools.component_tool.ComponentTool"]);
-    expect(dict.data.tools[0]!.data).toEqual({ name: "add", description: "Adds two numbers", parameters: add.parameters, function: "function", outputs_to_string: null, inputs_from_state: null, outputs_to_state: null });
+    expect(dict.data.tools[0]!.data).toEqual({
+      name: "add",
+      description: "Adds two numbers",
+      parameters: add.parameters,
+      function: "function",
+      outputs_to_string: null,
+      inputs_from_state: null,
+      outputs_to_state: null,
+    });
   });
 });
 

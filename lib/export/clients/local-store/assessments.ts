@@ -51,17 +51,21 @@ export class LocalFileAssessments implements AssessmentStore {
 
   private change<T>(traceId: string, fn: (list: ArrayAssessments) => Promise<T>): Promise<T> {
     const key = `${this.store.dir}\n${traceId}`;
-    const run = (fileQueues.get(key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      const { trace, name } = await this.read(traceId);
-      const result = await fn(new ArrayAssessments(trace.info.assessments));
-      await writeFileAtomic(join(this.store.dir, "traces", name), JSON.stringify(trace));
-      await writeFileAtomic(join(this.store.dir, ASSESSMENTS_CHANGED_DIR, encodeTraceId(traceId)), new Date().toISOString());
-      return result;
-    });
+    const run = (fileQueues.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const { trace, name } = await this.read(traceId);
+        const result = await fn(new ArrayAssessments(trace.info.assessments));
+        await writeFileAtomic(join(this.store.dir, "traces", name), JSON.stringify(trace));
+        await writeFileAtomic(join(this.store.dir, ASSESSMENTS_CHANGED_DIR, encodeTraceId(traceId)), new Date().toISOString());
+        return result;
+      });
     fileQueues.set(key, run);
-    void run.finally(() => {
-      if (fileQueues.get(key) === run) fileQueues.delete(key);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (fileQueues.get(key) === run) fileQueues.delete(key);
+      })
+      .catch(() => undefined);
     return run;
   }
 }

@@ -39,7 +39,10 @@ export class DestinationDir {
   readonly key: string;
   readonly dir: string;
 
-  constructor(storeDir: string, readonly destination: SyncDestination) {
+  constructor(
+    storeDir: string,
+    readonly destination: SyncDestination,
+  ) {
     this.key = destinationKey(destination);
     this.dir = join(storeDir, "destinations", this.key);
   }

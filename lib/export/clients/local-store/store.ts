@@ -229,7 +229,12 @@ export class LocalStore implements TraceClient {
         return undefined;
       }
       return this.saveUndelivered(saved, { destination }).then(
-        () => reportOnce("local-store.kept-undelivered", "warn", `undelivered traces were kept in ${this.dir}; send them later with \`npx mlflow-haystack traces sync\``),
+        () =>
+          reportOnce(
+            "local-store.kept-undelivered",
+            "warn",
+            `undelivered traces were kept in ${this.dir}; send them later with \`npx mlflow-haystack traces sync\``,
+          ),
         fail,
       );
     };
@@ -290,7 +295,10 @@ export class LocalStore implements TraceClient {
     for (const name of await listDir(this.tracesDir)) {
       if (!name.startsWith(TEMP_PREFIX)) continue;
       const path = join(this.tracesDir, name);
-      const age = await stat(path).then((s) => now - s.mtimeMs, () => 0);
+      const age = await stat(path).then(
+        (s) => now - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_TEMP_MS) await removeFile(path);
     }
   }

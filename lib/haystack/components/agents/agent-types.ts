@@ -7,7 +7,12 @@ import type { StateKeySchema } from "./state";
 
 /** What an agent needs from its chat generator (e.g. {@link OpenAIChatGenerator}). */
 export interface ChatGeneratorLike {
-  run(inputs: { messages: ChatMessage[]; tools?: Tool[]; streamingCallback?: ChatStreamingCallback; generationKwargs?: Record<string, unknown> }): Promise<{ replies: ChatMessage[] }> | { replies: ChatMessage[] };
+  run(inputs: {
+    messages: ChatMessage[];
+    tools?: Tool[];
+    streamingCallback?: ChatStreamingCallback;
+    generationKwargs?: Record<string, unknown>;
+  }): Promise<{ replies: ChatMessage[] }> | { replies: ChatMessage[] };
   warmUp?(): unknown;
 }
 

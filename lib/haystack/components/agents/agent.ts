@@ -53,16 +53,23 @@ export class Agent {
   readonly toolTimeout: number | undefined;
 
   constructor(options: AgentOptions) {
-    if (typeof options?.chatGenerator?.run !== "function") throw new TypeError("Agent needs chatGenerator: a chat generator component such as new OpenAIChatGenerator().");
+    if (typeof options?.chatGenerator?.run !== "function")
+      throw new TypeError("Agent needs chatGenerator: a chat generator component such as new OpenAIChatGenerator().");
     const tools = flattenTools(options.tools);
     if (tools.length > 0 && !getComponentInfo(options.chatGenerator).inputs.has("tools")) {
-      throw new TypeError(`${options.chatGenerator.constructor.name} has no 'tools' input; the Agent needs a chat generator that supports tools when tools are given.`);
+      throw new TypeError(
+        `${options.chatGenerator.constructor.name} has no 'tools' input; the Agent needs a chat generator that supports tools when tools are given.`,
+      );
     }
     const exitConditions = options.exitConditions ?? ["text"];
     const unknown = exitConditions.filter((c) => c !== "text" && !tools.some((t) => t.name === c));
-    if (unknown.length > 0) throw new TypeError(`Agent exitConditions ${unknown.join(", ")} name no tool; use "text" or the names of the agent's tools (${tools.map((t) => t.name).join(", ") || "none"}).`);
+    if (unknown.length > 0)
+      throw new TypeError(
+        `Agent exitConditions ${unknown.join(", ")} name no tool; use "text" or the names of the agent's tools (${tools.map((t) => t.name).join(", ") || "none"}).`,
+      );
     checkStateSchema(options.stateSchema ?? {});
-    if (options.toolTimeout !== undefined && !(options.toolTimeout > 0)) throw new TypeError(`Agent toolTimeout must be a number of seconds > 0, got ${String(options.toolTimeout)}.`);
+    if (options.toolTimeout !== undefined && !(options.toolTimeout > 0))
+      throw new TypeError(`Agent toolTimeout must be a number of seconds > 0, got ${String(options.toolTimeout)}.`);
     this.chatGenerator = options.chatGenerator;
     this.tools = options.tools ?? [];
     this.systemPrompt = options.systemPrompt;
@@ -119,7 +126,15 @@ export class Agent {
     if (tracer?.traceAgent === undefined) return loop();
     const described: ToolDescription[] = tools.map((t) => t.toolSpec);
     return tracer.traceAgent(
-      { instance, className: instance.constructor.name, maxAgentSteps: this.maxAgentSteps, tools: described, exitConditions: [...this.exitConditions], stateSchema: Object.fromEntries(Object.entries(this.stateSchema).map(([k, v]) => [k, { type: v.type }])), inputs: { ...inputs, messages: state.get("messages") } },
+      {
+        instance,
+        className: instance.constructor.name,
+        maxAgentSteps: this.maxAgentSteps,
+        tools: described,
+        exitConditions: [...this.exitConditions],
+        stateSchema: Object.fromEntries(Object.entries(this.stateSchema).map(([k, v]) => [k, { type: v.type }])),
+        inputs: { ...inputs, messages: state.get("messages") },
+      },
       loop,
     );
   }
@@ -145,16 +160,17 @@ export class Agent {
     }
     const messages = state.get("messages") as ChatMessage[];
     const pending = messages[messages.length - 1];
-    const toolMessages = pending !== undefined && pending.toolCalls.length > 0
-      ? await runToolCalls(pending, tools, state, {
-          instance,
-          step,
-          raiseOnFailure: this.raiseOnToolInvocationFailure,
-          concurrencyLimit: this.toolConcurrencyLimit,
-          timeout: this.toolTimeout,
-          streamingCallback: inputs.streamingCallback ?? this.streamingCallback,
-        })
-      : [];
+    const toolMessages =
+      pending !== undefined && pending.toolCalls.length > 0
+        ? await runToolCalls(pending, tools, state, {
+            instance,
+            step,
+            raiseOnFailure: this.raiseOnToolInvocationFailure,
+            concurrencyLimit: this.toolConcurrencyLimit,
+            timeout: this.toolTimeout,
+            streamingCallback: inputs.streamingCallback ?? this.streamingCallback,
+          })
+        : [];
     state.set("messages", toolMessages);
     const counts = { ...(state.get("tool_call_counts") as Record<string, number>) };
     for (const m of toolMessages) {
@@ -163,7 +179,10 @@ export class Agent {
     }
     state.set("tool_call_counts", counts);
     state.set("step_count", step);
-    const toolExit = this.exitConditions.length === 1 && this.exitConditions[0] === "text" || pending === undefined ? null : toolExitReason(this.exitConditions, pending, toolMessages);
+    const toolExit =
+      (this.exitConditions.length === 1 && this.exitConditions[0] === "text") || pending === undefined
+        ? null
+        : toolExitReason(this.exitConditions, pending, toolMessages);
     if (toolExit !== null) {
       state.set("exit_reason", toolExit);
       return false;
@@ -218,6 +237,8 @@ export class Agent {
   }
 
   [inspect.custom](): string {
-    return `Agent { chatGenerator: ${this.chatGenerator.constructor.name}, tools: [${flattenTools(this.tools).map((t) => t.name).join(", ")}], maxAgentSteps: ${this.maxAgentSteps} }`;
+    return `Agent { chatGenerator: ${this.chatGenerator.constructor.name}, tools: [${flattenTools(this.tools)
+      .map((t) => t.name)
+      .join(", ")}], maxAgentSteps: ${this.maxAgentSteps} }`;
   }
 }

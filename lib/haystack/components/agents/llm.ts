@@ -65,7 +65,10 @@ export class LLM {
       throw new TypeError('LLM requiredVariables must not be empty: use "*" to require all variables, or name the required ones.');
     }
     this.requiredPromptVariables = Object.freeze(required === "*" ? [...variables] : [...required]);
-    setInputTypes(this, Object.fromEntries(variables.map((v) => [v, this.requiredPromptVariables.includes(v) ? { type: "any" } : { type: "any", default: "" }])));
+    setInputTypes(
+      this,
+      Object.fromEntries(variables.map((v) => [v, this.requiredPromptVariables.includes(v) ? { type: "any" } : { type: "any", default: "" }])),
+    );
   }
 
   /** One generator call over the given messages plus the rendered user prompt. */

@@ -26,13 +26,27 @@ function isListType(type: string): boolean {
 }
 
 /** Keys an agent maintains itself; a user's `stateSchema` may not define them. */
-export const RESERVED_STATE_KEYS: readonly string[] = ["step_count", "token_usage", "tool_call_counts", "exit_reason", "continue_run", "stop_run", "tools", "hook_context", "context_tokens"];
+export const RESERVED_STATE_KEYS: readonly string[] = [
+  "step_count",
+  "token_usage",
+  "tool_call_counts",
+  "exit_reason",
+  "continue_run",
+  "stop_run",
+  "tools",
+  "hook_context",
+  "context_tokens",
+];
 
 /** Throws naming the problem when a user's state schema is not usable. */
 export function checkStateSchema(schema: Record<string, StateKeySchema>): void {
-  const reserved = Object.keys(schema).filter((k) => RESERVED_STATE_KEYS.includes(k)).sort();
+  const reserved = Object.keys(schema)
+    .filter((k) => RESERVED_STATE_KEYS.includes(k))
+    .sort();
   if (reserved.length > 0) {
-    throw new TypeError(`stateSchema keys ${reserved.join(", ")} are reserved for the Agent's own state and cannot be redefined. Reserved keys: ${[...RESERVED_STATE_KEYS].sort().join(", ")}.`);
+    throw new TypeError(
+      `stateSchema keys ${reserved.join(", ")} are reserved for the Agent's own state and cannot be redefined. Reserved keys: ${[...RESERVED_STATE_KEYS].sort().join(", ")}.`,
+    );
   }
   for (const [key, config] of Object.entries(schema)) {
     if (typeof config !== "object" || config === null || typeof config.type !== "string") {

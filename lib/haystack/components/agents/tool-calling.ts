@@ -38,7 +38,10 @@ function withTimeout<T>(promise: Promise<T>, tool: Tool, seconds: number | undef
   if (seconds === undefined) return promise;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new ToolInvocationError(`Tool \`${tool.name}\` did not finish within ${seconds} s (the agent's toolTimeout).`, tool.name)), seconds * 1000);
+    timer = setTimeout(
+      () => reject(new ToolInvocationError(`Tool \`${tool.name}\` did not finish within ${seconds} s (the agent's toolTimeout).`, tool.name)),
+      seconds * 1000,
+    );
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -47,7 +50,10 @@ function withTimeout<T>(promise: Promise<T>, tool: Tool, seconds: number | undef
 function argumentsFor(tool: Tool, call: ToolCall, state: AgentState): Record<string, unknown> {
   const invalid = call.extra?.[INVALID_ARGUMENTS_KEY];
   if (typeof invalid === "string") {
-    throw new ToolInvocationError(`Invalid arguments for Tool \`${tool.name}\`: ${JSON.stringify(invalid)} is not a JSON object. Call it again with valid JSON arguments.`, tool.name);
+    throw new ToolInvocationError(
+      `Invalid arguments for Tool \`${tool.name}\`: ${JSON.stringify(invalid)} is not a JSON object. Call it again with valid JSON arguments.`,
+      tool.name,
+    );
   }
   const args: Record<string, unknown> = { ...call.arguments };
   for (const [stateKey, param] of Object.entries(tool.inputsFromState ?? {})) {
@@ -83,7 +89,10 @@ async function invokeOne(tool: Tool, call: ToolCall, state: AgentState, options:
   const invoke = async (): Promise<unknown> => withTimeout(tool.invoke(argumentsFor(tool, call, state)), tool, options.timeout);
   const tracer = getPipelineTracer();
   if (tracer?.traceToolCall === undefined) return invoke();
-  return tracer.traceToolCall({ instance: options.instance, step: options.step, toolName: tool.name, description: tool.description, callId: call.id, arguments: call.arguments }, invoke);
+  return tracer.traceToolCall(
+    { instance: options.instance, step: options.step, toolName: tool.name, description: tool.description, callId: call.id, arguments: call.arguments },
+    invoke,
+  );
 }
 
 /** Runs every tool call of `message` and returns the tool messages to append. */
@@ -125,9 +134,12 @@ export async function runToolCalls(message: ChatMessage, tools: readonly Tool[],
   if (callback !== undefined) {
     for (const [index, message] of results.entries()) {
       const result = message.toolCallResult!;
-      await callback(new StreamingChunk({ index, start: true, toolCallResult: result, meta: { tool_result: result.result, tool_call: result.origin.toDict() } }));
+      await callback(
+        new StreamingChunk({ index, start: true, toolCallResult: result, meta: { tool_result: result.result, tool_call: result.origin.toDict() } }),
+      );
     }
-    if (errors.length + results.length > 0) await callback(new StreamingChunk({ finishReason: "tool_call_results", meta: { finish_reason: "tool_call_results" } }));
+    if (errors.length + results.length > 0)
+      await callback(new StreamingChunk({ finishReason: "tool_call_results", meta: { finish_reason: "tool_call_results" } }));
   }
   return [...errors, ...results];
 }

@@ -34,7 +34,9 @@ const RESERVED = new Set(["template", "templateVariables"]);
 function markedTemplate(source: string): JinjaTemplate {
   if (!OPEN.test(source)) throw new TypeError('A ChatPromptBuilder string template needs {% message role="user" %}…{% endmessage %} blocks.');
   OPEN.lastIndex = 0;
-  return new JinjaTemplate(source.replace(OPEN, (_m, _q, role: string, _q2, name: string | undefined) => `${START}${role}\u0001${name ?? ""}\u0001`).replace(CLOSE, END));
+  return new JinjaTemplate(
+    source.replace(OPEN, (_m, _q, role: string, _q2, name: string | undefined) => `${START}${role}\u0001${name ?? ""}\u0001`).replace(CLOSE, END),
+  );
 }
 
 function messagesFromRendered(rendered: string): ChatMessage[] {
@@ -66,7 +68,9 @@ function messageTemplates(template: readonly ChatMessage[]): (JinjaTemplate | un
 type Compiled = { kind: "list"; messages: readonly ChatMessage[]; parts: (JinjaTemplate | undefined)[][] } | { kind: "string"; template: JinjaTemplate };
 
 function compile(template: ChatMessage[] | string): Compiled {
-  return typeof template === "string" ? { kind: "string", template: markedTemplate(template) } : { kind: "list", messages: template, parts: messageTemplates(template) };
+  return typeof template === "string"
+    ? { kind: "string", template: markedTemplate(template) }
+    : { kind: "list", messages: template, parts: messageTemplates(template) };
 }
 
 function variablesOf(compiled: Compiled | undefined): string[] {
@@ -118,7 +122,9 @@ export class ChatPromptBuilder {
     }
     const missing = this.requiredVariables.filter((name) => values[name] === undefined);
     if (missing.length > 0) {
-      throw new TypeError(`Missing required input variables in ChatPromptBuilder: ${missing.join(", ")}. Required variables: ${this.requiredVariables.join(", ")}. Provided variables: ${Object.keys(values).join(", ") || "none"}.`);
+      throw new TypeError(
+        `Missing required input variables in ChatPromptBuilder: ${missing.join(", ")}. Required variables: ${this.requiredVariables.join(", ")}. Provided variables: ${Object.keys(values).join(", ") || "none"}.`,
+      );
     }
     if (compiled.kind === "string") return { prompt: messagesFromRendered(compiled.template.render(values)) };
     const prompt = compiled.messages.map((message, i) => {

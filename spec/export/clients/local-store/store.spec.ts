@@ -35,7 +35,9 @@ function runWriter(count: string, tag: string): ReturnType<typeof spawn> {
 function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((ok, fail) => child.once("exit", (code) => (code === 0 || code === null ? ok(code) : fail(new Error(`writer exited ${code}: ${stderr}`)))));
+  return new Promise((ok, fail) =>
+    child.once("exit", (code) => (code === 0 || code === null ? ok(code) : fail(new Error(`writer exited ${code}: ${stderr}`)))),
+  );
 }
 
 describe("LocalStore", () => {
@@ -132,7 +134,10 @@ describe("LocalStore", () => {
     const undelivered = makeTrace({ requestTime: now - 5000, name: "undelivered" });
     await store.saveUndelivered([undelivered], { destination: { trackingUri: "http://127.0.0.1:1" } });
     await store.export([makeTrace({ requestTime: now - 2000, name: "a" }), makeTrace({ requestTime: now - 1000, name: "b" })]);
-    expect((await store.list()).map((s) => [s.name, s.pendingFor])).toEqual([["b", []], ["undelivered", ["http://127.0.0.1:1"]]]);
+    expect((await store.list()).map((s) => [s.name, s.pendingFor])).toEqual([
+      ["b", []],
+      ["undelivered", ["http://127.0.0.1:1"]],
+    ]);
     await store.prune(now + 2 * 86_400_000);
     expect(await store.count()).toBe(0);
     expect((await store.pendingIndex()).size).toBe(0);

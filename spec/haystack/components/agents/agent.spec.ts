@@ -1,5 +1,5 @@
 import { APIError } from "openai";
-import { Agent, ChatMessage, OpenAIChatGenerator, StreamingChunk, Tool, ToolNotFoundError, type AgentOptions } from "../../../../lib/haystack";
+import { Agent, ChatMessage, OpenAIChatGenerator, type StreamingChunk, Tool, ToolNotFoundError, type AgentOptions } from "../../../../lib/haystack";
 import { countMockTokens, startOpenAIServer, type OpenAIServer } from "../../../support/openai-server";
 import { callToolsThen, toolResults } from "./agent-script";
 
@@ -15,7 +15,12 @@ const generator = () => new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: se
 
 function weatherTools() {
   let failures = 1;
-  const weather = new Tool({ name: "weather", description: "Weather for a city", parameters: schema({ city: { type: "string" } }, ["city"]), function: ({ city }) => `22 degrees in ${String(city)}` });
+  const weather = new Tool({
+    name: "weather",
+    description: "Weather for a city",
+    parameters: schema({ city: { type: "string" } }, ["city"]),
+    function: ({ city }) => `22 degrees in ${String(city)}`,
+  });
   const flaky = new Tool({
     name: "exchange_rate",
     description: "EUR rate of a currency",
@@ -62,13 +67,20 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
       { role: "tool", content: "22 degrees in Paris", tool_call_id: "c1" },
       { role: "tool", content: tools[1]!.result, tool_call_id: "c2" },
     ]);
-    const perRequest = server.requests.map((r) => (r.body?.messages ?? []).reduce((sum, m) => sum + countMockTokens(typeof m.content === "string" ? m.content : ""), 0));
+    const perRequest = server.requests.map((r) =>
+      (r.body?.messages ?? []).reduce((sum, m) => sum + countMockTokens(typeof m.content === "string" ? m.content : ""), 0),
+    );
     expect(result.token_usage).toMatchObject({ prompt_tokens: perRequest.reduce((a, b) => a + b, 0), total_tokens: expect.any(Number) });
     expect(server.requests).toHaveLength(3);
   });
 
   it("stops as soon as an exit-condition tool succeeds, with its name as the exit reason", async () => {
-    const finalAnswer = new Tool({ name: "final_answer", description: "Give the answer", parameters: schema({ answer: { type: "string" } }, ["answer"]), function: ({ answer }) => answer });
+    const finalAnswer = new Tool({
+      name: "final_answer",
+      description: "Give the answer",
+      parameters: schema({ answer: { type: "string" } }, ["answer"]),
+      function: ({ answer }) => answer,
+    });
     server.setReply(callToolsThen([[{ name: "final_answer", arguments: '{"answer": "42"}' }]], () => "never asked"));
     const result = await agent({ tools: [finalAnswer], exitConditions: ["final_answer"] }).run({ messages: [ChatMessage.fromUser("Answer?")] });
     expect(result.exit_reason).toBe("final_answer");
@@ -88,8 +100,16 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
   describe("bad tool calls from the model become error results it can read", () => {
     it.each([
       ["an unknown tool", { name: "search", arguments: "{}" }, "Tool 'search' not found. Available tools: weather, exchange_rate"],
-      ["malformed JSON arguments", { name: "weather", arguments: '{"city": "Par' }, 'Invalid arguments for Tool `weather`: "{\\"city\\": \\"Par" is not a JSON object. Call it again with valid JSON arguments.'],
-      ["arguments that break the schema", { name: "weather", arguments: '{"town": "Paris"}' }, "Invalid arguments for Tool `weather`: arguments must have required property 'city'. Call it again with arguments matching its parameters schema."],
+      [
+        "malformed JSON arguments",
+        { name: "weather", arguments: '{"city": "Par' },
+        'Invalid arguments for Tool `weather`: "{\\"city\\": \\"Par" is not a JSON object. Call it again with valid JSON arguments.',
+      ],
+      [
+        "arguments that break the schema",
+        { name: "weather", arguments: '{"town": "Paris"}' },
+        "Invalid arguments for Tool `weather`: arguments must have required property 'city'. Call it again with arguments matching its parameters schema.",
+      ],
     ])("%s", async (_what, call, message) => {
       server.setReply(callToolsThen([[{ id: "bad", ...call }]], () => "ok"));
       const result = await agent().run({ messages: [ChatMessage.fromUser("x")] });
@@ -108,7 +128,10 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
     const stuck = new Tool({ name: "stuck", description: "Never answers", parameters: schema({}), function: () => new Promise<never>(() => undefined) });
     server.setReply(callToolsThen([[{ name: "stuck", arguments: "{}" }]], () => "gave up"));
     const result = await agent({ tools: [stuck], toolTimeout: 0.05 }).run({ messages: [ChatMessage.fromUser("x")] });
-    expect(result.messages.find((m) => m.role === "tool")?.toolCallResult).toMatchObject({ error: true, result: "Tool `stuck` did not finish within 0.05 s (the agent's toolTimeout)." });
+    expect(result.messages.find((m) => m.role === "tool")?.toolCallResult).toMatchObject({
+      error: true,
+      result: "Tool `stuck` did not finish within 0.05 s (the agent's toolTimeout).",
+    });
     expect(result.last_message?.text).toBe("gave up");
   });
 
@@ -157,7 +180,10 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
       outputsToState: { documents: { source: "documents" } },
     });
     server.setReply(callToolsThen([[{ name: "lookup", arguments: '{"query": "a"}' }], [{ name: "lookup", arguments: '{"query": "b"}' }]], () => "found"));
-    const result = await agent({ tools: [lookup], stateSchema: { documents: { type: "list[str]" }, user: { type: "str" } } }).run({ messages: [ChatMessage.fromUser("x")], user: "ada" });
+    const result = await agent({ tools: [lookup], stateSchema: { documents: { type: "list[str]" }, user: { type: "str" } } }).run({
+      messages: [ChatMessage.fromUser("x")],
+      user: "ada",
+    });
     expect(result["documents"]).toEqual(["ada: a", "ada: b"]);
     expect(result["user"]).toBe("ada");
   });
@@ -170,7 +196,9 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
     expect(chunks.map((c) => c.content).join("")).toBe("Sunny in Rome.");
     // Tool results stream too, then a chunk marking the end of the step's results (Haystack's tool_call_results).
     const results = chunks.filter((c) => c.toolCallResult !== null);
-    expect(results.map((c) => [c.index, c.start, c.toolCallResult?.result, c.meta["tool_call"]])).toEqual([[0, true, "22 degrees in Rome", { id: "c1", tool_name: "weather", arguments: { city: "Rome" }, extra: null }]]);
+    expect(results.map((c) => [c.index, c.start, c.toolCallResult?.result, c.meta["tool_call"]])).toEqual([
+      [0, true, "22 degrees in Rome", { id: "c1", tool_name: "weather", arguments: { city: "Rome" }, extra: null }],
+    ]);
     expect(chunks[chunks.indexOf(results[0]!) + 1]?.finishReason).toBe("tool_call_results");
     expect(result.last_message?.text).toBe("Sunny in Rome.");
     expect(result.token_usage).toMatchObject({ total_tokens: expect.any(Number) });

@@ -18,7 +18,10 @@ describe("LLM (an agent without tools)", () => {
     expect([...getComponentInfo(llm).outputs.keys()]).toEqual(["messages", "last_message", "token_usage"]);
     expect(getComponentInfo(llm).inputs.get("document")?.mandatory).toBe(true);
     const out = await llm.run({ document: "It rains." });
-    expect(server.requests[0]?.body?.messages).toEqual([{ role: "system", content: "Be brief." }, { role: "user", content: "Summarize: It rains." }]);
+    expect(server.requests[0]?.body?.messages).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Summarize: It rains." },
+    ]);
     expect(out.last_message?.text).toBe("Summary of: Summarize: It rains.");
     expect(out.messages.map((m) => m.role)).toEqual(["system", "user", "assistant"]);
     expect(out.token_usage).toMatchObject({ total_tokens: expect.any(Number) });
@@ -26,7 +29,9 @@ describe("LLM (an agent without tools)", () => {
   });
 
   it("names a missing prompt variable, and asks for messages without a user prompt", async () => {
-    await expect(new LLM({ chatGenerator: generator(), userPrompt: "{{ a }}" }).run({})).rejects.toThrow(/Missing required input variables in LLM user_prompt: a/);
+    await expect(new LLM({ chatGenerator: generator(), userPrompt: "{{ a }}" }).run({})).rejects.toThrow(
+      /Missing required input variables in LLM user_prompt: a/,
+    );
     await expect(new LLM({ chatGenerator: generator() }).run({})).rejects.toThrow(/needs 'messages' or a userPrompt/);
     expect(() => new LLM({ chatGenerator: generator(), userPrompt: "{{ a }}", requiredVariables: [] })).toThrow(/requiredVariables must not be empty/);
   });
@@ -43,6 +48,11 @@ describe("LLM (an agent without tools)", () => {
       stop();
       mlflow.haystack.autolog({ disable: true });
     }
-    expect(traces[0]!.data.spans.map((s) => `${s.name} ${s.spanType}`)).toEqual(["haystack.pipeline.run CHAIN", "summarizer AGENT", "step 1 CHAIN", "OpenAIChatGenerator CHAT_MODEL"]);
+    expect(traces[0]!.data.spans.map((s) => `${s.name} ${s.spanType}`)).toEqual([
+      "haystack.pipeline.run CHAIN",
+      "summarizer AGENT",
+      "step 1 CHAIN",
+      "OpenAIChatGenerator CHAT_MODEL",
+    ]);
   });
 });

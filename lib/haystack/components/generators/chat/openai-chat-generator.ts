@@ -5,7 +5,7 @@ import { reportOnce } from "../../../../internal/diagnostics";
 import { component } from "../../../component";
 import { ChatMessage } from "../../../dataclasses/chat-message";
 import type { ChatStreamingCallback } from "../../../dataclasses/streaming-chunk";
-import { Secret } from "../../../secret";
+import { type Secret } from "../../../secret";
 import { flattenTools, type ToolsType } from "../../../tools/toolset";
 import { createOpenAIClient, envNumber, resolveApiKey } from "../../openai-client-options";
 import { explainConnectionError, type ConnectionContext } from "../../openai-errors";
@@ -56,7 +56,7 @@ function normaliseMessages(messages: unknown): ChatMessage[] {
   if (!Array.isArray(messages) || !messages.every((m) => m instanceof ChatMessage)) {
     throw new TypeError("OpenAIChatGenerator input 'messages' must be a list of ChatMessage (ChatMessage.fromUser(...)) or a string.");
   }
-  return messages as ChatMessage[];
+  return messages;
 }
 
 /**
@@ -164,7 +164,11 @@ export class OpenAIChatGenerator {
     for (const reply of replies) {
       const reason = reply.meta["finish_reason"];
       if (reason === "length" || reason === "content_filter") {
-        reportOnce(`haystack.openai-chat.finish-${reason}`, "warn", `OpenAIChatGenerator: reply ${String(reply.meta["index"])} stopped early (finish_reason '${reason}').`);
+        reportOnce(
+          `haystack.openai-chat.finish-${reason}`,
+          "warn",
+          `OpenAIChatGenerator: reply ${String(reply.meta["index"])} stopped early (finish_reason '${reason}').`,
+        );
       }
     }
     return { replies };
@@ -176,7 +180,7 @@ export class OpenAIChatGenerator {
       return completionToMessages(await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming));
     }
     params["stream"] = true;
-    params["stream_options"] = { ...((params["stream_options"] as Record<string, unknown> | undefined) ?? {}), include_usage: true };
+    params["stream_options"] = { ...(params["stream_options"] ?? {}), include_usage: true };
     const stream = await client.chat.completions.create(params as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
     const assembler = new StreamAssembler({ type: "haystack.components.generators.chat.openai.OpenAIChatGenerator", name: null });
     for await (const chunk of stream) await callback(assembler.push(chunk));

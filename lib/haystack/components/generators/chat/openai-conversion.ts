@@ -15,7 +15,13 @@ import { StreamingChunk, ToolCallDelta, type FinishReason, type StreamingCompone
 /** The `extra` key of a tool call whose arguments were not valid JSON (the raw text is its value). */
 export const INVALID_ARGUMENTS_KEY = "invalid_arguments";
 
-const FINISH_REASONS: Record<string, FinishReason> = { stop: "stop", length: "length", content_filter: "content_filter", tool_calls: "tool_calls", function_call: "tool_calls" };
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: "stop",
+  length: "length",
+  content_filter: "content_filter",
+  tool_calls: "tool_calls",
+  function_call: "tool_calls",
+};
 
 /** Builds a `ToolCall` from the model's raw arguments text. */
 export function toolCallFromOpenAI(id: string | null, name: string, raw: string | null | undefined): ToolCall {
@@ -26,7 +32,11 @@ export function toolCallFromOpenAI(id: string | null, name: string, raw: string 
   } catch {
     // falls through to the invalid-arguments call below
   }
-  reportOnce("haystack.openai-chat.invalid-tool-arguments", "warn", `The model sent tool call arguments that are not a JSON object (tool '${name}'); the call gets an error result asking it to retry. Set toolsStrictMode: true to make OpenAI always send valid JSON.`);
+  reportOnce(
+    "haystack.openai-chat.invalid-tool-arguments",
+    "warn",
+    `The model sent tool call arguments that are not a JSON object (tool '${name}'); the call gets an error result asking it to retry. Set toolsStrictMode: true to make OpenAI always send valid JSON.`,
+  );
   return new ToolCall({ id, toolName: name, arguments: {}, extra: { [INVALID_ARGUMENTS_KEY]: raw } });
 }
 
@@ -78,8 +88,17 @@ export class StreamAssembler {
       usage,
     };
     if (deltas.length > 0) {
-      const toolCalls = deltas.map((d) => new ToolCallDelta({ index: d.index, id: d.id ?? null, toolName: d.function?.name ?? null, arguments: d.function?.arguments || null }));
-      return new StreamingChunk({ componentInfo: this.componentInfo, index: toolCalls[0]!.index, toolCalls, start: toolCalls[0]!.toolName !== null, finishReason, meta });
+      const toolCalls = deltas.map(
+        (d) => new ToolCallDelta({ index: d.index, id: d.id ?? null, toolName: d.function?.name ?? null, arguments: d.function?.arguments || null }),
+      );
+      return new StreamingChunk({
+        componentInfo: this.componentInfo,
+        index: toolCalls[0]!.index,
+        toolCalls,
+        start: toolCalls[0]!.toolName !== null,
+        finishReason,
+        meta,
+      });
     }
     if (choice.logprobs) meta["logprobs"] = plain(choice.logprobs);
     const content = choice.delta?.content ?? "";

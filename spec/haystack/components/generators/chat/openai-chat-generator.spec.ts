@@ -1,5 +1,5 @@
 import { APIError } from "openai";
-import { ChatMessage, OpenAIChatGenerator, StreamingChunk, Tool, ToolCall, type OpenAIChatGeneratorOptions } from "../../../../../lib/haystack";
+import { ChatMessage, OpenAIChatGenerator, type StreamingChunk, Tool, ToolCall, type OpenAIChatGeneratorOptions } from "../../../../../lib/haystack";
 import { startOpenAIServer, type MockChatRequest, type OpenAIServer } from "../../../../support/openai-server";
 
 const weather = new Tool({
@@ -8,7 +8,12 @@ const weather = new Tool({
   parameters: { type: "object", properties: { city: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } }, required: ["city"] },
   function: ({ city }) => `22 degrees in ${String(city)}`,
 });
-const clock = new Tool({ name: "clock", description: "Local time", parameters: { type: "object", properties: { tz: { type: "string" } } }, function: () => "12:00" });
+const clock = new Tool({
+  name: "clock",
+  description: "Local time",
+  parameters: { type: "object", properties: { tz: { type: "string" } } },
+  function: () => "12:00",
+});
 
 const twoCalls = {
   content: "",
@@ -20,7 +25,8 @@ const twoCalls = {
 
 describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
   let server: OpenAIServer;
-  const generator = (options: OpenAIChatGeneratorOptions = {}) => new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0, ...options });
+  const generator = (options: OpenAIChatGeneratorOptions = {}) =>
+    new OpenAIChatGenerator({ apiKey: "test", apiBaseUrl: server.url, maxRetries: 0, ...options });
 
   beforeEach(async () => {
     server = await startOpenAIServer({ model: "gpt-4o-mini-2024-07-18", cachedTokens: 2 });
@@ -30,7 +36,13 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
   it("takes a plain string as one user message and returns ChatMessage replies with model, finish reason and full usage", async () => {
     server.setReply("Paris is the capital.");
     const { replies } = await generator({ generationKwargs: { temperature: 0 } }).run({ messages: "What is the capital of France?" });
-    expect(server.requests[0]?.body).toMatchObject({ model: "gpt-4o-mini", n: 1, temperature: 0, stream: false, messages: [{ role: "user", content: "What is the capital of France?" }] });
+    expect(server.requests[0]?.body).toMatchObject({
+      model: "gpt-4o-mini",
+      n: 1,
+      temperature: 0,
+      stream: false,
+      messages: [{ role: "user", content: "What is the capital of France?" }],
+    });
     expect(replies).toHaveLength(1);
     expect(replies[0]!.role).toBe("assistant");
     expect(replies[0]!.text).toBe("Paris is the capital.");
@@ -61,14 +73,23 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
     server.setReply("ok");
     await generator({ tools: [clock] }).run({ messages: "x", toolsStrict: true });
     expect(server.requests[0]?.body?.["tools"]).toEqual([
-      { type: "function", function: { ...clock.toolSpec, strict: true, parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"], additionalProperties: false } } },
+      {
+        type: "function",
+        function: {
+          ...clock.toolSpec,
+          strict: true,
+          parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"], additionalProperties: false },
+        },
+      },
     ]);
   });
 
   it("sends a tool round trip back in OpenAI's shape: assistant tool_calls, then tool messages with their call ids", async () => {
     server.setReply("It is 22 degrees.");
     const call = new ToolCall({ id: "call_w", toolName: "weather", arguments: { city: "Paris" } });
-    await generator().run({ messages: [ChatMessage.fromUser("Weather?"), ChatMessage.fromAssistant(null, { toolCalls: [call] }), ChatMessage.fromTool("22 degrees", call)] });
+    await generator().run({
+      messages: [ChatMessage.fromUser("Weather?"), ChatMessage.fromAssistant(null, { toolCalls: [call] }), ChatMessage.fromTool("22 degrees", call)],
+    });
     expect((server.requests[0]?.body as MockChatRequest).messages).toEqual([
       { role: "user", content: "Weather?" },
       { role: "assistant", tool_calls: [{ id: "call_w", type: "function", function: { name: "weather", arguments: '{"city": "Paris"}' } }] },
@@ -79,7 +100,10 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
   it("streams tool-call deltas to the callback, assembles the same tool calls, and always requests usage", async () => {
     server.setReply(() => twoCalls);
     const chunks: StreamingChunk[] = [];
-    const { replies } = await generator({ tools: [weather, clock] }).run({ messages: "Weather and time?", streamingCallback: (chunk) => void chunks.push(chunk) });
+    const { replies } = await generator({ tools: [weather, clock] }).run({
+      messages: "Weather and time?",
+      streamingCallback: (chunk) => void chunks.push(chunk),
+    });
     expect(server.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     const starts = chunks.filter((c) => c.start && c.toolCalls !== null);
     expect(starts.map((c) => c.toolCalls![0]!.toolName)).toEqual(["weather", "clock"]);
@@ -88,7 +112,11 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
       ["call_w", "weather", { city: "Paris", unit: "c" }],
       ["call_c", "clock", { tz: "Europe/Paris" }],
     ]);
-    expect(replies[0]!.meta).toMatchObject({ finish_reason: "tool_calls", model: "gpt-4o-mini-2024-07-18", usage: { prompt_tokens: 3, prompt_tokens_details: { cached_tokens: 2 } } });
+    expect(replies[0]!.meta).toMatchObject({
+      finish_reason: "tool_calls",
+      model: "gpt-4o-mini-2024-07-18",
+      usage: { prompt_tokens: 3, prompt_tokens_details: { cached_tokens: 2 } },
+    });
     expect(typeof replies[0]!.meta["completion_start_time"]).toBe("string");
   });
 
@@ -129,8 +157,12 @@ describe("OpenAIChatGenerator against the loopback OpenAI server", () => {
 
   it("names the problem on bad input", async () => {
     const llm = generator();
-    await expect(llm.run({ messages: [{ role: "user", content: "hi" }] as unknown as ChatMessage[] })).rejects.toThrow(/must be a list of ChatMessage .* or a string/);
-    await expect(llm.run({ messages: "x", generationKwargs: { n: 2 }, streamingCallback: () => undefined })).rejects.toThrow(/cannot stream multiple responses/);
+    await expect(llm.run({ messages: [{ role: "user", content: "hi" }] as unknown as ChatMessage[] })).rejects.toThrow(
+      /must be a list of ChatMessage .* or a string/,
+    );
+    await expect(llm.run({ messages: "x", generationKwargs: { n: 2 }, streamingCallback: () => undefined })).rejects.toThrow(
+      /cannot stream multiple responses/,
+    );
     expect(() => generator({ tools: [weather, weather] })).toThrow(/Duplicate tool names found: weather/);
     expect(server.requests).toHaveLength(0);
   });
