@@ -113,10 +113,11 @@ const EXPECTED: Record<string, string[]> = {
 function exportedNames(type: "commonjs" | "module"): Record<string, string[]> {
   const entries = JSON.stringify(Object.keys(EXPECTED));
   const load = type === "commonjs" ? "(entry) => Promise.resolve(require(entry))" : "(entry) => import(entry)";
-  // An ESM namespace of a CommonJS module also lists `__esModule` (the marker tsc sets): not an export of ours.
+  // An ESM namespace of a CommonJS module also lists `__esModule` (the marker tsc sets) and, from Node 22.12/23,
+  // `module.exports` (the whole object): neither is an export of ours.
   const script = `
     const load = ${load};
-    Promise.all(${entries}.map(async (entry) => [entry, Object.keys(await load(entry)).filter((k) => k !== "__esModule").sort()]))
+    Promise.all(${entries}.map(async (entry) => [entry, Object.keys(await load(entry)).filter((k) => k !== "__esModule" && k !== "module.exports").sort()]))
       .then((pairs) => process.stdout.write(JSON.stringify(Object.fromEntries(pairs))));`;
   return JSON.parse(execFileSync(process.execPath, ["--input-type", type, "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env } })) as Record<
     string,

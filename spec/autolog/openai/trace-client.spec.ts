@@ -202,10 +202,16 @@ describe("mlflow.openai.trace(client): streams", () => {
   });
 
   it("makes the span ERROR when the server cuts the stream, and the consumer gets the client's error", async () => {
-    server.cutNextStreamAfter(3);
+    // The cut waits for the first chunk to reach the consumer: cut earlier, Node 24's fetch can fail
+    // `create()` itself, before the stream exists.
+    let sawChunk: () => void = () => undefined;
+    server.cutNextStreamAfter(3, { after: new Promise<void>((resolve) => (sawChunk = resolve)) });
     const stream = await client.chat.completions.create(streamBody);
     const error: unknown = await (async () => {
-      for await (const chunk of stream) void chunk;
+      for await (const chunk of stream) {
+        void chunk;
+        sawChunk();
+      }
     })().catch((e: unknown) => e);
     expect((error as Error).message).toBe("terminated");
     const span = onlySpan(collector.traces[0]);
