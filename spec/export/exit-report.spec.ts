@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
-import { LocalStore } from "../../lib/export/index";
+import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
 
 const root = resolve(__dirname, "../..");
 
@@ -52,7 +52,7 @@ describe("the exit-time report", () => {
     expect(lines[0]).toContain("ECONNREFUSED");
     expect(lines[0]).toContain(`are kept in ${dir}: send them with \`npx mlflow-haystack traces sync\``);
     expect(out.stderr).not.toContain("process.exit()");
-    const pending = await new LocalStore({ dir }).pendingIndex();
+    const pending = await pendingIndex(dir);
     expect(pending.size).toBe(40);
   }, 60_000);
 
@@ -90,7 +90,7 @@ describe("the exit-time report", () => {
       // From the last trace to the end of the process: the 1 s deadline plus exit work, nowhere near 120 s or 30 s.
       expect(ended - Number(out.stdout)).toBeLessThan(1000 + 4000);
       expect(out.stderr).toContain("at exit: 5 trace(s) did not reach");
-      expect((await new LocalStore({ dir }).pendingIndex()).size).toBe(5);
+      expect((await pendingIndex(dir)).size).toBe(5);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((ok) => server.close(() => ok()));
