@@ -89,6 +89,16 @@ module.exports = {
       "^lib/search/",
       `^lib/(autolog|cli|haystack)/|${ENTRY}`,
     ),
+    {
+      name: "autolog-traces-through-the-integration-interface",
+      comment:
+        "Integrations (Haystack autolog, the openai client) trace through tracing/integration.ts, which also re-exports " +
+        "the span vocabulary they record with (LiveSpan, JsonValue, SpanType, SpanAttributeKey, updateCurrentTrace); " +
+        "never the tracing core's internals (openSpan, NOOP_SPAN, adoptSafeAttributes), which change with it.",
+      severity: "error",
+      from: { path: "^lib/autolog/" },
+      to: { path: "^lib/tracing/", pathNot: "^lib/tracing/integration\\.ts$" },
+    },
     forbid("autolog-and-cli-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/autolog/", `^lib/cli/|${ENTRY}`),
     forbid("cli-and-autolog-are-siblings", "Integrations and the CLI are the top layer; neither uses the other.", "^lib/cli/", `^lib/autolog/|${ENTRY}`),
     forbid(
