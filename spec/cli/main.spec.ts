@@ -346,6 +346,7 @@ describe("mlflow-haystack traces sync", () => {
         `Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI names another server`,
       );
       expect(run.out).toContain(`\`traces sync --to ${plantedUri}\``);
+      expect(run.err).toContain("Some traces were not sent: they are for a server named above; send them with the --to command shown there.");
       const unset = await cli(["traces", "sync"], { env: {} });
       expect(unset.out).toContain("because no MLFLOW_TRACKING_URI is set");
       expect(requests).toHaveLength(0);

@@ -56,6 +56,19 @@ describe("the exit-time report", () => {
     expect(pending.size).toBe(40);
   }, 60_000);
 
+  it("names the --to command when the server came from setTrackingUri, which `traces sync` alone does not read", async () => {
+    const port = await closedPort();
+    const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit-report-set-uri");
+    const script = `
+      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      mlflow.setTrackingUri("http://127.0.0.1:${port}");
+      mlflow.configureExport({ exitFlushTimeoutMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 }).then(() => mlflow.startSpan({ name: "t" }, () => 1));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_TRACKING_URI: "", MLFLOW_HAYSTACK_DEBUG: "" };
+    const out = await run(script, env);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain(`send them with \`npx mlflow-haystack traces sync --to http://127.0.0.1:${port}\``);
+  }, 60_000);
+
   it("lets a script end within exitFlushTimeoutMs of its last trace against a server that accepts and never answers", async () => {
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {

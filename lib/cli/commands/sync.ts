@@ -85,6 +85,10 @@ export async function syncCommand(options: SyncCommandOptions, io: CliIo, client
       return;
     }
     ok = outcome.ok && outcome.keptForOtherHosts === 0;
+    if (outcome.ok && outcome.keptForOtherHosts > 0 && options.drop === undefined) {
+      // Running the same command again would skip them again: only --to (or MLFLOW_TRACKING_URI) sends them.
+      throw new CliError(ExitCode.RUNTIME_ERROR, "Some traces were not sent: they are for a server named above; send them with the --to command shown there.");
+    }
   }
   if (options.drop !== undefined) {
     if (!ok)
