@@ -84,6 +84,12 @@ describe("mlflow-haystack traces list", () => {
     expect(out).toContain("from-env");
   });
 
+  it("refuses --experiment on the local store, which keeps every experiment's traces together", async () => {
+    const run = await cli(["traces", "list", "--experiment", "nope"]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain("--experiment selects a tracking server's experiment; add --tracking-uri <uri>, or leave it out to list the local store");
+  });
+
   it("prints JSON summaries with --json", async () => {
     const trace = makeRealTrace();
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);

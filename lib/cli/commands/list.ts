@@ -48,6 +48,13 @@ async function searched(source: Source, options: ListOptions): Promise<TraceSumm
 
 export async function listCommand(options: ListOptions, io: CliIo): Promise<void> {
   const source = resolveSource(options, io.env, io.cwd ?? process.cwd());
+  if (source.kind === "local" && (options.experiment !== undefined || options.experimentId !== undefined)) {
+    // The local store keeps every experiment's traces together: a filter that does nothing would mislead.
+    throw new CliError(
+      ExitCode.USAGE_ERROR,
+      `--experiment${options.experimentId === undefined ? "" : "-id"} selects a tracking server's experiment; add --tracking-uri <uri>, or leave it out to list the local store (${source.store.dir}).`,
+    );
+  }
   const searching = source.kind === "server" || options.filter !== undefined || options.orderBy !== undefined;
   const skipped: string[] = [];
   const summaries = searching
