@@ -30,6 +30,10 @@ const BUNDLED: Readonly<Record<string, ModelPrice>> = {
   "o3-mini": { inputPerMillion: 1.1, cachedInputPerMillion: 0.55, outputPerMillion: 4.4 },
   "o4-mini": { inputPerMillion: 1.1, cachedInputPerMillion: 0.275, outputPerMillion: 4.4 },
   "gpt-3.5-turbo": { inputPerMillion: 0.5, outputPerMillion: 1.5 },
+  // Embedding models bill input tokens only.
+  "text-embedding-3-small": { inputPerMillion: 0.02, outputPerMillion: 0 },
+  "text-embedding-3-large": { inputPerMillion: 0.13, outputPerMillion: 0 },
+  "text-embedding-ada-002": { inputPerMillion: 0.1, outputPerMillion: 0 },
 };
 
 /** Overrides shared by every copy of the package (the global registry's `modelPricing` slot). */
