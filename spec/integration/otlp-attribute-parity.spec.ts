@@ -55,7 +55,7 @@ async function buildTrace(values: Record<string, unknown>): Promise<Trace> {
     for (const kind of Object.keys(values)) root.setAttribute(`attr.${kind}`, values[kind]);
     root.addEvent(fixture.event.name, fixture.event.attributes);
     for (const kind of Object.keys(values)) {
-      const spanType = fixture.span_types[KINDS.indexOf(kind) % fixture.span_types.length];
+      const spanType = fixture.span_types[KINDS.indexOf(kind) % fixture.span_types.length] as string;
       startSpan({ name: `io_${kind}`, spanType, inputs: values[kind] }, (span) => {
         span.setOutputs(values[kind]);
       });
