@@ -18,6 +18,8 @@ import { LocalStore } from "../lib/export/clients/local-store/store";
 import { syncPendingTraces } from "../lib/cli/local-store/sync";
 import { runTrace } from "./support/bench-traces";
 import { startSinkServer } from "./support/sink-server";
+import { pendingIndex } from "../lib/export/clients/local-store/destinations";
+import { LocalStoreReader } from "../lib/export/clients/local-store/reader";
 
 const N = Number(process.env["SOAK_TRACES"] ?? 150_000);
 const RATE = Number(process.env["SOAK_RATE"] ?? 800);
@@ -82,9 +84,9 @@ async function main(): Promise<void> {
   const flushed = await mlflow.flushTraces({ timeoutMs: 180_000 });
   const deliveredByRetry = sink.stats.startTrace;
   const store = new LocalStore({ dir });
-  const kept = (await store.pendingIndex()).size;
+  const kept = (await pendingIndex(store.dir)).size;
   const afterFlush = storeSize(dir);
-  const synced = await syncPendingTraces(store);
+  const synced = await syncPendingTraces(new LocalStoreReader(store.dir));
   const sent = synced.reduce((n, s) => n + s.result.sent, 0);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);

@@ -1,3 +1,5 @@
+// The declarations use Node's types (AsyncLocalStorage, Buffer, NodeJS.ProcessEnv): a consumer with "types": [] still gets them.
+/// <reference types="node" preserve="true" />
 /**
  * mlflow-haystack: MLflow Tracing for Haystack-style pipelines on Node.js.
  */

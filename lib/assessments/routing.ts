@@ -5,7 +5,7 @@
  */
 import { reportOnce } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
-import { traceRecordOf } from "../tracing/live-span";
+import { traceRecordOf } from "../tracing/trace-record";
 import { completedTraceById } from "../tracing/completed-traces";
 import type { AssessmentJson } from "../tracing/assessment-json";
 import { isBeingDelivered, runForTrace, type AssessmentOp } from "../export/destination/assessment-delivery";

@@ -21,14 +21,14 @@ import {
   setSnapshotInputs,
   setSnapshotOutputs,
   snapshotPart,
+  SpanAttributeKey,
+  SpanType,
   traceCall,
+  updateCurrentTrace,
+  type JsonValue,
+  type LiveSpan,
   type SnapshotPart,
 } from "../tracing/integration";
-import type { LiveSpan } from "../tracing/live-span";
-import type { JsonValue } from "../tracing/serialize";
-import { SpanAttributeKey } from "../tracing/span";
-import { SpanType } from "../tracing/span-type";
-import { updateCurrentTrace } from "../tracing/fluent";
 import { costOf } from "./model-pricing";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
 

@@ -3,11 +3,17 @@
  * span per component run, with component metadata, token usage, model, cost and cache hits.
  */
 import type { ComponentRunEvent, PipelineRunEvent, PipelineTracer } from "../haystack/tracing-hook";
-import { openIntegrationSpan, runInSpanContext, snapshot, traceCall, tracingEnabled } from "../tracing/integration";
-import type { LiveSpan } from "../tracing/live-span";
-import { SpanAttributeKey } from "../tracing/span";
-import { SpanType } from "../tracing/span-type";
-import type { JsonValue } from "../tracing/serialize";
+import {
+  openIntegrationSpan,
+  runInSpanContext,
+  snapshot,
+  SpanAttributeKey,
+  SpanType,
+  traceCall,
+  tracingEnabled,
+  type JsonValue,
+  type LiveSpan,
+} from "../tracing/integration";
 import { costOf } from "./model-pricing";
 import { inferComponentSpanType } from "./span-type-inference";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";

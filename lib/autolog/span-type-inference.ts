@@ -2,7 +2,7 @@
  * Span types for Haystack components, inferred as MLflow's Python Haystack integration does
  * (`_infer_span_type_from_haystack`), unless the component declares one.
  */
-import { SpanType } from "../tracing/span-type";
+import { SpanType } from "../tracing/integration";
 
 const LLM_MARKERS = ["llm", "chat", "generator", "completion", "textgen", "chatgenerator", "openai", "anthropic", "mistral", "cohere", "gemini"];
 

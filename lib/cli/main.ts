@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npx mlflow-haystack traces list|show|sync`: look at local traces in a terminal and send them to
- * a tracking server. {@link runCli} runs in-process (tests pass their own streams and env).
+ * `npx mlflow-haystack traces list|show|sync|delete|prune`: look at local traces in a terminal,
+ * send them to a tracking server, and tidy the local store. {@link runCli} runs in-process (tests pass their own streams and env).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigError, MlflowHaystackError } from "../export/errors";
 import { CliError, ExitCode, type CliIo, type ExitCodeValue } from "./cli-io";
+import { deleteCommand } from "./commands/delete";
 import { listCommand } from "./commands/list";
+import { pruneCommand } from "./commands/prune";
 import { showCommand } from "./commands/show";
 import { syncCommand, type ClientFactory } from "./commands/sync";
 
@@ -21,6 +23,12 @@ export interface RunCliOptions extends CliIo {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}".`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}".`);
   return n;
 }
 
@@ -45,7 +53,7 @@ function buildProgram(io: RunCliOptions): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showSuggestionAfterError();
-  const traces = program.command("traces").description("list, show and sync traces");
+  const traces = program.command("traces").description("list, show, sync, delete and prune traces");
   const storeOption = [
     "--store <dir>",
     "local store directory (default: MLFLOW_TRACKING_URI when mlflow-haystack-local:, else MLFLOW_HAYSTACK_LOCAL_DIR, else ./mlflow-haystack-traces)",
@@ -102,6 +110,22 @@ function buildProgram(io: RunCliOptions): Command {
     .action((opts: { to?: string; drop?: string; experiment?: string; experimentId?: string; store?: string; batchSize: number }) =>
       syncCommand(opts, io, io.clientFor),
     );
+
+  traces
+    .command("delete")
+    .description("remove traces from the local store, with their sync bookkeeping")
+    .argument("<trace-id...>", "the trace ids (tr-...)")
+    .option(...storeOption)
+    .action((ids: string[], opts: { store?: string }) => deleteCommand(ids, opts, io));
+
+  traces
+    .command("prune")
+    .description("apply the local store's retention limits now (the SDK also does every few dozen writes)")
+    .option("--max-traces <count>", "most traces kept, besides those waiting for sync (default MLFLOW_HAYSTACK_LOCAL_MAX_TRACES, else 1000)", positiveInt)
+    .option("--max-pending <count>", "most traces kept for `traces sync` (default MLFLOW_HAYSTACK_LOCAL_MAX_PENDING, else 10000)", positiveInt)
+    .option("--max-age-days <days>", "remove traces older than this (default MLFLOW_HAYSTACK_LOCAL_MAX_AGE_DAYS, else 30)", positiveNumber)
+    .option(...storeOption)
+    .action((opts: { store?: string; maxTraces?: number; maxPending?: number; maxAgeDays?: number }) => pruneCommand(opts, io));
   return program;
 }
 

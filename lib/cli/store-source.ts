@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { parseTrackingUri } from "../export/destination/config";
 import { ConfigError } from "../export/errors";
-import { LocalStore } from "../export/clients/local-store/store";
+import { LocalStoreReader } from "../export/clients/local-store/reader";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
 import { CliError, ExitCode } from "./cli-io";
 
@@ -15,13 +15,13 @@ export interface SourceOptions {
   readonly trackingUri?: string;
 }
 
-export type Source = { readonly kind: "local"; readonly store: LocalStore } | { readonly kind: "server"; readonly trackingUri: string };
+export type Source = { readonly kind: "local"; readonly store: LocalStoreReader } | { readonly kind: "server"; readonly trackingUri: string };
 
 /** Resolves the source; bad URIs become usage errors. */
 export function resolveSource(options: SourceOptions, env: NodeJS.ProcessEnv, cwd: string): Source {
   if (options.trackingUri !== undefined) {
     const local = parseLocalStoreUri(options.trackingUri, cwd);
-    if (local !== undefined) return { kind: "local", store: new LocalStore({ dir: local }) };
+    if (local !== undefined) return { kind: "local", store: new LocalStoreReader(local) };
     try {
       parseTrackingUri(options.trackingUri);
     } catch (err) {
@@ -30,5 +30,5 @@ export function resolveSource(options: SourceOptions, env: NodeJS.ProcessEnv, cw
     return { kind: "server", trackingUri: options.trackingUri };
   }
   const dir = options.store === undefined ? defaultLocalStoreDir(env, cwd) : resolve(cwd, options.store);
-  return { kind: "local", store: new LocalStore({ dir }) };
+  return { kind: "local", store: new LocalStoreReader(dir) };
 }

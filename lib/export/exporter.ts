@@ -4,10 +4,10 @@
  * Traces a server could not take within the retry budget are kept in the local store for `traces sync`
  * by the fallback client in front of it (`clients/fallback-client.ts`).
  */
-import { routingClient, type DestinationClients } from "./destination/routing";
-import { currentDestination } from "./destination/routing";
+import { currentDestination, routingClient, type DestinationClients } from "./destination/routing";
 import type { TraceDestination } from "./destination/assessment-stores";
 import { reportOnce } from "../internal/diagnostics";
+import { checkOptionKeys } from "../internal/option-keys";
 import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
@@ -140,6 +140,22 @@ function formatSeconds(ms: number): string {
  */
 export type ExportSettings = Omit<BatchProcessorOptions, "sizeOf" | "onDeliveryFailed" | "runOutsideTracing">;
 
+const EXPORT_SETTING_KEYS: readonly (keyof ExportSettings)[] = [
+  "maxQueueSize",
+  "maxQueueBytes",
+  "maxBatchSize",
+  "scheduledDelayMs",
+  "maxConcurrentExports",
+  "exportTimeoutMs",
+  "initialBackoffMs",
+  "maxBackoffMs",
+  "maxAttempts",
+  "retryBudgetMs",
+  "maxRetryAfterMs",
+  "flushOnExit",
+  "exitFlushTimeoutMs",
+];
+
 /**
  * Changes batching and retry settings (see the README's table); traces already queued are
  * flushed first with the old settings.
@@ -150,6 +166,7 @@ export type ExportSettings = Omit<BatchProcessorOptions, "sizeOf" | "onDeliveryF
 export async function configureExport(options: ExportSettings): Promise<void> {
   // The hooks the exporter sets itself (local-store fallback, sizes, suppression) are not settings:
   // one passed from JavaScript is ignored rather than allowed to turn the fallback off.
+  checkOptionKeys("configureExport", options, [...EXPORT_SETTING_KEYS, "sizeOf", "onDeliveryFailed", "runOutsideTracing"]);
   const { sizeOf: _sizeOf, onDeliveryFailed: _onDeliveryFailed, runOutsideTracing: _runOutsideTracing, ...settings } = options as BatchProcessorOptions<Trace>;
   resolveBatchOptions(settings);
   const st = state();

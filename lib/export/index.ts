@@ -1,3 +1,5 @@
+// The declarations use Node's types (AsyncLocalStorage, Buffer, NodeJS.ProcessEnv): a consumer with "types": [] still gets them.
+/// <reference types="node" preserve="true" />
 /**
  * `mlflow-haystack/export`: the trace clients (send traces somewhere yourself, or hand one to
  * `setTraceClient`), the types a client of your own implements, and the export diagnostics

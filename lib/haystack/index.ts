@@ -1,3 +1,5 @@
+// The declarations use Node's types (AsyncLocalStorage, Buffer, NodeJS.ProcessEnv): a consumer with "types": [] still gets them.
+/// <reference types="node" preserve="true" />
 /**
  * `mlflow-haystack/haystack`: a Haystack 3.4-style component and pipeline framework.
  * Every public name is listed here; internals (scheduler, graph, run loops) are not exported.

@@ -3,6 +3,7 @@
  * copies of the package (an ESM and a CJS load, or two installed copies that can read the same
  * registry) share one context, one completed-trace buffer and one exporter.
  */
+import { envFlag } from "./env-flag";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { globalSlot } from "./global-registry";
 import type { DiagnosticsLogger } from "./diagnostics";
@@ -55,7 +56,8 @@ export interface SdkState {
 function createState(): SdkState {
   return {
     context: new AsyncLocalStorage<LiveSpan>(),
-    tracingEnabled: process.env["MLFLOW_TRACING_ENABLED"]?.toLowerCase() !== "false",
+    // An unrecognised value keeps tracing on; `tracePolicy()` warns about it.
+    tracingEnabled: envFlag("MLFLOW_TRACING_ENABLED") !== false,
     diagnostics: {
       logger: undefined,
       silent: false,

@@ -9,7 +9,8 @@
  */
 import { context, trace, TraceFlags } from "@opentelemetry/api";
 import { setContextBridge, type ContextBridge } from "../tracing/context-bridge";
-import { traceRecordOf, type LiveSpan } from "../tracing/live-span";
+import type { LiveSpan } from "../tracing/live-span";
+import { traceRecordOf } from "../tracing/trace-record";
 import { isDroppedSpan, isNoOpSpan } from "../tracing/noop-span";
 import { otelContextManagerRegistered } from "./detection";
 import { setJoinOtel } from "./external-parent";

@@ -5,7 +5,7 @@
 import { context, createTraceState, isSpanContextValid, trace, TraceFlags } from "@opentelemetry/api";
 import { diag } from "../internal/diagnostics";
 import { sdkState } from "../internal/global-state";
-import { traceRecordOf } from "../tracing/live-span";
+import { traceRecordOf } from "../tracing/trace-record";
 import { isDroppedSpan, isNoOpSpan } from "../tracing/noop-span";
 import { isOtelBridgeEnabled } from "./bridge";
 import { otelContextManagerRegistered } from "./detection";

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { reportOnce } from "../internal/diagnostics";
-import type { LocalStore } from "../export/clients/local-store/store";
+import type { LocalStoreReader } from "../export/clients/local-store/reader";
 import { readTraceFileSync } from "../export/clients/local-store/trace-file";
 import { Trace, type TraceJson } from "../tracing/trace";
 import { compileFilter } from "./filter-eval";
@@ -24,9 +24,9 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * Reads and parses every trace file, keeping the rows `keep` accepts. Reads are synchronous, in
  * slices with a turn of the event loop between them: see `readTraceFileSync` for why.
  */
-async function readAll(store: LocalStore, keep: (row: SearchRow) => boolean): Promise<{ row: SearchRow; json: TraceJson }[]> {
+async function readAll(store: LocalStoreReader, keep: (row: SearchRow) => boolean): Promise<{ row: SearchRow; json: TraceJson }[]> {
   const names = (await store.files()).map((f) => f.name);
-  const tracesDir = join(store.dir, "traces");
+  const tracesDir = store.tracesDir;
   const matches: { row: SearchRow; json: TraceJson }[] = [];
   for (let i = 0; i < names.length; i++) {
     if (i > 0 && i % SLICE === 0) await nextTurn();
@@ -48,9 +48,9 @@ async function readAll(store: LocalStore, keep: (row: SearchRow) => boolean): Pr
  * One page of the local store's traces matching `options`.
  *
  * @example
- * const { traces, nextPageToken } = await searchLocalStore(new LocalStore(), { filter: "trace.status = 'ERROR'" });
+ * const { traces, nextPageToken } = await searchLocalStore(new LocalStoreReader(dir), { filter: "trace.status = 'ERROR'" });
  */
-export async function searchLocalStore(store: LocalStore, options: SearchTracesOptions = {}): Promise<SearchTracesResult> {
+export async function searchLocalStore(store: LocalStoreReader, options: SearchTracesOptions = {}): Promise<SearchTracesResult> {
   const maxResults = resolveMaxResults(options.maxResults);
   const offset = parsePageToken(options.pageToken);
   const matches = compileFilter(parseFilter(options.filter));

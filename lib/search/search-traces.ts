@@ -5,7 +5,7 @@
  */
 import { connectionFor, getTrackingUri } from "../export/destination/config";
 import { MlflowApi } from "../export/mlflow/api";
-import { LocalStore } from "../export/clients/local-store/store";
+import { LocalStoreReader } from "../export/clients/local-store/reader";
 import { defaultLocalStoreDir, parseLocalStoreUri } from "../export/clients/local-store/location";
 import { isServerUri } from "../export/destination/server-uri";
 import type { Trace } from "../tracing/trace";
@@ -29,7 +29,7 @@ export async function searchTraces(options: SearchTracesOptions = {}): Promise<S
   const uri = options.trackingUri ?? getTrackingUri();
   if (isServerUri(uri)) return searchServer(uri, options);
   const dir = (uri === undefined ? undefined : parseLocalStoreUri(uri)) ?? defaultLocalStoreDir();
-  return searchLocalStore(new LocalStore({ dir }), options);
+  return searchLocalStore(new LocalStoreReader(dir), options);
 }
 
 /**

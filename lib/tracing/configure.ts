@@ -3,6 +3,7 @@
  * late child spans. Validated here, once, so the per-span path never checks them.
  */
 import { ConfigError } from "../internal/errors";
+import { checkOptionKeys } from "../internal/option-keys";
 import { sdkState } from "../internal/global-state";
 import { resizeCompletedTraces } from "./completed-traces";
 import { DEFAULT_MAX_SPAN_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from "./snapshotter";
@@ -57,6 +58,20 @@ export interface TracingConfig {
   traceTimeoutSeconds?: number;
 }
 
+const TRACING_CONFIG_KEYS: readonly (keyof TracingConfig)[] = [
+  "maxStringLength",
+  "maxDepth",
+  "maxCollectionItems",
+  "maxValueLength",
+  "maxSpanLength",
+  "completedTraceCapacity",
+  "lateSpanWaitMs",
+  "sampling",
+  "spanProcessors",
+  "contentTracing",
+  "traceTimeoutSeconds",
+];
+
 function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1) {
@@ -66,13 +81,14 @@ function positiveInteger(name: string, value: number | undefined): number | unde
 }
 
 /**
- * Changes tracing limits for the whole process. A bad value throws {@link ConfigError} and
- * changes nothing.
+ * Changes tracing limits for the whole process. A bad value or an unknown option throws
+ * {@link ConfigError} and changes nothing.
  *
  * @example
  * configureTracing({ maxStringLength: 100_000, completedTraceCapacity: 10 });
  */
 export function configureTracing(config: TracingConfig): void {
+  checkOptionKeys("configureTracing", config, TRACING_CONFIG_KEYS);
   const state = sdkState();
   const limits = { ...state.limits };
   limits.maxStringLength = positiveInteger("maxStringLength", config.maxStringLength) ?? limits.maxStringLength;

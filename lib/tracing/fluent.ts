@@ -4,7 +4,8 @@
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { completedTraceById, lastCompletedTrace } from "./completed-traces";
-import { traceRecordOf, type LiveSpan } from "./live-span";
+import type { LiveSpan } from "./live-span";
+import { traceRecordOf } from "./trace-record";
 import type { Trace } from "./trace";
 import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
 import { checkedId, TraceMetadataKey } from "./tracing-context";

@@ -3,13 +3,23 @@
  * the tracing core's internals. Everything here is a no-op when tracing is off, never throws into
  * the integration's caller, and passes the caller's own errors through unchanged. Not part of the
  * package's public API.
+ *
+ * It is the only module of `tracing/` that `autolog/` imports (`.dependency-cruiser.cjs`), so it
+ * also re-exports the span vocabulary integrations record with.
  */
 import { sdkState } from "../internal/global-state";
+import { runWithSpan } from "./context-bridge";
 import type { LiveSpan } from "./live-span";
 import { NOOP_SPAN } from "./noop-span";
 import { composeSafe, composeSafeCounted, safePart, type SafePart } from "./safe-parts";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { openSpan, runInSpan, settle } from "./start-span";
+
+export type { LiveSpan } from "./live-span";
+export type { JsonValue } from "./serialize";
+export { SpanAttributeKey } from "./span";
+export { SpanType } from "./span-type";
+export { updateCurrentTrace } from "./fluent";
 
 /** What an integration span starts with. */
 export interface IntegrationSpanSpec {
@@ -64,6 +74,15 @@ export function openIntegrationSpan(spec: IntegrationSpanSpec): LiveSpan | undef
  */
 export function runInSpanContext<T>(span: LiveSpan, run: () => T, onResult: OnResult = recordNothing): T {
   return runInSpan(span, run, undefined, onResult);
+}
+
+/**
+ * Runs `run` with `span` active (child spans, {@link activeSpan} and an installed context bridge
+ * see it) and leaves the span open: unlike {@link runInSpanContext}, for a span the integration
+ * ends itself once its work is done (a response read later, a stream, a timeout).
+ */
+export function runWithActiveSpan<T>(span: LiveSpan, run: () => T): T {
+  return runWithSpan(sdkState().context, span, run, undefined);
 }
 
 /**

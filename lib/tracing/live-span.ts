@@ -11,7 +11,6 @@ import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type 
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import type { Span, SpanEvent, SpanStatus, SpanStatusCode } from "./span";
 import { redactText } from "../internal/redaction";
-import type { TraceRecord } from "./trace-record";
 import { recordBytes, valueBytes } from "./value-bytes";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
@@ -19,9 +18,22 @@ export type EventAttributes = Record<string, unknown>;
 
 const UNSET: SpanStatus = { code: "UNSET", description: "" };
 
+/**
+ * What a span needs of the trace record it belongs to (a `TraceRecord`, which imports this file:
+ * naming it here would make the two modules one).
+ */
+export interface SpanOwner {
+  /** The MLflow trace id (`tr-` + 32 hex). */
+  readonly traceId: string;
+  /** The span id of a parent outside this SDK, or null. */
+  readonly externalParentSpanId: string | null;
+  /** Called once, when the span has ended. */
+  spanEnded(span: LiveSpan): void;
+}
+
 /** What the tracing core reads of a span that users cannot: set once, by the class's static block. */
 interface LiveSpanInternals {
-  record(span: LiveSpan): TraceRecord;
+  record(span: LiveSpan): SpanOwner;
   startPerf(span: LiveSpan): number;
   /** -1 while the span runs. */
   endPerf(span: LiveSpan): number;
@@ -49,7 +61,7 @@ let internals: LiveSpanInternals | undefined;
  * });
  */
 export class LiveSpan {
-  readonly #record: TraceRecord;
+  readonly #record: SpanOwner;
   readonly #parent: LiveSpan | undefined;
   readonly #startPerf: number;
   #endPerf = -1;
@@ -102,7 +114,7 @@ export class LiveSpan {
   }
 
   /** @internal Use `startSpan` or `traced`. */
-  constructor(record: TraceRecord, parent: LiveSpan | undefined, name: string, spanType: string, startPerf?: number) {
+  constructor(record: SpanOwner, parent: LiveSpan | undefined, name: string, spanType: string, startPerf?: number) {
     this.#record = record;
     this.#parent = parent;
     this.#name = name;
@@ -398,8 +410,8 @@ export class LiveSpan {
   }
 }
 
-/** @internal The span's trace record (for the tracing core and the OpenTelemetry bridge). */
-export function traceRecordOf(span: LiveSpan): TraceRecord {
+/** @internal The span's trace record, as a span sees it: `traceRecordOf` in `trace-record.ts` gives it whole. */
+export function spanOwnerOf(span: LiveSpan): SpanOwner {
   return (internals as LiveSpanInternals).record(span);
 }
 

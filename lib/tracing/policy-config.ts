@@ -3,6 +3,8 @@
  * they are given (a wrong value throws, naming the option and what it takes) and merged into the
  * policy in force.
  */
+import { ConfigError } from "../internal/errors";
+import { checkOptionKeys } from "../internal/option-keys";
 import { envRatio, makePolicy, tracePolicy, type SpanProcessor, type TracePolicy } from "./trace-policy";
 
 /** `configureTracing({ sampling })`: replaces the sampling settings as a whole. */
@@ -15,6 +17,8 @@ export interface SamplingConfig {
   keepSlowerThanMs?: number;
 }
 
+const SAMPLING_KEYS: readonly (keyof SamplingConfig)[] = ["ratio", "keepErrors", "keepSlowerThanMs"];
+
 interface PolicyOptions {
   sampling?: SamplingConfig;
   spanProcessors?: readonly SpanProcessor[];
@@ -22,12 +26,21 @@ interface PolicyOptions {
   traceTimeoutSeconds?: number;
 }
 
+function describe(got: unknown): string {
+  if (got === null) return "null";
+  if (Array.isArray(got)) return "an array";
+  if (typeof got === "string") return JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got);
+  return typeof got === "number" || typeof got === "boolean" ? String(got) : typeof got;
+}
+
 function fail(option: string, expected: string, got: unknown): never {
-  throw new RangeError(`Expected \`${option}\` to be ${expected}, got ${typeof got === "number" || typeof got === "boolean" ? String(got) : typeof got}`);
+  throw new ConfigError(`configureTracing: expected \`${option}\` to be ${expected}, got ${describe(got)}`);
 }
 
 function checkSampling(sampling: SamplingConfig): Pick<TracePolicy, "ratio" | "keepErrors" | "keepSlowerThanMs"> {
-  if (typeof sampling !== "object" || sampling === null) fail("sampling", "an object such as { ratio: 0.1, keepErrors: true }", sampling);
+  if (typeof sampling !== "object" || sampling === null || Array.isArray(sampling))
+    fail("sampling", "an object such as { ratio: 0.1, keepErrors: true }", sampling);
+  checkOptionKeys("configureTracing: sampling", sampling, SAMPLING_KEYS);
   const { ratio, keepErrors, keepSlowerThanMs } = sampling;
   if (ratio !== undefined && !(typeof ratio === "number" && ratio >= 0 && ratio <= 1)) fail("sampling.ratio", "a number between 0 and 1", ratio);
   if (keepErrors !== undefined && typeof keepErrors !== "boolean") fail("sampling.keepErrors", "true or false", keepErrors);

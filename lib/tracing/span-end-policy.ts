@@ -10,7 +10,8 @@
  * timings, statuses, exception types, token usage, cost, model names, tags and metadata stay.
  */
 import { reportOnce } from "../internal/diagnostics";
-import { rewriteSpanContent, traceRecordOf, type LiveSpan } from "./live-span";
+import { rewriteSpanContent, type LiveSpan } from "./live-span";
+import { traceRecordOf } from "./trace-record";
 import type { SpanEvent } from "./span";
 
 /**

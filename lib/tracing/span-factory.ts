@@ -3,7 +3,8 @@
  * off in this scope or the sampler drops the trace, when a no-op span stands in.
  */
 import { sdkState, type SdkState } from "../internal/global-state";
-import { LiveSpan, traceRecordOf } from "./live-span";
+import { LiveSpan } from "./live-span";
+import { traceRecordOf } from "./trace-record";
 import { DroppedSpan, isNoOpSpan, NOOP_SPAN } from "./noop-span";
 import { startTraceRecord } from "./trace-start";
 import { wasTimedOut } from "./trace-timeout";

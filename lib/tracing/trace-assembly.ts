@@ -6,8 +6,8 @@ import { perfToEpochMs } from "./clock";
 import { snapshotLiveSpan, spanPerfTimes, type LiveSpan } from "./live-span";
 import type { JsonValue } from "./serialize";
 import { SpanAttributeKey, type Span } from "./span";
-import { Trace, TraceInfo, type TraceState } from "./trace";
-import type { TraceRecord } from "./trace-record";
+import { Trace, TraceInfo, type TraceIdSource, type TraceState } from "./trace";
+import type { TraceUpdates } from "./trace-updates";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
@@ -108,14 +108,26 @@ function previewJson(value: JsonValue | undefined, countedLength: number): strin
   return countedLength <= PREVIEW_MAX_LENGTH / 2 ? JSON.stringify(value) : jsonPrefix(value, PREVIEW_MAX_LENGTH);
 }
 
+/**
+ * What assembly reads of a completed trace record (a `TraceRecord`, which imports this file to
+ * assemble its trace; structural, so this file does not import it back).
+ */
+export interface AssembledRecord extends TraceIdSource {
+  readonly traceId: string;
+  readonly root: LiveSpan | undefined;
+  /** Every span in start order, the root first. */
+  readonly spans: readonly LiveSpan[];
+  readonly updates: TraceUpdates | undefined;
+}
+
 /** A trace for `record`, assembled when first read. */
-export function buildTrace(record: TraceRecord): Trace {
+export function buildTrace(record: AssembledRecord): Trace {
   return Trace.lazy(assemble, record);
 }
 
 // A completed record gains no spans (a span started under it begins a new trace), so reading
 // `record.spans` later sees the spans it had when it completed.
-function assemble(record: TraceRecord): { info: TraceInfo; spans: Span[] } {
+function assemble(record: AssembledRecord): { info: TraceInfo; spans: Span[] } {
   const root = record.root as LiveSpan;
   const rootTimes = spanPerfTimes(root);
   const rootEnd = rootTimes.end >= 0 ? rootTimes.end : rootTimes.start;

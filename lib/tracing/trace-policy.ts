@@ -6,6 +6,7 @@
  */
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
+import { ENV_FLAG_SPELLINGS, envFlag } from "../internal/env-flag";
 import { ratioBound, type RatioBound } from "./sampling";
 import { makeEndHook, type EndHook, type SpanProcessor } from "./span-end-policy";
 
@@ -54,8 +55,24 @@ function envTimeoutMs(): number | undefined {
 }
 
 function envContentTracing(): boolean {
-  const raw = process.env["MLFLOW_HAYSTACK_CONTENT_TRACING"]?.trim().toLowerCase();
-  return !(raw === "false" || raw === "0" || raw === "no");
+  const flag = envFlag("MLFLOW_HAYSTACK_CONTENT_TRACING");
+  if (flag !== "invalid") return flag !== false;
+  // A privacy switch: a value that cannot be read keeps content out rather than sending it.
+  reportOnce(
+    "content-tracing.env",
+    "warn",
+    `MLFLOW_HAYSTACK_CONTENT_TRACING must be ${ENV_FLAG_SPELLINGS}, got "${process.env["MLFLOW_HAYSTACK_CONTENT_TRACING"] ?? ""}"; content tracing is off until it is fixed`,
+  );
+  return false;
+}
+
+function warnOnInvalidTracingEnabled(): void {
+  if (envFlag("MLFLOW_TRACING_ENABLED") !== "invalid") return;
+  reportOnce(
+    "tracing-enabled.env",
+    "warn",
+    `MLFLOW_TRACING_ENABLED must be ${ENV_FLAG_SPELLINGS}, got "${process.env["MLFLOW_TRACING_ENABLED"] ?? ""}"; tracing stays on (set it to false to turn tracing off)`,
+  );
 }
 
 /** Builds a frozen policy; `tail` is derived. */
@@ -72,7 +89,9 @@ export function makePolicy(fields: Omit<TracePolicy, "tail" | "bound" | "endHook
 /** The policy in force (the environment's, until `configureTracing` changes it). */
 export function tracePolicy(): TracePolicy {
   const state = sdkState();
-  return (state.policy ??= makePolicy({
+  if (state.policy !== undefined) return state.policy;
+  warnOnInvalidTracingEnabled();
+  return (state.policy = makePolicy({
     ratio: envRatio(),
     keepErrors: false,
     keepSlowerThanMs: undefined,

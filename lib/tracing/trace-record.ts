@@ -3,30 +3,18 @@
  * metadata, and completion — when the root and every child have ended, or when the bounded wait
  * for late children runs out.
  */
-import type { AssessmentJson } from "./assessment-json";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
-import { spanPerfTimes, type LiveSpan } from "./live-span";
+import { spanOwnerOf, spanPerfTimes, type LiveSpan, type SpanOwner } from "./live-span";
 import { type Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
 import { mlflowTraceId, newOtelTraceId } from "./ids";
 import { keptByTailRules } from "./tail-sampling";
 import { estimateRecordBytes } from "./record-size";
+import type { TraceUpdates } from "./trace-updates";
 
-/** Trace-level fields set with `updateCurrentTrace`. */
-export interface TraceUpdates {
-  tags?: Record<string, string>;
-  metadata?: Record<string, string>;
-  state?: "OK" | "ERROR";
-  clientRequestId?: string;
-  requestPreview?: string;
-  responsePreview?: string;
-  /** Logged with `logFeedback`/`logExpectation` while the trace ran: they travel in its record. */
-  assessments?: AssessmentJson[];
-}
-
-export class TraceRecord {
+export class TraceRecord implements SpanOwner {
   /** The span id of a parent outside this SDK (W3C or OpenTelemetry), or null. */
   readonly externalParentSpanId: string | null;
   root: LiveSpan | undefined = undefined;
@@ -130,3 +118,10 @@ export class TraceRecord {
     publishTrace(trace);
   }
 }
+
+/**
+ * @internal The span's trace record (for the tracing core, the OpenTelemetry bridge and assessments).
+ * The same function as `spanOwnerOf`, typed whole: every span is created with a `TraceRecord`
+ * (`span-factory.ts`, `noop-span.ts`), which `live-span.ts` cannot name without a cycle.
+ */
+export const traceRecordOf = spanOwnerOf as (span: LiveSpan) => TraceRecord;

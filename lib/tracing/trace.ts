@@ -297,7 +297,7 @@ export class Trace {
 
   /** @internal Use {@link traceFromJSON}. */
   static fromJSON(json: TraceJson | string): Trace {
-    const parsed = (typeof json === "string" ? JSON.parse(json) : json) as TraceJson;
+    const parsed = parseTraceJson(json);
     const info = parsed.info;
     const experimentId = info.trace_location?.mlflow_experiment?.experiment_id;
     return new Trace(
@@ -331,6 +331,31 @@ export class Trace {
  * const trace = traceFromJSON(await readFile("trace.json", "utf8"));
  * console.log(trace.info.traceId, trace.data.spans.length);
  */
+const TRACE_JSON_SHAPE = "the JSON of a trace ({ info: { trace_id, … }, data: { spans: […] } }, as Python's Trace.to_json() or `traces show --json` writes it)";
+
+function parseTraceJson(json: TraceJson | string): TraceJson {
+  let parsed: unknown = json;
+  if (typeof json === "string") {
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new TypeError(`traceFromJSON: expected ${TRACE_JSON_SHAPE}, got text that is not JSON (${(error as Error).message})`);
+    }
+  }
+  const problem =
+    typeof parsed !== "object" || parsed === null || Array.isArray(parsed)
+      ? `got ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : typeof parsed}`
+      : typeof (parsed as { info?: unknown }).info !== "object" || (parsed as { info?: unknown }).info === null
+        ? "`info` is missing"
+        : typeof (parsed as TraceJson).info.trace_id !== "string"
+          ? "`info.trace_id` is missing"
+          : (parsed as TraceJson).data !== undefined && !Array.isArray((parsed as TraceJson).data?.spans)
+            ? "`data.spans` is not a list"
+            : undefined;
+  if (problem !== undefined) throw new TypeError(`traceFromJSON: expected ${TRACE_JSON_SHAPE}; ${problem}`);
+  return parsed as TraceJson;
+}
+
 export function traceFromJSON(json: TraceJson | string): Trace {
   return Trace.fromJSON(json);
 }

@@ -57,7 +57,7 @@ export function checkedId(api: string, option: "session" | "user", value: unknow
     `${api}.invalid-${option}`,
     "error",
     `${api}() expected \`${option}\` to be a non-empty string of at most ${MAX_ID_LENGTH} characters (MLflow's limit for trace metadata), got ${got}; ` +
-      `the ${option} id was not recorded. Pass a shorter id, e.g. a hash of it`,
+      `the ${option} id was not recorded. ${typeof value === "string" && value.length > MAX_ID_LENGTH ? "Pass a shorter id, e.g. a hash of it" : `Pass the ${option}'s id as a string, or leave \`${option}\` out`}`,
   );
   return undefined;
 }

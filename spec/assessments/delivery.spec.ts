@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as mlflow from "../../lib/index";
 import type { Trace } from "../../lib/index";
 import { LocalStore, type ExportOptions, type ExportResult, type TraceClient } from "../../lib/export/index";
+import { LocalStoreReader } from "../../lib/export/clients/local-store/reader";
 
 /** A client whose exports wait at a gate, recording what each call saw when it started. */
 class GatedClient implements TraceClient {
@@ -125,7 +126,7 @@ describe("assessments in the local store (no tracking URI)", () => {
     const exp = await mlflow.logExpectation({ traceId, name: "expected", value: ["a", "b"] });
     const human = await mlflow.overrideFeedback({ traceId, assessmentId: before.assessmentId, value: 0.8 });
     await mlflow.updateAssessment(traceId, exp.assessmentId, { value: ["a"] });
-    const file = (await store.files()).find((f) => f.name.includes(traceId.slice(3)))!;
+    const file = (await new LocalStoreReader(dir).findFile(traceId))!;
     const json = JSON.parse(await readFile(join(dir, "traces", file.name), "utf8")) as { info: { assessments: Record<string, unknown>[] } };
     expect(json.info.assessments).toEqual([
       expect.objectContaining({ assessment_id: before.assessmentId, valid: false, feedback: { value: 0.2 } }),

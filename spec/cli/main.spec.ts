@@ -346,6 +346,7 @@ describe("mlflow-haystack traces sync", () => {
         `Kept 1 undelivered trace(s) for ${plantedUri}, each trace's own experiment: not sent, because MLFLOW_TRACKING_URI names another server`,
       );
       expect(run.out).toContain(`\`traces sync --to ${plantedUri}\``);
+      expect(run.err).toContain("Some traces were not sent: they are for a server named above; send them with the --to command shown there.");
       const unset = await cli(["traces", "sync"], { env: {} });
       expect(unset.out).toContain("because no MLFLOW_TRACKING_URI is set");
       expect(requests).toHaveLength(0);
@@ -395,6 +396,45 @@ describe("mlflow-haystack traces sync --to file:<dir>", () => {
     expect(existsSync(join(traceDir, "artifacts", "traces.json"))).toBe(true);
     expect(readFileSync(join(dir, "mlruns", "0", "meta.yaml"), "utf8")).toContain('name: "Default"');
     expect((await cli(["traces", "sync", "--to", "file:mlruns"])).out).toMatch(/^Nothing to sync/);
+  });
+});
+
+describe("mlflow-haystack traces delete", () => {
+  it("removes the named traces with their sync bookkeeping, and exits 3 naming the ids it did not find", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const [a, b, kept] = [makeTrace({ name: "a" }), makeTrace({ name: "b" }), makeTrace({ name: "kept" })] as [Trace, Trace, Trace];
+    await store.export([a, kept]);
+    await store.saveUndelivered([b], { destination: { trackingUri: "http://127.0.0.1:9" } });
+
+    const first = await cli(["traces", "delete", a.info.traceId, b.info.traceId]);
+    expect(first).toMatchObject({ code: 0, err: "" });
+    expect(first.out).toContain("Deleted 2 trace(s)");
+    const listed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { name: string }[];
+    expect(listed.map((s) => s.name)).toEqual(["kept"]);
+    expect((await cli(["traces", "sync"], { env: { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" } })).out).toContain("Nothing to sync");
+
+    const again = await cli(["traces", "delete", a.info.traceId]);
+    expect(again.code).toBe(3);
+    expect(again.err).toContain(`Not in ${store.dir}: ${a.info.traceId}`);
+  });
+});
+
+describe("mlflow-haystack traces prune", () => {
+  it("applies the retention limits now, from its options or the environment", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces"), maxTraces: 100 });
+    const now = Date.now();
+    await store.export([
+      makeTrace({ requestTime: now - 3 * 86_400_000, name: "old" }),
+      ...[1, 2, 3].map((i) => makeTrace({ requestTime: now - i * 1000, name: `t${i}` })),
+    ]);
+
+    const byAge = await cli(["traces", "prune", "--max-age-days", "2"]);
+    expect(byAge).toMatchObject({ code: 0, out: `Removed 1 trace(s) from ${store.dir}; 3 kept.\n` });
+    const byEnv = await cli(["traces", "prune"], { env: { MLFLOW_HAYSTACK_LOCAL_MAX_TRACES: "2" } });
+    expect(byEnv.out).toBe(`Removed 1 trace(s) from ${store.dir}; 2 kept.\n`);
+    const listed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { name: string }[];
+    expect(listed.map((s) => s.name)).toEqual(["t1", "t2"]);
+    expect((await cli(["traces", "prune", "--max-traces", "0"])).code).toBe(2);
   });
 });
 

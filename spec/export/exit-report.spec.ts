@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
-import { LocalStore } from "../../lib/export/index";
+import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
 
 const root = resolve(__dirname, "../..");
 
@@ -52,8 +52,21 @@ describe("the exit-time report", () => {
     expect(lines[0]).toContain("ECONNREFUSED");
     expect(lines[0]).toContain(`are kept in ${dir}: send them with \`npx mlflow-haystack traces sync\``);
     expect(out.stderr).not.toContain("process.exit()");
-    const pending = await new LocalStore({ dir }).pendingIndex();
+    const pending = await pendingIndex(dir);
     expect(pending.size).toBe(40);
+  }, 60_000);
+
+  it("names the --to command when the server came from setTrackingUri, which `traces sync` alone does not read", async () => {
+    const port = await closedPort();
+    const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit-report-set-uri");
+    const script = `
+      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      mlflow.setTrackingUri("http://127.0.0.1:${port}");
+      mlflow.configureExport({ exitFlushTimeoutMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 }).then(() => mlflow.startSpan({ name: "t" }, () => 1));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_TRACKING_URI: "", MLFLOW_HAYSTACK_DEBUG: "" };
+    const out = await run(script, env);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain(`send them with \`npx mlflow-haystack traces sync --to http://127.0.0.1:${port}\``);
   }, 60_000);
 
   it("lets a script end within exitFlushTimeoutMs of its last trace against a server that accepts and never answers", async () => {
@@ -90,7 +103,7 @@ describe("the exit-time report", () => {
       // From the last trace to the end of the process: the 1 s deadline plus exit work, nowhere near 120 s or 30 s.
       expect(ended - Number(out.stdout)).toBeLessThan(1000 + 4000);
       expect(out.stderr).toContain("at exit: 5 trace(s) did not reach");
-      expect((await new LocalStore({ dir }).pendingIndex()).size).toBe(5);
+      expect((await pendingIndex(dir)).size).toBe(5);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((ok) => server.close(() => ok()));

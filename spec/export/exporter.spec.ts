@@ -4,6 +4,7 @@ import * as mlflow from "../../lib/index";
 import { LocalStore, MemoryClient } from "../../lib/export/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { built } from "../support/built-sdk";
+import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
 
 async function deadServer(): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   let hits = 0;
@@ -82,7 +83,7 @@ describe("the exporter", () => {
       expect(server.hits()).toBeGreaterThanOrEqual(2);
       // Nothing but the flush is awaited: the trace must be on disk when it resolves.
       const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
-      const pending = await store.pendingIndex();
+      const pending = await pendingIndex(store.dir);
       expect([...pending.values()].flat()).toContain(server.url);
       expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("undeliverable");
     } finally {

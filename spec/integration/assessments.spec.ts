@@ -20,6 +20,7 @@ import * as mlflow from "../../lib/index";
 import { MemoryClient } from "../../lib/export/index";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { runPythonJson } from "../support/mlflow-server";
+import { LocalStoreReader } from "../../lib/export/clients/local-store/reader";
 
 const url = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 const python = process.env["MLFLOW_TEST_PYTHON"] ?? "";
@@ -238,17 +239,17 @@ describe("feedback and expectations on a real mlflow server", () => {
       await mlflow.flushTraces();
       const store = new LocalStore({ dir });
       const destination = { trackingUri: url, experiment: { name: experimentName } };
-      expect(await syncLocalTraces(store, { destination })).toMatchObject({ sent: 1, assessmentsSent: 0, failed: 0 });
+      expect(await syncLocalTraces(new LocalStoreReader(store.dir), { destination })).toMatchObject({ sent: 1, assessmentsSent: 0, failed: 0 });
       expect((await readBack(traceId)).map((a) => a.name)).toEqual(["offline_quality"]);
 
       // Logged on the stored trace after it was synced: only the next sync sends it, and only once.
       const later = await mlflow.logExpectation({ traceId, name: "offline_expected", value: "yes" });
-      expect(await syncLocalTraces(store, { destination })).toMatchObject({ sent: 0, assessmentsSent: 1, failed: 0 });
-      expect(await syncLocalTraces(store, { destination })).toMatchObject({ sent: 0, assessmentsSent: 0, failed: 0 });
+      expect(await syncLocalTraces(new LocalStoreReader(store.dir), { destination })).toMatchObject({ sent: 0, assessmentsSent: 1, failed: 0 });
+      expect(await syncLocalTraces(new LocalStoreReader(store.dir), { destination })).toMatchObject({ sent: 0, assessmentsSent: 0, failed: 0 });
 
       // A sync killed after the server took the assessment but before the list was updated.
       rmSync(new DestinationDir(dir, destination).marker("assessments", encodeTraceId(traceId)));
-      expect(await syncLocalTraces(store, { destination })).toMatchObject({ sent: 0, assessmentsSent: 0, failed: 0 });
+      expect(await syncLocalTraces(new LocalStoreReader(store.dir), { destination })).toMatchObject({ sent: 0, assessmentsSent: 0, failed: 0 });
 
       const back = await readBack(traceId);
       expect(back.map((a) => a.assessment_id).sort()).toEqual([...new Set(back.map((a) => a.assessment_id))].sort());

@@ -20,6 +20,8 @@ import * as mlflow from "../../lib/index";
 import { startFaultProxy, startScriptedServer, type FaultProxy, type FaultRule, type LoopbackServer, type RecordedRequest } from "../support/fault-proxy";
 import { completeTraces, expected, readBack } from "../support/fault-readback";
 import { buildRagTrace, spanSummary } from "./trace-fixtures";
+import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
+import { LocalStoreReader } from "../../lib/export/clients/local-store/reader";
 
 const SERVER = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 const ROOT = resolve(__dirname, "..", "..");
@@ -179,7 +181,7 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
       // The flush settles only once the traces are on disk: nothing else to wait for.
       const store = new LocalStore({ dir });
       const ids = [...shapes.keys()];
-      const pending = await store.pendingIndex();
+      const pending = await pendingIndex(store.dir);
       expect(warnings).toEqual([
         expect.stringMatching(
           new RegExp(
@@ -193,12 +195,12 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
       }
 
       await p.up();
-      const [synced, ...others] = await syncPendingTraces(store);
+      const [synced, ...others] = await syncPendingTraces(new LocalStoreReader(store.dir));
       expect(others).toEqual([]);
       expect(synced?.destination).toEqual({ trackingUri: p.url, experiment: { name: experiment } });
       expect(synced?.result).toMatchObject({ sent: 2, failed: 0, failures: [] });
-      expect((await store.pendingIndex()).size).toBe(0);
-      expect(await syncPendingTraces(store)).toEqual([]);
+      expect((await pendingIndex(store.dir)).size).toBe(0);
+      expect(await syncPendingTraces(new LocalStoreReader(store.dir))).toEqual([]);
       expect(await readBack(SERVER, experiment)).toEqual(expected(shapes));
     } finally {
       mlflow.setDiagnosticsLogger(undefined);
@@ -264,7 +266,7 @@ describe("a script whose tracking server is dead", () => {
 
   async function expectKeptForSync(run: ChildRun): Promise<void> {
     const store = new LocalStore({ dir: run.storeDir });
-    expect((await store.pendingIndex()).get(encodeTraceId(run.traceId))).toEqual([dead?.url]);
+    expect((await pendingIndex(store.dir)).get(encodeTraceId(run.traceId))).toEqual([dead?.url]);
     expect((await store.getTrace(run.traceId))?.data.spans.map((s) => s.name).sort()).toEqual(["child-step", "child-work"]);
   }
 

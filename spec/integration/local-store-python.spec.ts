@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
+import { LocalStoreReader } from "../../lib/export/clients/local-store/reader";
 import { syncLocalTraces } from "../../lib/cli/local-store/sync";
 import { MlrunsWriter } from "../../lib/cli/local-store/mlruns-writer";
 import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
@@ -147,11 +148,11 @@ describe("traces sync to a real MLflow server", () => {
       shutdown: async () => undefined,
     };
     try {
-      const first = await syncLocalTraces(store, { destination, client: flaky, batchSize: 4 });
+      const first = await syncLocalTraces(new LocalStoreReader(store.dir), { destination, client: flaky, batchSize: 4 });
       expect(first).toMatchObject({ sent: 2, failed: 4 });
-      const resumed = await syncLocalTraces(store, { destination, batchSize: 4 });
+      const resumed = await syncLocalTraces(new LocalStoreReader(store.dir), { destination, batchSize: 4 });
       expect(resumed).toMatchObject({ total: 4, alreadyThere: 4, sent: 0, failed: 0 });
-      expect((await syncLocalTraces(store, { destination })).total).toBe(0);
+      expect((await syncLocalTraces(new LocalStoreReader(store.dir), { destination })).total).toBe(0);
     } finally {
       await real.shutdown();
     }
@@ -173,7 +174,10 @@ describe("MLflow 3.x file store (`traces sync --to file:<dir>`)", () => {
     const trace = makeRealTrace("file-store");
     await store.export([trace]);
     const mlruns = join(dir, "mlruns");
-    const result = await syncLocalTraces(store, { destination: { trackingUri: `file://${mlruns}` }, client: new MlrunsWriter(mlruns) });
+    const result = await syncLocalTraces(new LocalStoreReader(store.dir), {
+      destination: { trackingUri: `file://${mlruns}` },
+      client: new MlrunsWriter(mlruns),
+    });
     expect(result.sent).toBe(1);
     const loaded = await python(
       `${DESCRIBE}

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { resetExportConfig, setExperiment, setTrackingUri } from "../../lib/export/destination/config";
-import { LocalStore } from "../../lib/export/clients/local-store/store";
 import * as mlflow from "../../lib/index";
 import { startFaultProxy, type FaultProxy, type FaultRule, type RecordedRequest } from "../support/fault-proxy";
 import { completeTraces, expected, readBack } from "../support/fault-readback";
 import { runPythonJson } from "../support/mlflow-server";
+import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
 
 const SERVER = process.env["MLFLOW_TEST_SERVER_URL"] ?? "";
 const PYTHON = process.env["MLFLOW_TEST_PYTHON"] ?? "";
@@ -51,7 +51,7 @@ describe("reliability against a real mlflow server", () => {
     expect(dropped).toBe(7);
     expect(await readBack(SERVER, experiment)).toEqual(expected(shapes));
     expect(await pythonCount(experimentId)).toEqual({ count: 20, unique: 20 });
-    expect((await new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! }).pendingIndex()).size).toBe(0);
+    expect((await pendingIndex(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!)).size).toBe(0);
   }, 90_000);
 
   it("a hung request fails alone: only its trace is retried, long before the batch's 30 s exportTimeoutMs", async () => {

@@ -6,6 +6,7 @@ import {
   endWithError,
   openIntegrationSpan,
   recordOutputs,
+  runWithActiveSpan,
   setSnapshotInputs,
   snapshot,
   snapshotPart,
@@ -77,6 +78,21 @@ describe("the integration interface", () => {
     const failed = openIntegrationSpan({ name: "stream", spanType: SpanType.CHAT_MODEL })!;
     endWithError(failed, new Error("socket hang up"));
     expect(getLastActiveTrace()!.data.spans[0]!.status).toEqual({ code: "ERROR", description: "Error: socket hang up" });
+  });
+
+  it("runs a call with a span active and leaves the span open for the integration to end", () => {
+    const span = openIntegrationSpan({ name: "request", spanType: SpanType.CHAT_MODEL })!;
+    const result = runWithActiveSpan(span, () => {
+      startSpan({ name: "inner" }, () => undefined);
+      return activeSpan();
+    });
+    expect(result).toBe(span);
+    expect(span.ended).toBe(false);
+    expect(activeSpan()).toBeUndefined();
+    span.end();
+    const [outer, inner] = getLastActiveTrace()!.data.spans;
+    expect(outer).toMatchObject({ name: "request", status: { code: "OK" } });
+    expect(inner).toMatchObject({ name: "inner", parentId: outer!.spanId });
   });
 
   it("records inputs composed from parts snapshotted once, as a whole snapshot would", () => {

@@ -1,4 +1,5 @@
 import * as mlflow from "../../lib/index";
+import { ConfigError } from "../../lib/index";
 import type { Trace } from "../../lib/index";
 import { addTraceSink } from "../../lib/tracing/completed-traces";
 import { keepsTraceId, ratioBound } from "../../lib/tracing/sampling";
@@ -124,7 +125,12 @@ describe("head sampling", () => {
   });
 
   it("rejects an invalid sampling configuration, naming the option", () => {
-    expect(() => configureTracing({ sampling: { ratio: 1.5 } })).toThrow("Expected `sampling.ratio` to be a number between 0 and 1, got 1.5");
+    expect(() => configureTracing({ sampling: { ratio: 1.5 } })).toThrow("configureTracing: expected `sampling.ratio` to be a number between 0 and 1, got 1.5");
+    expect(() => configureTracing({ sampling: { ratio: 1.5 } })).toThrow(ConfigError);
+    expect(() => configureTracing({ sampling: null as never })).toThrow(
+      "expected `sampling` to be an object such as { ratio: 0.1, keepErrors: true }, got null",
+    );
+    expect(() => configureTracing({ sampling: { ratoi: 0.1 } as never })).toThrow("configureTracing: sampling: unknown option `ratoi`; did you mean `ratio`?");
     expect(() => configureTracing({ sampling: { keepSlowerThanMs: -1 } })).toThrow(/`sampling.keepSlowerThanMs`/);
   });
 });

@@ -99,7 +99,9 @@ describe("configureTracing({ spanProcessors })", () => {
   });
 
   it("rejects anything but an array of functions", () => {
-    expect(() => configureTracing({ spanProcessors: [1 as never] })).toThrow("Expected `spanProcessors[0]` to be a function (span) => void, got 1");
+    expect(() => configureTracing({ spanProcessors: [1 as never] })).toThrow(
+      "configureTracing: expected `spanProcessors[0]` to be a function (span) => void, got 1",
+    );
   });
 });
 

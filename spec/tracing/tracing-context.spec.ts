@@ -159,6 +159,18 @@ describe("tracingContext", () => {
     ]);
   });
 
+  it("tells the fix that fits an empty user id: pass the id, or leave the option out", () => {
+    const diag = captureDiagnostics();
+    try {
+      tracingContext({ user: "" }, () => startSpan({ name: "t" }, () => 1));
+    } finally {
+      diag.stop();
+    }
+    expect(diag.messages).toEqual([
+      expect.stringMatching(/got an empty string; the user id was not recorded\. Pass the user's id as a string, or leave `user` out$/),
+    ]);
+  });
+
   it("still runs fn when given options it cannot use", () => {
     const diag = captureDiagnostics();
     try {

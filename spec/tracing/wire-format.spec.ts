@@ -73,4 +73,11 @@ describe("Trace JSON in MLflow's Trace.to_dict() shape", () => {
     expect(info.requestPreview!.endsWith("...")).toBe(true);
     expect(info.metadata["mlflow.traceInputs"]).toHaveLength(250);
   });
+
+  it("rejects what is not a trace's JSON with a TypeError naming what is missing", () => {
+    expect(() => traceFromJSON({} as TraceJson)).toThrow("`info` is missing");
+    expect(() => traceFromJSON("{not json")).toThrow(/^traceFromJSON: expected the JSON of a trace .*got text that is not JSON/);
+    expect(() => traceFromJSON({ info: {} } as TraceJson)).toThrow("`info.trace_id` is missing");
+    expect(() => traceFromJSON(null as never)).toThrow(TypeError);
+  });
 });

@@ -8,9 +8,7 @@
  */
 import { costOf } from "../model-pricing";
 import { normaliseUsage, type ChatTokenUsage } from "../token-usage";
-import type { LiveSpan } from "../../tracing/live-span";
-import { SpanAttributeKey } from "../../tracing/span";
-import { SpanType } from "../../tracing/span-type";
+import { SpanAttributeKey, SpanType, type LiveSpan } from "../../tracing/integration";
 
 /** One traced method of the client. */
 export interface CallKind {

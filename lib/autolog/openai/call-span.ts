@@ -9,9 +9,7 @@
  * restarted by every chunk read. The timer is `unref()`'d: it never keeps a process alive.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import { sdkState } from "../../internal/global-state";
-import type { LiveSpan } from "../../tracing/live-span";
-import { toJsonSafe } from "../../tracing/serialize";
+import { snapshot, type LiveSpan } from "../../tracing/integration";
 import { recordResponse, type CallKind } from "./call-attributes";
 import { StreamAssembly } from "./stream-assembly";
 
@@ -75,8 +73,7 @@ export class CallSpan {
     const index = this.chunks++;
     this.guard("chunk", () => {
       (this.assembly ??= new StreamAssembly()).add(event);
-      if (index < MAX_CHUNK_EVENTS)
-        this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(toJsonSafe(event, sdkState().limits)) });
+      if (index < MAX_CHUNK_EVENTS) this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(snapshot(event)) });
     });
   }
 

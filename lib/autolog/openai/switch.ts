@@ -4,7 +4,7 @@
  * the SDK's own generators record only when it is on (they already get a Haystack span each).
  */
 import { globalSlot } from "../../internal/global-registry";
-import { sdkState } from "../../internal/global-state";
+import { tracingEnabled } from "../../tracing/integration";
 
 /** Who wrapped the client: the user (`trace`) or one of the SDK's OpenAI generators. */
 export type ClientOrigin = "user" | "generator";
@@ -27,7 +27,7 @@ export function openAIAutologSetting(): boolean | undefined {
 
 /** Whether a call through a client of this origin opens a span now. */
 export function shouldTraceCall(origin: ClientOrigin): boolean {
-  if (!sdkState().tracingEnabled) return false;
+  if (!tracingEnabled()) return false;
   const enabled = state().enabled;
   return origin === "user" ? enabled !== false : enabled === true;
 }

@@ -4,11 +4,7 @@
  * `completions.create`). Nothing of the `openai` module is patched: other clients stay untouched.
  * Everything else reads through to the client itself, so types, `instanceof` and private fields work.
  */
-import { sdkState } from "../../internal/global-state";
-import { runWithSpan } from "../../tracing/context-bridge";
-import { NOOP_SPAN } from "../../tracing/noop-span";
-import { SpanType } from "../../tracing/span-type";
-import { openSpan } from "../../tracing/start-span";
+import { openIntegrationSpan, runWithActiveSpan, SpanType } from "../../tracing/integration";
 import { startAttributes, type CallKind } from "./call-attributes";
 import { CallSpan, DEFAULT_ABANDON_AFTER_MS } from "./call-span";
 import { providerFromBaseUrl } from "./provider";
@@ -64,18 +60,14 @@ function isAPIPromise(value: unknown): value is APIPromiseLike<unknown> {
 
 function callTraced(ctx: Context, kind: CallKind, original: Function, target: object, args: unknown[]): unknown {
   if (!shouldTraceCall(ctx.origin)) return Reflect.apply(original, target, args);
-  const state = sdkState();
   const body = args[0];
   const provider = providerFromBaseUrl((ctx.client as { baseURL?: unknown }).baseURL);
-  const span = openSpan(
-    { name: kind.spanName, spanType: kind.spanType, inputs: body, attributes: startAttributes(kind, body, provider) },
-    state.context.getStore(),
-  );
-  if (span === NOOP_SPAN) return Reflect.apply(original, target, args);
+  const span = openIntegrationSpan({ name: kind.spanName, spanType: kind.spanType, inputs: body, attributes: startAttributes(kind, body, provider) });
+  if (span === undefined) return Reflect.apply(original, target, args);
   const call = new CallSpan(span, kind, body, ctx.abandonAfterMs);
   let result: unknown;
   try {
-    result = runWithSpan(state.context, span, () => Reflect.apply(original, target, args), undefined);
+    result = runWithActiveSpan(span, () => Reflect.apply(original, target, args));
   } catch (error) {
     call.fail(error);
     throw error;

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { encodeTraceId, localStoreUri } from "../../export/clients/local-store/location";
-import { summarize, type TraceSummary } from "../../export/clients/local-store/summary";
+import { pendingIndex } from "../../export/clients/local-store/destinations";
+import { listTraces, summarize, type TraceSummary } from "../local-store/list";
 import { InvalidFilterError } from "../../search/errors";
 import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
@@ -37,7 +38,7 @@ async function searched(source: Source, options: ListOptions): Promise<TraceSumm
       maxResults: options.limit,
       includeSpans: local,
     });
-    const pending = local ? await source.store.pendingIndex() : new Map<string, string[]>();
+    const pending = local ? await pendingIndex(source.store.dir) : new Map<string, string[]>();
     return traces.map((t) => summarize(t, pending.get(encodeTraceId(t.info.traceId)) ?? []));
   } catch (err) {
     if (err instanceof InvalidFilterError) throw new CliError(ExitCode.USAGE_ERROR, `invalid search: ${err.message}`);
@@ -51,10 +52,9 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
   const skipped: string[] = [];
   const summaries = searching
     ? await searched(source, options)
-    : ((await (source.kind === "local" ? source.store : undefined)?.list({
-        limit: options.limit,
-        onSkip: (name, reason) => skipped.push(`${name} (${reason})`),
-      })) ?? []);
+    : source.kind === "local"
+      ? await listTraces(source.store, { limit: options.limit, onSkip: (name, reason) => skipped.push(`${name} (${reason})`) })
+      : [];
   if (skipped.length > 0 && source.kind === "local") {
     io.stderr.write(
       `skipped ${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} in ${join(source.store.dir, "traces")} that are not trace files: ${skipped.join(", ")}\n`,

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { TEMP_PREFIX, listDir, removeFile } from "../../export/clients/local-store/atomic-file";
 import { knownDestinations, type DestinationDir, type SyncDestination } from "../../export/clients/local-store/destinations";
 import { syncLocalTraces, type SyncProgress } from "../local-store/sync";
-import type { LocalStore } from "../../export/clients/local-store/store";
+import type { LocalStoreReader } from "../../export/clients/local-store/reader";
 import type { TraceClient } from "../../export/clients/trace-client";
 import type { CliIo } from "../cli-io";
 import { describeExperiment, reportResult } from "./sync-report";
@@ -27,7 +27,7 @@ async function pendingIds(dest: DestinationDir): Promise<string[]> {
 }
 
 /** Destinations that have undelivered traces, with their counts. */
-async function pendingDestinations(store: LocalStore): Promise<{ dest: DestinationDir; count: number }[]> {
+async function pendingDestinations(store: LocalStoreReader): Promise<{ dest: DestinationDir; count: number }[]> {
   const out: { dest: DestinationDir; count: number }[] = [];
   for (const dest of await knownDestinations(store.dir)) {
     const count = (await pendingIds(dest)).length;
@@ -49,7 +49,7 @@ export interface PendingSyncOutcome {
   readonly keptForOtherHosts: number;
 }
 
-export async function syncPending(store: LocalStore, io: CliIo, options: PendingSyncOptions): Promise<PendingSyncOutcome> {
+export async function syncPending(store: LocalStoreReader, io: CliIo, options: PendingSyncOptions): Promise<PendingSyncOutcome> {
   const configured = io.env["MLFLOW_TRACKING_URI"]?.trim() || undefined;
   const found = await pendingDestinations(store);
   let ok = true;
@@ -81,7 +81,7 @@ export async function syncPending(store: LocalStore, io: CliIo, options: Pending
 }
 
 /** Forgets the undelivered traces for `trackingUri` (every experiment); the traces stay in the store. */
-export async function dropPending(store: LocalStore, trackingUri: string): Promise<number> {
+export async function dropPending(store: LocalStoreReader, trackingUri: string): Promise<number> {
   let dropped = 0;
   for (const dest of await knownDestinations(store.dir)) {
     if (!sameTrackingUri(dest.destination.trackingUri, trackingUri)) continue;

@@ -6,7 +6,7 @@
 import { parseTrackingUri } from "../../export/destination/config";
 import { ConfigError } from "../../export/errors";
 import type { ExperimentSpec } from "../../export/mlflow/experiments";
-import type { LocalStore } from "../../export/clients/local-store/store";
+import type { LocalStoreReader } from "../../export/clients/local-store/reader";
 import { parseLocalStoreUri } from "../../export/clients/local-store/location";
 import { MlrunsWriter, parseFileStoreUri } from "../local-store/mlruns-writer";
 import { syncLocalTraces } from "../local-store/sync";
@@ -43,7 +43,7 @@ function experimentFor(options: SyncCommandOptions, env: NodeJS.ProcessEnv): Exp
 }
 
 /** `--to`: every local trace not yet sent there. Returns false when some failed. */
-async function syncTo(to: string, store: LocalStore, options: SyncCommandOptions, io: CliIo, clientFor?: ClientFactory): Promise<boolean> {
+async function syncTo(to: string, store: LocalStoreReader, options: SyncCommandOptions, io: CliIo, clientFor?: ClientFactory): Promise<boolean> {
   if (parseLocalStoreUri(to) !== undefined) {
     throw new CliError(ExitCode.USAGE_ERROR, `--to must be a tracking server (http://..., https://..., databricks), got "${to}".`);
   }
@@ -85,6 +85,10 @@ export async function syncCommand(options: SyncCommandOptions, io: CliIo, client
       return;
     }
     ok = outcome.ok && outcome.keptForOtherHosts === 0;
+    if (outcome.ok && outcome.keptForOtherHosts > 0 && options.drop === undefined) {
+      // Running the same command again would skip them again: only --to (or MLFLOW_TRACKING_URI) sends them.
+      throw new CliError(ExitCode.RUNTIME_ERROR, "Some traces were not sent: they are for a server named above; send them with the --to command shown there.");
+    }
   }
   if (options.drop !== undefined) {
     if (!ok)

@@ -13,8 +13,8 @@ import { createAssessmentOnce } from "../../export/mlflow/assessments";
 import { ASSESSMENTS_CHANGED_DIR } from "../../export/clients/local-store/assessments";
 import { exists, writeFileAtomic } from "../../export/clients/local-store/atomic-file";
 import type { DestinationDir } from "../../export/clients/local-store/destinations";
-import type { StoredFile } from "../../export/clients/local-store/retention";
-import type { LocalStore } from "../../export/clients/local-store/store";
+import type { StoredFile } from "../../export/clients/local-store/location";
+import type { LocalStoreReader } from "../../export/clients/local-store/reader";
 
 /** Records that `destination` has these assessments of a trace. */
 export async function recordSentAssessments(dest: DestinationDir, encodedId: string, ids: readonly string[]): Promise<void> {
@@ -23,7 +23,7 @@ export async function recordSentAssessments(dest: DestinationDir, encodedId: str
 }
 
 /** Whether assessments were logged on this stored trace after it was written. */
-export function assessmentsChanged(store: LocalStore, file: StoredFile): Promise<boolean> {
+export function assessmentsChanged(store: LocalStoreReader, file: StoredFile): Promise<boolean> {
   return exists(join(store.dir, ASSESSMENTS_CHANGED_DIR, file.encodedId));
 }
 

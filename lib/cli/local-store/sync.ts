@@ -12,10 +12,10 @@ import { MlflowRestClient } from "../../export/clients/mlflow-rest-client";
 import type { Trace } from "../../tracing/trace";
 import type { TraceClient } from "../../export/clients/trace-client";
 import { exists, removeFile, writeFileAtomic } from "../../export/clients/local-store/atomic-file";
-import { DestinationDir, knownDestinations, type SyncDestination } from "../../export/clients/local-store/destinations";
+import { DestinationDir, knownDestinations, pendingIndex, type SyncDestination } from "../../export/clients/local-store/destinations";
 import { tryLock } from "./dir-lock";
-import type { LocalStore } from "../../export/clients/local-store/store";
-import type { StoredFile } from "../../export/clients/local-store/retention";
+import type { StoredFile } from "../../export/clients/local-store/location";
+import type { LocalStoreReader } from "../../export/clients/local-store/reader";
 import { toError } from "../../internal/to-error";
 import { assessmentsChanged, recordSentAssessments, sendNewAssessments } from "./sync-assessments";
 
@@ -64,10 +64,10 @@ export interface SyncResult extends SyncProgress {
  * crash: it resumes where it stopped.
  *
  * @example
- * const result = await syncLocalTraces(new LocalStore(), { destination: { trackingUri: "http://127.0.0.1:5000" } });
+ * const result = await syncLocalTraces(new LocalStoreReader(dir), { destination: { trackingUri: "http://127.0.0.1:5000" } });
  * console.log(`${result.sent} sent, ${result.failed} failed`);
  */
-export async function syncLocalTraces(store: LocalStore, options: SyncOptions): Promise<SyncResult> {
+export async function syncLocalTraces(store: LocalStoreReader, options: SyncOptions): Promise<SyncResult> {
   const dest = new DestinationDir(store.dir, options.destination);
   const lock = await tryLock(dest.lockPath, { staleMs: 60 * 60 * 1000 });
   if ("owner" in lock) {
@@ -110,15 +110,15 @@ export async function syncLocalTraces(store: LocalStore, options: SyncOptions): 
  * Sends every trace marked undelivered to the destination it was meant for.
  *
  * @example
- * const results = await syncPendingTraces(new LocalStore());
+ * const results = await syncPendingTraces(new LocalStoreReader(dir));
  */
 export async function syncPendingTraces(
-  store: LocalStore,
+  store: LocalStoreReader,
   options: Omit<SyncOptions, "destination" | "onlyPending" | "client"> & { readonly clientFor?: (d: SyncDestination) => TraceClient } = {},
 ): Promise<{ readonly destination: SyncDestination; readonly result: SyncResult }[]> {
   const out: { destination: SyncDestination; result: SyncResult }[] = [];
   for (const dest of await knownDestinations(store.dir)) {
-    const pending = await store.pendingIndex();
+    const pending = await pendingIndex(store.dir);
     if (![...pending.values()].some((uris) => uris.includes(dest.destination.trackingUri))) continue;
     const client = options.clientFor?.(dest.destination);
     const result = await syncLocalTraces(store, { ...options, destination: dest.destination, onlyPending: true, ...(client ? { client } : {}) });
@@ -128,7 +128,7 @@ export async function syncPendingTraces(
 }
 
 /** Traces to send; already-sent traces with assessments logged since go to `followUps`. */
-async function candidates(store: LocalStore, dest: DestinationDir, onlyPending: boolean, followUps: StoredFile[]): Promise<StoredFile[]> {
+async function candidates(store: LocalStoreReader, dest: DestinationDir, onlyPending: boolean, followUps: StoredFile[]): Promise<StoredFile[]> {
   const out: StoredFile[] = [];
   for (const file of await store.files()) {
     if (onlyPending && !(await exists(dest.marker("pending", file.encodedId)))) continue;
@@ -160,7 +160,7 @@ async function alreadyDelivered(client: TraceClient, trace: Trace): Promise<Trac
 }
 
 async function sendAll(
-  store: LocalStore,
+  store: LocalStoreReader,
   dest: DestinationDir,
   client: TraceClient,
   todo: StoredFile[],

@@ -36,6 +36,14 @@ function describeCause(error: Error): string {
  * const report = new DeliveryReport();
  * report.kept(3, { destination: "http://127.0.0.1:5000", dir: "/app/mlflow-haystack-traces", error });
  */
+/**
+ * The command that sends kept traces to `destination`: `traces sync` alone sends them where
+ * MLFLOW_TRACKING_URI points, so a destination set with `setTrackingUri` needs `--to`.
+ */
+function syncCommandFor(destination: string): string {
+  return process.env["MLFLOW_TRACKING_URI"]?.trim() === destination ? "npx mlflow-haystack traces sync" : `npx mlflow-haystack traces sync --to ${destination}`;
+}
+
 export class DeliveryReport {
   /** `drops()` reads, at exit, traces dropped on a full export queue and removed from a full local store. */
   constructor(private readonly drops: () => { readonly queueFull: number; readonly storeFull: number } = () => ({ queueFull: 0, storeFull: 0 })) {}
@@ -57,7 +65,7 @@ export class DeliveryReport {
       "export.kept-undelivered",
       "warn",
       `traces could not be delivered to ${where.destination} (${describeCause(where.error)}); they are kept in ${where.dir} ` +
-        "for `npx mlflow-haystack traces sync` (a count follows at exit)",
+        `for \`${syncCommandFor(where.destination)}\` (a count follows at exit)`,
     );
   }
 
@@ -79,7 +87,7 @@ export class DeliveryReport {
     if (this.keptCount > 0 && this.last !== undefined) {
       parts.push(
         `${this.keptCount} trace(s) did not reach ${this.last.destination} (${rootCause(this.last.error)}) and are kept in ` +
-          `${this.last.dir}: send them with \`npx mlflow-haystack traces sync\``,
+          `${this.last.dir}: send them with \`${syncCommandFor(this.last.destination)}\``,
       );
     }
     const { queueFull, storeFull } = this.drops();

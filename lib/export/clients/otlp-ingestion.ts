@@ -3,6 +3,7 @@
  * answers mean the server cannot ingest OTLP at all (as opposed to refusing one batch), the
  * spans-only switch, and what a trace loses when the server builds its record from the spans.
  */
+import { ENV_FLAG_SPELLINGS, envFlag } from "../../internal/env-flag";
 import { reportOnce } from "../../internal/diagnostics";
 import type { Trace } from "../../tracing/trace";
 import { MlflowApiError } from "../errors";
@@ -29,12 +30,12 @@ export function meansOtlpUnsupported(err: unknown): boolean {
   }
 }
 
-/** `MLFLOW_HAYSTACK_SPANS_ONLY`: true/false (1/0); anything else is reported once and read as false. */
+/** `MLFLOW_HAYSTACK_SPANS_ONLY`: a boolean switch (see `envFlag`); anything else is reported once and read as false. */
 export function spansOnlyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env["MLFLOW_HAYSTACK_SPANS_ONLY"]?.trim().toLowerCase();
-  if (raw === undefined || raw === "" || raw === "false" || raw === "0") return false;
-  if (raw === "true" || raw === "1") return true;
-  reportOnce("config.spans-only", "warn", `MLFLOW_HAYSTACK_SPANS_ONLY must be "true" or "false", got "${raw}"; sending full trace records`);
+  const flag = envFlag("MLFLOW_HAYSTACK_SPANS_ONLY", env);
+  if (flag !== "invalid") return flag === true;
+  const raw = env["MLFLOW_HAYSTACK_SPANS_ONLY"]?.trim().toLowerCase() ?? "";
+  reportOnce("config.spans-only", "warn", `MLFLOW_HAYSTACK_SPANS_ONLY must be ${ENV_FLAG_SPELLINGS}, got "${raw}"; sending full trace records`);
   return false;
 }
 

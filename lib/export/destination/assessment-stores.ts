@@ -4,6 +4,7 @@
  */
 import type { Trace } from "../../tracing/trace";
 import { LocalFileAssessments } from "../clients/local-store/assessments";
+import { LocalStoreReader } from "../clients/local-store/reader";
 import type { LocalStore } from "../clients/local-store/store";
 import { AssessmentNotFoundError } from "../errors";
 import { ArrayAssessments, type AssessmentStore } from "../mlflow/assessment-store";
@@ -19,7 +20,7 @@ export type TraceDestination =
  */
 export function storeForDestination(destination: TraceDestination, trace?: Trace): AssessmentStore {
   if (destination.kind === "server") return serverAssessments(destination.uri);
-  if (destination.kind === "local") return new LocalFileAssessments(destination.store);
+  if (destination.kind === "local") return new LocalFileAssessments(new LocalStoreReader(destination.store.dir));
   return trace === undefined ? missingStore : new ArrayAssessments(trace.info.assessments);
 }
 

@@ -3,6 +3,8 @@
  * `setExperiment` is resolved lazily (on first export, or when its promise is awaited) and cached.
  * State lives in the global registry's `destination` slot, so duplicate installs of the package share it.
  */
+import { reportOnce } from "../../internal/diagnostics";
+import { ENV_FLAG_SPELLINGS, envFlag } from "../../internal/env-flag";
 import { databricksAuth, resolveMlflowAuth } from "../mlflow/auth";
 import { resolveDatabricksTarget } from "../mlflow/databricks-config";
 import { ConfigError } from "../errors";
@@ -125,11 +127,23 @@ export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
   return Math.ceil(seconds * 1000);
 }
 
+/** `MLFLOW_TRACKING_INSECURE_TLS`: a boolean switch (see `envFlag`); a value that cannot be read warns once and keeps verification on. */
+function insecureTlsFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const flag = envFlag("MLFLOW_TRACKING_INSECURE_TLS", env);
+  if (flag !== "invalid") return flag === true;
+  reportOnce(
+    "config.insecure-tls",
+    "warn",
+    `MLFLOW_TRACKING_INSECURE_TLS must be ${ENV_FLAG_SPELLINGS}, got "${env["MLFLOW_TRACKING_INSECURE_TLS"] ?? ""}"; TLS certificates are verified`,
+  );
+  return false;
+}
+
 /** The connection for a remote tracking URI (credentials, TLS options and request timeout from the environment). */
 export function connectionFor(uri: string, env: NodeJS.ProcessEnv = process.env): MlflowConnection {
   const target = parseTrackingUri(uri);
   const tls = {
-    insecureTls: env["MLFLOW_TRACKING_INSECURE_TLS"]?.toLowerCase() === "true",
+    insecureTls: insecureTlsFromEnv(env),
     ...(env["MLFLOW_TRACKING_SERVER_CERT_PATH"] ? { caCertPath: env["MLFLOW_TRACKING_SERVER_CERT_PATH"] } : {}),
     requestTimeoutMs: requestTimeoutFromEnv(env),
   };

@@ -5,27 +5,18 @@ import { join, resolve } from "node:path";
 import { LocalStore } from "../../../lib/export/clients/local-store/store";
 import { SyncBusyError, syncLocalTraces, syncPendingTraces } from "../../../lib/cli/local-store/sync";
 import { tryLock } from "../../../lib/cli/local-store/dir-lock";
-import { DestinationDir } from "../../../lib/export/clients/local-store/destinations";
+import { DestinationDir, pendingIndex } from "../../../lib/export/clients/local-store/destinations";
+import { LocalStoreReader } from "../../../lib/export/clients/local-store/reader";
+import { FallbackClient } from "../../../lib/export/clients/fallback-client";
 import { ExportError } from "../../../lib/export/errors";
 import type { Trace } from "../../../lib/tracing/trace";
 import type { ExportResult, TraceClient } from "../../../lib/export/clients/trace-client";
 import { makeTrace } from "../../export/clients/local-store/store.fixtures";
 import { built } from "../../support/built-sdk";
-import { resetDiagnosticsCounts, setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
+import { setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
 
-const diagnostics: string[] = [];
-const diagnosticWaiters: { readonly text: string; readonly resolve: () => void }[] = [];
-beforeAll(() =>
-  setDiagnosticsLogger((_level, message) => {
-    diagnostics.push(message);
-    for (const waiter of diagnosticWaiters) if (message.includes(waiter.text)) waiter.resolve();
-  }),
-);
-
-/** Resolves when the SDK reports a diagnostic containing `text`: an event to await, not a poll. */
-function nextDiagnostic(text: string): Promise<void> {
-  return new Promise((resolve) => diagnosticWaiters.push({ text, resolve }));
-}
+// Quiet: the SDK reports kept and failed traces through diagnostics.
+beforeAll(() => setDiagnosticsLogger(() => undefined));
 afterAll(() => setDiagnosticsLogger(undefined));
 
 /** A pretend server: remembers what it accepted and how often each id was sent. */
@@ -60,10 +51,12 @@ class FakeServer {
 const destination = { trackingUri: "http://127.0.0.1:9", experiment: { name: "demo" } };
 let dir: string;
 let store: LocalStore;
+let reader: LocalStoreReader;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-sync-"));
   store = new LocalStore({ dir });
+  reader = new LocalStoreReader(dir);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -78,10 +71,10 @@ describe("syncLocalTraces", () => {
     await fill(45);
     const server = new FakeServer();
     const progress: number[] = [];
-    const first = await syncLocalTraces(store, { destination, client: server.client(), batchSize: 20, onProgress: (p) => progress.push(p.done) });
+    const first = await syncLocalTraces(reader, { destination, client: server.client(), batchSize: 20, onProgress: (p) => progress.push(p.done) });
     expect(first).toMatchObject({ total: 45, sent: 45, failed: 0 });
     expect(progress).toEqual([20, 40, 45]);
-    const second = await syncLocalTraces(store, { destination, client: server.client() });
+    const second = await syncLocalTraces(reader, { destination, client: server.client() });
     expect(second).toMatchObject({ total: 0, sent: 0 });
     expect([...server.sends.values()].every((n) => n === 1)).toBe(true);
     // Sent to the destination's experiment, not to the id stored in the file.
@@ -91,9 +84,9 @@ describe("syncLocalTraces", () => {
   it("resumes after a failure mid-sync without sending any trace twice", async () => {
     const traces = await fill(10);
     const server = new FakeServer();
-    const broken = await syncLocalTraces(store, { destination, client: server.client({ failAfterStoring: 3 }), batchSize: 5 });
+    const broken = await syncLocalTraces(reader, { destination, client: server.client({ failAfterStoring: 3 }), batchSize: 5 });
     expect(broken.failed).toBeGreaterThan(0);
-    const resumed = await syncLocalTraces(store, { destination, client: server.client(), batchSize: 5 });
+    const resumed = await syncLocalTraces(reader, { destination, client: server.client(), batchSize: 5 });
     expect(resumed.failed).toBe(0);
     expect(resumed.alreadyThere).toBeGreaterThan(0);
     expect(server.stored.size).toBe(10);
@@ -103,10 +96,10 @@ describe("syncLocalTraces", () => {
   it("keeps traces for the next run when the server cannot be reached", async () => {
     await fill(3);
     const server = new FakeServer();
-    const down = await syncLocalTraces(store, { destination, client: server.client({ refuse: true }) });
+    const down = await syncLocalTraces(reader, { destination, client: server.client({ refuse: true }) });
     expect(down).toMatchObject({ sent: 0, failed: 3 });
     expect(down.failures[0]?.error.message).toMatch(/ECONNREFUSED/);
-    const up = await syncLocalTraces(store, { destination, client: server.client() });
+    const up = await syncLocalTraces(reader, { destination, client: server.client() });
     expect(up).toMatchObject({ sent: 3, failed: 0 });
   });
 
@@ -114,8 +107,8 @@ describe("syncLocalTraces", () => {
     await fill(2);
     const a = new FakeServer();
     const b = new FakeServer();
-    await syncLocalTraces(store, { destination, client: a.client() });
-    const other = await syncLocalTraces(store, { destination: { trackingUri: "http://127.0.0.1:10" }, client: b.client() });
+    await syncLocalTraces(reader, { destination, client: a.client() });
+    const other = await syncLocalTraces(reader, { destination: { trackingUri: "http://127.0.0.1:10" }, client: b.client() });
     expect(other.sent).toBe(2);
   });
 
@@ -124,7 +117,7 @@ describe("syncLocalTraces", () => {
     const lock = await tryLock(new DestinationDir(dir, destination).lockPath, { staleMs: 60_000 });
     if ("owner" in lock) throw new Error("lock should be free");
     try {
-      await expect(syncLocalTraces(store, { destination, client: new FakeServer().client() })).rejects.toThrow(SyncBusyError);
+      await expect(syncLocalTraces(reader, { destination, client: new FakeServer().client() })).rejects.toThrow(SyncBusyError);
     } finally {
       await lock.release();
     }
@@ -137,25 +130,22 @@ describe("syncPendingTraces", () => {
     const undelivered = [makeTrace({ name: "u1" }), makeTrace({ name: "u2" })];
     await store.saveUndelivered(undelivered, { destination });
     const server = new FakeServer();
-    const results = await syncPendingTraces(store, { clientFor: () => server.client() });
+    const results = await syncPendingTraces(reader, { clientFor: () => server.client() });
     expect(results).toHaveLength(1);
     expect(results[0]?.result).toMatchObject({ sent: 2, failed: 0 });
     expect([...server.stored.keys()].sort()).toEqual(undelivered.map((t) => t.info.traceId).sort());
-    expect((await store.pendingIndex()).size).toBe(0);
-    expect(await syncPendingTraces(store, { clientFor: () => server.client() })).toEqual([]);
+    expect((await pendingIndex(dir)).size).toBe(0);
+    expect(await syncPendingTraces(reader, { clientFor: () => server.client() })).toEqual([]);
   });
 
-  it("is fed by the batch processor's onDeliveryFailed hook", async () => {
-    const hook = store.deliveryFailedHook(destination);
+  it("is fed by the FallbackClient with what the batch processor gave up on", async () => {
+    const primary: TraceClient = { export: async () => ({ failures: [] }), shutdown: async () => undefined };
     const trace = makeTrace({ name: "failed-delivery" });
-    resetDiagnosticsCounts();
-    const kept = nextDiagnostic("traces sync"); // reported once the traces are on disk
-    await hook([trace], new Error("server down"));
-    await kept;
-    expect([...(await store.pendingIndex()).values()]).toEqual([[destination.trackingUri]]);
+    await new FallbackClient(primary, store, { destination }).keepUndelivered([trace], new Error("server down"));
+    expect([...(await pendingIndex(dir)).values()]).toEqual([[destination.trackingUri]]);
   });
 
-  it("writes synchronously when the hook runs inside process.on('exit')", async () => {
+  it("writes synchronously when the FallbackClient keeps traces inside process.on('exit')", async () => {
     const script = join(__dirname, "..", "..", "export", "clients", "local-store", "store.writer.js");
     built("export/clients/local-store/store"); // the writer runs the built SDK: refuse a stale one
     const out = await new Promise<string>((ok, fail) =>
@@ -165,6 +155,6 @@ describe("syncPendingTraces", () => {
     );
     const traceId = out.trim().split("\n").pop() as string;
     expect((await store.getTrace(traceId))?.info.traceId).toBe(traceId);
-    expect([...(await store.pendingIndex()).values()]).toEqual([["http://127.0.0.1:9"]]);
+    expect([...(await pendingIndex(dir)).values()]).toEqual([["http://127.0.0.1:9"]]);
   }, 30_000);
 });

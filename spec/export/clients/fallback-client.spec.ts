@@ -5,6 +5,8 @@ import { BatchProcessor } from "../../../lib/export/batch/processor";
 import { FallbackClient } from "../../../lib/export/clients/fallback-client";
 import { encodeTraceId } from "../../../lib/export/clients/local-store/location";
 import { LocalStore } from "../../../lib/export/clients/local-store/store";
+import { LocalStoreReader } from "../../../lib/export/clients/local-store/reader";
+import { pendingIndex } from "../../../lib/export/clients/local-store/destinations";
 import { MemoryClient } from "../../../lib/export/clients/memory-client";
 import type { TraceClient } from "../../../lib/export/clients/trace-client";
 import { ExportError, MlflowApiError } from "../../../lib/export/errors";
@@ -36,7 +38,7 @@ describe("FallbackClient", () => {
     await expect(client.export([trace], { signal: new AbortController().signal })).resolves.toEqual({ failures: [] });
     expect(memory.traces).toEqual([trace]);
     await expect(client.getTrace(trace.info.traceId)).resolves.toBe(trace);
-    expect(await new LocalStore({ dir }).count()).toBe(0);
+    expect(await new LocalStoreReader(dir).count()).toBe(0);
   });
 
   it("keeps what the batch processor gives up on in the local store, pending for the destination, before a flush returns", async () => {
@@ -52,7 +54,7 @@ describe("FallbackClient", () => {
 
     expect(result).toMatchObject({ exported: 0, failed: 2, pending: 0 });
     expect(kept).toEqual([2]);
-    const pending = await store.pendingIndex();
+    const pending = await pendingIndex(dir);
     for (const trace of traces) expect(pending.get(encodeTraceId(trace.info.traceId))).toEqual([destination.trackingUri]);
     await expect(store.getTrace(traces[0]!.info.traceId)).resolves.toMatchObject({ info: { traceId: traces[0]!.info.traceId } });
     await processor.shutdown();

@@ -343,14 +343,17 @@ describe("MlflowRestClient in spans-only mode", () => {
     expect(warnings).toEqual([expect.stringMatching(/metadata such as "customer" is not stored in spans-only mode/)]);
   });
 
-  it("reads MLFLOW_HAYSTACK_SPANS_ONLY, warning about values other than true/false", () => {
+  it("reads MLFLOW_HAYSTACK_SPANS_ONLY, warning about values it cannot read", () => {
     expect(spansOnlyFromEnv({})).toBe(false);
     expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "true" })).toBe(true);
     expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: " 1 " })).toBe(true);
     expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "false" })).toBe(false);
     expect(warnings).toEqual([]);
-    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "yes" })).toBe(false);
-    expect(warnings).toEqual([expect.stringMatching(/MLFLOW_HAYSTACK_SPANS_ONLY must be "true" or "false", got "yes"/)]);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "yes" })).toBe(true);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "Off" })).toBe(false);
+    expect(warnings).toEqual([]);
+    expect(spansOnlyFromEnv({ MLFLOW_HAYSTACK_SPANS_ONLY: "sure" })).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/MLFLOW_HAYSTACK_SPANS_ONLY must be true\/false, 1\/0, yes\/no or on\/off, got "sure"/)]);
   });
 });
 

@@ -11,6 +11,8 @@ import { resetDiagnosticsCounts } from "../../../lib/internal/diagnostics";
 import { Trace, TraceInfo } from "../../../lib/tracing/trace";
 import { makeTrace } from "./local-store/store.fixtures";
 import { startScriptedServer, type LoopbackServer } from "../../support/fault-proxy";
+import { pendingIndex } from "../../../lib/export/clients/local-store/destinations";
+import { LocalStoreReader } from "../../../lib/export/clients/local-store/reader";
 
 /** A trace as a buggy producer hands it over: a BigInt preview that JSON cannot encode. */
 function bigintPreviewTrace(): Trace {
@@ -50,7 +52,7 @@ describe("a trace that cannot be encoded fails alone", () => {
     const store = new LocalStore({ dir });
     const batch = [makeTrace(), bigintPreviewTrace(), makeTrace(), makeTrace()];
     await store.saveUndelivered(batch, { destination: { trackingUri: "http://127.0.0.1:9" } });
-    const pending = [...(await store.pendingIndex()).keys()];
+    const pending = [...(await pendingIndex(store.dir)).keys()];
     expect(pending).toHaveLength(3);
     expect(getDiagnosticsCounts()["export.unencodable"]).toBe(1);
   });
@@ -97,7 +99,7 @@ describe("a trace that cannot be encoded fails alone", () => {
     const traces = [makeTrace(), namelessTrace(), makeTrace()];
     await store.saveUndelivered(traces, { destination: { trackingUri: server.url, experiment: { name: "exp" } } });
     const clients: MlflowRestClient[] = [];
-    const results = await syncPendingTraces(store, {
+    const results = await syncPendingTraces(new LocalStoreReader(store.dir), {
       clientFor: (d) => {
         const client = new MlflowRestClient({ trackingUri: d.trackingUri, experiment: { name: "exp" } });
         clients.push(client);

@@ -11,7 +11,7 @@ import { AssessmentNotFoundError } from "../../errors";
 import { ArrayAssessments, type AssessmentPatch, type AssessmentStore } from "../../mlflow/assessment-store";
 import { writeFileAtomic } from "./atomic-file";
 import { encodeTraceId } from "./location";
-import type { LocalStore } from "./store";
+import type { LocalStoreReader } from "./reader";
 
 /** Folder of the per-trace "assessments changed" markers. */
 export const ASSESSMENTS_CHANGED_DIR = "assessments-changed";
@@ -20,7 +20,7 @@ export const ASSESSMENTS_CHANGED_DIR = "assessments-changed";
 const fileQueues = new Map<string, Promise<unknown>>();
 
 export class LocalFileAssessments implements AssessmentStore {
-  constructor(private readonly store: LocalStore) {}
+  constructor(private readonly store: LocalStoreReader) {}
 
   create(assessment: AssessmentJson): Promise<AssessmentJson> {
     return this.change(assessment.trace_id, (list) => list.create(assessment));
@@ -40,8 +40,7 @@ export class LocalFileAssessments implements AssessmentStore {
   }
 
   private async read(traceId: string): Promise<{ trace: Trace; name: string }> {
-    const encoded = encodeTraceId(traceId);
-    const file = (await this.store.files()).find((f) => f.encodedId === encoded);
+    const file = await this.store.findFile(traceId);
     const trace = file === undefined ? undefined : await this.store.readFile(file.name);
     if (file === undefined || trace === undefined) {
       throw new AssessmentNotFoundError(`Trace ${traceId} is not in the local store ${this.store.dir} (list them with \`mlflow-haystack traces list\`).`);
@@ -56,7 +55,7 @@ export class LocalFileAssessments implements AssessmentStore {
       .then(async () => {
         const { trace, name } = await this.read(traceId);
         const result = await fn(new ArrayAssessments(trace.info.assessments));
-        await writeFileAtomic(join(this.store.dir, "traces", name), JSON.stringify(trace));
+        await writeFileAtomic(join(this.store.tracesDir, name), JSON.stringify(trace));
         await writeFileAtomic(join(this.store.dir, ASSESSMENTS_CHANGED_DIR, encodeTraceId(traceId)), new Date().toISOString());
         return result;
       });

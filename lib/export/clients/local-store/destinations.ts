@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExperimentSpec } from "../../mlflow/experiments";
-import { listDir, writeFileAtomic, writeFileAtomicSync } from "./atomic-file";
+import { TEMP_PREFIX, listDir, writeFileAtomic, writeFileAtomicSync } from "./atomic-file";
 
 /** Where traces should go: a tracking URI and, optionally, the experiment. */
 export interface SyncDestination {
@@ -81,4 +81,21 @@ export async function knownDestinations(storeDir: string): Promise<DestinationDi
     }
   }
   return out;
+}
+
+/**
+ * The traces waiting for `traces sync`: encoded trace id (the file-name form) → the tracking URIs
+ * it waits for. Read here, beside the markers, because the writer's retention needs it (pending
+ * traces have their own limit); `traces list` and `traces sync` read it too. Markers are added by
+ * the writer (`saveUndelivered`) and cleared by `traces sync` and `traces delete` (`lib/cli`).
+ */
+export async function pendingIndex(storeDir: string): Promise<Map<string, string[]>> {
+  const index = new Map<string, string[]>();
+  for (const dest of await knownDestinations(storeDir)) {
+    for (const id of await listDir(dest.folder("pending"))) {
+      if (id.startsWith(TEMP_PREFIX)) continue;
+      index.set(id, [...(index.get(id) ?? []), dest.destination.trackingUri]);
+    }
+  }
+  return index;
 }

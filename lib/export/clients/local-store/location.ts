@@ -131,3 +131,16 @@ export function parseTraceFileName(name: string): { readonly requestTimeMs: numb
   const startNs = BigInt(match[1] as string);
   return { requestTimeMs: Number(startNs / 1_000_000n), startNs, encodedId: match[2] as string };
 }
+
+/** A trace file as named in the store. */
+export interface StoredFile {
+  readonly name: string;
+  readonly requestTimeMs: number;
+  readonly startNs: bigint;
+  readonly encodedId: string;
+}
+
+/** Oldest first, by the start time encoded in the name. */
+export function byStart(a: StoredFile, b: StoredFile): number {
+  return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

@@ -3,6 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalStore } from "../../../../lib/export/clients/local-store/store";
+import { LocalStoreReader } from "../../../../lib/export/clients/local-store/reader";
+import { pendingIndex } from "../../../../lib/export/clients/local-store/destinations";
+import { enforceRetention } from "../../../../lib/export/clients/local-store/retention";
+import { listTraces } from "../../../../lib/cli/local-store/list";
 import { defaultLocalStoreDir, parseLocalStoreUri, resolveLocalStoreOptions } from "../../../../lib/export/clients/local-store/location";
 import { ConfigError } from "../../../../lib/export/errors";
 import { Trace } from "../../../../lib/tracing/trace";
@@ -16,6 +20,9 @@ afterAll(() => setDiagnosticsLogger(undefined));
 
 const WRITER = join(__dirname, "store.writer.js");
 let dir: string;
+/** What `traces list` shows (its summaries come from lib/cli). */
+const listed = (options?: { limit?: number; offset?: number }): ReturnType<typeof listTraces> => listTraces(new LocalStoreReader(dir), options);
+const count = (): Promise<number> => new LocalStoreReader(dir).count();
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-store-"));
@@ -61,21 +68,17 @@ describe("LocalStore", () => {
     const old = makeTrace({ requestTime: Date.now() - 60_000, name: "older" });
     const real = makeRealTrace("newest");
     await store.export([real, old]);
-    const list = await store.list();
+    const list = await listed();
     expect(list.map((s) => s.name)).toEqual(["newest", "older"]);
     expect(list[0]).toMatchObject({ traceId: real.info.traceId, state: "OK", spanCount: 3, tokenUsage: { totalTokens: 42 }, cost: { totalCost: 0.0012 } });
-    expect((await store.lastTrace())?.info.traceId).toBe(real.info.traceId);
-    expect(await store.list({ limit: 1, offset: 1 })).toHaveLength(1);
+    expect((await new LocalStoreReader(dir).lastTrace())?.info.traceId).toBe(real.info.traceId);
+    expect(await listed({ limit: 1, offset: 1 })).toHaveLength(1);
   });
 
-  it("returns undefined for unknown ids and deletes traces", async () => {
+  it("returns undefined for unknown ids", async () => {
     const store = new LocalStore({ dir });
-    const trace = makeTrace();
-    await store.export([trace]);
+    await store.export([makeTrace()]);
     expect(await store.getTrace("tr-00000000000000000000000000000000")).toBeUndefined();
-    expect(await store.delete(trace.info.traceId)).toBe(true);
-    expect(await store.delete(trace.info.traceId)).toBe(false);
-    expect(await store.count()).toBe(0);
   });
 
   it("ignores temp files and torn writes left by a crash, and removes stale ones when pruning", async () => {
@@ -83,9 +86,9 @@ describe("LocalStore", () => {
     await store.export([makeTrace({ name: "good" })]);
     const torn = join(dir, "traces", `.tmp-999-abc-${Date.now()}-tr-x.json`);
     writeFileSync(torn, '{"info": {"trace_id": "tr-x", "sta');
-    expect((await store.list()).map((s) => s.name)).toEqual(["good"]);
-    expect(await store.count()).toBe(1);
-    await store.prune(Date.now() + 11 * 60 * 1000);
+    expect((await listed()).map((s) => s.name)).toEqual(["good"]);
+    expect(await count()).toBe(1);
+    await enforceRetention(new LocalStoreReader(dir), store.options, Date.now() + 11 * 60 * 1000);
     expect(readdirSync(join(dir, "traces")).some((n) => n.startsWith(".tmp-"))).toBe(false);
   });
 
@@ -101,10 +104,9 @@ describe("LocalStore", () => {
     );
     child.kill("SIGKILL");
     await exited;
-    const store = new LocalStore({ dir });
     const names = readdirSync(join(dir, "traces")).filter((n) => !n.startsWith(".tmp-"));
     for (const name of names) expect(() => Trace.fromJSON(readFileSync(join(dir, "traces", name), "utf8"))).not.toThrow();
-    expect((await store.list()).length).toBe(names.length);
+    expect((await listed()).length).toBe(names.length);
     expect(names.length).toBeGreaterThanOrEqual(30);
   }, 60_000);
 
@@ -112,8 +114,7 @@ describe("LocalStore", () => {
     const a = runWriter("200", "a");
     const b = runWriter("200", "b");
     await Promise.all([exitOf(a), exitOf(b)]);
-    const store = new LocalStore({ dir, maxTraces: 1000 });
-    const list = await store.list();
+    const list = await listed();
     expect(list).toHaveLength(400);
     expect(new Set(list.map((s) => s.traceId)).size).toBe(400);
     expect(list.filter((s) => s.name.startsWith("a-"))).toHaveLength(200);
@@ -125,7 +126,7 @@ describe("LocalStore", () => {
     const ancient = makeTrace({ requestTime: now - 2 * 86_400_000, name: "ancient" });
     const recent = [1, 2, 3, 4].map((i) => makeTrace({ requestTime: now - i * 1000, name: `t${i}` }));
     await store.export([ancient, ...recent]);
-    expect((await store.list()).map((s) => s.name)).toEqual(["t1", "t2", "t3"]);
+    expect((await listed()).map((s) => s.name)).toEqual(["t1", "t2", "t3"]);
   });
 
   it("exempts undelivered traces from the count limit until they age out", async () => {
@@ -134,13 +135,13 @@ describe("LocalStore", () => {
     const undelivered = makeTrace({ requestTime: now - 5000, name: "undelivered" });
     await store.saveUndelivered([undelivered], { destination: { trackingUri: "http://127.0.0.1:1" } });
     await store.export([makeTrace({ requestTime: now - 2000, name: "a" }), makeTrace({ requestTime: now - 1000, name: "b" })]);
-    expect((await store.list()).map((s) => [s.name, s.pendingFor])).toEqual([
+    expect((await listed()).map((s) => [s.name, s.pendingFor])).toEqual([
       ["b", []],
       ["undelivered", ["http://127.0.0.1:1"]],
     ]);
-    await store.prune(now + 2 * 86_400_000);
-    expect(await store.count()).toBe(0);
-    expect((await store.pendingIndex()).size).toBe(0);
+    expect(await enforceRetention(new LocalStoreReader(dir), store.options, now + 2 * 86_400_000)).toEqual({ removed: 2, pendingDropped: 0 });
+    expect(await count()).toBe(0);
+    expect((await pendingIndex(dir)).size).toBe(0);
   });
 
   it("bounds traces waiting for sync too: beyond maxPendingTraces the oldest go, with one warning and a count", async () => {
@@ -148,13 +149,12 @@ describe("LocalStore", () => {
     const now = Date.now();
     const traces = [5, 4, 3, 2, 1].map((i) => makeTrace({ requestTime: now - i * 1000, name: `p${i}` }));
     diagnostics.length = 0;
+    // With maxTraces 1 the writer applies retention after every write.
     for (const t of traces) await store.saveUndelivered([t], { destination: { trackingUri: "http://127.0.0.1:1" } });
-    await store.prune();
-    expect((await store.list()).map((s) => s.name)).toEqual(["p1", "p2", "p3"]);
-    expect((await store.pendingIndex()).size).toBe(3);
+    expect((await listed()).map((s) => s.name)).toEqual(["p1", "p2", "p3"]);
+    expect((await pendingIndex(dir)).size).toBe(3);
     expect(store.droppedPending).toBe(2);
     await store.saveUndelivered([makeTrace({ requestTime: now, name: "p0" })], { destination: { trackingUri: "http://127.0.0.1:1" } });
-    await store.prune();
     expect(store.droppedPending).toBe(3);
     expect(diagnostics.filter((m) => m.includes("maxPendingTraces"))).toHaveLength(1);
     expect(diagnostics.find((m) => m.includes("maxPendingTraces"))).toContain("MLFLOW_HAYSTACK_LOCAL_MAX_PENDING");
@@ -208,12 +208,12 @@ describe("local store location", () => {
 describe("LocalStore pruning while another writer keeps undelivered traces", () => {
   it("never removes the markers of traces written after its snapshot", async () => {
     const writer = new LocalStore({ dir, maxTraces: 10_000 });
-    const pruner = new LocalStore({ dir, maxTraces: 10_000 });
+    const pruner = new LocalStoreReader(dir);
     const destination = { trackingUri: "http://127.0.0.1:9" };
     const traces = Array.from({ length: 100 }, (_, i) => makeTrace({ name: `pending-${i}` }));
     let pruning = true;
     const prunes = (async () => {
-      while (pruning) await pruner.prune();
+      while (pruning) await enforceRetention(pruner, writer.options);
     })();
     try {
       for (const trace of traces) await writer.saveUndelivered([trace], { destination });
@@ -221,6 +221,6 @@ describe("LocalStore pruning while another writer keeps undelivered traces", () 
       pruning = false;
       await prunes;
     }
-    expect((await writer.pendingIndex()).size).toBe(100);
+    expect((await pendingIndex(dir)).size).toBe(100);
   });
 });

@@ -2,14 +2,15 @@
  * Child process for the local-store specs: writes traces into a store, with the built SDK (plain
  * JavaScript, so it starts in milliseconds; the specs check `dist` is fresh before spawning it).
  * Usage: node store.writer.js <dir> <count|forever|exit-hook> <tag>
- * Prints "ready" once, then one line per written trace. `exit-hook` hands one trace to the
- * delivery-failed hook from inside `process.on("exit")`, as the batch processor does at exit.
+ * Prints "ready" once, then one line per written trace. `exit-hook` has a FallbackClient keep one
+ * trace from inside `process.on("exit")`, as the batch processor has it do at exit.
  */
 "use strict";
 const { join } = require("node:path");
 const dist = join(__dirname, "..", "..", "..", "..", "dist", "cjs");
 const mlflow = require(join(dist, "index.js"));
 const { LocalStore } = require(join(dist, "export", "clients", "local-store", "store.js"));
+const { FallbackClient } = require(join(dist, "export", "clients", "fallback-client.js"));
 
 // Traces are made with the public API; this process's own exporter must not write them anywhere.
 mlflow.setTraceClient({ export: async () => ({ failures: [] }), shutdown: async () => undefined });
@@ -24,9 +25,10 @@ async function main() {
   if (dir === undefined || countArg === undefined) throw new Error("usage: writer <dir> <count|forever> <tag>");
   const store = new LocalStore({ dir, maxTraces: 100_000 });
   if (countArg === "exit-hook") {
-    const hook = store.deliveryFailedHook({ trackingUri: "http://127.0.0.1:9" });
+    const primary = { export: async () => ({ failures: [] }), shutdown: async () => undefined };
+    const client = new FallbackClient(primary, store, { destination: { trackingUri: "http://127.0.0.1:9" } });
     const trace = makeTrace(tag ?? "at-exit");
-    process.on("exit", () => hook([trace], new Error("the process exited before 1 trace(s) were exported")));
+    process.on("exit", () => client.keepUndelivered([trace], new Error("the process exited before 1 trace(s) were exported")));
     process.stdout.write(`${trace.info.traceId}\n`);
     return;
   }
