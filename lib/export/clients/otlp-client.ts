@@ -13,6 +13,7 @@ import { parseRetryAfter } from "../mlflow/retry-after";
 import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 import type { Trace } from "../../tracing/trace";
 import { resolveOtlpOptions, type OtlpClientOptions, type ResolvedOtlpOptions } from "./otlp-config";
+import { holdsIntegerOutsideInt64, int64SafeJson } from "./otlp-json-int64";
 import { otlpResource, toOtlpSpans, type OtlpReadableSpan } from "./otlp-spans";
 import { encodeEach } from "./trace-isolation";
 import { withOtelTracingSuppressed } from "../../otel/suppress";
@@ -65,8 +66,9 @@ export class OtlpClient implements TraceClient {
       if (this.closed) throw new ExportError("The OTLP client was shut down.", { retryable: false, endpoint: this.endpoint });
       const spans = encoded.flatMap((e) => e.value);
       const json = this.config.protocol === "http/json";
-      const serialized = (json ? this.serializers.JsonTraceSerializer : this.serializers.ProtobufTraceSerializer).serializeRequest(spans);
+      let serialized = (json ? this.serializers.JsonTraceSerializer : this.serializers.ProtobufTraceSerializer).serializeRequest(spans);
       if (serialized === undefined) throw new ExportError("Could not serialise the OTLP request.", { retryable: false, endpoint: this.endpoint });
+      if (json && holdsIntegerOutsideInt64(spans)) serialized = int64SafeJson(serialized);
       let body = Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength);
       const headers: Record<string, string> = { accept: json ? "application/json" : "application/x-protobuf" };
       if (this.config.compression === "gzip") {

@@ -25,17 +25,20 @@ type OtlpAttributes = OtlpReadableSpan["attributes"];
  * - `"flat"`: as JSON text, so every value is an OpenTelemetry primitive any collector accepts;
  * - `"native"`: as OTLP `kvlistValue` / `arrayValue`, as MLflow's Python SDK sends them.
  * MLflow's `/v1/traces` reads both back to the same values.
+ *
+ * Every other value travels as Python's SDK sends it (`Span.to_otel_proto`): a string, number or
+ * boolean as itself, null as an empty value. The server then stores what it stores for a Python
+ * span, so `mlflow.get_trace`, the UI and `span.attributes.*` / `span.type` search see the same
+ * thing (spec/integration/otlp-attribute-parity.spec.ts). That includes Python's quirk: the
+ * server strips what it takes for a second JSON layer (`sanitize_attributes`), so a string that
+ * is JSON text of an object, array or string (`'{"a": 1}'`, `'[1]'`, `'"hi"'`) reads back as that
+ * value, for Python's spans as for ours. Strings sent as JSON text would keep those few strings
+ * but split from Python elsewhere (null came back as the string "null"), and would show a
+ * collector other than MLflow quoted strings. `"flat"` reads back the same values from MLflow
+ * too, but the server stores its compact JSON text as sent (`{"a":1}`, where Python's span holds
+ * `{"a": 1}`), so a `span.attributes.*` LIKE filter written against Python's spacing can miss.
  */
 export type OtlpAttributeValues = "flat" | "native";
-
-/**
- * The attribute value encodings: the OTLP client's two, and `"json-text"`, the MLflow REST
- * client's: every value but a number or boolean as JSON text. The server keeps a string that
- * parses as JSON as it is and JSON-encodes anything else, so a string that looks like JSON (such
- * as "42") stays a string; numbers and booleans travel as themselves (sent as JSON text they
- * would come back as strings).
- */
-type ValueEncoding = OtlpAttributeValues | "json-text";
 
 /**
  * `SPAN_KIND_INTERNAL`, in each wire form's own numbering: the OpenTelemetry API's `SpanKind`
@@ -61,24 +64,36 @@ interface EncodedSpan {
   readonly status: { readonly code: 0 | 1 | 2; readonly message: string };
 }
 
-function encodeValue(value: JsonValue, encoding: ValueEncoding): unknown {
-  if (encoding === "json-text") return typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
-  if (encoding === "native" || value === null || typeof value !== "object") return value;
+/**
+ * How the root span's trace record (tags, user, session) travels: `"raw"` strings, as Python's
+ * OTLP exporter sends them and as collectors read them; or `"json-text"`, for MLflow's
+ * `/v1/traces` alone (the REST client): the server parses such a value once
+ * (`_try_parse_json_string`), so JSON text gives back every tag exactly, where a raw tag that is
+ * itself JSON text of a string (`'"v1"'`) would lose its quotes.
+ */
+type RecordEncoding = "raw" | "json-text";
+
+function encodeValue(value: JsonValue, mode: OtlpAttributeValues): unknown {
+  if (mode === "native" || value === null || typeof value !== "object") return value;
   return JSON.stringify(value);
 }
 
 /** `span` as OTLP carries it; `extra` are further attributes (the root span's trace record). */
-function encodeSpan(span: Span, encoding: ValueEncoding, extra: Readonly<Record<string, string>> | undefined): EncodedSpan {
+function encodeSpan(span: Span, mode: OtlpAttributeValues, extra: Readonly<Record<string, string>> | undefined, recordEncoding: RecordEncoding): EncodedSpan {
+  // The span type as itself: the server copies it into its `spans.type` column, what `span.type = 'LLM'` searches.
   const attributes: Array<readonly [string, unknown]> = [
-    [SpanAttributeKey.TRACE_ID, encodeValue(span.traceId, encoding)],
-    // Sent as itself even as JSON text: MLflow's `/v1/traces` copies the span type into its `spans.type`
-    // column (what `span.type = 'LLM'` searches), where a JSON-encoded '"LLM"' would keep its quotes.
+    [SpanAttributeKey.TRACE_ID, span.traceId],
     [SpanAttributeKey.SPAN_TYPE, span.spanType],
   ];
-  if (span.inputs !== undefined) attributes.push([SpanAttributeKey.INPUTS, encodeValue(span.inputs, encoding)]);
-  if (span.outputs !== undefined) attributes.push([SpanAttributeKey.OUTPUTS, encodeValue(span.outputs, encoding)]);
-  for (const key of Object.keys(span.attributes)) attributes.push([key, encodeValue(span.attributes[key] as JsonValue, encoding)]);
-  if (extra !== undefined) for (const key of Object.keys(extra)) attributes.push([key, encodeValue(extra[key] as string, encoding)]);
+  if (span.inputs !== undefined) attributes.push([SpanAttributeKey.INPUTS, encodeValue(span.inputs, mode)]);
+  if (span.outputs !== undefined) attributes.push([SpanAttributeKey.OUTPUTS, encodeValue(span.outputs, mode)]);
+  for (const key of Object.keys(span.attributes)) attributes.push([key, encodeValue(span.attributes[key] as JsonValue, mode)]);
+  if (extra !== undefined) {
+    for (const key of Object.keys(extra)) {
+      const value = extra[key] as string;
+      attributes.push([key, recordEncoding === "json-text" ? JSON.stringify(value) : value]);
+    }
+  }
   return {
     traceId: otelTraceIdOf(span.traceId),
     spanId: span.spanId,
@@ -93,12 +108,14 @@ function encodeSpan(span: Span, encoding: ValueEncoding, extra: Readonly<Record<
 }
 
 /** Every span of `traces`, encoded; with `withTraceRecord`, each root span also carries its trace's record. */
-function encodeTraces(traces: readonly Trace[], encoding: ValueEncoding, withTraceRecord: boolean): EncodedSpan[] {
+function encodeTraces(traces: readonly Trace[], mode: OtlpAttributeValues, record: RecordEncoding | undefined): EncodedSpan[] {
   const out: EncodedSpan[] = [];
   for (const trace of traces) {
-    const root = withTraceRecord ? trace.rootSpan : undefined;
-    for (const span of trace.data.spans)
-      out.push(encodeSpan(span, encoding, root !== undefined && span === root ? traceRecordRootAttributes(trace) : undefined));
+    const root = record === undefined ? undefined : trace.rootSpan;
+    for (const span of trace.data.spans) {
+      const extra = root !== undefined && span === root ? traceRecordRootAttributes(trace) : undefined;
+      out.push(encodeSpan(span, mode, extra, record ?? "raw"));
+    }
   }
   return out;
 }
@@ -154,15 +171,33 @@ export function toOtlpSpans(
   scope: { readonly name: string; readonly version?: string },
   mode: OtlpAttributeValues,
 ): OtlpReadableSpan[] {
-  return encodeTraces(traces, mode, true).map((span) => readableSpan(span, resource, scope));
+  return encodeTraces(traces, mode, "raw").map((span) => readableSpan(span, resource, scope));
 }
 
 // ---- OTLP/JSON for MLflow's /v1/traces ----
 
+/** int64 holds the integers in [-2^63, 2^63); both bounds are exact doubles. */
+const INT64_BOUND = 2 ** 63;
+
+/**
+ * A JSON value as an OTLP `AnyValue`. An integer outside int64 (such as 1e21) goes as a double,
+ * as OpenTelemetry's protobuf writer does: as `intValue` it would fail the whole request.
+ */
 function anyValue(value: unknown): OtlpAnyValue {
-  if (typeof value === "string") return { stringValue: value };
-  if (typeof value === "boolean") return { boolValue: value };
-  return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value as number };
+  switch (typeof value) {
+    case "string":
+      return { stringValue: value };
+    case "boolean":
+      return { boolValue: value };
+    case "number":
+      if (!Number.isInteger(value) || value < -INT64_BOUND || value >= INT64_BOUND) return { doubleValue: value };
+      // Past 2^53 String() rounds to 17 digits (2^62 → "…388000"); BigInt prints the double's exact integer.
+      return { intValue: Number.isSafeInteger(value) ? String(value) : BigInt(value).toString() };
+    default:
+      if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
+      if (value !== null && typeof value === "object") return { kvlistValue: { values: keyValues(Object.entries(value)) } };
+      return {};
+  }
 }
 
 function keyValues(attributes: Iterable<readonly [string, unknown]>): OtlpKeyValue[] {
@@ -186,17 +221,21 @@ function jsonSpan(span: EncodedSpan): OtlpSpan {
   };
 }
 
-/** One span as OTLP/JSON with values as JSON text (see {@link ValueEncoding}), plus `extra` attributes. */
+/** One span as OTLP/JSON for MLflow's `/v1/traces` (see {@link otlpRequest}), plus `extra` attributes (as JSON text). */
 export function otlpSpan(span: Span, extra?: Readonly<Record<string, string>>): OtlpSpan {
-  return jsonSpan(encodeSpan(span, "json-text", extra));
+  return jsonSpan(encodeSpan(span, "native", extra, "json-text"));
 }
 
 /**
- * An OTLP/JSON export request holding every span of `traces`. With `withTraceRecord`, each root
- * span also carries its trace's tags, user and session, for a server that builds the trace record
- * from the spans alone.
+ * An OTLP/JSON export request for MLflow's `/v1/traces` holding every span of `traces`, objects
+ * and arrays as `kvlistValue` / `arrayValue` ("native"), as Python's SDK sends them: the server
+ * writes their JSON text itself, so what it stores is Python's byte for byte (`"a": 1`, not the
+ * compact `"a":1` of JSON text sent "flat"), which `span.attributes.*` LIKE filters and
+ * `span.content` search compare. With `withTraceRecord`, each root span also carries its trace's tags,
+ * user and session (as JSON text, see {@link RecordEncoding}), for a server that builds the trace
+ * record from the spans alone.
  */
 export function otlpRequest(traces: readonly Trace[], scopeName: string, withTraceRecord = false): OtlpExportRequest {
-  const spans = encodeTraces(traces, "json-text", withTraceRecord).map(jsonSpan);
+  const spans = encodeTraces(traces, "native", withTraceRecord ? "json-text" : undefined).map(jsonSpan);
   return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: scopeName }, spans }] }] };
 }

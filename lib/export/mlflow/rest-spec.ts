@@ -168,7 +168,14 @@ export interface WireTraceData {
 
 /** OTLP/HTTP JSON (`application/json`, hex ids) as accepted by `POST /v1/traces` (MLflow ≥ 3.12). */
 export type OtlpAnyValue =
-  { readonly stringValue: string } | { readonly boolValue: boolean } | { readonly intValue: string } | { readonly doubleValue: number };
+  | { readonly stringValue: string }
+  | { readonly boolValue: boolean }
+  | { readonly intValue: string }
+  | { readonly doubleValue: number }
+  | { readonly arrayValue: { readonly values: readonly OtlpAnyValue[] } }
+  | { readonly kvlistValue: { readonly values: readonly OtlpKeyValue[] } }
+  /** No value: JSON null, as Python's SDK sends `None`. */
+  | { readonly [key: string]: never };
 export interface OtlpKeyValue {
   readonly key: string;
   readonly value: OtlpAnyValue;

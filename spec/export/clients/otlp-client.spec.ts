@@ -100,6 +100,29 @@ describe("OtlpClient", () => {
     expect(llm["tags"]).toEqual({ arrayValue: { values: [{ stringValue: "a" }] } });
   });
 
+  it("sends an integer outside int64 as a double over http/json, as the protobuf writer does, instead of an intValue collectors refuse", async () => {
+    startSpan({ name: "big", attributes: { huge: 1e21, nested: { low: -(2 ** 64), ok: 2 ** 62 } }, inputs: { n: 2 ** 63 } }, () => "x");
+    const trace = getLastActiveTrace() as Trace;
+    for (const attributeValues of ["flat", "native"] as const) {
+      await client({ protocol: "http/json", attributeValues }).export([trace], { signal: signal() });
+      const text = collector.requests.at(-1)?.body.toString("utf8") ?? "";
+      expect(text).not.toMatch(/"intValue":-?\d+e/);
+      const attributes = attributeMap(collector.json(collector.requests.length - 1).resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes ?? []);
+      expect(attributes["huge"]).toEqual({ doubleValue: 1e21 });
+      if (attributeValues === "native") {
+        expect(attributes["mlflow.spanInputs"]).toEqual({ kvlistValue: { values: [{ key: "n", value: { doubleValue: 2 ** 63 } }] } });
+        expect(attributes["nested"]).toEqual({
+          kvlistValue: {
+            values: [
+              { key: "low", value: { doubleValue: -(2 ** 64) } },
+              { key: "ok", value: { intValue: 2 ** 62 } },
+            ],
+          },
+        });
+      }
+    }
+  });
+
   it("sends http/protobuf by default to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces with the env headers and x-mlflow-experiment-id", async () => {
     const trace = await sampleTrace();
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/`, OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20abc,x-team=ml" };

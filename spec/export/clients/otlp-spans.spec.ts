@@ -22,7 +22,7 @@ function oneSpanTrace(): Trace {
 }
 
 describe("the OTLP span encoder", () => {
-  it("turns a span into OTLP/JSON with hex ids, numbers and booleans as themselves, other values JSON-encoded", () => {
+  it("turns a span into OTLP/JSON with hex ids and every value as Python's SDK sends it: strings raw, objects as kvlists, null empty", () => {
     const otlp = otlpSpan({
       name: "chat",
       spanId: "5fb397be34d26b51",
@@ -31,7 +31,7 @@ describe("the OTLP span encoder", () => {
       spanType: "LLM",
       inputs: { q: "hi" },
       outputs: "42",
-      attributes: { n: 2, ok: true, usage: { input_tokens: 1 }, nothing: null },
+      attributes: { n: 2, ok: true, usage: { input_tokens: 1 }, nothing: null, list: ["a", 1.5], huge: 1e21, big: 2 ** 62 },
       status: { code: "ERROR", description: "TypeError: boom" },
       events: [{ name: "exception", timeNs: 3n, attributes: { "exception.type": "TypeError", n: 1, f: 1.5, b: true } }],
       startTimeNs: 1n,
@@ -45,14 +45,18 @@ describe("the OTLP span encoder", () => {
       status: { code: 2, message: "TypeError: boom" },
     });
     expect(Object.fromEntries(otlp.attributes.map((a) => [a.key, a.value]))).toEqual({
-      "mlflow.traceRequestId": { stringValue: '"tr-0af7651916cd43dd8448eb211c80319c"' },
+      "mlflow.traceRequestId": { stringValue: "tr-0af7651916cd43dd8448eb211c80319c" },
       "mlflow.spanType": { stringValue: "LLM" },
-      "mlflow.spanInputs": { stringValue: '{"q":"hi"}' },
-      "mlflow.spanOutputs": { stringValue: '"42"' },
+      "mlflow.spanInputs": { kvlistValue: { values: [{ key: "q", value: { stringValue: "hi" } }] } },
+      "mlflow.spanOutputs": { stringValue: "42" },
       n: { intValue: "2" },
       ok: { boolValue: true },
-      usage: { stringValue: '{"input_tokens":1}' },
-      nothing: { stringValue: "null" },
+      usage: { kvlistValue: { values: [{ key: "input_tokens", value: { intValue: "1" } }] } },
+      nothing: {},
+      list: { arrayValue: { values: [{ stringValue: "a" }, { doubleValue: 1.5 }] } },
+      // Outside int64: as intValue "1e+21" the server would refuse the whole request.
+      huge: { doubleValue: 1e21 },
+      big: { intValue: "4611686018427387904" },
     });
     expect(otlp.events[0]?.attributes.map((a) => a.value)).toEqual([
       { stringValue: "TypeError" },
@@ -69,7 +73,7 @@ describe("the OTLP span encoder", () => {
     expect(record?.kind).toBe(0);
   });
 
-  it("gives both wire forms the same attributes, the root's trace record included, each in its value encoding", () => {
+  it("gives both wire forms the same attributes, the root's trace record as JSON text for MLflow's /v1/traces and raw for collectors", () => {
     const trace = oneSpanTrace();
     const json = otlpRequest([trace], "scope", true).resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes;
     const [record] = toOtlpSpans([trace], otlpResource({}), { name: "scope" }, "flat");
