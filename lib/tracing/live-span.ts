@@ -9,7 +9,7 @@ import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
 import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
-import type { Span, SpanEvent, SpanStatus, SpanStatusCode } from "./span";
+import { SpanAttributeKey, spanLogLevel, type Span, type SpanEvent, type SpanStatus, type SpanStatusCode } from "./span";
 import { redactText } from "../internal/redaction";
 import { recordBytes, valueBytes } from "./value-bytes";
 
@@ -29,6 +29,15 @@ export interface SpanOwner {
   readonly externalParentSpanId: string | null;
   /** Called once, when the span has ended. */
   spanEnded(span: LiveSpan): void;
+}
+
+/**
+ * The attributes as recorded plus MLflow's `mlflow.spanLogLevel`, which Python's SDK sets as a span
+ * ends unless it was set before; added to the snapshot (off the caller's path), not to the span.
+ */
+function withLogLevel(attributes: Readonly<Record<string, JsonValue>> | undefined, spanType: string, events: readonly SpanEvent[] | undefined): Record<string, JsonValue> {
+  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes as Record<string, JsonValue>;
+  return { ...attributes, [SpanAttributeKey.LOG_LEVEL]: spanLogLevel({ spanType, events: events ?? [] }) };
 }
 
 /** What the tracing core reads of a span that users cannot: set once, by the class's static block. */
@@ -96,7 +105,7 @@ export class LiveSpan {
         spanType: span.#spanType,
         inputs: span.#inputs,
         outputs: span.#outputs,
-        attributes: span.#attributes ?? {},
+        attributes: withLogLevel(span.#attributes, span.#spanType, span.#events),
         status: span.#status.code === "UNSET" && span.#endPerf >= 0 ? { code: "OK", description: "" } : span.#status,
         events: span.#events ?? [],
         startTimeNs: perfToEpochNs(span.#startPerf),

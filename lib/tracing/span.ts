@@ -50,9 +50,24 @@ export const SpanAttributeKey = {
   INPUTS: "mlflow.spanInputs",
   OUTPUTS: "mlflow.spanOutputs",
   FUNCTION_NAME: "mlflow.spanFunctionName",
+  /** Severity for the MLflow UI's span filter: 10 DEBUG, 20 INFO, 40 ERROR (see `spanLogLevel`). */
+  LOG_LEVEL: "mlflow.spanLogLevel",
   CHAT_USAGE: "mlflow.chat.tokenUsage",
   LLM_COST: "mlflow.llm.cost",
   MODEL: "mlflow.llm.model",
   MODEL_PROVIDER: "mlflow.llm.provider",
   MESSAGE_FORMAT: "mlflow.message.format",
 } as const;
+
+/** Span types MLflow logs at INFO (20) by default; every other type at DEBUG (10). */
+const INFO_SPAN_TYPES: ReadonlySet<string> = new Set(["LLM", "CHAT_MODEL", "TOOL", "RETRIEVER", "AGENT", "EMBEDDING"]);
+
+/**
+ * The `mlflow.spanLogLevel` MLflow's Python SDK (3.17) gives a finished span unless one was set:
+ * ERROR (40) once an `exception` event was recorded, else INFO (20) for the model, tool,
+ * retriever, agent and embedding types, else DEBUG (10).
+ */
+export function spanLogLevel(span: Pick<Span, "spanType" | "events">): number {
+  for (const event of span.events) if (event.name === "exception") return 40;
+  return INFO_SPAN_TYPES.has(span.spanType) ? 20 : 10;
+}

@@ -185,7 +185,7 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
       expect(warnings).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^warn: traces could not be delivered to ${p.url.replace(/[.]/g, "\\.")} \\(.+\\); they are kept in .+ for \`npx mlflow-haystack traces sync\` \\(a count follows at exit\\)$`,
+            `^warn: traces could not be delivered to ${p.url.replace(/[.]/g, "\\.")} \\(.+\\); they are kept in .+ for \`npx mlflow-haystack traces sync --to ${p.url.replace(/[.]/g, "\\.")}\` \\(a count follows at exit\\)$`,
           ),
         ),
       ]);

@@ -44,8 +44,8 @@ interface ReadTrace {
   spans: ReadSpan[];
 }
 
-/** Set by Python's SDK and not (yet) by this one: MLflow 3.17's span log level, derived from the span type. */
-const PYTHON_ONLY_ATTRIBUTES = new Set(["mlflow.spanLogLevel"]);
+/** Attributes Python's SDK sets and this one does not: none (MLflow 3.17's `mlflow.spanLogLevel` is set by both). */
+const PYTHON_ONLY_ATTRIBUTES = new Set<string>();
 /** The OTLP client puts the trace record on the root span, as Python's OTLP exporter does; Python writing to MLflow sends it in StartTraceV3. */
 const RECORD_PREFIX = "mlflow.traceTag.";
 

@@ -37,6 +37,7 @@ describe("Trace JSON in MLflow's Trace.to_dict() shape", () => {
       "mlflow.traceRequestId": JSON.stringify(trace.info.traceId),
       "mlflow.spanType": '"CHAIN"',
       "mlflow.spanInputs": '{"q":"hi"}',
+      "mlflow.spanLogLevel": "10",
       "mlflow.spanOutputs": '"done"',
       custom: '{"a":1}',
       label: '"x"',
