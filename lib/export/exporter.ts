@@ -12,6 +12,7 @@ import { globalSlot } from "../internal/global-registry";
 import { sdkState } from "../internal/global-state";
 import { addTraceSink } from "../tracing/completed-traces";
 import { setEnvironmentMetadataProvider } from "../tracing/environment";
+import { runOutsideSpans } from "../tracing/context-bridge";
 import { envMetadata } from "./mlflow/env-metadata";
 import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
@@ -63,7 +64,7 @@ function processor(): BatchProcessor<Trace> {
   st.processor ??= new BatchProcessor<Trace>(routing, {
     sizeOf: estimateTraceBytes,
     // Export requests belong to no trace: neither ours nor an OpenTelemetry instrumentation's.
-    runOutsideTracing: (fn) => sdkState().context.exit(() => withOtelTracingSuppressed(fn)),
+    runOutsideTracing: (fn) => runOutsideSpans(sdkState().context, () => withOtelTracingSuppressed(fn)),
     ...st.options,
   });
   return st.processor;

@@ -51,6 +51,10 @@ export interface SdkState {
   traceContext?: AsyncLocalStorage<TraceContextFrame>;
   /** Sampling, span processors, content and timeout settings; read from the environment on first use. */
   policy?: TracePolicy;
+  /** The root of a dropped trace while its function runs synchronously (see `context-bridge.ts`). */
+  syncDropped?: LiveSpan | undefined;
+  /** The async id `syncDropped` runs under. */
+  syncDroppedAsyncId?: number | undefined;
 }
 
 function createState(): SdkState {

@@ -11,11 +11,20 @@ export function nowPerf(): number {
   return performance.now();
 }
 
+// The nanoseconds of the last whole millisecond converted: a trace's timestamps mostly share it,
+// and the BigInt product cost as much as the rest of the conversion.
+let lastWholeMs = Number.NaN;
+let lastWholeMsNs = 0n;
+
 /** Nanoseconds since the Unix epoch for a `nowPerf()` reading. */
 export function perfToEpochNs(perf: number): bigint {
   const ms = origin + perf;
   const wholeMs = Math.floor(ms);
-  return BigInt(wholeMs) * 1_000_000n + BigInt(Math.round((ms - wholeMs) * 1_000_000));
+  if (wholeMs !== lastWholeMs) {
+    lastWholeMsNs = BigInt(wholeMs) * 1_000_000n;
+    lastWholeMs = wholeMs;
+  }
+  return lastWholeMsNs + BigInt(Math.round((ms - wholeMs) * 1_000_000));
 }
 
 /** Milliseconds since the Unix epoch for a `nowPerf()` reading. */

@@ -8,7 +8,7 @@ import type { LiveSpan } from "./live-span";
 import { DroppedSpan, isNoOpSpan, NOOP_SPAN } from "./noop-span";
 import { createSpan } from "./span-factory";
 import type { SpanTypeName } from "./span-type";
-import { runWithSpan } from "./context-bridge";
+import { runDroppedRoot, runWithSpan, syncDroppedRoot } from "./context-bridge";
 import { checkSamplingRatio, checkStartSpanOptions, type StartSpanLike } from "./span-options";
 
 /** Options of {@link startSpan}. */
@@ -42,6 +42,8 @@ export interface StartSpanOptions {
 export function startSpan<T>(options: StartSpanOptions, fn: (span: LiveSpan) => T): T {
   const state = sdkState();
   if (!state.tracingEnabled) return fn(NOOP_SPAN);
+  const dropped = syncDroppedRoot(state);
+  if (dropped !== undefined) return fn(dropped);
   const parent = state.context.getStore();
   // Inside a dropped trace: nothing to check or record.
   if (parent !== undefined && isNoOpSpan(parent)) return fn(parent);
@@ -74,7 +76,7 @@ export function runInSpan<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A, onRes
 export function runNoOp<A, T>(span: LiveSpan, fn: (arg: A) => T, arg: A): T {
   if (!(span instanceof DroppedSpan) || span.entered) return fn(arg);
   span.entered = true;
-  return sdkState().context.run(span, fn, arg);
+  return runDroppedRoot(sdkState().context, span, fn, arg);
 }
 
 /** Creates the span, or returns the no-op span if anything about it fails. */

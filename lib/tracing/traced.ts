@@ -14,6 +14,7 @@ import { copyReflectMetadata } from "../internal/reflect-metadata";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe, type JsonValue } from "./serialize";
 import { createSpan } from "./span-factory";
+import { syncDroppedRoot } from "./context-bridge";
 import { traceAsyncIterator, traceIterator } from "./traced-stream";
 import { checkTracedOptions } from "./span-options";
 
@@ -81,7 +82,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
     };
   } else {
     wrapper = function (this: unknown, ...args: never[]) {
-      if (!state.tracingEnabled) return fn.apply(this, args);
+      if (!state.tracingEnabled || syncDroppedRoot(state) !== undefined) return fn.apply(this, args);
       const parent = state.context.getStore();
       if (parent !== undefined && isNoOpSpan(parent)) return fn.apply(this, args);
       let span: LiveSpan;

@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import * as mlflow from "../../lib/index";
 import { ConfigError } from "../../lib/index";
 import type { Trace } from "../../lib/index";
@@ -122,6 +123,35 @@ describe("head sampling", () => {
     }
     expect(traces).toHaveLength(1);
     expect(messages.join("\n")).toMatch(/`samplingRatio` to be a number between 0 and 1/);
+  });
+
+  it("records spans that run synchronously inside a dropped root but in another trace's context (a bound callback, a traced generator)", async () => {
+    const { traces, stop } = collect();
+    let bound: (() => number) | undefined;
+    let chunks: Generator<number> | undefined;
+    let release: () => void = () => undefined;
+    const chunk = traced(function* chunk() {
+      yield startSpan({ name: "in-generator" }, () => 1);
+    });
+    try {
+      const kept = startSpan({ name: "kept" }, async () => {
+        bound = AsyncResource.bind(() => startSpan({ name: "in-bound" }, () => 2));
+        chunks = chunk();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      configureTracing({ sampling: { ratio: 0 } });
+      startSpan({ name: "dropped" }, () => {
+        expect(startSpan({ name: "inside" }, (span) => span.traceId)).not.toBe(`tr-${"0".repeat(32)}`);
+        bound?.();
+        for (const n of chunks ?? []) expect(n).toBe(1);
+      });
+      release();
+      await kept;
+    } finally {
+      stop();
+    }
+    expect(traces).toHaveLength(1);
+    expect((traces[0] as Trace).data.spans.map((s) => s.name)).toEqual(["kept", "in-bound", "chunk", "in-generator"]);
   });
 
   it("rejects an invalid sampling configuration, naming the option", () => {
