@@ -35,8 +35,12 @@ export interface SpanOwner {
  * The attributes as recorded plus MLflow's `mlflow.spanLogLevel`, which Python's SDK sets as a span
  * ends unless it was set before; added to the snapshot (off the caller's path), not to the span.
  */
-function withLogLevel(attributes: Readonly<Record<string, JsonValue>> | undefined, spanType: string, events: readonly SpanEvent[] | undefined): Record<string, JsonValue> {
-  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes as Record<string, JsonValue>;
+function withLogLevel(
+  attributes: Readonly<Record<string, JsonValue>> | undefined,
+  spanType: string,
+  events: readonly SpanEvent[] | undefined,
+): Record<string, JsonValue> {
+  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes;
   return { ...attributes, [SpanAttributeKey.LOG_LEVEL]: spanLogLevel({ spanType, events: events ?? [] }) };
 }
 
