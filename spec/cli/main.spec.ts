@@ -8,7 +8,7 @@ import { runCli, type RunCliOptions } from "../../lib/cli/main";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import type { Trace } from "../../lib/tracing/trace";
 import type { TraceClient } from "../../lib/export/clients/trace-client";
-import { startSpan, getLastActiveTrace, logExpectation, logFeedback, overrideFeedback } from "../../lib/index";
+import { startSpan, getLastActiveTrace, logExpectation, logFeedback, overrideFeedback, traceFromJSON } from "../../lib/index";
 import { makeRealTrace, makeTrace } from "../export/clients/local-store/store.fixtures";
 import { built } from "../support/built-sdk";
 
@@ -143,6 +143,25 @@ describe("mlflow-haystack traces show", () => {
     expect(tree[2]).toMatch(/^└─ chat\s+CHAT_MODEL\s+OK\s+.*42 \(12 in \/ 30 out\) tok\s+\$0\.0012$/);
     expect(new Set(tree.map((l) => l.search(/CHAIN|RETRIEVER|CHAT_MODEL/))).size).toBe(1);
     expect(out).not.toContain("What is MLflow?");
+  });
+
+  it("finds a trace by a unique id prefix, with or without tr- and a trailing …, and refuses an ambiguous one", async () => {
+    const a = makeRealTrace();
+    await store.export([a]);
+    const hex = a.info.traceId.slice(3);
+    for (const given of [a.info.traceId.slice(0, 12), `${hex.slice(0, 10)}…`, hex]) {
+      const { code, out } = await cli(["traces", "show", given]);
+      expect([given, code, out.split("\n")[0]]).toEqual([given, 0, `Trace ${a.info.traceId}  answer_question`]);
+    }
+    const b = traceFromJSON(
+      JSON.stringify(a.toJSON())
+        .split(hex)
+        .join(`${hex.slice(0, 8)}${"f".repeat(24)}`),
+    );
+    await store.export([b]);
+    const ambiguous = await cli(["traces", "show", `tr-${hex.slice(0, 8)}`]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`2 traces start with tr-${hex.slice(0, 8)}`);
   });
 
   it("lists the trace's feedback and expectations under the tree, an overridden feedback marked", async () => {
