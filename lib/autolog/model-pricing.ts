@@ -36,9 +36,29 @@ const BUNDLED: Readonly<Record<string, ModelPrice>> = {
   "text-embedding-ada-002": { inputPerMillion: 0.1, outputPerMillion: 0 },
 };
 
+let slot: Map<string, ModelPrice | null> | undefined;
+
 /** Overrides shared by every copy of the package (the global registry's `modelPricing` slot). */
 function overrides(): Map<string, ModelPrice | null> {
-  return globalSlot("modelPricing", () => new Map<string, ModelPrice | null>());
+  return (slot ??= globalSlot("modelPricing", () => new Map<string, ModelPrice | null>()));
+}
+
+/** Model names without their date suffix, by name: every LLM span asks, mostly for the same few models. */
+const undated = new Map<string, string>();
+const UNDATED_LIMIT = 1_000;
+
+function withoutDate(model: string): string {
+  let base = undated.get(model);
+  if (base === undefined) {
+    base = model.replace(/-\d{4}-\d{2}-\d{2}$/, "");
+    if (undated.size < UNDATED_LIMIT) undated.set(model, base);
+  }
+  return base;
+}
+
+function lookup(own: Map<string, ModelPrice | null>, name: string): ModelPrice | null | undefined {
+  if (own.has(name)) return own.get(name) ?? null;
+  return BUNDLED[name];
 }
 
 function validPrice(name: string, price: ModelPrice): void {
@@ -66,14 +86,13 @@ export function setModelPricing(model: string, price: ModelPrice | null): void {
 /** The price used for `model`: an override, else the bundled table (dated snapshots like `gpt-4o-2024-08-06` resolve to `gpt-4o`). */
 export function getModelPricing(model: string): ModelPrice | undefined {
   const own = overrides();
-  const base = model.replace(/-\d{4}-\d{2}-\d{2}$/, "");
-  for (const name of [model, base]) {
-    if (own.has(name)) return own.get(name) ?? undefined;
-    const bundled = BUNDLED[name];
-    if (bundled !== undefined) return bundled;
-  }
-  return undefined;
+  const exact = lookup(own, model);
+  if (exact !== undefined) return exact ?? undefined;
+  const base = withoutDate(model);
+  return base === model ? undefined : (lookup(own, base) ?? undefined);
 }
+
+const round = (x: number): number => Number(x.toPrecision(12));
 
 /** MLflow's `mlflow.llm.cost` value for `usage` on `model`, or undefined for an unknown model. */
 export function costOf(model: string, usage: ChatTokenUsage): { input_cost: number; output_cost: number; total_cost: number } | undefined {
@@ -82,6 +101,5 @@ export function costOf(model: string, usage: ChatTokenUsage): { input_cost: numb
   const cached = Math.min(usage.cache_read_input_tokens ?? 0, usage.input_tokens);
   const input = ((usage.input_tokens - cached) * price.inputPerMillion + cached * (price.cachedInputPerMillion ?? price.inputPerMillion)) / 1e6;
   const output = (usage.output_tokens * price.outputPerMillion) / 1e6;
-  const round = (x: number) => Number(x.toPrecision(12));
   return { input_cost: round(input), output_cost: round(output), total_cost: round(input + output) };
 }

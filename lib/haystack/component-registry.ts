@@ -8,8 +8,10 @@ import { globalSlot } from "../internal/global-registry";
 /** A constructor of a component class. */
 export type ComponentClass = new (initParameters?: Record<string, unknown>) => object;
 
+let slot: Map<string, ComponentClass> | undefined;
+
 function registry(): Map<string, ComponentClass> {
-  return globalSlot("componentClasses", () => new Map<string, ComponentClass>());
+  return (slot ??= globalSlot("componentClasses", () => new Map<string, ComponentClass>()));
 }
 
 /** Registers `cls` under `type`; a later class with the same type replaces the earlier one. */

@@ -79,8 +79,8 @@ function compose(value: unknown, depth: number, limits: SerializationLimits, siz
     if (depth >= limits.maxDepth || value.length > limits.maxCollectionItems) return undefined;
     size.used += 2;
     const out: JsonValue[] = [];
-    for (const item of value) {
-      const safe = compose(item, depth + 1, limits, size);
+    for (let i = 0; i < value.length; i++) {
+      const safe = compose(value[i], depth + 1, limits, size);
       if (safe === undefined) return undefined;
       out.push(safe);
       size.used += 1;

@@ -30,8 +30,10 @@ interface ExportConfigState {
 
 const RESOLVE_TIMEOUT_MS = 30_000;
 
+let slot: ExportConfigState | undefined;
+
 function state(): ExportConfigState {
-  return globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() }));
+  return (slot ??= globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() })));
 }
 
 /**
