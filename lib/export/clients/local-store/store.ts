@@ -2,8 +2,8 @@
  * The local trace store: the default destination when no tracking URI is set, and the place
  * where traces a server could not take wait to be synced. One file per trace, in the JSON shape of
  * MLflow's `Trace.to_json()`, written atomically; no shared index, so several processes can write
- * at once; each file records the experiment in force (`recorded-experiment.ts`). This module is the writing side (a `TraceClient`); `reader.ts` reads the files, and the
- * admin operations (list, delete, prune, sync) live with the CLI in `lib/cli/local-store/`.
+ * at once; each file records the experiment in force (`recorded-experiment.ts`). This module is
+ * the writing side (a `TraceClient`); `reader.ts` reads the files, and the admin operations (list, delete, prune, sync) live with the CLI in `lib/cli/local-store/`.
  * Layout (see README "Local store"):
  *
  *   <dir>/traces/<13-digit request ms>-<trace id>.json
