@@ -98,6 +98,20 @@ describe("mlflow-haystack traces list", () => {
     const parsed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { traceId: string; tokenUsage: unknown }[];
     expect(parsed[0]).toMatchObject({ traceId: trace.info.traceId, tokenUsage: { totalTokens: 42 } });
   });
+
+  it("names the experiment a trace was recorded with, in --json and in traces show", async () => {
+    const trace = makeRealTrace();
+    void setExperiment("haystack-tracing-demo");
+    try {
+      await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
+    } finally {
+      resetExportConfig();
+    }
+    const [summary] = JSON.parse((await cli(["traces", "list", "--json"])).out) as { experiment: unknown }[];
+    expect(summary?.experiment).toEqual({ name: "haystack-tracing-demo" });
+    const shown = (await cli(["traces", "show", trace.info.traceId])).out.split("\n");
+    expect(shown[1]).toMatch(/ · experiment "haystack-tracing-demo"$/);
+  });
 });
 
 describe("mlflow-haystack traces list over a damaged store", () => {
