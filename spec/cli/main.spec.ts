@@ -376,6 +376,22 @@ describe("mlflow-haystack traces sync", () => {
     expect(received({ name: "demo" })).toBe(4);
   });
 
+  it("sends a trace recorded with MLFLOW_EXPERIMENT_NAME and _ID by name alone: the id belongs to another server", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env["MLFLOW_EXPERIMENT_NAME"] = "from-env";
+      process.env["MLFLOW_EXPERIMENT_ID"] = "7";
+      await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace()]);
+    } finally {
+      process.env = saved;
+    }
+    const seen: SyncDestination[] = [];
+    const server = fakeServer();
+    const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor: (d) => (seen.push(d), server.client) });
+    expect(run.out).toBe('Sent 1 trace(s) to http://127.0.0.1:9, experiment "from-env"; 0 failed.\n');
+    expect(seen.map((d) => d.experiment)).toEqual([{ name: "from-env" }]);
+  });
+
   it("exits 1 with what to do when traces could not be sent", async () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace()]);
     const down: TraceClient = {
