@@ -6,6 +6,7 @@ import type { Span } from "../tracing/span";
 import type { Cost, TokenUsage, Trace } from "../tracing/trace";
 import type { Palette } from "./cli-io";
 import { renderAssessments } from "./render-assessments";
+import { recordedExperiment } from "../export/clients/local-store/recorded-experiment";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "./format";
 
 /** Options of {@link renderTrace}. */
@@ -86,6 +87,8 @@ export function renderTrace(trace: Trace, options: RenderOptions): string {
   ];
   if (info.tokenUsage !== undefined) facts.push(`${formatTokens(info.tokenUsage, true)} tokens`);
   if (info.cost !== undefined) facts.push(formatCost(info.cost));
+  const experiment = recordedExperiment(trace);
+  if (experiment !== undefined) facts.push(experiment.name !== undefined ? `experiment "${experiment.name}"` : `experiment id ${experiment.experimentId}`);
   const lines = [`${c.bold(`Trace ${info.traceId}`)}  ${name}`, facts.join(c.dim(" · ")), ""];
 
   const rows: Cell[][] = [];

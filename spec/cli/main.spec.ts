@@ -8,6 +8,8 @@ import { runCli, type RunCliOptions } from "../../lib/cli/main";
 import { LocalStore } from "../../lib/export/clients/local-store/store";
 import type { Trace } from "../../lib/tracing/trace";
 import type { TraceClient } from "../../lib/export/clients/trace-client";
+import type { SyncDestination } from "../../lib/export/clients/local-store/destinations";
+import { resetExportConfig, setExperiment } from "../../lib/export/destination/config";
 import { startSpan, getLastActiveTrace, logExpectation, logFeedback, overrideFeedback, traceFromJSON } from "../../lib/index";
 import { makeRealTrace, makeTrace } from "../export/clients/local-store/store.fixtures";
 import { built } from "../support/built-sdk";
@@ -95,6 +97,20 @@ describe("mlflow-haystack traces list", () => {
     await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
     const parsed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { traceId: string; tokenUsage: unknown }[];
     expect(parsed[0]).toMatchObject({ traceId: trace.info.traceId, tokenUsage: { totalTokens: 42 } });
+  });
+
+  it("names the experiment a trace was recorded with, in --json and in traces show", async () => {
+    const trace = makeRealTrace();
+    void setExperiment("haystack-tracing-demo");
+    try {
+      await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([trace]);
+    } finally {
+      resetExportConfig();
+    }
+    const [summary] = JSON.parse((await cli(["traces", "list", "--json"])).out) as { experiment: unknown }[];
+    expect(summary?.experiment).toEqual({ name: "haystack-tracing-demo" });
+    const shown = (await cli(["traces", "show", trace.info.traceId])).out.split("\n");
+    expect(shown[1]).toMatch(/ · experiment "haystack-tracing-demo"$/);
   });
 });
 
@@ -324,6 +340,56 @@ describe("mlflow-haystack traces sync", () => {
     const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor: () => server.client });
     expect(second.out).toMatch(/^Nothing to sync/);
     expect(server.received).toHaveLength(3);
+  });
+
+  it("without --experiment sends each trace to the experiment it was recorded with, the rest by the old rule, once", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    try {
+      void setExperiment("haystack-tracing-demo");
+      await store.export([makeTrace(), makeTrace()]);
+      void setExperiment({ experimentId: "12" });
+      await store.export([makeTrace()]);
+    } finally {
+      resetExportConfig();
+    }
+    await store.export([makeTrace()]);
+    const byExperiment = new Map<string, ReturnType<typeof fakeServer>>();
+    const clientFor = (d: SyncDestination): TraceClient => {
+      const key = JSON.stringify(d.experiment);
+      if (!byExperiment.has(key)) byExperiment.set(key, fakeServer());
+      return (byExperiment.get(key) as ReturnType<typeof fakeServer>).client;
+    };
+    const first = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor, env: { MLFLOW_EXPERIMENT_NAME: "from-env" } });
+    expect(first.code).toBe(0);
+    expect(first.out.split("\n").filter(Boolean).sort()).toEqual([
+      'Sent 1 trace(s) to http://127.0.0.1:9, experiment "from-env"; 0 failed.',
+      "Sent 1 trace(s) to http://127.0.0.1:9, experiment id 12; 0 failed.",
+      'Sent 2 trace(s) to http://127.0.0.1:9, experiment "haystack-tracing-demo"; 0 failed.',
+    ]);
+    const received = (spec: object): number => byExperiment.get(JSON.stringify(spec))?.received.length ?? 0;
+    expect([received({ name: "haystack-tracing-demo" }), received({ experimentId: "12" }), received({ name: "from-env" })]).toEqual([2, 1, 1]);
+    const second = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor, env: { MLFLOW_EXPERIMENT_NAME: "from-env" } });
+    expect(second.out).toMatch(/^Nothing to sync/);
+    // --experiment still sends every trace to one experiment.
+    const all = await cli(["traces", "sync", "--to", "http://127.0.0.1:9", "--experiment", "demo"], { clientFor });
+    expect(all.out).toBe('Sent 4 trace(s) to http://127.0.0.1:9, experiment "demo"; 0 failed.\n');
+    expect(received({ name: "demo" })).toBe(4);
+  });
+
+  it("sends a trace recorded with MLFLOW_EXPERIMENT_NAME and _ID by name alone: the id belongs to another server", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env["MLFLOW_EXPERIMENT_NAME"] = "from-env";
+      process.env["MLFLOW_EXPERIMENT_ID"] = "7";
+      await new LocalStore({ dir: join(dir, "mlflow-haystack-traces") }).export([makeTrace()]);
+    } finally {
+      process.env = saved;
+    }
+    const seen: SyncDestination[] = [];
+    const server = fakeServer();
+    const run = await cli(["traces", "sync", "--to", "http://127.0.0.1:9"], { clientFor: (d) => (seen.push(d), server.client) });
+    expect(run.out).toBe('Sent 1 trace(s) to http://127.0.0.1:9, experiment "from-env"; 0 failed.\n');
+    expect(seen.map((d) => d.experiment)).toEqual([{ name: "from-env" }]);
   });
 
   it("exits 1 with what to do when traces could not be sent", async () => {

@@ -15,6 +15,8 @@ import { MlflowRestClient } from "../../lib/export/clients/mlflow-rest-client";
 import { ExportError } from "../../lib/export/errors";
 import type { TraceClient } from "../../lib/export/clients/trace-client";
 import { startSpan, getLastActiveTrace } from "../../lib/index";
+import { resetExportConfig, setExperiment } from "../../lib/export/destination/config";
+import { runCli } from "../../lib/cli/main";
 import type { Trace } from "../../lib/tracing/trace";
 import { makeRealTrace } from "../export/clients/local-store/store.fixtures";
 
@@ -165,6 +167,47 @@ print(json.dumps(sorted([(t.info.trace_id, len(t.data.spans)) for t in found])))
       [SERVER, experiment.name],
     )) as [string, number][];
     expect(onServer).toEqual(traces.map((t) => [t.info.traceId, 3]).sort());
+  });
+});
+
+describe("the experiment the code named, with no tracking URI", () => {
+  afterEach(() => resetExportConfig());
+
+  it("is in the trace file for Python's Trace.from_json, and traces sync --to without --experiment sends the traces there", async () => {
+    const name = `local-store-named-${Date.now()}`;
+    void setExperiment(name);
+    const store = new LocalStore({ dir });
+    const traces = [makeRealTrace("named-0"), makeRealTrace("named-1")];
+    await store.export(traces);
+    resetExportConfig();
+    const files = readdirSync(join(dir, "traces")).map((f) => join(dir, "traces", f));
+    const read = await python(
+      `import json, sys
+from mlflow.entities import Trace
+print(json.dumps([[t.info.trace_location.mlflow_experiment.experiment_id, t.info.trace_metadata["mlflow_haystack.experiment"]]
+                  for t in (Trace.from_json(open(p).read()) for p in sys.argv[1:])]))`,
+      files,
+    );
+    expect(read).toEqual([
+      ["0", JSON.stringify({ name })],
+      ["0", JSON.stringify({ name })],
+    ]);
+    let out = "";
+    const code = await runCli(["traces", "sync", "--to", SERVER, "--store", dir], {
+      stdout: { write: (t: string) => (out += t), isTTY: false },
+      stderr: { write: () => true, isTTY: false },
+      env: {},
+    });
+    expect({ code, out }).toEqual({ code: 0, out: `Sent 2 trace(s) to ${SERVER}, experiment "${name}"; 0 failed.\n` });
+    const onServer = await python(
+      `import json, sys, mlflow
+mlflow.set_tracking_uri(sys.argv[1])
+exp = mlflow.get_experiment_by_name(sys.argv[2])
+found = mlflow.search_traces(locations=[exp.experiment_id], return_type="list", max_results=100)
+print(json.dumps(sorted(t.info.trace_id for t in found)))`,
+      [SERVER, name],
+    );
+    expect(onServer).toEqual(traces.map((t) => t.info.traceId).sort());
   });
 });
 

@@ -10,6 +10,7 @@ import type { LocalStoreReader } from "../../export/clients/local-store/reader";
 import { parseLocalStoreUri } from "../../export/clients/local-store/location";
 import { MlrunsWriter, parseFileStoreUri } from "../local-store/mlruns-writer";
 import { syncLocalTraces } from "../local-store/sync";
+import { groupByRecordedExperiment } from "../local-store/recorded-groups";
 import type { SyncDestination } from "../../export/clients/local-store/destinations";
 import type { TraceClient } from "../../export/clients/trace-client";
 import type { CliIo } from "../cli-io";
@@ -32,9 +33,15 @@ export interface SyncCommandOptions {
 /** Lets tests swap the HTTP client for one destination. */
 export type ClientFactory = (destination: SyncDestination) => TraceClient | undefined;
 
-function experimentFor(options: SyncCommandOptions, env: NodeJS.ProcessEnv): ExperimentSpec {
+/** --experiment / --experiment-id: every trace goes there, whatever it was recorded with. */
+function experimentOverride(options: SyncCommandOptions): ExperimentSpec | undefined {
   if (options.experiment !== undefined) return { name: options.experiment };
   if (options.experimentId !== undefined) return { experimentId: options.experimentId };
+  return undefined;
+}
+
+/** For traces recorded with no experiment: MLFLOW_EXPERIMENT_NAME / _ID, else the Default experiment. */
+function fallbackExperiment(env: NodeJS.ProcessEnv): ExperimentSpec {
   const name = env["MLFLOW_EXPERIMENT_NAME"]?.trim();
   const id = env["MLFLOW_EXPERIMENT_ID"]?.trim();
   if (name) return { name };
@@ -55,20 +62,31 @@ async function syncTo(to: string, store: LocalStoreReader, options: SyncCommandO
       throw new CliError(ExitCode.USAGE_ERROR, err instanceof ConfigError ? err.message : String(err));
     }
   }
-  const experiment = experimentFor(options, io.env);
-  const destination: SyncDestination = { trackingUri: fileStore === undefined ? to : `file://${fileStore}`, experiment };
-  const client = clientFor?.(destination) ?? (fileStore === undefined ? undefined : new MlrunsWriter(fileStore, experiment));
-  const result = await syncLocalTraces(store, {
-    destination,
-    batchSize: options.batchSize,
-    onProgress: progressReporter(io),
-    ...(client === undefined ? {} : { client }),
-  });
-  if (result.total === 0 && result.alreadyThere === 0 && result.assessmentsSent === 0 && result.failed === 0) {
-    io.stdout.write(`Nothing to sync: every trace in ${store.dir} was already sent to ${to}.\n`);
-    return true;
+  const override = experimentOverride(options);
+  // Without --experiment, each trace goes to the experiment it was recorded with, one destination each.
+  const groups: { experiment: ExperimentSpec; only?: ReadonlySet<string> }[] =
+    override !== undefined
+      ? [{ experiment: override }]
+      : (await groupByRecordedExperiment(store)).map((g) => ({ experiment: g.experiment ?? fallbackExperiment(io.env), only: g.files }));
+  if (groups.length === 0) groups.push({ experiment: fallbackExperiment(io.env) });
+  let ok = true;
+  let anything = false;
+  for (const { experiment, only } of groups) {
+    const destination: SyncDestination = { trackingUri: fileStore === undefined ? to : `file://${fileStore}`, experiment };
+    const client = clientFor?.(destination) ?? (fileStore === undefined ? undefined : new MlrunsWriter(fileStore, experiment));
+    const result = await syncLocalTraces(store, {
+      destination,
+      batchSize: options.batchSize,
+      onProgress: progressReporter(io),
+      ...(client === undefined ? {} : { client }),
+      ...(only === undefined ? {} : { only }),
+    });
+    if (result.total === 0 && result.alreadyThere === 0 && result.assessmentsSent === 0 && result.failed === 0) continue;
+    anything = true;
+    ok = reportResult(io, to, experiment, result) && ok;
   }
-  return reportResult(io, to, experiment, result);
+  if (!anything) io.stdout.write(`Nothing to sync: every trace in ${store.dir} was already sent to ${to}.\n`);
+  return ok;
 }
 
 export async function syncCommand(options: SyncCommandOptions, io: CliIo, clientFor?: ClientFactory): Promise<void> {

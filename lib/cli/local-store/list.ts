@@ -2,6 +2,8 @@
  * `traces list` over the local store: the newest traces, one summary each, with the destinations
  * each still waits to be delivered to.
  */
+import type { ExperimentSpec } from "../../export/mlflow/experiments";
+import { recordedExperiment } from "../../export/clients/local-store/recorded-experiment";
 import { pendingIndex } from "../../export/clients/local-store/destinations";
 import type { LocalStoreReader, OnSkip } from "../../export/clients/local-store/reader";
 import type { Cost, TokenUsage, Trace, TraceState } from "../../tracing/trace";
@@ -20,6 +22,8 @@ export interface TraceSummary {
   readonly cost: Cost | undefined;
   /** Destinations (tracking URIs) this trace still waits to be delivered to. */
   readonly pendingFor: readonly string[];
+  /** The experiment the code named when the trace was recorded (`mlflow_haystack.experiment`), if any. */
+  readonly experiment: ExperimentSpec | undefined;
 }
 
 /** Summarises a trace read from the store. */
@@ -35,6 +39,7 @@ export function summarize(trace: Trace, pendingFor: readonly string[] = []): Tra
     tokenUsage: info.tokenUsage,
     cost: info.cost,
     pendingFor,
+    experiment: recordedExperiment(trace),
   };
 }
 

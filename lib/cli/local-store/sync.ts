@@ -43,6 +43,8 @@ export interface SyncOptions {
   readonly destination: SyncDestination;
   /** Only traces marked undelivered for this destination (default false: every trace not yet sent there). */
   readonly onlyPending?: boolean;
+  /** Only these trace files (names in the store's `traces/`); default every file. */
+  readonly only?: ReadonlySet<string>;
   /** Default: an `MlflowRestClient` for the destination. Its `getTrace` is used to check in-doubt traces. */
   readonly client?: TraceClient;
   /** Traces per request batch (default 20). */
@@ -86,7 +88,7 @@ export async function syncLocalTraces(store: LocalStoreReader, options: SyncOpti
     });
     await dest.describe();
     const followUps: StoredFile[] = [];
-    const todo = await candidates(store, dest, options.onlyPending ?? false, followUps);
+    const todo = await candidates(store, dest, { onlyPending: options.onlyPending ?? false, only: options.only }, followUps);
     const result = await sendAll(store, dest, client, todo, options, followUps);
     const failures = [...result.failures];
     let assessmentsSent = 0;
@@ -128,9 +130,15 @@ export async function syncPendingTraces(
 }
 
 /** Traces to send; already-sent traces with assessments logged since go to `followUps`. */
-async function candidates(store: LocalStoreReader, dest: DestinationDir, onlyPending: boolean, followUps: StoredFile[]): Promise<StoredFile[]> {
+async function candidates(
+  store: LocalStoreReader,
+  dest: DestinationDir,
+  { onlyPending, only }: { onlyPending: boolean; only: ReadonlySet<string> | undefined },
+  followUps: StoredFile[],
+): Promise<StoredFile[]> {
   const out: StoredFile[] = [];
   for (const file of await store.files()) {
+    if (only !== undefined && !only.has(file.name)) continue;
     if (onlyPending && !(await exists(dest.marker("pending", file.encodedId)))) continue;
     if (await exists(dest.marker("sent", file.encodedId))) {
       await removeFile(dest.marker("pending", file.encodedId));

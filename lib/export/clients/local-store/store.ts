@@ -2,8 +2,8 @@
  * The local trace store: the default destination when no tracking URI is set, and the place
  * where traces a server could not take wait to be synced. One file per trace, in the JSON shape of
  * MLflow's `Trace.to_json()`, written atomically; no shared index, so several processes can write
- * at once. This module is the writing side (a `TraceClient`); `reader.ts` reads the files, and the
- * admin operations (list, delete, prune, sync) live with the CLI in `lib/cli/local-store/`.
+ * at once; each file records the experiment in force (`recorded-experiment.ts`). This module is
+ * the writing side (a `TraceClient`); `reader.ts` reads the files, and the admin operations (list, delete, prune, sync) live with the CLI in `lib/cli/local-store/`.
  * Layout (see README "Local store"):
  *
  *   <dir>/traces/<13-digit request ms>-<trace id>.json
@@ -21,8 +21,15 @@ import type { ExportFailure, ExportOptions, ExportResult, TraceClient } from "..
 import { encodeOrReport, traceIdOf } from "../trace-isolation";
 import { forEachLimited } from "../../../internal/for-each-limited";
 import { toError } from "../../../internal/to-error";
+import { getExperimentSpec } from "../../destination/config";
+import type { ExperimentSpec } from "../../mlflow/experiments";
+import { traceJsonWithExperiment } from "./recorded-experiment";
 
-const toJsonText = (trace: Trace): string => JSON.stringify(trace);
+/** The file text, with the experiment in force recorded (read once per batch: `setExperiment` may change it). */
+const jsonTextWith =
+  (experiment: ExperimentSpec | undefined) =>
+  (trace: Trace): string =>
+    traceJsonWithExperiment(trace, experiment);
 
 const WRITE_CONCURRENCY = 8;
 const RETRYABLE_FS = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"]);
@@ -67,13 +74,14 @@ export class LocalStore implements TraceClient {
   /** Writes a batch; never throws, reports per-trace failures. Prunes now and then. */
   async export(traces: readonly Trace[], options?: Partial<ExportOptions>): Promise<ExportResult> {
     const failures: ExportFailure[] = [];
+    const experiment = getExperimentSpec();
     await forEachLimited(traces, WRITE_CONCURRENCY, async (trace) => {
       if (options?.signal?.aborted) {
         failures.push({ traceId: traceIdOf(trace), error: new Error("export aborted before the trace was written"), retryable: true });
         return;
       }
       try {
-        await this.write(trace);
+        await this.write(trace, experiment);
       } catch (err) {
         const error = toError(err);
         failures.push({ traceId: traceIdOf(trace), error, retryable: RETRYABLE_FS.has((err as NodeJS.ErrnoException).code ?? "") });
@@ -125,6 +133,7 @@ export class LocalStore implements TraceClient {
   async saveUndelivered(traces: readonly Trace[], options: { readonly destination: SyncDestination }): Promise<void> {
     const dest = new DestinationDir(this.dir, options.destination);
     await dest.describe();
+    const toJsonText = jsonTextWith(getExperimentSpec());
     // Each file is fsynced: a few at once, or keeping 500 traces at exit takes seconds.
     await forEachLimited(traces, WRITE_CONCURRENCY, async (trace) => {
       const text = encodeOrReport(trace, toJsonText);
@@ -137,6 +146,7 @@ export class LocalStore implements TraceClient {
 
   /** Writes traces synchronously, for the `exit` event, where asynchronous writes never finish. */
   exportSync(traces: readonly Trace[]): void {
+    const toJsonText = jsonTextWith(getExperimentSpec());
     for (const trace of traces) {
       const text = encodeOrReport(trace, toJsonText);
       if (text !== undefined) writeFileAtomicSync(join(this.tracesDir, fileNameOf(trace)), text);
@@ -147,6 +157,7 @@ export class LocalStore implements TraceClient {
   saveUndeliveredSync(traces: readonly Trace[], options: { readonly destination: SyncDestination }): void {
     const dest = new DestinationDir(this.dir, options.destination);
     dest.describeSync();
+    const toJsonText = jsonTextWith(getExperimentSpec());
     for (const trace of traces) {
       const text = encodeOrReport(trace, toJsonText);
       if (text === undefined) continue;
@@ -159,8 +170,8 @@ export class LocalStore implements TraceClient {
     // Nothing held open: every write opens and closes its own file.
   }
 
-  private async write(trace: Trace): Promise<void> {
-    await writeFileAtomic(join(this.tracesDir, fileNameOf(trace)), JSON.stringify(trace));
+  private async write(trace: Trace, experiment: ExperimentSpec | undefined): Promise<void> {
+    await writeFileAtomic(join(this.tracesDir, fileNameOf(trace)), traceJsonWithExperiment(trace, experiment));
   }
 }
 

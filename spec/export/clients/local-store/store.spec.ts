@@ -9,7 +9,9 @@ import { enforceRetention } from "../../../../lib/export/clients/local-store/ret
 import { listTraces } from "../../../../lib/cli/local-store/list";
 import { defaultLocalStoreDir, parseLocalStoreUri, resolveLocalStoreOptions } from "../../../../lib/export/clients/local-store/location";
 import { ConfigError } from "../../../../lib/export/errors";
-import { Trace } from "../../../../lib/tracing/trace";
+import { Trace, type TraceJson } from "../../../../lib/tracing/trace";
+import { RECORDED_EXPERIMENT_KEY, recordedExperiment } from "../../../../lib/export/clients/local-store/recorded-experiment";
+import { resetExportConfig, setExperiment } from "../../../../lib/export/destination/config";
 import { makeRealTrace, makeTrace } from "./store.fixtures";
 import { built } from "../../../support/built-sdk";
 import { setDiagnosticsLogger } from "../../../../lib/internal/diagnostics";
@@ -222,5 +224,46 @@ describe("LocalStore pruning while another writer keeps undelivered traces", () 
       await prunes;
     }
     expect((await pendingIndex(dir)).size).toBe(100);
+  });
+});
+
+describe("LocalStore: the experiment the code named", () => {
+  afterEach(() => resetExportConfig());
+
+  it("records setExperiment's name as mlflow_haystack.experiment metadata and leaves experiment_id alone", async () => {
+    void setExperiment("haystack-tracing-demo");
+    await new LocalStore({ dir }).export([makeTrace()]);
+    const [file] = readdirSync(join(dir, "traces"));
+    const json = JSON.parse(readFileSync(join(dir, "traces", file as string), "utf8")) as TraceJson;
+    expect(json.info.trace_metadata[RECORDED_EXPERIMENT_KEY]).toBe('{"name":"haystack-tracing-demo"}');
+    expect(json.info.trace_location.mlflow_experiment.experiment_id).toBe("0");
+    const [read] = await new LocalStoreReader(dir).files();
+    const trace = await new LocalStoreReader(dir).readFile((read as { name: string }).name);
+    expect(recordedExperiment(trace as Trace)).toEqual({ name: "haystack-tracing-demo" });
+  });
+
+  it("records an experiment id, and both from MLFLOW_EXPERIMENT_NAME and _ID, also when keeping undelivered traces at exit", () => {
+    const saved = { ...process.env };
+    try {
+      process.env["MLFLOW_EXPERIMENT_NAME"] = "from-env";
+      process.env["MLFLOW_EXPERIMENT_ID"] = "7";
+      new LocalStore({ dir }).saveUndeliveredSync([makeTrace()], { destination: { trackingUri: "http://127.0.0.1:9" } });
+      void setExperiment({ experimentId: "42" });
+      new LocalStore({ dir }).exportSync([makeTrace()]);
+    } finally {
+      process.env = saved;
+    }
+    const texts = readdirSync(join(dir, "traces")).map((f) => readFileSync(join(dir, "traces", f), "utf8"));
+    const recorded = texts.map((t) => recordedExperiment(Trace.fromJSON(t))).sort((a, b) => String(a?.name).localeCompare(String(b?.name)));
+    expect(recorded).toEqual([{ name: "from-env", experimentId: "7" }, { experimentId: "42" }]);
+  });
+
+  it("records nothing when no experiment is set, and ignores a value it did not write", () => {
+    expect(recordedExperiment(makeTrace())).toBeUndefined();
+    for (const bad of ["not json", "[]", '{"name":""}', '{"name":3}']) {
+      const json = JSON.parse(JSON.stringify(makeTrace())) as TraceJson;
+      json.info.trace_metadata[RECORDED_EXPERIMENT_KEY] = bad;
+      expect(recordedExperiment(Trace.fromJSON(json))).toBeUndefined();
+    }
   });
 });
