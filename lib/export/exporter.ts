@@ -17,7 +17,7 @@ import { envMetadata } from "./mlflow/env-metadata";
 import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
-import { resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
+import { BATCH_OPTION_KEYS, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
 import { estimateTraceBytes } from "./clients/trace-size";
 import type { TraceClient } from "./clients/trace-client";
@@ -141,22 +141,6 @@ function formatSeconds(ms: number): string {
  */
 export type ExportSettings = Omit<BatchProcessorOptions, "sizeOf" | "onDeliveryFailed" | "runOutsideTracing">;
 
-const EXPORT_SETTING_KEYS: readonly (keyof ExportSettings)[] = [
-  "maxQueueSize",
-  "maxQueueBytes",
-  "maxBatchSize",
-  "scheduledDelayMs",
-  "maxConcurrentExports",
-  "exportTimeoutMs",
-  "initialBackoffMs",
-  "maxBackoffMs",
-  "maxAttempts",
-  "retryBudgetMs",
-  "maxRetryAfterMs",
-  "flushOnExit",
-  "exitFlushTimeoutMs",
-];
-
 /**
  * Changes batching and retry settings (see the README's table); traces already queued are
  * flushed first with the old settings.
@@ -167,7 +151,7 @@ const EXPORT_SETTING_KEYS: readonly (keyof ExportSettings)[] = [
 export async function configureExport(options: ExportSettings): Promise<void> {
   // The hooks the exporter sets itself (local-store fallback, sizes, suppression) are not settings:
   // one passed from JavaScript is ignored rather than allowed to turn the fallback off.
-  checkOptionKeys("configureExport", options, [...EXPORT_SETTING_KEYS, "sizeOf", "onDeliveryFailed", "runOutsideTracing"]);
+  checkOptionKeys("configureExport", options, BATCH_OPTION_KEYS);
   const { sizeOf: _sizeOf, onDeliveryFailed: _onDeliveryFailed, runOutsideTracing: _runOutsideTracing, ...settings } = options as BatchProcessorOptions<Trace>;
   resolveBatchOptions(settings);
   const st = state();

@@ -2,6 +2,7 @@
  * The SDK's one diagnostics channel. Silent unless enabled (`MLFLOW_HAYSTACK_DEBUG=1` or
  * {@link setDiagnosticsLogger}); repeated conditions are logged once and counted.
  */
+import { envFlag } from "./env-flag";
 import { onRegistryRefused } from "./global-registry";
 import { sdkState } from "./global-state";
 
@@ -12,7 +13,7 @@ export type DiagnosticsLevel = "debug" | "info" | "warn" | "error";
 export type DiagnosticsLogger = (level: DiagnosticsLevel, message: string, error?: unknown) => void;
 
 const PREFIX = "[mlflow-haystack]";
-const DEBUG = /^(1|true|yes)$/i.test(process.env["MLFLOW_HAYSTACK_DEBUG"] ?? "");
+const DEBUG = envFlag("MLFLOW_HAYSTACK_DEBUG") === true;
 
 /** Writes to stderr; used when `MLFLOW_HAYSTACK_DEBUG` is set and for user-facing warnings. */
 export const stderrLogger: DiagnosticsLogger = (level, message, error) => {

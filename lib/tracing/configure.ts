@@ -58,19 +58,20 @@ export interface TracingConfig {
   traceTimeoutSeconds?: number;
 }
 
-const TRACING_CONFIG_KEYS: readonly (keyof TracingConfig)[] = [
-  "maxStringLength",
-  "maxDepth",
-  "maxCollectionItems",
-  "maxValueLength",
-  "maxSpanLength",
-  "completedTraceCapacity",
-  "lateSpanWaitMs",
-  "sampling",
-  "spanProcessors",
-  "contentTracing",
-  "traceTimeoutSeconds",
-];
+// Every option once: `satisfies` makes a TracingConfig field missing here a compile error.
+const TRACING_CONFIG_KEYS = Object.keys({
+  maxStringLength: true,
+  maxDepth: true,
+  maxCollectionItems: true,
+  maxValueLength: true,
+  maxSpanLength: true,
+  completedTraceCapacity: true,
+  lateSpanWaitMs: true,
+  sampling: true,
+  spanProcessors: true,
+  contentTracing: true,
+  traceTimeoutSeconds: true,
+} satisfies Record<keyof TracingConfig, true>);
 
 function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -55,11 +55,38 @@ describe("trace timeout (MLFLOW_TRACE_TIMEOUT_SECONDS)", () => {
     }
   });
 
-  it("leaves traces that finish in time alone", async () => {
-    configureTracing({ traceTimeoutSeconds: 0.05 });
-    await startSpan({ name: "quick" }, async () => 1);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(mlflow.getLastActiveTrace()?.info.state).toBe("OK");
+  it("leaves a trace still within its timeout alone while the sweep expires another", async () => {
+    mlflow.setDiagnosticsLogger(() => undefined);
+    const completed: Trace[] = [];
+    let hungExpired: () => void = () => undefined;
+    const expired = new Promise<void>((resolve) => (hungExpired = resolve));
+    const stop = addTraceSink({
+      onTraceCompleted: (t) => {
+        completed.push(t);
+        if (t.data.spans[0]?.name === "hung") hungExpired();
+      },
+    });
+    let releaseHung: () => void = () => undefined;
+    let releaseWithin: () => void = () => undefined;
+    try {
+      configureTracing({ traceTimeoutSeconds: 0.05 });
+      void startSpan({ name: "hung" }, () => new Promise<void>((resolve) => (releaseHung = resolve)));
+      configureTracing({ traceTimeoutSeconds: 60 });
+      const within = startSpan({ name: "within" }, () => new Promise<string>((resolve) => (releaseWithin = () => resolve("done"))));
+      // The sweep that ends "hung" has seen "within" open and inside its deadline.
+      await expired;
+      releaseWithin();
+      await expect(within).resolves.toBe("done");
+    } finally {
+      releaseHung();
+      releaseWithin();
+      stop();
+      mlflow.setDiagnosticsLogger(undefined);
+    }
+    const byName = new Map(completed.map((t) => [t.data.spans[0]?.name, t]));
+    expect(byName.get("hung")?.info.state).toBe("ERROR");
+    expect(byName.get("within")?.info.state).toBe("OK");
+    expect(byName.get("within")?.data.spans[0]?.attributes["mlflow_haystack.timed_out"]).toBeUndefined();
   });
 });
 

@@ -90,10 +90,14 @@ describe("tracingContext", () => {
 
   it("keeps concurrent scopes apart across awaits", async () => {
     const { traces, stop } = collect();
-    const turn = (session: string, delay: number) =>
-      tracingContext({ session }, () => startSpan({ name: session }, () => new Promise((r) => setTimeout(r, delay))));
+    // Each turn awaits a gate; the gates open in another order than the turns began.
+    const gates = new Map<string, () => void>();
+    const turn = (session: string) =>
+      tracingContext({ session }, () => startSpan({ name: session }, () => new Promise<void>((resolve) => gates.set(session, resolve))));
     try {
-      await Promise.all([turn("a", 20), turn("b", 1), turn("c", 10)]);
+      const turns = [turn("a"), turn("b"), turn("c")];
+      for (const session of ["b", "c", "a"]) gates.get(session)!();
+      await Promise.all(turns);
     } finally {
       stop();
     }

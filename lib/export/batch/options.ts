@@ -57,6 +57,27 @@ export interface BatchProcessorOptions<T extends ExportableTrace = ExportableTra
   readonly runOutsideTracing?: <R>(fn: () => R) => R;
 }
 
+// Every option once: `satisfies` makes a BatchProcessorOptions field missing here a compile error.
+/** The option names `configureExport` accepts (the hooks among them are ignored there). */
+export const BATCH_OPTION_KEYS: readonly string[] = Object.keys({
+  maxQueueSize: true,
+  maxQueueBytes: true,
+  maxBatchSize: true,
+  scheduledDelayMs: true,
+  maxConcurrentExports: true,
+  exportTimeoutMs: true,
+  initialBackoffMs: true,
+  maxBackoffMs: true,
+  maxAttempts: true,
+  retryBudgetMs: true,
+  maxRetryAfterMs: true,
+  flushOnExit: true,
+  exitFlushTimeoutMs: true,
+  sizeOf: true,
+  onDeliveryFailed: true,
+  runOutsideTracing: true,
+} satisfies Record<keyof BatchProcessorOptions, true>);
+
 /** Options after defaults and validation. */
 export interface ResolvedBatchOptions<T extends ExportableTrace> {
   readonly maxQueueSize: number;
