@@ -9,7 +9,8 @@ import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
 import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
 import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
-import { SpanAttributeKey, spanLogLevel, type Span, type SpanEvent, type SpanStatus, type SpanStatusCode } from "./span";
+import { withSpanLogLevel, type Span, type SpanEvent, type SpanStatus, type SpanStatusCode } from "./span";
+import { describeException } from "./describe-exception";
 import { redactText } from "../internal/redaction";
 import { recordBytes, valueBytes } from "./value-bytes";
 
@@ -29,19 +30,6 @@ export interface SpanOwner {
   readonly externalParentSpanId: string | null;
   /** Called once, when the span has ended. */
   spanEnded(span: LiveSpan): void;
-}
-
-/**
- * The attributes as recorded plus MLflow's `mlflow.spanLogLevel`, which Python's SDK sets as a span
- * ends unless it was set before; added to the snapshot (off the caller's path), not to the span.
- */
-function withLogLevel(
-  attributes: Readonly<Record<string, JsonValue>> | undefined,
-  spanType: string,
-  events: readonly SpanEvent[] | undefined,
-): Record<string, JsonValue> {
-  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes;
-  return { ...attributes, [SpanAttributeKey.LOG_LEVEL]: spanLogLevel({ spanType, events: events ?? [] }) };
 }
 
 /** What the tracing core reads of a span that users cannot: set once, by the class's static block. */
@@ -109,7 +97,7 @@ export class LiveSpan {
         spanType: span.#spanType,
         inputs: span.#inputs,
         outputs: span.#outputs,
-        attributes: withLogLevel(span.#attributes, span.#spanType, span.#events),
+        attributes: withSpanLogLevel(span.#attributes, span.#spanType, span.#events),
         status: span.#status.code === "UNSET" && span.#endPerf >= 0 ? { code: "OK", description: "" } : span.#status,
         events: span.#events ?? [],
         startTimeNs: perfToEpochNs(span.#startPerf),
@@ -460,20 +448,4 @@ function primitiveAttributes(attributes: EventAttributes, budget: number): Recor
     out[key] = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
   }
   return out;
-}
-
-/** Type, message and stack of anything thrown, read defensively. */
-export function describeException(error: unknown): { type: string; message: string; stack: string } {
-  try {
-    if (error instanceof Error) {
-      const name = error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
-      const type = String(name);
-      const message = String(error.message);
-      return { type, message, stack: String(error.stack ?? `${type}: ${message}`) };
-    }
-    const message = typeof error === "string" ? error : JSON.stringify(toJsonSafe(error, sdkState().limits));
-    return { type: typeof error === "object" && error !== null ? "Object" : typeof error, message, stack: message };
-  } catch {
-    return { type: "Unknown", message: "unreadable exception", stack: "" };
-  }
 }

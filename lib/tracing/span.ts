@@ -71,3 +71,16 @@ export function spanLogLevel(span: Pick<Span, "spanType" | "events">): number {
   for (const event of span.events) if (event.name === "exception") return 40;
   return INFO_SPAN_TYPES.has(span.spanType) ? 20 : 10;
 }
+
+/**
+ * The attributes as recorded plus MLflow's `mlflow.spanLogLevel`, which Python's SDK sets as a span
+ * ends unless it was set before; added to a span's snapshot (off the caller's path), not to the live span.
+ */
+export function withSpanLogLevel(
+  attributes: Readonly<Record<string, JsonValue>> | undefined,
+  spanType: string,
+  events: readonly SpanEvent[] | undefined,
+): Record<string, JsonValue> {
+  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes;
+  return { ...attributes, [SpanAttributeKey.LOG_LEVEL]: spanLogLevel({ spanType, events: events ?? [] }) };
+}
