@@ -3,13 +3,17 @@
  * `mlflow server` started here and (b) a sink server (a child process) that accepts every MLflow
  * endpoint instantly. Compared in the same run, against the same server: ours (BatchProcessor +
  * MlflowRestClient), one request sequence per trace (what MLflow's TypeScript SDK does), and the
- * Python `mlflow` SDK with its default async logging. Then the memory held while 100,000 traces
- * meet a dead server.
+ * Python `mlflow` SDK with its default async logging. Then ours as a fraction of the server's own
+ * ceiling (a minimal client, bench/support/server-ceiling.ts): pairs alternating which goes first,
+ * each pair on a fresh server and store. Then the memory held while 100,000 traces meet a dead
+ * server.
  *
  * Run: npm run bench:export
  *   (= node --expose-gc -r ts-node/register/transpile-only bench/export-throughput.bench.ts)
  * Env: BENCH_TRACES (real server, default 300), BENCH_SINK_TRACES (default 2000),
- *      BENCH_DEAD_TRACES (default 100000), BENCH_SKIP_MLFLOW=1 (no real server, no Python).
+ *      BENCH_DEAD_TRACES (default 100000), BENCH_CEILING_PAIRS (default 5, fresh server each),
+ *      BENCH_SKIP_MLFLOW=1 (no real server, no Python, no ceiling),
+ *      BENCH_ONLY=sink,server,ceiling,memory (a comma list of the sections to run; default all).
  */
 import { configureTracing } from "../lib/tracing/configure";
 import { setDiagnosticsLogger } from "../lib/internal/diagnostics";
@@ -19,14 +23,21 @@ import { SPANS_PER_TRACE } from "./support/bench-traces";
 import { outageMemory } from "./support/dead-server-memory";
 import { mlflowTarget, OURS, runOurs, runPerTrace, runPythonSdk, SPANS_ONLY, SEQUENTIAL, sinkTarget, UNBOUNDED, type CaseResult } from "./support/export-cases";
 import { groupCpuMs, processGroupListeningOn, startChildSink } from "./support/processes";
+import { fmtSpread, loadLine, spread } from "./support/interleave";
+import { runMinimal } from "./support/server-ceiling";
 
 const REAL_N = Number(process.env["BENCH_TRACES"] ?? 300);
 const SINK_N = Number(process.env["BENCH_SINK_TRACES"] ?? 2000);
 const DEAD_N = Number(process.env["BENCH_DEAD_TRACES"] ?? 100_000);
 const SKIP_MLFLOW = process.env["BENCH_SKIP_MLFLOW"] === "1";
+const ONLY = process.env["BENCH_ONLY"]?.split(",").map((x) => x.trim());
+const runs = (section: "sink" | "server" | "ceiling" | "memory"): boolean => ONLY === undefined || ONLY.includes(section);
+const CEILING_PAIRS = Math.max(5, Number(process.env["BENCH_CEILING_PAIRS"] ?? 5));
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
 const perSec = (count: number, ms: number | undefined): number => (ms === undefined ? NaN : (count * 1000) / ms);
+/** What the queue may hold beyond `maxQueueBytes` (bookkeeping, the in-flight batch's request): documented in the README. */
+const HELD_CONSTANT_MIB = 8;
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 
 type Case = () => Promise<CaseResult>;
@@ -162,8 +173,10 @@ async function main(): Promise<void> {
   configureTracing({ completedTraceCapacity: 1 });
   out(`Export throughput (Node ${process.versions.node}); BENCH_TRACES=${REAL_N} BENCH_SINK_TRACES=${SINK_N} BENCH_DEAD_TRACES=${DEAD_N}`);
   const python = SKIP_MLFLOW ? undefined : `${ensureMlflowVenv()}/bin/python`;
-  const sink = await sinkSection(python);
-  if (!SKIP_MLFLOW) bottleneck(find(sink, OURS), find(await realServerSection(), OURS));
+  const sink = runs("sink") ? await sinkSection(python) : [];
+  if (!SKIP_MLFLOW && runs("server")) bottleneck(find(sink, OURS), find(await realServerSection(), OURS));
+  if (!SKIP_MLFLOW && runs("ceiling")) await ceilingSection();
+  if (!runs("memory")) return;
 
   out(
     `\nMemory held while ${DEAD_N} traces meet a dead server (heap after GC${(globalThis as { gc?: unknown }).gc === undefined ? "; run with --expose-gc" : ""})`,
@@ -171,11 +184,48 @@ async function main(): Promise<void> {
   for (const r of await outageMemory(DEAD_N)) {
     const boundMiB = (r.maxQueueSize * r.traceBytes) / 1024 / 1024;
     const allMiB = (r.traces * r.traceBytes) / 1024 / 1024;
+    const limitMiB = r.maxQueueBytes / 1024 / 1024 + HELD_CONSTANT_MIB;
     out(
       `  ${r.label.padEnd(23)} heap held ${fmt(r.heldMiB, 1)} MiB (bound: maxQueueSize ${r.maxQueueSize} x ${r.traceBytes} B = ${fmt(boundMiB, 1)} MiB; ` +
         `all ${r.traces} would be ${fmt(allMiB)} MiB); queued ${r.queued}, in flight ${r.inFlight}, failed ${r.failed}, dropped ${r.dropped}`,
     );
+    out(
+      `  ${"".padEnd(23)} within maxQueueBytes (${fmt(r.maxQueueBytes / 1024 / 1024)} MiB) + ${HELD_CONSTANT_MIB} MiB: ${r.heldMiB <= limitMiB ? "met" : "NOT met"}`,
+    );
   }
+}
+
+/**
+ * Ours (full records) against the minimal client, `CEILING_PAIRS` pairs, each on a fresh server and
+ * store (a growing SQLite store slows whoever runs later), the order alternating from pair to pair.
+ */
+async function ceilingSection(): Promise<void> {
+  out(`\nOurs as a fraction of the server's ceiling: ${CEILING_PAIRS} pairs x ${REAL_N} traces, a fresh mlflow server (SQLite, --workers 1) per pair`);
+  const fractions: number[] = [];
+  const rates: { ours: number[]; minimal: number[] } = { ours: [], minimal: [] };
+  for (let pair = 0; pair < CEILING_PAIRS; pair++) {
+    const server = await startMlflowServer();
+    try {
+      const target = mlflowTarget(server.url);
+      await runOurs(target, 30); // warm-up (lazy imports on the server, sockets); not reported
+      await runMinimal(target, 30);
+      const cases = [() => runOurs(target, REAL_N), () => runMinimal(target, REAL_N)];
+      const [first, second] = pair % 2 === 0 ? cases : [...cases].reverse();
+      const a = await (first as () => Promise<CaseResult>)();
+      const b = await (second as () => Promise<CaseResult>)();
+      const [ours, minimal] = pair % 2 === 0 ? [a, b] : [b, a];
+      if (ours.failed + minimal.failed > 0) out(`  pair ${pair + 1}: failed ours ${ours.failed}, minimal ${minimal.failed}`);
+      rates.ours.push(perSec(ours.traces, ours.exportMs));
+      rates.minimal.push(perSec(minimal.traces, minimal.exportMs));
+      fractions.push((minimal.exportMs ?? NaN) / (ours.exportMs ?? NaN));
+    } finally {
+      await server.stop();
+    }
+  }
+  out(`  minimal client: ${fmtSpread(spread(rates.minimal), 0, " traces/s")}`);
+  out(`  ours:           ${fmtSpread(spread(rates.ours), 0, " traces/s")}`);
+  const f = spread(fractions);
+  out(`  ours / ceiling, paired: ${fmtSpread(f, 2)} — target >= 0.9: ${f.median >= 0.9 ? "met" : "not met"} — ${loadLine()}`);
 }
 
 /** Shows who limits throughput against the real server: the sink/real ratio and both sides' CPU. */

@@ -21,6 +21,7 @@ export interface OutageResult {
   readonly heldMiB: number;
   readonly traceBytes: number;
   readonly maxQueueSize: number;
+  readonly maxQueueBytes: number;
   readonly queued: number;
   readonly inFlight: number;
   readonly dropped: number;
@@ -69,6 +70,7 @@ async function outage(label: string, url: string, count: number): Promise<Outage
     heldMiB,
     traceBytes: sample === undefined ? 0 : estimateJsonBytes(sample),
     maxQueueSize: processor.config.maxQueueSize,
+    maxQueueBytes: processor.config.maxQueueBytes,
     queued: stats.queued,
     inFlight: stats.inFlight,
     dropped: stats.dropped,
