@@ -93,6 +93,26 @@ export function toExportFailure(traceId: string, error: unknown): ExportFailure 
   return { traceId, error: err, retryable: false };
 }
 
+/** Socket errors that mean nothing answers at the destination (no server listening, no such host, no route). */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * True when `error` (or an error in its `cause` chain) says the destination cannot be reached at all,
+ * as opposed to a slow or failing server: retrying it within a flush only makes the caller wait.
+ *
+ * @example
+ * if (isDestinationUnreachable(failure.error)) keepLocally(trace);
+ */
+export function isDestinationUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /**
  * An argument of `logFeedback`, `logExpectation`, `updateAssessment`, ... is missing or malformed;
  * the message names the argument and what it should be.

@@ -1,4 +1,4 @@
-import { ConfigError, ExportError, MlflowApiError, MlflowHaystackError, toExportFailure } from "../../lib/export/errors";
+import { ConfigError, ExportError, isDestinationUnreachable, MlflowApiError, MlflowHaystackError, toExportFailure } from "../../lib/export/errors";
 
 describe("error family", () => {
   it("matches by instanceof across two loaded copies of the module", () => {
@@ -28,5 +28,24 @@ describe("error family", () => {
     });
     expect(toExportFailure("t", new ConfigError("deleted"))).toMatchObject({ retryable: false });
     expect(toExportFailure("t", "weird").error.message).toBe("weird");
+  });
+});
+
+describe("isDestinationUnreachable", () => {
+  const socket = (code: string): Error => Object.assign(new Error(`connect ${code}`), { code });
+
+  it("is true for a refused connection, an unknown host or no route, also as the cause of an ExportError", () => {
+    for (const code of ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH"]) {
+      expect(isDestinationUnreachable(socket(code))).toBe(true);
+      expect(isDestinationUnreachable(new ExportError("Request failed", { cause: new ExportError("inner", { cause: socket(code) }) }))).toBe(true);
+    }
+  });
+
+  it("is false for a server that answered, a reset or timed-out connection, and non-errors", () => {
+    expect(isDestinationUnreachable(new ExportError("HTTP 503", { status: 503 }))).toBe(false);
+    expect(isDestinationUnreachable(socket("ECONNRESET"))).toBe(false);
+    expect(isDestinationUnreachable(socket("ETIMEDOUT"))).toBe(false);
+    expect(isDestinationUnreachable("ECONNREFUSED")).toBe(false);
+    expect(isDestinationUnreachable(undefined)).toBe(false);
   });
 });

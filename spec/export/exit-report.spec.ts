@@ -56,6 +56,27 @@ describe("the exit-time report", () => {
     expect(pending.size).toBe(40);
   }, 60_000);
 
+  it("flushTraces() against a server that is not running keeps the traces locally and returns, instead of retrying for its 30 s", async () => {
+    const port = await closedPort();
+    const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "flush-refused");
+    const script = `
+      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      for (let i = 0; i < 3; i++) mlflow.startSpan({ name: "t" + i }, () => i);
+      mlflow.flushTraces().then((r) => process.stdout.write(JSON.stringify(r)));`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MLFLOW_HAYSTACK_LOCAL_DIR: dir,
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+      MLFLOW_HAYSTACK_DEBUG: "",
+    };
+    const out = await run(script, env);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ exported: 0, failed: 3, dropped: 0, pending: 0 });
+    expect(out.stderr).toContain(`they are kept in ${dir} for \`npx mlflow-haystack traces sync\``);
+    expect(out.stderr).not.toContain("flushTraces() is waiting");
+    expect((await pendingIndex(dir)).size).toBe(3);
+  }, 60_000);
+
   it("names the --to command when the server came from setTrackingUri, which `traces sync` alone does not read", async () => {
     const port = await closedPort();
     const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit-report-set-uri");

@@ -7,7 +7,7 @@
 import { reportOnce } from "../../internal/diagnostics";
 import { planRetry } from "./backoff";
 import { resolveBatchOptions, type BatchProcessorOptions, type ExportableTrace, type ResolvedBatchOptions } from "./options";
-import { ExportError } from "../errors";
+import { ExportError, isDestinationUnreachable } from "../errors";
 import { startExportCall, type CallOutcome } from "./export-call";
 import { DropCounter } from "./drop-counter";
 import { registerExitFlush } from "../../internal/exit-flush";
@@ -109,6 +109,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     const failed = this.failedUnreported;
     this.failedUnreported = 0;
     if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
+    // Traces backing off from an unreachable destination are tried once more now, not after their delay.
+    if (this.keeper.canKeep && isDestinationUnreachable(this.lastRetryError)) this.queue.retry(this.waitlist.drain());
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
       remaining: this.held + this.spilling,
@@ -303,10 +305,21 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.retryOrFail(retry);
   }
 
-  /** Schedules one retry for the group, or fails the traces out of attempts, budget or patience. */
-  private retryOrFail(items: Settled<T>[]): void {
-    if (items.length === 0) return;
-    this.lastRetryError = items[items.length - 1]?.error;
+  /**
+   * Schedules one retry for the group, or fails the traces out of attempts, budget or patience.
+   * While a flush waits, traces the destination could not even be reached for (nothing listening,
+   * no such host) fail at once when they can be kept (the local store): the flush returns now
+   * instead of after its timeout, and `traces sync` sends them later.
+   */
+  private retryOrFail(failed: Settled<T>[]): void {
+    if (failed.length === 0) return;
+    this.lastRetryError = failed[failed.length - 1]?.error;
+    let items = failed;
+    if (this.waiters.active && this.keeper.canKeep) {
+      this.fail(items.filter((i) => isDestinationUnreachable(i.error)));
+      items = items.filter((i) => !isDestinationUnreachable(i.error));
+      if (items.length === 0) return;
+    }
     const { delayMs, retry, giveUp } = planRetry(items, this.config, Date.now());
     // Once a shutdown's flush is over, nothing may be scheduled any more.
     const stopped = this.closed && !this.waiters.active;

@@ -322,3 +322,63 @@ describe("BatchProcessor never throws into user code", () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+/** What the HTTP layer throws when nothing listens at the tracking URI. */
+function refused(traceId: string): { traceId: string; error: Error; retryable: boolean } {
+  const socketError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+  return { traceId, error: new ExportError("Request POST /api/3.0/mlflow/traces failed: ECONNREFUSED", { cause: socketError }), retryable: true };
+}
+
+describe("BatchProcessor flush with an unreachable destination", () => {
+  it("keeps the traces (onDeliveryFailed) at once instead of retrying until the flush's timeout", async () => {
+    const client = new ManualClient((call) => call.fail(call.ids.map(refused)));
+    const p = make(client, { maxBatchSize: 2 });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    const flushed = p.flush({ timeoutMs: 30_000 });
+    await tick();
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 2, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(1);
+    expect(failedFinally.flatMap((f) => f.ids)).toEqual(["a", "b"]);
+    for (const f of failedFinally) expect(f.error.message).toContain("ECONNREFUSED");
+  });
+
+  it("tries traces backing off from an unreachable destination once more at the flush, not after their delay", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.99);
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(call.ids.map(refused)) : call.ok()));
+    const p = make(client, { initialBackoffMs: 60_000 });
+    p.enqueue(fakeTrace("a"));
+    await tick();
+    expect(client.calls).toHaveLength(1); // failed without a flush: waits out its backoff as usual
+    const flushed = p.flush();
+    await tick();
+    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(2);
+    expect(failedFinally).toEqual([]);
+  });
+
+  it("still retries a server that answers with an error (503) while the flush waits", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call)) : call.ok()));
+    const p = make(client, { initialBackoffMs: 1000 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush();
+    await tick(500);
+    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    expect(client.calls).toHaveLength(2);
+  });
+
+  it("without a way to keep traces, retries an unreachable destination until the flush's timeout", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const client = new ManualClient((call) => call.fail(call.ids.map(refused)));
+    const p = new BatchProcessor<FakeTrace>(client, { flushOnExit: false, maxBatchSize: 1, initialBackoffMs: 100 });
+    p.enqueue(fakeTrace("a"));
+    const flushed = p.flush({ timeoutMs: 1000 });
+    await tick(1000);
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
+    expect(client.calls.length).toBeGreaterThan(2);
+    const shut = p.shutdown({ timeoutMs: 0 });
+    await tick(1);
+    await shut;
+  });
+});
