@@ -101,8 +101,8 @@ const FLUSH_NOTICE_AFTER_MS = 10_000;
  * Waits until every trace completed before the call has been delivered, or has failed for good
  * and been kept in the local store, and says how many; traces still unsettled after `timeoutMs`
  * (default 30 s) are counted as `pending` and keep being retried. A server that cannot be reached
- * at all (connection refused, unknown host) is not waited on: those traces go to the local store at
- * once. Call it before a serverless handler returns or the process exits. Never rejects.
+ * at all (connection refused, unknown host) is not waited for: those traces are counted `pending`
+ * at once. Call it before a serverless handler returns or the process exits. Never rejects.
  *
  * @example
  * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };

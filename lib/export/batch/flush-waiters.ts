@@ -80,6 +80,15 @@ export class FlushWaiters {
     return credited;
   }
 
+  /**
+   * Resolves the flushes whose every remaining trace is stalled (backing off from a destination
+   * that cannot be reached), those counted as `pending`; `stalledBelow(target)` counts the stalled
+   * traces a flush with that target waits for.
+   */
+  releaseStalled(stalledBelow: (target: number) => number): void {
+    for (const w of [...this.list]) if (w.remaining > 0 && stalledBelow(w.target) >= w.remaining) this.end(w);
+  }
+
   /** Resolves the flushes with nothing left to wait for. */
   resolveDone(): void {
     for (const w of [...this.list]) if (w.remaining <= 0) this.end(w);

@@ -99,7 +99,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   /**
    * Resolves when every trace enqueued before the call is acknowledged or has failed for good
    * (and `onDeliveryFailed` has finished keeping it), including traces waiting to retry (so it is
-   * bounded by `retryBudgetMs` plus one `exportTimeoutMs`), or when `timeoutMs` passes. `failed`
+   * bounded by `retryBudgetMs` plus one `exportTimeoutMs`), or when `timeoutMs` passes, or when
+   * all it still waits for back off from a destination that cannot be reached (`pending`). `failed`
    * also counts traces that failed before the call and no earlier flush reported. While it
    * waits, the processor's timers keep the process alive. Never rejects.
    */
@@ -110,7 +111,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.failedUnreported = 0;
     if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
     // Traces backing off from an unreachable destination are tried once more now, not after their delay.
-    if (this.keeper.canKeep && isDestinationUnreachable(this.lastRetryError)) this.queue.retry(this.waitlist.drain());
+    if (isDestinationUnreachable(this.lastRetryError)) this.queue.retry(this.waitlist.drain());
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
       remaining: this.held + this.spilling,
@@ -261,6 +262,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     for (const e of entries) {
       if (e.attempts === 0) e.firstAttemptAt = now;
       e.attempts += 1;
+      e.unreachable = false;
       attempt = Math.max(attempt, e.attempts);
     }
     this.inFlight += entries.length;
@@ -305,32 +307,36 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.retryOrFail(retry);
   }
 
-  /**
-   * Schedules one retry for the group, or fails the traces out of attempts, budget or patience.
-   * While a flush waits, traces the destination could not even be reached for (nothing listening,
-   * no such host) fail at once when they can be kept (the local store): the flush returns now
-   * instead of after its timeout, and `traces sync` sends them later.
-   */
-  private retryOrFail(failed: Settled<T>[]): void {
-    if (failed.length === 0) return;
-    this.lastRetryError = failed[failed.length - 1]?.error;
-    let items = failed;
-    if (this.waiters.active && this.keeper.canKeep) {
-      this.fail(items.filter((i) => isDestinationUnreachable(i.error)));
-      items = items.filter((i) => !isDestinationUnreachable(i.error));
-      if (items.length === 0) return;
-    }
+  /** Schedules one retry for the group, or fails the traces out of attempts, budget or patience. */
+  private retryOrFail(items: Settled<T>[]): void {
+    if (items.length === 0) return;
+    this.lastRetryError = items[items.length - 1]?.error;
     const { delayMs, retry, giveUp } = planRetry(items, this.config, Date.now());
     // Once a shutdown's flush is over, nothing may be scheduled any more.
     const stopped = this.closed && !this.waiters.active;
     this.fail(stopped ? items : giveUp);
     if (stopped || retry.length === 0) return;
     const again = retry.map((r) => r.entry);
+    let unreachable = false;
+    for (const r of retry) {
+      r.entry.unreachable = isDestinationUnreachable(r.error);
+      unreachable ||= r.entry.unreachable;
+    }
     this.counts.retries += again.length;
     this.waitlist.add(again, delayMs, this.waiters.active, (due) => {
       this.queue.retry(due);
       this.runWork();
     });
+    if (unreachable) this.releaseStalledFlushes();
+  }
+
+  /**
+   * Retrying a destination nobody answers at (connection refused, unknown host) within a flush
+   * only makes the caller wait: a flush left waiting for such traces alone returns, them `pending`.
+   */
+  private releaseStalledFlushes(): void {
+    if (!this.waiters.active || !isDestinationUnreachable(this.lastRetryError)) return;
+    this.waiters.releaseStalled((target) => this.waitlist.count((e) => e.unreachable === true && e.seq < target));
   }
 
   private fail(items: Settled<T>[]): void {
@@ -366,6 +372,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private credit(entries: readonly QueueEntry<T>[], outcome: Exclude<Outcome, "dropped">): void {
     for (const e of entries) if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     this.waiters.resolveDone();
+    this.releaseStalledFlushes();
   }
 
   private isFull(): boolean {

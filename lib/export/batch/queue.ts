@@ -11,6 +11,8 @@ export interface QueueEntry<T> {
   readonly seq: number;
   attempts: number;
   firstAttemptAt: number;
+  /** The last attempt could not reach the destination at all (set while the trace backs off). */
+  unreachable?: boolean;
 }
 
 /**

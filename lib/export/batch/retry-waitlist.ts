@@ -52,6 +52,13 @@ export class RetryWaitlist<T> {
     return all;
   }
 
+  /** How many waiting entries satisfy `match`. */
+  count(match: (entry: QueueEntry<T>) => boolean): number {
+    let n = 0;
+    for (const g of this.groups) for (const e of g.entries) if (match(e)) n += 1;
+    return n;
+  }
+
   /** Whether the timers hold the process open. */
   setKeepAlive(on: boolean): void {
     for (const g of this.groups) {

@@ -330,17 +330,22 @@ function refused(traceId: string): { traceId: string; error: Error; retryable: b
 }
 
 describe("BatchProcessor flush with an unreachable destination", () => {
-  it("keeps the traces (onDeliveryFailed) at once instead of retrying until the flush's timeout", async () => {
-    const client = new ManualClient((call) => call.fail(call.ids.map(refused)));
-    const p = make(client, { maxBatchSize: 2 });
+  it("returns at once with the traces pending instead of retrying until its timeout; they keep being retried and land later", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    let up = false;
+    const client = new ManualClient((call) => (up ? call.ok() : call.fail(call.ids.map(refused))));
+    const p = make(client, { maxBatchSize: 2, initialBackoffMs: 1000 });
     p.enqueue(fakeTrace("a"));
     p.enqueue(fakeTrace("b"));
     const flushed = p.flush({ timeoutMs: 30_000 });
     await tick();
-    await expect(flushed).resolves.toEqual({ exported: 0, failed: 2, dropped: 0, pending: 0 });
+    await expect(flushed).resolves.toEqual({ exported: 0, failed: 0, dropped: 0, pending: 2 });
     expect(client.calls).toHaveLength(1);
-    expect(failedFinally.flatMap((f) => f.ids)).toEqual(["a", "b"]);
-    for (const f of failedFinally) expect(f.error.message).toContain("ECONNREFUSED");
+    expect(failedFinally).toEqual([]);
+    up = true; // the server comes back: the retry in the background delivers, no local store involved
+    await tick(500);
+    expect(client.calls).toHaveLength(2);
+    expect(p.getStats()).toMatchObject({ exported: 2, failed: 0, queued: 0, inFlight: 0 });
   });
 
   it("tries traces backing off from an unreachable destination once more at the flush, not after their delay", async () => {
@@ -354,31 +359,34 @@ describe("BatchProcessor flush with an unreachable destination", () => {
     await tick();
     await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
     expect(client.calls).toHaveLength(2);
-    expect(failedFinally).toEqual([]);
   });
 
-  it("still retries a server that answers with an error (503) while the flush waits", async () => {
+  it("still waits for the other traces of the flush, and for a server that answers with an error (503)", async () => {
     jest.spyOn(Math, "random").mockReturnValue(0.5);
-    const client = new ManualClient((call, i) => (i === 0 ? call.fail(retryableFailures(call)) : call.ok()));
+    const client = new ManualClient((call, i) => {
+      if (call.ids[0] === "a") call.fail(call.ids.map(refused));
+      else if (i === 1) call.fail(retryableFailures(call));
+      else call.ok();
+    });
     const p = make(client, { initialBackoffMs: 1000 });
     p.enqueue(fakeTrace("a"));
-    const flushed = p.flush();
+    p.enqueue(fakeTrace("b"));
+    let result: unknown;
+    const flushed = p.flush().then((r) => (result = r));
+    await tick();
+    expect(result).toBeUndefined(); // "b" got a 503: retried within the flush
     await tick(500);
-    await expect(flushed).resolves.toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
-    expect(client.calls).toHaveLength(2);
+    await flushed;
+    expect(result).toEqual({ exported: 1, failed: 0, dropped: 0, pending: 1 });
   });
 
-  it("without a way to keep traces, retries an unreachable destination until the flush's timeout", async () => {
-    jest.spyOn(Math, "random").mockReturnValue(0.5);
+  it("at shutdown, hands the unreachable traces to onDeliveryFailed (the local store) without waiting out its timeout", async () => {
     const client = new ManualClient((call) => call.fail(call.ids.map(refused)));
-    const p = new BatchProcessor<FakeTrace>(client, { flushOnExit: false, maxBatchSize: 1, initialBackoffMs: 100 });
+    const p = make(client);
     p.enqueue(fakeTrace("a"));
-    const flushed = p.flush({ timeoutMs: 1000 });
-    await tick(1000);
-    await expect(flushed).resolves.toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
-    expect(client.calls.length).toBeGreaterThan(2);
-    const shut = p.shutdown({ timeoutMs: 0 });
-    await tick(1);
-    await shut;
+    const shut = p.shutdown({ timeoutMs: 30_000 });
+    await tick();
+    await expect(shut).resolves.toEqual({ exported: 0, failed: 1, dropped: 0, pending: 0 });
+    expect(failedFinally.flatMap((f) => f.ids)).toEqual(["a"]);
   });
 });
