@@ -23,6 +23,15 @@ describe("model pricing", () => {
     expect(getModelPricing("text-embedding-3-large")?.inputPerMillion).toBe(0.13);
   });
 
+  it("prices again when the price changes, by an override or in place", () => {
+    const usage = { input_tokens: 1_000_000, output_tokens: 1_000_000, total_tokens: 2_000_000 };
+    expect(costOf("gpt-4o-mini", usage)?.total_cost).toBe(0.75);
+    setModelPricing("gpt-4o-mini", { inputPerMillion: 1, outputPerMillion: 2 });
+    expect(costOf("gpt-4o-mini", usage)?.total_cost).toBe(3);
+    getModelPricing("gpt-4o-mini")!.outputPerMillion = 4;
+    expect(costOf("gpt-4o-mini", usage)).toEqual({ input_cost: 1, output_cost: 4, total_cost: 5 });
+  });
+
   it("lets an override win, and undefined for a model nobody priced", () => {
     setModelPricing("gpt-4o-mini", { inputPerMillion: 1, outputPerMillion: 2 });
     expect(getModelPricing("gpt-4o-mini")).toEqual({ inputPerMillion: 1, outputPerMillion: 2 });

@@ -4,7 +4,7 @@
  * result becomes a `tool` message with its call's id, a string `meta.refusal` is sent as a refusal.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import type { ChatMessageContent, JsonObject, ToolCall, ToolCallResult } from "./content-parts";
+import { TextContent, ToolCall, ToolCallResult, type ChatMessageContent, type JsonObject } from "./content-parts";
 import { pythonJsonDumps } from "../../internal/python-json";
 
 /** An OpenAI Chat Completions message. */
@@ -29,14 +29,24 @@ export interface ConvertibleMessage {
   readonly name: string | null;
   readonly meta: JsonObject;
   readonly content: readonly ChatMessageContent[];
-  readonly texts: readonly string[];
-  readonly toolCalls: readonly ToolCall[];
-  readonly toolCallResults: readonly ToolCallResult[];
+}
+
+/** The message's texts, tool calls and tool results, read in one pass over its content. */
+function partsOf(content: readonly ChatMessageContent[]): { texts: string[]; toolCalls: ToolCall[]; toolCallResults: ToolCallResult[] } {
+  const texts: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  const toolCallResults: ToolCallResult[] = [];
+  for (const part of content) {
+    if (part instanceof TextContent) texts.push(part.text);
+    else if (part instanceof ToolCall) toolCalls.push(part);
+    else if (part instanceof ToolCallResult) toolCallResults.push(part);
+  }
+  return { texts, toolCalls, toolCallResults };
 }
 
 /** Converts one message; see the module comment. */
 export function toOpenAIMessage(message: ConvertibleMessage, requireToolCallIds: boolean): OpenAIMessageDict {
-  const { texts, toolCalls, toolCallResults } = message;
+  const { texts, toolCalls, toolCallResults } = partsOf(message.content);
   if (texts.length + toolCalls.length + toolCallResults.length === 0 && message.role !== "assistant") {
     throw new TypeError(`A ChatMessage from '${message.role}' must contain text, a tool call or a tool call result; only assistant messages can be empty.`);
   }
