@@ -265,7 +265,7 @@ export type TraceBuilder<S> = (source: S) => { readonly info: TraceInfo; readonl
  */
 export class Trace {
   /** @internal Where the export side keeps a trace's delivery state (see `assessment-delivery.ts`). */
-  [DELIVERY_SLOT]: unknown = undefined;
+  declare [DELIVERY_SLOT]: unknown;
   private built: { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } | undefined;
   private build: TraceBuilder<never> | undefined;
   private source: unknown;
@@ -277,6 +277,8 @@ export class Trace {
     this.built = info === undefined ? undefined : { info, data: { spans: spans ?? [] } };
     this.build = build;
     this.source = source;
+    // Assigned, not a class field: defining a symbol-keyed field took a slower path on every trace.
+    this[DELIVERY_SLOT] = undefined;
   }
 
   /**
