@@ -69,8 +69,8 @@ export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<stri
 export type ComputedPreviews = { request?: string; response?: string };
 
 /**
- * @internal What a trace's info computes when first read, as one object (trace assembly passes one
- * per trace rather than two closures and their context).
+ * What a trace's info computes when first read, as one object (trace assembly passes one per trace
+ * rather than two closures and their context). SDK-internal, like {@link LateMetadata}.
  */
 export interface LazyInfoParts {
   previews(): ComputedPreviews;
