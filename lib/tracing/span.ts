@@ -68,8 +68,7 @@ const INFO_SPAN_TYPES: ReadonlySet<string> = new Set(["LLM", "CHAT_MODEL", "TOOL
  * retriever, agent and embedding types, else DEBUG (10).
  */
 export function spanLogLevel(span: Pick<Span, "spanType" | "events">): number {
-  for (const event of span.events) if (event.name === "exception") return 40;
-  return INFO_SPAN_TYPES.has(span.spanType) ? 20 : 10;
+  return logLevelOf(span.spanType, span.events);
 }
 
 /**
@@ -81,6 +80,22 @@ export function withSpanLogLevel(
   spanType: string,
   events: readonly SpanEvent[] | undefined,
 ): Record<string, JsonValue> {
-  if (attributes !== undefined && SpanAttributeKey.LOG_LEVEL in attributes) return attributes;
-  return { ...attributes, [SpanAttributeKey.LOG_LEVEL]: spanLogLevel({ spanType, events: events ?? [] }) };
+  // A span without attributes shares a frozen record per level: a fresh spread with a computed key
+  // cost as much as the rest of the span's snapshot.
+  if (attributes === undefined) return LEVEL_ONLY[logLevelOf(spanType, events)] as Record<string, JsonValue>;
+  if (SpanAttributeKey.LOG_LEVEL in attributes) return attributes;
+  const out: Record<string, JsonValue> = { ...attributes };
+  out[SpanAttributeKey.LOG_LEVEL] = logLevelOf(spanType, events);
+  return out;
+}
+
+const LEVEL_ONLY: Readonly<Record<number, Readonly<Record<string, JsonValue>>>> = {
+  10: Object.freeze({ "mlflow.spanLogLevel": 10 }),
+  20: Object.freeze({ "mlflow.spanLogLevel": 20 }),
+  40: Object.freeze({ "mlflow.spanLogLevel": 40 }),
+};
+
+function logLevelOf(spanType: string, events: readonly SpanEvent[] | undefined): number {
+  if (events !== undefined) for (let i = 0; i < events.length; i++) if ((events[i] as SpanEvent).name === "exception") return 40;
+  return INFO_SPAN_TYPES.has(spanType) ? 20 : 10;
 }

@@ -3,10 +3,10 @@
  * token usage and cost summed without double counting, and MLflow's trace metadata and tags.
  */
 import { perfToEpochMs } from "./clock";
-import { snapshotLiveSpan, spanPerfTimes, type LiveSpan } from "./live-span";
+import { snapshotLiveSpan, spanEndPerf, spanStartPerf, type LiveSpan } from "./live-span";
 import type { JsonValue } from "./serialize";
 import { SpanAttributeKey, type Span } from "./span";
-import { Trace, TraceInfo, type TraceIdSource, type TraceState } from "./trace";
+import { Trace, TraceInfo, type ComputedPreviews, type LazyInfoParts, type TraceIdSource, type TraceState } from "./trace";
 import type { TraceUpdates } from "./trace-updates";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { environmentMetadata } from "./environment";
@@ -22,7 +22,8 @@ export function truncateWithEllipsis(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
-const snapshotSpan = snapshotLiveSpan;
+const NO_UPDATES: TraceUpdates = Object.freeze({});
+const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 const ENV_KEYS = [
   "mlflow.user",
@@ -66,7 +67,7 @@ type NumberRecord = Record<string, number>;
  * same tokens once), as MLflow's `aggregate_usage_from_spans` does.
  */
 export function sumOutermost(spans: readonly Span[], key: string): NumberRecord | undefined {
-  if (!spans.some((s) => s.attributes[key] !== undefined)) return undefined;
+  if (!anyHas(spans, key)) return undefined;
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   let total: NumberRecord | undefined;
   for (const span of spans) {
@@ -86,6 +87,11 @@ export function sumOutermost(spans: readonly Span[], key: string): NumberRecord 
     for (const field of Object.keys(value)) total[field] = (total[field] ?? 0) + (value[field] as number);
   }
   return total;
+}
+
+function anyHas(spans: readonly Span[], key: string): boolean {
+  for (let i = 0; i < spans.length; i++) if ((spans[i] as Span).attributes[key] !== undefined) return true;
+  return false;
 }
 
 function isNumberRecord(value: JsonValue | undefined): value is Record<string, number> {
@@ -127,13 +133,15 @@ export function buildTrace(record: AssembledRecord): Trace {
 
 // A completed record gains no spans (a span started under it begins a new trace), so reading
 // `record.spans` later sees the spans it had when it completed.
-function assemble(record: AssembledRecord): { info: TraceInfo; spans: Span[] } {
+function assemble(record: AssembledRecord): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
   const root = record.root as LiveSpan;
-  const rootTimes = spanPerfTimes(root);
-  const rootEnd = rootTimes.end >= 0 ? rootTimes.end : rootTimes.start;
-  const spans = record.spans.map((span) => snapshotSpan(span, rootEnd));
+  const rootStart = spanStartPerf(root);
+  const rootEnd = spanEndPerf(root) >= 0 ? spanEndPerf(root) : rootStart;
+  const live = record.spans;
+  const spans: Span[] = new Array<Span>(live.length);
+  for (let i = 0; i < live.length; i++) spans[i] = snapshotLiveSpan(live[i] as LiveSpan, rootEnd);
   const rootSpan = spans[0] as Span;
-  const updates = record.updates ?? {};
+  const updates: TraceUpdates = record.updates ?? NO_UPDATES;
   const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
   const metadata = baseMetadata();
@@ -141,17 +149,12 @@ function assemble(record: AssembledRecord): { info: TraceInfo; spans: Span[] } {
   if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
   const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
   if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
-  // The root's JSON feeds `mlflow.traceInputs`/`Outputs` and the previews: written when one of them is first read
-  // (a client that sends spans only never pays for it).
-  let json: { inputs: string | undefined; outputs: string | undefined } | undefined;
-  const rootJson = (): { inputs: string | undefined; outputs: string | undefined } =>
-    (json ??= { inputs: previewJson(rootSpan.inputs, root.valueLength("inputs")), outputs: previewJson(rootSpan.outputs, root.valueLength("outputs")) });
-  const userMetadata = updates.metadata ?? {};
-  for (const key of Object.keys(userMetadata)) {
-    metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
+  const userMetadata = updates.metadata ?? NO_METADATA;
+  if (updates.metadata !== undefined) {
+    for (const key of Object.keys(userMetadata)) metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
   }
 
-  const startMs = perfToEpochMs(rootTimes.start);
+  const startMs = perfToEpochMs(rootStart);
   const info = new TraceInfo(
     {
       traceId: record.traceId,
@@ -161,33 +164,60 @@ function assemble(record: AssembledRecord): { info: TraceInfo; spans: Span[] } {
       state,
       requestPreview: updates.requestPreview,
       responsePreview: updates.responsePreview,
-      tags: { "mlflow.traceName": rootSpan.name, ...updates.tags },
+      tags: updates.tags === undefined ? { "mlflow.traceName": rootSpan.name } : { "mlflow.traceName": rootSpan.name, ...updates.tags },
       metadata,
       assessments: updates.assessments,
     },
-    () => {
-      const { inputs, outputs } = rootJson();
-      const previews: { request?: string; response?: string } = {};
-      if (inputs !== undefined) previews.request = truncateWithEllipsis(inputs, PREVIEW_MAX_LENGTH);
-      if (outputs !== undefined) previews.response = truncateWithEllipsis(outputs, PREVIEW_MAX_LENGTH);
-      return previews;
-    },
-    (self, add) => {
-      const { inputs, outputs } = rootJson();
-      const io: Record<string, string> = {};
-      // A value the user set with updateCurrentTrace wins, as it did when these were written first.
-      if (inputs !== undefined && userMetadata["mlflow.traceInputs"] === undefined)
-        io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
-      if (outputs !== undefined && userMetadata["mlflow.traceOutputs"] === undefined)
-        io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
-      add(io);
-      try {
-        add(traceSizeMetadata(self.toJSON(), spans));
-        return;
-      } catch (error) {
-        reportOnce("trace-size-stats", "warn", `could not compute the size stats of trace ${record.traceId}; it is exported without them`, error);
-      }
-    },
+    new RootJsonParts(record, root, spans, userMetadata),
   );
-  return { info, spans };
+  return { info, data: { spans } };
+}
+
+/**
+ * The previews and the late metadata (`mlflow.traceInputs`/`Outputs`, size stats) of one trace, from
+ * the root's JSON, written when one of them is first read (a client that sends spans only never pays
+ * for it). One object per trace, where closures cost three and their context.
+ */
+class RootJsonParts implements LazyInfoParts {
+  private json: { inputs: string | undefined; outputs: string | undefined } | undefined = undefined;
+
+  constructor(
+    private readonly record: AssembledRecord,
+    private readonly root: LiveSpan,
+    private readonly spans: readonly Span[],
+    private readonly userMetadata: Readonly<Record<string, string>>,
+  ) {}
+
+  private rootJson(): { inputs: string | undefined; outputs: string | undefined } {
+    const rootSpan = this.spans[0] as Span;
+    return (this.json ??= {
+      inputs: previewJson(rootSpan.inputs, this.root.valueLength("inputs")),
+      outputs: previewJson(rootSpan.outputs, this.root.valueLength("outputs")),
+    });
+  }
+
+  previews(): ComputedPreviews {
+    const { inputs, outputs } = this.rootJson();
+    const previews: ComputedPreviews = {};
+    if (inputs !== undefined) previews.request = truncateWithEllipsis(inputs, PREVIEW_MAX_LENGTH);
+    if (outputs !== undefined) previews.response = truncateWithEllipsis(outputs, PREVIEW_MAX_LENGTH);
+    return previews;
+  }
+
+  lateMetadata(self: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void): void {
+    const { inputs, outputs } = this.rootJson();
+    const io: Record<string, string> = {};
+    // A value the user set with updateCurrentTrace wins, as it did when these were written first.
+    if (inputs !== undefined && this.userMetadata["mlflow.traceInputs"] === undefined)
+      io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
+    if (outputs !== undefined && this.userMetadata["mlflow.traceOutputs"] === undefined)
+      io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
+    add(io);
+    try {
+      add(traceSizeMetadata(self.toJSON(), this.spans));
+      return;
+    } catch (error) {
+      reportOnce("trace-size-stats", "warn", `could not compute the size stats of trace ${this.record.traceId}; it is exported without them`, error);
+    }
+  }
 }

@@ -20,6 +20,7 @@ export class TraceRecord implements SpanOwner {
   root: LiveSpan | undefined = undefined;
   /** The spans after the root, in start order; most traces of one span never allocate it. */
   private descendants: LiveSpan[] | undefined = undefined;
+  private completedSpans: LiveSpan[] | undefined = undefined;
   open = 0;
   /** What `updateCurrentTrace` set; created on first use (most traces never need it). */
   updates: TraceUpdates | undefined = undefined;
@@ -59,8 +60,12 @@ export class TraceRecord implements SpanOwner {
 
   /** Every span of the trace in start order, so parents precede their children. */
   get spans(): LiveSpan[] {
+    if (this.completedSpans !== undefined) return this.completedSpans;
     if (this.root === undefined) return [];
-    return this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
+    const spans = this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
+    // A completed record gains no spans: sizing and assembly share one list.
+    if (this.done) this.completedSpans = spans;
+    return spans;
   }
 
   /** Approximate JSON bytes of the assembled trace, from the lengths its spans counted. */

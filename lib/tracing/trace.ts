@@ -65,6 +65,21 @@ export interface TraceInfoFields {
 /** Adds a trace's late metadata entries in order (SDK-internal); `info.toJSON()` inside it sees those added so far. */
 export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void) => void;
 
+/** Request and response previews computed when first read. */
+export type ComputedPreviews = { request?: string; response?: string };
+
+/**
+ * What a trace's info computes when first read, as one object (trace assembly passes one per trace
+ * rather than two closures and their context). SDK-internal, like {@link LateMetadata}.
+ */
+export interface LazyInfoParts {
+  previews(): ComputedPreviews;
+  lateMetadata(info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void): void;
+}
+
+const NO_PREVIEWS = (): ComputedPreviews => ({});
+const NO_LATE_METADATA: LateMetadata = () => undefined;
+
 /**
  * Metadata of a completed trace. Read-only: the SDK fills in `experimentId` once the trace is
  * logged, nothing else changes.
@@ -92,16 +107,16 @@ export class TraceInfo {
    * Adds, with `add`, the entries computed on first read of `metadata` (size stats cost a pass over
    * every span; the root's JSON for `mlflow.traceInputs`/`Outputs` is written only when needed).
    */
-  private lateMetadata: LateMetadata | undefined;
-  private readonly previews: {
-    request?: string | undefined;
-    response?: string | undefined;
-    compute?: (() => { request?: string; response?: string }) | undefined;
-  };
+  private lazy: LazyInfoParts | undefined;
+  private metadataDue: boolean;
+  private previewsDue: boolean;
+  private requestPreviewValue: string | undefined;
+  private responsePreviewValue: string | undefined;
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
 
-  constructor(fields: TraceInfoFields, computePreviews?: () => { request?: string; response?: string }, lateMetadata?: LateMetadata) {
+  /** `lazy`: what is computed on first read, as one object or as a previews function (with `lateMetadata`). */
+  constructor(fields: TraceInfoFields, lazy?: LazyInfoParts | (() => ComputedPreviews), lateMetadata?: LateMetadata) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
     this.#experimentId = fields.experimentId;
@@ -111,8 +126,15 @@ export class TraceInfo {
     this.tags = fields.tags;
     this.assessments = fields.assessments ?? [];
     this.metadataValue = fields.metadata;
-    this.lateMetadata = lateMetadata;
-    this.previews = { request: fields.requestPreview, response: fields.responsePreview, compute: computePreviews };
+    const parts =
+      typeof lazy === "function" || lateMetadata !== undefined
+        ? { previews: typeof lazy === "function" ? lazy : NO_PREVIEWS, lateMetadata: lateMetadata ?? NO_LATE_METADATA }
+        : lazy;
+    this.lazy = parts;
+    this.metadataDue = parts !== undefined;
+    this.previewsDue = parts !== undefined;
+    this.requestPreviewValue = fields.requestPreview;
+    this.responsePreviewValue = fields.responsePreview;
     this.hasGivenPreviews = fields.requestPreview !== undefined || fields.responsePreview !== undefined;
   }
 
@@ -128,10 +150,11 @@ export class TraceInfo {
 
   /** Trace metadata (`trace_metadata`), string to string. */
   get metadata(): Readonly<Record<string, string>> {
-    const late = this.lateMetadata;
-    if (late !== undefined) {
-      this.lateMetadata = undefined;
-      late(this, (entries) => void Object.assign(this.metadataValue, entries));
+    if (this.metadataDue) {
+      this.metadataDue = false;
+      const parts = this.lazy as LazyInfoParts;
+      if (!this.previewsDue) this.lazy = undefined;
+      parts.lateMetadata(this, (entries) => void Object.assign(this.metadataValue, entries));
     }
     return this.metadataValue;
   }
@@ -149,13 +172,13 @@ export class TraceInfo {
   /** Truncated JSON of the root span's inputs (computed on first read). */
   get requestPreview(): string | undefined {
     this.resolvePreviews();
-    return this.previews.request;
+    return this.requestPreviewValue;
   }
 
   /** Truncated JSON of the root span's outputs (computed on first read). */
   get responsePreview(): string | undefined {
     this.resolvePreviews();
-    return this.previews.response;
+    return this.responsePreviewValue;
   }
 
   /** Trace-level token usage (`mlflow.trace.tokenUsage`), summed without double counting. */
@@ -179,12 +202,13 @@ export class TraceInfo {
   }
 
   private resolvePreviews(): void {
-    const compute = this.previews.compute;
-    if (compute === undefined) return;
-    this.previews.compute = undefined;
-    const computed = compute();
-    this.previews.request ??= computed.request;
-    this.previews.response ??= computed.response;
+    if (!this.previewsDue) return;
+    this.previewsDue = false;
+    const parts = this.lazy as LazyInfoParts;
+    if (!this.metadataDue) this.lazy = undefined;
+    const computed = parts.previews();
+    this.requestPreviewValue ??= computed.request;
+    this.responsePreviewValue ??= computed.response;
   }
 
   toJSON(): TraceInfoJson {
@@ -223,8 +247,14 @@ export interface TraceIdSource {
   estimateBytes(): number;
 }
 
+/**
+ * @internal The export side's per-trace slot. Declared on the class, so every trace has it from
+ * construction: added later, it cost each trace a new shape and a property store.
+ */
+export const DELIVERY_SLOT: unique symbol = Symbol("mlflow-haystack.delivery");
+
 /** @internal Assembles a trace's info and spans from what it was completed with. */
-export type TraceBuilder<S> = (source: S) => { info: TraceInfo; spans: readonly Span[] };
+export type TraceBuilder<S> = (source: S) => { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } };
 
 /**
  * A completed trace.
@@ -234,6 +264,8 @@ export type TraceBuilder<S> = (source: S) => { info: TraceInfo; spans: readonly 
  * console.log(trace?.info.traceId, trace?.info.tokenUsage, trace?.data.spans.map((s) => s.name));
  */
 export class Trace {
+  /** @internal Where the export side keeps a trace's delivery state (see `assessment-delivery.ts`). */
+  declare [DELIVERY_SLOT]: unknown;
   private built: { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } | undefined;
   private build: TraceBuilder<never> | undefined;
   private source: unknown;
@@ -245,6 +277,8 @@ export class Trace {
     this.built = info === undefined ? undefined : { info, data: { spans: spans ?? [] } };
     this.build = build;
     this.source = source;
+    // Assigned here rather than declared as a class field: the same shape, with an ordinary store.
+    this[DELIVERY_SLOT] = undefined;
   }
 
   /**
@@ -268,8 +302,7 @@ export class Trace {
   private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
     if (this.built === undefined) {
       const build = this.build as TraceBuilder<unknown>;
-      const { info, spans } = build(this.source);
-      this.built = { info, data: { spans } };
+      this.built = build(this.source);
       this.build = undefined;
       this.source = undefined;
     }

@@ -5,7 +5,7 @@
  * delivery failed they are applied to the trace itself so the retry carries them. The bookkeeping
  * is one object per batch: an exported trace costs one WeakMap entry.
  */
-import type { Trace } from "../../tracing/trace";
+import { DELIVERY_SLOT, type Trace } from "../../tracing/trace";
 import { ArrayAssessments, type AssessmentStore } from "../mlflow/assessment-store";
 
 /** One change to a trace's assessments, run against wherever they live. */
@@ -24,19 +24,16 @@ export interface BatchDelivery {
 }
 
 /*
- * Each trace's batch sits in a symbol-keyed slot on the trace itself: a WeakMap entry per exported
+ * Each trace's batch sits in the slot the Trace class declares (`DELIVERY_SLOT`): a WeakMap entry per exported
  * trace cost ~15% of the CPU of a 1-span trace, plus the garbage collector's work on the ephemerons.
  */
-const DELIVERY = Symbol("mlflow-haystack.delivery");
-type WithDelivery = Trace & { [DELIVERY]?: BatchDelivery | undefined };
-
 const states = {
-  get: (trace: Trace): BatchDelivery | undefined => (trace as WithDelivery)[DELIVERY],
+  get: (trace: Trace): BatchDelivery | undefined => trace[DELIVERY_SLOT] as BatchDelivery | undefined,
   set: (trace: Trace, batch: BatchDelivery): void => {
-    (trace as WithDelivery)[DELIVERY] = batch;
+    trace[DELIVERY_SLOT] = batch;
   },
   delete: (trace: Trace): void => {
-    (trace as WithDelivery)[DELIVERY] = undefined;
+    trace[DELIVERY_SLOT] = undefined;
   },
 };
 const settled = Promise.resolve();
