@@ -5,12 +5,15 @@
  *
  * A result nobody reads would leave the span open, so two things end it as abandoned: garbage
  * collection of the promise or stream handed out (a `FinalizationRegistry`), and an idle timeout
- * (default 10 minutes, OpenAI's own request timeout) counted from the response's arrival and
- * restarted by every chunk read. The timer is `unref()`'d: it never keeps a process alive.
+ * (default 10 minutes, OpenAI's own request timeout): a stream is abandoned once a whole period
+ * passes without a chunk read, a response once it passes unread. The timer is `unref()`'d: it never
+ * keeps a process alive. Both watch only what may go unread — a stream, or a response that arrived
+ * before anyone asked for its body — so an awaited call pays for neither.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import { snapshot, type LiveSpan } from "../../tracing/integration";
+import type { LiveSpan } from "../../tracing/integration";
 import { recordResponse, type CallKind } from "./call-attributes";
+import { eventJson } from "./event-json";
 import { StreamAssembly } from "./stream-assembly";
 
 /** Stream chunks recorded as `mlflow.chunk.item.<i>` events on one span; later chunks are only counted. */
@@ -24,6 +27,9 @@ export type StreamEnd = "completed" | "cancelled" | "aborted" | "error" | "aband
 
 const collected = new FinalizationRegistry<CallSpan>((call) => call.abandon("garbage-collected"));
 
+/** `mlflow.chunk.item.<i>`, made once per index rather than once per chunk. */
+const chunkEventNames: string[] = [];
+
 export class CallSpan {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private assembly: StreamAssembly | undefined;
@@ -36,16 +42,27 @@ export class CallSpan {
     private readonly abandonAfterMs: number,
   ) {}
 
-  /** Ends the span as abandoned once `handle` (what the caller got) is collected unread. */
+  /**
+   * From now on `handle` (what the caller got) may go unread: its collection by the garbage
+   * collector, or `abandonAfterMs` without a read, abandons the span.
+   */
   watch(handle: object): void {
-    if (!this.span.ended) collected.register(handle, this, this);
+    if (this.span.ended) return;
+    // A stream replaces the promise it came from, which may be collected once read.
+    if (this.timer !== undefined) collected.unregister(this);
+    collected.register(handle, this, this);
+    this.timer ??= this.idleTimer();
   }
 
-  /** The response arrived: from now on, not reading it for `abandonAfterMs` abandons it. */
-  arrived(): void {
-    if (this.span.ended || this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.abandon(`idle ${this.abandonAfterMs} ms`), this.abandonAfterMs);
-    this.timer.unref();
+  /** Abandons the span after a whole `abandonAfterMs` without a chunk read (a chunk does not touch the timer). */
+  private idleTimer(): ReturnType<typeof setTimeout> {
+    let seen = this.chunks;
+    const timer = setTimeout(() => {
+      if (this.chunks === seen) return this.abandon(`idle ${this.abandonAfterMs} ms`);
+      seen = this.chunks;
+      timer.refresh();
+    }, this.abandonAfterMs);
+    return timer.unref();
   }
 
   succeed(response: unknown): void {
@@ -69,12 +86,13 @@ export class CallSpan {
   /** A chunk was read from the stream. */
   chunk(event: unknown): void {
     if (this.span.ended) return;
-    this.timer?.refresh();
     const index = this.chunks++;
-    this.guard("chunk", () => {
+    try {
       (this.assembly ??= new StreamAssembly()).add(event);
-      if (index < MAX_CHUNK_EVENTS) this.span.addEvent(`mlflow.chunk.item.${index}`, { "mlflow.chunk.value": JSON.stringify(snapshot(event)) });
-    });
+      if (index < MAX_CHUNK_EVENTS) this.span.addEvent((chunkEventNames[index] ??= `mlflow.chunk.item.${index}`), { "mlflow.chunk.value": eventJson(event) });
+    } catch (error) {
+      reportOnce("openai-span-chunk", "error", "could not record the chunk of an OpenAI call span", error);
+    }
   }
 
   /** The stream stopped without an error thrown to the consumer. */
@@ -108,9 +126,11 @@ export class CallSpan {
   }
 
   private end(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    collected.unregister(this);
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      collected.unregister(this);
+    }
     try {
       this.span.end();
     } catch (error) {

@@ -16,6 +16,8 @@ export interface TraceOpenAIOptions {
   /**
    * A response or stream nobody reads ends its span as abandoned after this many ms without a read
    * (default 600000, OpenAI's request timeout); collected by the garbage collector, it ends sooner.
+   * A stream is checked once per period, so one read for a while and then left ends one to two
+   * periods after its last read.
    */
   abandonAfterMs?: number;
 }
@@ -58,6 +60,15 @@ function isAPIPromise(value: unknown): value is APIPromiseLike<unknown> {
   );
 }
 
+/**
+ * Whether someone asked for the body of `promise` (`await`, `then`, `withResponse()`): the client's
+ * `APIPromise` parses it only then, keeping the parse in `parsedPromise`. A response already being
+ * read needs no abandonment watch; if a client version keeps no such field, every response is watched.
+ */
+function isBeingRead(promise: APIPromiseLike<unknown>): boolean {
+  return (promise as { parsedPromise?: unknown }).parsedPromise !== undefined;
+}
+
 function callTraced(ctx: Context, kind: CallKind, original: Function, target: object, args: unknown[]): unknown {
   if (!shouldTraceCall(ctx.origin)) return Reflect.apply(original, target, args);
   const body = args[0];
@@ -78,12 +89,13 @@ function callTraced(ctx: Context, kind: CallKind, original: Function, target: ob
     return data;
   };
   if (isAPIPromise(result)) {
+    const mapped = result._thenUnwrap(onData);
     result.asResponse().then(
-      () => call.arrived(),
+      () => {
+        if (!isBeingRead(mapped)) call.watch(mapped);
+      },
       (error: unknown) => call.fail(error),
     );
-    const mapped = result._thenUnwrap(onData);
-    call.watch(mapped);
     return mapped;
   }
   if (result instanceof Promise) {

@@ -237,6 +237,15 @@ describe("mlflow.openai.trace(client): streams", () => {
     expect(onlySpan(collector.traces[0]).attributes["openai.stream.end"]).toBe("completed");
   });
 
+  it("ends the span of a response nobody reads after abandonAfterMs, marked abandoned; read later, it is still the client's", async () => {
+    const impatient = mlflow.openai.trace(new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 }), { abandonAfterMs: 20 });
+    const done = collector.next();
+    const pending = impatient.chat.completions.create({ model: MODEL, messages: user("hi") });
+    const span = onlySpan(await done);
+    expect(span.attributes["openai.abandoned"]).toBe("idle 20 ms");
+    expect((await pending).choices[0]?.message.content).toBe("Sunny in Paris today.");
+  });
+
   it("ends the span of a stream nobody reads after abandonAfterMs, marked abandoned", async () => {
     const impatient = mlflow.openai.trace(new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 }), { abandonAfterMs: 20 });
     const done = collector.next();
