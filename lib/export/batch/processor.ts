@@ -111,7 +111,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     this.failedUnreported = 0;
     if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
     // Traces backing off from an unreachable destination are tried once more now, not after their delay.
-    if (isDestinationUnreachable(this.lastRetryError)) this.queue.retry(this.waitlist.drain());
+    this.queue.retry(this.waitlist.take((e) => e.unreachable === true));
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
       remaining: this.held + this.spilling,

@@ -5,7 +5,7 @@
 import type { QueueEntry } from "./queue";
 
 interface Group<T> {
-  readonly entries: QueueEntry<T>[];
+  entries: QueueEntry<T>[];
   readonly timer: NodeJS.Timeout;
 }
 
@@ -25,7 +25,7 @@ export class RetryWaitlist<T> {
       entries,
       timer: setTimeout(() => {
         this.groups.delete(group);
-        onDue(entries);
+        onDue(group.entries);
       }, delayMs),
     };
     if (!keepAlive) group.timer.unref();
@@ -50,6 +50,21 @@ export class RetryWaitlist<T> {
     }
     this.groups.clear();
     return all;
+  }
+
+  /** Removes the entries that satisfy `match` (a group left empty has its timer cancelled). */
+  take(match: (entry: QueueEntry<T>) => boolean): QueueEntry<T>[] {
+    const taken: QueueEntry<T>[] = [];
+    for (const g of this.groups) {
+      const kept = g.entries.filter((e) => !match(e));
+      if (kept.length === g.entries.length) continue;
+      for (const e of g.entries) if (match(e)) taken.push(e);
+      if (kept.length === 0) {
+        clearTimeout(g.timer);
+        this.groups.delete(g);
+      } else g.entries = kept;
+    }
+    return taken;
   }
 
   /** How many waiting entries satisfy `match`. */

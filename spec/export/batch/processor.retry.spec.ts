@@ -361,6 +361,28 @@ describe("BatchProcessor flush with an unreachable destination", () => {
     expect(client.calls).toHaveLength(2);
   });
 
+  it("does not bring forward a retry that waits for the server's Retry-After", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5); // backoff 4 s for both; "b" waits for its Retry-After (5 s)
+    const client = new ManualClient((call, i) => {
+      if (i === 0) call.fail(call.ids.map(refused));
+      else if (i === 1) call.fail(retryableFailures(call, 5000));
+      else call.ok();
+    });
+    const p = make(client, { maxBatchSize: 1, initialBackoffMs: 8000 });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    await tick();
+    expect(client.batches).toEqual([["a"], ["b"]]);
+    const flushed = p.flush();
+    await tick();
+    expect(client.batches).toEqual([["a"], ["b"], ["a"]]); // the unreachable one at once, "b" not before 5 s
+    await tick(4999);
+    expect(client.calls).toHaveLength(3);
+    await tick(1);
+    await expect(flushed).resolves.toEqual({ exported: 2, failed: 0, dropped: 0, pending: 0 });
+    expect(client.batches).toEqual([["a"], ["b"], ["a"], ["b"]]);
+  });
+
   it("still waits for the other traces of the flush, and for a server that answers with an error (503)", async () => {
     jest.spyOn(Math, "random").mockReturnValue(0.5);
     const client = new ManualClient((call, i) => {
