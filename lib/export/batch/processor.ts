@@ -335,7 +335,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
    * only makes the caller wait: a flush left waiting for such traces alone returns, them `pending`.
    */
   private releaseStalledFlushes(): void {
-    if (!this.waiters.active || !isDestinationUnreachable(this.lastRetryError)) return;
+    if (!this.waiters.active) return;
     this.waiters.releaseStalled((target) => this.waitlist.count((e) => e.unreachable === true && e.seq < target));
   }
 
