@@ -262,7 +262,6 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     for (const e of entries) {
       if (e.attempts === 0) e.firstAttemptAt = now;
       e.attempts += 1;
-      e.unreachable = false;
       attempt = Math.max(attempt, e.attempts);
     }
     this.inFlight += entries.length;
@@ -332,11 +331,17 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
 
   /**
    * Retrying a destination nobody answers at (connection refused, unknown host) within a flush
-   * only makes the caller wait: a flush left waiting for such traces alone returns, them `pending`.
+   * only makes the caller wait: a flush left waiting only for traces whose last attempt could not
+   * reach it (backing off, queued for their retry or being retried) returns, them `pending`.
    */
   private releaseStalledFlushes(): void {
     if (!this.waiters.active) return;
-    this.waiters.releaseStalled((target) => this.waitlist.count((e) => e.unreachable === true && e.seq < target));
+    this.waiters.releaseStalled((target) => {
+      const stalled = (e: QueueEntry<T>): boolean => e.unreachable === true && e.seq < target;
+      let n = this.waitlist.count(stalled) + this.queue.countRetries(stalled);
+      for (const job of this.jobs) for (const e of job.entries) if (stalled(e)) n += 1;
+      return n;
+    });
   }
 
   private fail(items: Settled<T>[]): void {

@@ -11,7 +11,7 @@ export interface QueueEntry<T> {
   readonly seq: number;
   attempts: number;
   firstAttemptAt: number;
-  /** The last attempt could not reach the destination at all (set while the trace backs off). */
+  /** The last attempt could not reach the destination at all (kept through the retry that follows). */
   unreachable?: boolean;
 }
 
@@ -76,6 +76,13 @@ export class BatchQueue<T> {
   /** Puts traces whose backoff is over at the front. */
   retry(entries: readonly QueueEntry<T>[]): void {
     this.retries.push(...entries);
+  }
+
+  /** How many retries waiting for a batch satisfy `match`. */
+  countRetries(match: (entry: QueueEntry<T>) => boolean): number {
+    let n = 0;
+    for (const e of this.retries) if (match(e)) n += 1;
+    return n;
   }
 
   /** The next batch: retries first, topped up from the queue; a partial batch only if `partialOk` or retries wait. */

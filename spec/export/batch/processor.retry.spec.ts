@@ -361,6 +361,28 @@ describe("BatchProcessor flush with an unreachable destination", () => {
     expect(client.calls).toHaveLength(2);
   });
 
+  it("returns even when, at every failure, another of its traces is being retried (two batches alternating)", async () => {
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const client = new ManualClient((call, i) => {
+      if (i === 0) call.fail(call.ids.map(refused)); // "a", first try; its retry (call 2) and "b" (call 1) stay open
+    });
+    const p = make(client, { maxBatchSize: 1, initialBackoffMs: 100 });
+    p.enqueue(fakeTrace("a"));
+    p.enqueue(fakeTrace("b"));
+    let result: unknown;
+    const flushed = p.flush({ timeoutMs: 30_000 }).then((r) => (result = r));
+    await tick(50);
+    expect(client.batches).toEqual([["a"], ["b"], ["a"]]);
+    expect(result).toBeUndefined();
+    client.calls[1]?.fail(["b"].map(refused)); // "a" is in flight again, after an unreachable attempt
+    await tick();
+    await flushed;
+    expect(result).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 2 });
+    client.calls[2]?.ok();
+    await tick(100);
+    expect(p.getStats().exported).toBeGreaterThanOrEqual(1);
+  });
+
   it("does not bring forward a retry that waits for the server's Retry-After", async () => {
     jest.spyOn(Math, "random").mockReturnValue(0.5); // backoff 4 s for both; "b" waits for its Retry-After (5 s)
     const client = new ManualClient((call, i) => {
