@@ -105,10 +105,11 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", 
  */
 export function isDestinationUnreachable(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
-    const code = (current as NodeJS.ErrnoException).code;
+  // Duck-typed, not `instanceof Error`: socket errors may come from another realm (a vm context, a test runner).
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
     if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
-    current = current.cause;
+    current = cause;
   }
   return false;
 }

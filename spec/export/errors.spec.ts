@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { ConfigError, ExportError, isDestinationUnreachable, MlflowApiError, MlflowHaystackError, toExportFailure } from "../../lib/export/errors";
 
 describe("error family", () => {
@@ -39,6 +40,12 @@ describe("isDestinationUnreachable", () => {
       expect(isDestinationUnreachable(socket(code))).toBe(true);
       expect(isDestinationUnreachable(new ExportError("Request failed", { cause: new ExportError("inner", { cause: socket(code) }) }))).toBe(true);
     }
+  });
+
+  it("reads errors from another realm (a vm context), as socket errors are under a test runner", () => {
+    const foreign: unknown = runInNewContext("Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })");
+    expect(foreign instanceof Error).toBe(false);
+    expect(isDestinationUnreachable(new ExportError("Request failed", { cause: foreign }))).toBe(true);
   });
 
   it("is false for a server that answered, a reset or timed-out connection, and non-errors", () => {

@@ -169,14 +169,20 @@ describe("trace export through a fault-injecting proxy in front of a real mlflow
     const dir = mkdtempSync(join(outer, "budget-"));
     process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = dir;
     const warnings: string[] = [];
+    let keptNotice: () => void = () => undefined;
+    const kept = new Promise<void>((resolve) => (keptNotice = resolve));
     resetDiagnosticsCounts();
     mlflow.setDiagnosticsLogger((level, message) => {
       if (level === "warn" || level === "error") warnings.push(`${level}: ${message}`);
+      if (message.includes("they are kept in")) keptNotice();
     });
     try {
       const p = await routeThrough(() => undefined, { retryBudgetMs: 600 }, { startDown: true });
       const shapes = await completeTraces("budget", 2);
 
+      // Nothing listens: the flush does not wait on it; the traces keep being retried in the background.
+      expect(await mlflow.flushTraces()).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 2 });
+      await kept; // the 600 ms retry budget ran out and the traces were written to the local store
       expect(await mlflow.flushTraces()).toEqual({ exported: 0, failed: 2, dropped: 0, pending: 0 });
       // The flush settles only once the traces are on disk: nothing else to wait for.
       const store = new LocalStore({ dir });

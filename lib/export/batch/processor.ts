@@ -55,6 +55,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private lastRetryError: Error | undefined;
   /** Traces handed to `onDeliveryFailed` early by `spill`, not yet written. */
   private spilling = 0;
+  /** Counts `flush()` calls: a trace that failed unreachable since the latest one records it. */
+  private flushEpoch = 0;
   /** Failed traces no flush has reported yet: the next flush does. */
   private failedUnreported = 0;
 
@@ -110,8 +112,10 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     const failed = this.failedUnreported;
     this.failedUnreported = 0;
     if (this.held + this.spilling === 0) return Promise.resolve({ exported: 0, failed, dropped, pending: 0 });
-    // Traces backing off from an unreachable destination are tried once more now, not after their delay.
-    this.queue.retry(this.waitlist.take((e) => e.unreachable === true));
+    // Traces backing off from an unreachable destination are tried once more now, not after their
+    // delay; the flush waits for that try (only failures from here on count as stalled for it).
+    this.flushEpoch += 1;
+    this.queue.retry(this.waitlist.take((e) => e.unreachableAt !== undefined));
     const waiting = this.waiters.wait({
       target: this.queue.seqAfterLast,
       remaining: this.held + this.spilling,
@@ -318,8 +322,9 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     const again = retry.map((r) => r.entry);
     let unreachable = false;
     for (const r of retry) {
-      r.entry.unreachable = isDestinationUnreachable(r.error);
-      unreachable ||= r.entry.unreachable;
+      const gone = isDestinationUnreachable(r.error);
+      r.entry.unreachableAt = gone ? this.flushEpoch : undefined;
+      unreachable ||= gone;
     }
     this.counts.retries += again.length;
     this.waitlist.add(again, delayMs, this.waiters.active, (due) => {
@@ -337,7 +342,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private releaseStalledFlushes(): void {
     if (!this.waiters.active) return;
     this.waiters.releaseStalled((target) => {
-      const stalled = (e: QueueEntry<T>): boolean => e.unreachable === true && e.seq < target;
+      const stalled = (e: QueueEntry<T>): boolean => e.unreachableAt === this.flushEpoch && e.seq < target;
       let n = this.waitlist.count(stalled) + this.queue.countRetries(stalled);
       for (const job of this.jobs) for (const e of job.entries) if (stalled(e)) n += 1;
       return n;

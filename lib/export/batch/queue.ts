@@ -11,8 +11,11 @@ export interface QueueEntry<T> {
   readonly seq: number;
   attempts: number;
   firstAttemptAt: number;
-  /** The last attempt could not reach the destination at all (kept through the retry that follows). */
-  unreachable?: boolean;
+  /**
+   * The processor's flush count when the last attempt could not reach the destination at all (kept
+   * through the retry that follows); undefined when the last attempt failed otherwise.
+   */
+  unreachableAt?: number | undefined;
 }
 
 /**
