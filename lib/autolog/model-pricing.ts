@@ -94,32 +94,12 @@ export function getModelPricing(model: string): ModelPrice | undefined {
 
 const round = (x: number): number => Number(x.toPrecision(12));
 
-/**
- * The last cost computed: an agent's LLM calls mostly repeat one model and similar token counts,
- * and rounding through `toPrecision` was most of an LLM span's cost attribute.
- */
-let last: { price: Readonly<ModelPrice>; input: number; cached: number; output: number; cost: readonly [number, number, number] } | undefined;
-
 /** MLflow's `mlflow.llm.cost` value for `usage` on `model`, or undefined for an unknown model. */
 export function costOf(model: string, usage: ChatTokenUsage): { input_cost: number; output_cost: number; total_cost: number } | undefined {
   const price = getModelPricing(model);
   if (price === undefined) return undefined;
   const cached = Math.min(usage.cache_read_input_tokens ?? 0, usage.input_tokens);
-  const hit = last;
-  if (
-    hit === undefined ||
-    hit.input !== usage.input_tokens ||
-    hit.cached !== cached ||
-    hit.output !== usage.output_tokens ||
-    // Compared by value: a price object read with getModelPricing can be changed in place.
-    hit.price.inputPerMillion !== price.inputPerMillion ||
-    hit.price.outputPerMillion !== price.outputPerMillion ||
-    hit.price.cachedInputPerMillion !== price.cachedInputPerMillion
-  ) {
-    const input = ((usage.input_tokens - cached) * price.inputPerMillion + cached * (price.cachedInputPerMillion ?? price.inputPerMillion)) / 1e6;
-    const output = (usage.output_tokens * price.outputPerMillion) / 1e6;
-    last = { price: { ...price }, input: usage.input_tokens, cached, output: usage.output_tokens, cost: [round(input), round(output), round(input + output)] };
-  }
-  const [inputCost, outputCost, totalCost] = (last as NonNullable<typeof last>).cost;
-  return { input_cost: inputCost, output_cost: outputCost, total_cost: totalCost };
+  const input = ((usage.input_tokens - cached) * price.inputPerMillion + cached * (price.cachedInputPerMillion ?? price.inputPerMillion)) / 1e6;
+  const output = (usage.output_tokens * price.outputPerMillion) / 1e6;
+  return { input_cost: round(input), output_cost: round(output), total_cost: round(input + output) };
 }

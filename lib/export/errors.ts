@@ -101,7 +101,7 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", 
  * as opposed to a slow or failing server: retrying it within a flush only makes the caller wait.
  *
  * @example
- * if (isDestinationUnreachable(failure.error)) keepLocally(trace);
+ * if (isDestinationUnreachable(failure.error)) stopWaitingFor(trace); // it keeps being retried
  */
 export function isDestinationUnreachable(error: unknown): boolean {
   let current: unknown = error;

@@ -18,6 +18,7 @@ import { openSpan, runInSpan, settle } from "./start-span";
 export type { LiveSpan } from "./live-span";
 export type { JsonValue } from "./serialize";
 export { SpanAttributeKey } from "./span";
+export { PRIMITIVE_COST as SNAPSHOT_PRIMITIVE_COST } from "./snapshotter";
 export { SpanType } from "./span-type";
 export { updateCurrentTrace } from "./fluent";
 

@@ -419,12 +419,6 @@ export function spanOwnerOf(span: LiveSpan): SpanOwner {
   return (internals as LiveSpanInternals).record(span);
 }
 
-/** @internal When the span started and ended (-1 while it runs), in `nowPerf()` readings. */
-export function spanPerfTimes(span: LiveSpan): { readonly start: number; readonly end: number } {
-  const read = internals as LiveSpanInternals;
-  return { start: read.startPerf(span), end: read.endPerf(span) };
-}
-
 /** @internal When the span started, in `nowPerf()` readings. */
 export function spanStartPerf(span: LiveSpan): number {
   return (internals as LiveSpanInternals).startPerf(span);

@@ -23,7 +23,8 @@ export function truncateString(value: string, max: number): string {
   return `${value.slice(0, max)}...[truncated ${value.length - max} of ${value.length} chars]`;
 }
 
-const PRIMITIVE_COST = 8;
+/** What a number, boolean or null counts against the size budget (a snapshot's fixed charge per primitive). */
+export const PRIMITIVE_COST = 8;
 
 export class Snapshotter {
   private readonly ancestors: object[] = [];

@@ -136,7 +136,8 @@ export function buildTrace(record: AssembledRecord): Trace {
 function assemble(record: AssembledRecord): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
   const root = record.root as LiveSpan;
   const rootStart = spanStartPerf(root);
-  const rootEnd = spanEndPerf(root) >= 0 ? spanEndPerf(root) : rootStart;
+  const rootEndPerf = spanEndPerf(root);
+  const rootEnd = rootEndPerf >= 0 ? rootEndPerf : rootStart;
   const live = record.spans;
   const spans: Span[] = new Array<Span>(live.length);
   for (let i = 0; i < live.length; i++) spans[i] = snapshotLiveSpan(live[i] as LiveSpan, rootEnd);

@@ -5,7 +5,7 @@
  */
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
-import { spanOwnerOf, spanPerfTimes, type LiveSpan, type SpanOwner } from "./live-span";
+import { spanEndPerf, spanOwnerOf, spanStartPerf, type LiveSpan, type SpanOwner } from "./live-span";
 import { type Trace } from "./trace";
 import { buildTrace } from "./trace-assembly";
 import { publishTrace } from "./completed-traces";
@@ -97,8 +97,12 @@ export class TraceRecord implements SpanOwner {
   private keptByTailRules(): boolean {
     const root = this.root;
     if (root === undefined) return false;
-    const times = spanPerfTimes(root);
-    return keptByTailRules({ state: this.updates?.state, rootStatusCode: root.status.code, rootStartPerf: times.start, rootEndPerf: times.end });
+    return keptByTailRules({
+      state: this.updates?.state,
+      rootStatusCode: root.status.code,
+      rootStartPerf: spanStartPerf(root),
+      rootEndPerf: spanEndPerf(root),
+    });
   }
 
   private complete(): void {

@@ -62,23 +62,18 @@ export interface TraceInfoFields {
   assessments?: AssessmentJson[] | undefined;
 }
 
-/** Adds a trace's late metadata entries in order (SDK-internal); `info.toJSON()` inside it sees those added so far. */
-export type LateMetadata = (info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void) => void;
-
 /** Request and response previews computed when first read. */
 export type ComputedPreviews = { request?: string; response?: string };
 
 /**
- * What a trace's info computes when first read, as one object (trace assembly passes one per trace
- * rather than two closures and their context). SDK-internal, like {@link LateMetadata}.
+ * What a trace's info computes when first read (SDK-internal): its previews, and its late metadata
+ * entries, added in order with `add` (`info.toJSON()` inside sees those added so far). One object
+ * per trace: trace assembly passes one rather than two closures and their context.
  */
 export interface LazyInfoParts {
   previews(): ComputedPreviews;
   lateMetadata(info: TraceInfo, add: (entries: Readonly<Record<string, string>>) => void): void;
 }
-
-const NO_PREVIEWS = (): ComputedPreviews => ({});
-const NO_LATE_METADATA: LateMetadata = () => undefined;
 
 /**
  * Metadata of a completed trace. Read-only: the SDK fills in `experimentId` once the trace is
@@ -115,8 +110,8 @@ export class TraceInfo {
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
 
-  /** `lazy`: what is computed on first read, as one object or as a previews function (with `lateMetadata`). */
-  constructor(fields: TraceInfoFields, lazy?: LazyInfoParts | (() => ComputedPreviews), lateMetadata?: LateMetadata) {
+  /** `lazy`: what is computed on first read (previews, late metadata). */
+  constructor(fields: TraceInfoFields, lazy?: LazyInfoParts) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;
     this.#experimentId = fields.experimentId;
@@ -126,13 +121,9 @@ export class TraceInfo {
     this.tags = fields.tags;
     this.assessments = fields.assessments ?? [];
     this.metadataValue = fields.metadata;
-    const parts =
-      typeof lazy === "function" || lateMetadata !== undefined
-        ? { previews: typeof lazy === "function" ? lazy : NO_PREVIEWS, lateMetadata: lateMetadata ?? NO_LATE_METADATA }
-        : lazy;
-    this.lazy = parts;
-    this.metadataDue = parts !== undefined;
-    this.previewsDue = parts !== undefined;
+    this.lazy = lazy;
+    this.metadataDue = lazy !== undefined;
+    this.previewsDue = lazy !== undefined;
     this.requestPreviewValue = fields.requestPreview;
     this.responsePreviewValue = fields.responsePreview;
     this.hasGivenPreviews = fields.requestPreview !== undefined || fields.responsePreview !== undefined;

@@ -29,6 +29,11 @@ function run(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | n
   );
 }
 
+/** The environment of a script whose tracking server is `http://127.0.0.1:<port>` and local store `dir`. */
+function againstPort(port: number, dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`, MLFLOW_HAYSTACK_DEBUG: "" };
+}
+
 describe("the exit-time report", () => {
   it("is one line with the count of traces kept, the cause and `traces sync`, for a script that never calls process.exit()", async () => {
     const port = await closedPort();
@@ -38,13 +43,7 @@ describe("the exit-time report", () => {
       mlflow.configureExport({ exitFlushTimeoutMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 }).then(() => {
         for (let i = 0; i < 40; i++) mlflow.startSpan({ name: "t" + i }, () => i);
       });`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      MLFLOW_HAYSTACK_LOCAL_DIR: dir,
-      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
-      MLFLOW_HAYSTACK_DEBUG: "",
-    };
-    const out = await run(script, env);
+    const out = await run(script, againstPort(port, dir));
     expect(out.code).toBe(0);
     const lines = out.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -63,13 +62,7 @@ describe("the exit-time report", () => {
       const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
       for (let i = 0; i < 3; i++) mlflow.startSpan({ name: "t" + i }, () => i);
       mlflow.flushTraces().then((r) => process.stdout.write(JSON.stringify(r)));`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      MLFLOW_HAYSTACK_LOCAL_DIR: dir,
-      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
-      MLFLOW_HAYSTACK_DEBUG: "",
-    };
-    const out = await run(script, env);
+    const out = await run(script, againstPort(port, dir));
     expect(out.code).toBe(0);
     // Before: { pending: 3 } after the whole 30 s, then 10 s more at exit.
     expect(JSON.parse(out.stdout)).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 3 });

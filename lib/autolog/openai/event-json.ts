@@ -7,10 +7,7 @@
  */
 import { sdkState, type SerializationLimits } from "../../internal/global-state";
 import { isSecretKey, redactText } from "../../internal/redaction";
-import { snapshot } from "../../tracing/integration";
-
-/** Charges as the snapshotter counts them, so "within the size budget" means the same here. */
-const PRIMITIVE_COST = 8;
+import { SNAPSHOT_PRIMITIVE_COST as PRIMITIVE_COST, snapshot } from "../../tracing/integration";
 
 /**
  * Walks `value` as the snapshotter would and returns the chars it would charge, or -1 as soon as

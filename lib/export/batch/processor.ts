@@ -57,6 +57,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
   private spilling = 0;
   /** Counts `flush()` calls: a trace that failed unreachable since the latest one records it. */
   private flushEpoch = 0;
+  /** The flush count at the latest unreachable failure (-1: none yet). */
+  private unreachableEpoch = -1;
   /** Failed traces no flush has reported yet: the next flush does. */
   private failedUnreported = 0;
 
@@ -326,6 +328,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       r.entry.unreachableAt = gone ? this.flushEpoch : undefined;
       unreachable ||= gone;
     }
+    if (unreachable) this.unreachableEpoch = this.flushEpoch;
     this.counts.retries += again.length;
     this.waitlist.add(again, delayMs, this.waiters.active, (due) => {
       this.queue.retry(due);
@@ -340,7 +343,8 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
    * reach it (backing off, queued for their retry or being retried) returns, them `pending`.
    */
   private releaseStalledFlushes(): void {
-    if (!this.waiters.active) return;
+    // Only a flush that has seen an unreachable failure since it began can be waiting on stalled traces.
+    if (!this.waiters.active || this.unreachableEpoch !== this.flushEpoch) return;
     this.waiters.releaseStalled((target) => {
       const stalled = (e: QueueEntry<T>): boolean => e.unreachableAt === this.flushEpoch && e.seq < target;
       let n = this.waitlist.count(stalled) + this.queue.countRetries(stalled);
