@@ -65,7 +65,7 @@ function nowMs(): number {
 }
 
 /** Builds `n` traces and times it (wall and CPU); lazy assembly is paid here so export time is export only. */
-function timedBuild(n: number, offset: number): { traces: Trace[]; buildMs: number; buildCpuMs: number; assemblyCpuMs: number } {
+export function timedBuild(n: number, offset: number): { traces: Trace[]; buildMs: number; buildCpuMs: number; assemblyCpuMs: number } {
   const cpu0 = process.cpuUsage();
   const t0 = nowMs();
   const traces = buildTraces(n, offset);
@@ -77,7 +77,7 @@ function timedBuild(n: number, offset: number): { traces: Trace[]; buildMs: numb
 }
 
 /** Times `exportAll` (wall and CPU; it resolves to the number of failed traces) after `build`. */
-async function timedExport(
+export async function timedExport(
   name: string,
   experimentId: string,
   build: { traces: Trace[]; buildMs: number; buildCpuMs: number; assemblyCpuMs: number },

@@ -10,8 +10,7 @@ import { EXPERIMENT_ID_HEADER, MLFLOW_PATHS } from "../../lib/export/mlflow/rest
 import { startTraceBody } from "../../lib/export/mlflow/trace-wire";
 import { otlpRequest } from "../../lib/export/clients/otlp-spans";
 import { forEachLimited } from "../../lib/internal/for-each-limited";
-import { buildTraces, materialize } from "./bench-traces";
-import type { CaseResult, Target } from "./export-cases";
+import { timedBuild, timedExport, type CaseResult, type Target } from "./export-cases";
 
 export const MINIMAL = "minimal client (the server's ceiling)";
 const BATCH = 100;
@@ -23,20 +22,16 @@ let offset = 1_000_000;
 /** Sends `n` traces the minimal way; resolves with the case's figures (export wall and CPU). */
 export async function runMinimal(target: Target, n: number): Promise<CaseResult> {
   const experimentId = await target.newExperiment("minimal");
-  const t0 = process.hrtime.bigint();
-  const traces = buildTraces(n, (offset += n));
-  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  materialize(traces);
+  const build = timedBuild(n, (offset += n));
   const batches: { starts: string[]; spans: string }[] = [];
-  for (let i = 0; i < traces.length; i += BATCH) {
-    const batch = traces.slice(i, i + BATCH);
+  for (let i = 0; i < build.traces.length; i += BATCH) {
+    const batch = build.traces.slice(i, i + BATCH);
     batches.push({
       starts: batch.map((t) => JSON.stringify(startTraceBody(t, experimentId))),
       spans: JSON.stringify(otlpRequest(batch, "mlflow-haystack")),
     });
   }
   const http = new HttpTransport({ baseUrl: target.url });
-  let failed = 0;
   const post = async (path: string, body: string, headers?: Record<string, string>): Promise<boolean> => {
     try {
       const res = await http.request({ method: "POST", path, body, ...(headers === undefined ? {} : { headers }) });
@@ -45,26 +40,16 @@ export async function runMinimal(target: Target, n: number): Promise<CaseResult>
       return false;
     }
   };
-  const cpu0 = process.cpuUsage();
-  const e0 = process.hrtime.bigint();
-  await forEachLimited(batches, BATCHES_IN_FLIGHT, async ({ starts, spans }) => {
-    await forEachLimited(starts, STARTS_IN_FLIGHT, async (body) => {
-      if (!(await post(MLFLOW_PATHS.startTraceV3, body))) failed += 1;
+  const result = await timedExport(MINIMAL, experimentId, build, async () => {
+    let failed = 0;
+    await forEachLimited(batches, BATCHES_IN_FLIGHT, async ({ starts, spans }) => {
+      await forEachLimited(starts, STARTS_IN_FLIGHT, async (body) => {
+        if (!(await post(MLFLOW_PATHS.startTraceV3, body))) failed += 1;
+      });
+      if (!(await post(MLFLOW_PATHS.otlpTraces, spans, { [EXPERIMENT_ID_HEADER]: experimentId }))) failed += starts.length;
     });
-    if (!(await post(MLFLOW_PATHS.otlpTraces, spans, { [EXPERIMENT_ID_HEADER]: experimentId }))) failed += starts.length;
+    return failed;
   });
-  const exportMs = Number(process.hrtime.bigint() - e0) / 1e6;
-  const cpu = process.cpuUsage(cpu0);
   http.close();
-  return {
-    name: MINIMAL,
-    traces: n,
-    failed,
-    experimentId,
-    buildMs,
-    exportMs,
-    endToEndMs: buildMs + exportMs,
-    exportCpuMs: (cpu.user + cpu.system) / 1000,
-    totalCpuMs: (cpu.user + cpu.system) / 1000,
-  };
+  return result;
 }
