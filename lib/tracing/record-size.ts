@@ -15,7 +15,8 @@ interface SizedSpan {
 /** What sizing needs of a trace record (a `TraceRecord`). */
 interface SizedRecord {
   readonly root: SizedSpan | undefined;
-  readonly spans: readonly SizedSpan[];
+  readonly spanCount: number;
+  spanAt(index: number): SizedSpan;
   readonly updates: { readonly tags?: Record<string, string>; readonly metadata?: Record<string, string> } | undefined;
 }
 
@@ -40,8 +41,8 @@ export function estimateRecordBytes(record: SizedRecord): number {
   const root = record.root;
   if (root !== undefined)
     total += root.name.length + Math.min(METADATA_VALUE_BYTES, root.valueLength("inputs")) + Math.min(METADATA_VALUE_BYTES, root.valueLength("outputs"));
-  const spans = record.spans;
-  for (let i = 0; i < spans.length; i++) total += PER_SPAN + (spans[i] as SizedSpan).countedBytes();
+  const count = record.spanCount;
+  for (let i = 0; i < count; i++) total += PER_SPAN + record.spanAt(i).countedBytes();
   const updates = record.updates;
   if (updates !== undefined) total += recordBytes(updates.tags ?? {}) + recordBytes(updates.metadata ?? {});
   return total;

@@ -89,11 +89,18 @@ export function withSpanLogLevel(
   return out;
 }
 
-const LEVEL_ONLY: Readonly<Record<number, Readonly<Record<string, JsonValue>>>> = {
-  10: Object.freeze({ "mlflow.spanLogLevel": 10 }),
-  20: Object.freeze({ "mlflow.spanLogLevel": 20 }),
-  40: Object.freeze({ "mlflow.spanLogLevel": 40 }),
-};
+const DEBUG_ONLY: Readonly<Record<string, JsonValue>> = Object.freeze({ "mlflow.spanLogLevel": 10 });
+const INFO_ONLY: Readonly<Record<string, JsonValue>> = Object.freeze({ "mlflow.spanLogLevel": 20 });
+const ERROR_ONLY: Readonly<Record<string, JsonValue>> = Object.freeze({ "mlflow.spanLogLevel": 40 });
+const LEVEL_ONLY: Readonly<Record<number, Readonly<Record<string, JsonValue>>>> = { 10: DEBUG_ONLY, 20: INFO_ONLY, 40: ERROR_ONLY };
+
+/**
+ * @internal Whether `attributes` is the shared record {@link withSpanLogLevel} gives a span that
+ * set no attributes: then it holds nothing but the level, which assembly need not look into.
+ */
+export function isLevelOnly(attributes: Readonly<Record<string, JsonValue>>): boolean {
+  return attributes === DEBUG_ONLY || attributes === INFO_ONLY || attributes === ERROR_ONLY;
+}
 
 function logLevelOf(spanType: string, events: readonly SpanEvent[] | undefined): number {
   if (events !== undefined) for (let i = 0; i < events.length; i++) if ((events[i] as SpanEvent).name === "exception") return 40;

@@ -5,7 +5,7 @@
 import { perfToEpochMs } from "./clock";
 import { snapshotLiveSpan, spanEndPerf, spanStartPerf, type LiveSpan } from "./live-span";
 import type { JsonValue } from "./serialize";
-import { SpanAttributeKey, type Span } from "./span";
+import { isLevelOnly, SpanAttributeKey, type Span } from "./span";
 import { Trace, TraceInfo, type ComputedPreviews, type LazyInfoParts, type TraceIdSource, type TraceState } from "./trace";
 import type { TraceUpdates } from "./trace-updates";
 import { traceSizeMetadata } from "./trace-size-stats";
@@ -121,8 +121,9 @@ function previewJson(value: JsonValue | undefined, countedLength: number): strin
 export interface AssembledRecord extends TraceIdSource {
   readonly traceId: string;
   readonly root: LiveSpan | undefined;
-  /** Every span in start order, the root first. */
-  readonly spans: readonly LiveSpan[];
+  /** How many spans; `spanAt(i)` gives them in start order, the root first. */
+  readonly spanCount: number;
+  spanAt(index: number): LiveSpan;
   readonly updates: TraceUpdates | undefined;
 }
 
@@ -132,24 +133,33 @@ export function buildTrace(record: AssembledRecord): Trace {
 }
 
 // A completed record gains no spans (a span started under it begins a new trace), so reading
-// `record.spans` later sees the spans it had when it completed.
-function assemble(record: AssembledRecord): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
+// its spans later sees the spans it had when it completed.
+function assemble(record: AssembledRecord, trace: Trace): void {
   const root = record.root as LiveSpan;
   const rootStart = spanStartPerf(root);
   const rootEndPerf = spanEndPerf(root);
   const rootEnd = rootEndPerf >= 0 ? rootEndPerf : rootStart;
-  const live = record.spans;
-  const spans: Span[] = new Array<Span>(live.length);
-  for (let i = 0; i < live.length; i++) spans[i] = snapshotLiveSpan(live[i] as LiveSpan, rootEnd);
+  const count = record.spanCount;
+  const spans: Span[] = new Array<Span>(count);
+  // Token usage and cost are only looked for when a span set attributes of its own: a keyed
+  // lookup in every span's attributes (whatever their shape) cost more than the rest of a span's snapshot.
+  let ownAttributes = false;
+  for (let i = 0; i < count; i++) {
+    const span = snapshotLiveSpan(record.spanAt(i), rootEnd);
+    if (!ownAttributes && !isLevelOnly(span.attributes)) ownAttributes = true;
+    spans[i] = span;
+  }
   const rootSpan = spans[0] as Span;
   const updates: TraceUpdates = record.updates ?? NO_UPDATES;
   const state: TraceState = updates.state ?? (rootSpan.status.code === "ERROR" ? "ERROR" : "OK");
 
   const metadata = baseMetadata();
-  const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
-  if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
-  const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
-  if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
+  if (ownAttributes) {
+    const usage = sumOutermost(spans, SpanAttributeKey.CHAT_USAGE);
+    if (usage !== undefined) metadata["mlflow.trace.tokenUsage"] = JSON.stringify(usage);
+    const cost = sumOutermost(spans, SpanAttributeKey.LLM_COST);
+    if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
+  }
   const userMetadata = updates.metadata ?? NO_METADATA;
   if (updates.metadata !== undefined) {
     for (const key of Object.keys(userMetadata)) metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
@@ -171,7 +181,7 @@ function assemble(record: AssembledRecord): { readonly info: TraceInfo; readonly
     },
     new RootJsonParts(record, root, spans, userMetadata),
   );
-  return { info, data: { spans } };
+  Trace.assembled(trace, info, spans);
 }
 
 /**

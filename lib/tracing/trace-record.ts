@@ -20,7 +20,6 @@ export class TraceRecord implements SpanOwner {
   root: LiveSpan | undefined = undefined;
   /** The spans after the root, in start order; most traces of one span never allocate it. */
   private descendants: LiveSpan[] | undefined = undefined;
-  private completedSpans: LiveSpan[] | undefined = undefined;
   open = 0;
   /** What `updateCurrentTrace` set; created on first use (most traces never need it). */
   updates: TraceUpdates | undefined = undefined;
@@ -60,12 +59,18 @@ export class TraceRecord implements SpanOwner {
 
   /** Every span of the trace in start order, so parents precede their children. */
   get spans(): LiveSpan[] {
-    if (this.completedSpans !== undefined) return this.completedSpans;
     if (this.root === undefined) return [];
-    const spans = this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
-    // A completed record gains no spans: sizing and assembly share one list.
-    if (this.done) this.completedSpans = spans;
-    return spans;
+    return this.descendants === undefined ? [this.root] : [this.root, ...this.descendants];
+  }
+
+  /** How many spans the trace has; with {@link spanAt}, its spans without a list built for them. */
+  get spanCount(): number {
+    return this.root === undefined ? 0 : this.descendants === undefined ? 1 : 1 + this.descendants.length;
+  }
+
+  /** The `index`-th span in start order (0: the root), for `index` below {@link spanCount}. */
+  spanAt(index: number): LiveSpan {
+    return (index === 0 ? this.root : (this.descendants as LiveSpan[])[index - 1]) as LiveSpan;
   }
 
   /** Approximate JSON bytes of the assembled trace, from the lengths its spans counted. */

@@ -244,8 +244,11 @@ export interface TraceIdSource {
  */
 export const DELIVERY_SLOT: unique symbol = Symbol("mlflow-haystack.delivery");
 
-/** @internal Assembles a trace's info and spans from what it was completed with. */
-export type TraceBuilder<S> = (source: S) => { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } };
+/**
+ * @internal Assembles a trace's info and spans from what it was completed with, handing them to
+ * {@link Trace.assembled} (no wrapper object to return them in).
+ */
+export type TraceBuilder<S> = (source: S, trace: Trace) => void;
 
 /**
  * A completed trace.
@@ -257,7 +260,8 @@ export type TraceBuilder<S> = (source: S) => { readonly info: TraceInfo; readonl
 export class Trace {
   /** @internal Where the export side keeps a trace's delivery state (see `assessment-delivery.ts`). */
   declare [DELIVERY_SLOT]: unknown;
-  private built: { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } | undefined;
+  private infoValue: TraceInfo | undefined;
+  private dataValue: { readonly spans: readonly Span[] } | undefined;
   private build: TraceBuilder<never> | undefined;
   private source: unknown;
 
@@ -265,7 +269,8 @@ export class Trace {
   /** @internal A trace that `build(source)` assembles on first read (see {@link Trace.lazy}). */
   constructor(info: undefined, spans: undefined, build: TraceBuilder<never>, source: unknown);
   constructor(info: TraceInfo | undefined, spans: readonly Span[] | undefined, build?: TraceBuilder<never>, source?: unknown) {
-    this.built = info === undefined ? undefined : { info, data: { spans: spans ?? [] } };
+    this.infoValue = info;
+    this.dataValue = info === undefined ? undefined : { spans: spans ?? [] };
     this.build = build;
     this.source = source;
     // Assigned here rather than declared as a class field: the same shape, with an ordinary store.
@@ -282,30 +287,35 @@ export class Trace {
 
   /** @internal The trace's id without assembling a lazy trace, or undefined when none was drawn yet. */
   static knownIdOf(trace: Trace): string | undefined {
-    return trace.built === undefined ? (trace.source as TraceIdSource).knownTraceId : trace.built.info.traceId;
+    return trace.infoValue === undefined ? (trace.source as TraceIdSource).knownTraceId : trace.infoValue.traceId;
   }
 
   /** @internal The size estimate of a trace not yet assembled (see `estimateTraceBytes`), or undefined once it is. */
   static countedBytesOf(trace: Trace): number | undefined {
-    return trace.built === undefined ? (trace.source as TraceIdSource).estimateBytes() : undefined;
+    return trace.infoValue === undefined ? (trace.source as TraceIdSource).estimateBytes() : undefined;
   }
 
-  private materialize(): { readonly info: TraceInfo; readonly data: { readonly spans: readonly Span[] } } {
-    if (this.built === undefined) {
-      const build = this.build as TraceBuilder<unknown>;
-      this.built = build(this.source);
-      this.build = undefined;
-      this.source = undefined;
-    }
-    return this.built;
+  /** @internal What a {@link TraceBuilder} assembled for `trace`. */
+  static assembled(trace: Trace, info: TraceInfo, spans: readonly Span[]): void {
+    trace.infoValue = info;
+    trace.dataValue = { spans };
+  }
+
+  private materialize(): void {
+    const build = this.build as TraceBuilder<unknown>;
+    build(this.source, this);
+    this.build = undefined;
+    this.source = undefined;
   }
 
   get info(): TraceInfo {
-    return this.materialize().info;
+    if (this.infoValue === undefined) this.materialize();
+    return this.infoValue as TraceInfo;
   }
 
   get data(): { readonly spans: readonly Span[] } {
-    return this.materialize().data;
+    if (this.dataValue === undefined) this.materialize();
+    return this.dataValue as { readonly spans: readonly Span[] };
   }
 
   /** The root span (the one without a parent in this trace). */
