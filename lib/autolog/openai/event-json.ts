@@ -2,54 +2,83 @@
  * The JSON text a stream event is recorded as (`mlflow.chunk.value`): `JSON.stringify` of its
  * snapshot. An event the client parsed from the server's JSON is usually already what a snapshot
  * would copy it into — plain objects, arrays, short strings, finite numbers, no secret-named key,
- * within every limit — and then `JSON.stringify(event)` is the same text, without the copy; a
- * streamed call records one per chunk. Anything else goes through the snapshot.
+ * within every limit — and then its own JSON is the same text: one walk checks that and writes it,
+ * without the copy (a streamed call records one per chunk). Anything else goes through the snapshot.
  */
 import { sdkState, type SerializationLimits } from "../../internal/global-state";
 import { isSecretKey, redactText } from "../../internal/redaction";
 import { SNAPSHOT_PRIMITIVE_COST as PRIMITIVE_COST, snapshot } from "../../tracing/integration";
 
+/** A string `JSON.stringify` writes as `"` + itself + `"`. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `"key":` for each key seen, in JSON; event keys repeat from chunk to chunk. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${JSON.stringify(key)}:`;
+    if (keyPrefixes.size < 1_000) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+/** Walk state: the chars the snapshotter would charge so far. */
+let cost = 0;
+
 /**
- * Walks `value` as the snapshotter would and returns the chars it would charge, or -1 as soon as
- * the snapshot would differ from the value itself (a redaction, a cut, a non-JSON value).
+ * `JSON.stringify(value)` when the snapshot would not change `value`, adding to `cost` what the
+ * snapshotter would charge; `undefined` as soon as the snapshot would differ (a redaction, a cut, a
+ * value JSON does not write as the snapshot does).
  */
-function verbatimCost(value: unknown, depth: number, limits: SerializationLimits): number {
+function verbatimJson(value: unknown, depth: number, limits: SerializationLimits): string | undefined {
   switch (typeof value) {
     case "string":
-      return value.length <= limits.maxStringLength && redactText(value) === value ? value.length + 2 : -1;
+      if (value.length > limits.maxStringLength || redactText(value) !== value) return undefined;
+      cost += value.length + 2;
+      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
     case "number":
-      return Number.isFinite(value) ? PRIMITIVE_COST : -1;
+      if (!Number.isFinite(value)) return undefined;
+      cost += PRIMITIVE_COST;
+      return String(value);
     case "boolean":
-      return PRIMITIVE_COST;
+      cost += PRIMITIVE_COST;
+      return value ? "true" : "false";
     case "object":
       break;
     default:
-      return -1;
+      return undefined;
   }
-  if (value === null) return 0;
-  if (depth >= limits.maxDepth) return -1;
-  let cost = 2;
+  if (value === null) return "null";
+  if (depth >= limits.maxDepth) return undefined;
+  cost += 2;
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype || value.length > limits.maxCollectionItems) return -1;
-    for (const item of value as unknown[]) {
-      const c = item === undefined ? 0 : verbatimCost(item, depth + 1, limits);
-      if (c < 0) return -1;
-      cost += c + 1;
+    if (Object.getPrototypeOf(value) !== Array.prototype || value.length > limits.maxCollectionItems) return undefined;
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const json = item === undefined ? "null" : verbatimJson(item, depth + 1, limits);
+      if (json === undefined) return undefined;
+      out += i === 0 ? json : `,${json}`;
+      cost += 1;
     }
-    return cost;
+    return `${out}]`;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return -1;
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return undefined;
   const keys = Object.keys(value);
-  if (keys.length > limits.maxCollectionItems) return -1;
+  if (keys.length > limits.maxCollectionItems) return undefined;
+  let out = "{";
   for (const key of keys) {
     const entry = (value as Record<string, unknown>)[key];
     if (entry === undefined) continue;
-    if (isSecretKey(key)) return -1;
-    const c = verbatimCost(entry, depth + 1, limits);
-    if (c < 0) return -1;
-    cost += c + key.length + 3;
+    if (isSecretKey(key)) return undefined;
+    const json = verbatimJson(entry, depth + 1, limits);
+    if (json === undefined) return undefined;
+    out += out.length === 1 ? keyPrefix(key) + json : `,${keyPrefix(key)}${json}`;
+    cost += key.length + 3;
   }
-  return cost;
+  return `${out}}`;
 }
 
 /** `JSON.stringify(snapshot(event))`, without the snapshot's copy when it would change nothing. */
@@ -57,10 +86,11 @@ export function eventJson(event: unknown): string {
   const limits = sdkState().limits;
   const budget = limits.maxValueLength;
   if (budget !== undefined && typeof event === "object" && event !== null) {
+    cost = 0;
     try {
-      const cost = verbatimCost(event, 0, limits);
+      const json = verbatimJson(event, 0, limits);
       // Strictly below the budget: the snapshot cuts nothing while its remaining budget stays positive.
-      if (cost >= 0 && cost < budget) return JSON.stringify(event);
+      if (json !== undefined && cost < budget) return json;
     } catch {
       // A getter or proxy trap threw: the snapshot records what it can.
     }

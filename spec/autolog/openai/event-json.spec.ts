@@ -1,8 +1,8 @@
 // A stream event is recorded as the JSON of its snapshot; events the snapshot would leave unchanged
 // skip the copy. Whatever the path, the recorded text must be the snapshot's.
-import { configureTracing } from "../../../lib/index";
+import { configureTracing, getLastActiveTrace, type LiveSpan } from "../../../lib/index";
 import { eventJson } from "../../../lib/autolog/openai/event-json";
-import { snapshot } from "../../../lib/tracing/integration";
+import { addJsonEvent, openIntegrationSpan, snapshot } from "../../../lib/tracing/integration";
 
 const chunk = (content: unknown, extra: Record<string, unknown> = {}) => ({
   id: "chatcmpl-1",
@@ -37,8 +37,12 @@ const EVENTS: readonly [string, unknown][] = [
   ["an array with holes and undefined", chunk(holes)],
   ["deep nesting", chunk(deep)],
   ["a function and a bigint", chunk("f", { fn: () => 1, big: 10n })],
+  ["strings JSON escapes", chunk('say "hi"\\ \n\t\u0001 \u2028 é 😀 \ud800 end')],
+  ["keys JSON escapes, integer-like keys and -0", { 'a"b': 1, "2": -0, "1": [0.1, 1e21, -1e-7], "c\nd": false, nested: { "10": null, "9": "x" } }],
   ["a Responses API event", { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hi", sequence_number: 3 }],
 ];
+
+const DEFAULT_LIMITS = { maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000, maxValueLength: 4_000_000, maxSpanLength: 16_000_000 };
 
 describe("recording a stream event", () => {
   it.each(EVENTS)("records %s as the JSON of its snapshot", (_name, event) => {
@@ -51,8 +55,47 @@ describe("recording a stream event", () => {
       for (const [, event] of EVENTS) expect(eventJson(event)).toBe(JSON.stringify(snapshot(event)));
       expect(eventJson({ a: "1234567", b: [1, 2] })).toBe(JSON.stringify(snapshot({ a: "1234567", b: [1, 2] })));
     } finally {
-      configureTracing({ maxStringLength: 1_000_000, maxDepth: 20, maxCollectionItems: 10_000, maxValueLength: 4_000_000 });
+      configureTracing(DEFAULT_LIMITS);
     }
+  });
+
+  // The event's JSON skips `addEvent`'s copies; what the span records and counts must not change.
+  describe("as a span event", () => {
+    const record = (add: (span: LiveSpan, name: string, text: string) => void, texts: readonly string[]) => {
+      const span = openIntegrationSpan({ name: "Completions", spanType: "CHAT_MODEL" })!;
+      texts.forEach((text, i) => add(span, `mlflow.chunk.item.${i}`, text));
+      const counted = span.countedBytes();
+      span.end();
+      const events = getLastActiveTrace()!.data.spans[0]!.events.map(({ name, attributes }) => ({ name, attributes }));
+      return { events, counted };
+    };
+    const viaAddEvent = (texts: readonly string[]) => record((span, name, text) => span.addEvent(name, { "mlflow.chunk.value": text }), texts);
+    const viaJsonEvent = (texts: readonly string[]) => record((span, name, text) => addJsonEvent(span, name, "mlflow.chunk.value", text), texts);
+    const TEXTS = [
+      eventJson(chunk("Sunny ")),
+      JSON.stringify({ content: "see https://user:hunter2@example.com/x?token=abc&page=2" }),
+      JSON.stringify({ content: "tab\token=abc" }),
+      "z".repeat(300),
+    ];
+
+    afterEach(() => configureTracing(DEFAULT_LIMITS));
+
+    it("records the events addEvent records and counts the same size", () => {
+      expect(viaJsonEvent(TEXTS)).toEqual(viaAddEvent(TEXTS));
+    });
+
+    it("cuts a text longer than maxStringLength, and events past maxSpanLength, as addEvent does", () => {
+      configureTracing({ maxStringLength: 100, maxSpanLength: 500 });
+      const texts = [...TEXTS, ...TEXTS, ...TEXTS];
+      expect(viaJsonEvent(texts)).toEqual(viaAddEvent(texts));
+    });
+
+    it("masks the text under a secret-named key, as addEvent does", () => {
+      const span = openIntegrationSpan({ name: "Completions", spanType: "CHAT_MODEL" })!;
+      addJsonEvent(span, "e", "api_key", TEXTS[0]!);
+      span.end();
+      expect(getLastActiveTrace()!.data.spans[0]!.events[0]!.attributes).toEqual({ api_key: "**********" });
+    });
   });
 
   it("records a cyclic or throwing event as its snapshot does", () => {
