@@ -222,6 +222,14 @@ export class Snapshotter {
   }
 }
 
+/**
+ * A snapshotter that lives as long as the module. Every snapshot makes a short-lived one, so at a
+ * full collection that reduces memory (V8's after an idle period, or `gc()`) often none is alive:
+ * V8 then drops their hidden class and throws away the optimized code of every function that
+ * checks it, and the next snapshots run unoptimized until compiled again.
+ */
+export const SHAPE_KEEPER = new Snapshotter({ maxStringLength: 0, maxDepth: 0, maxCollectionItems: 0 });
+
 function functionLabel(fn: Function): string {
   try {
     return `[Function ${typeof fn.name === "string" && fn.name !== "" ? fn.name : "anonymous"}]`;
