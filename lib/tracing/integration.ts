@@ -171,12 +171,4 @@ export function addSnapshotAttributes(span: LiveSpan, attributes: Readonly<Recor
   span.addSafeAttributes(attributes, length);
 }
 
-/**
- * Adds the event `span.addEvent(name, { [key]: json })` adds, for JSON the integration wrote itself
- * from a JSON-safe value (a stream chunk's): within the limits it is not copied on its way in.
- */
-export function addJsonEvent(span: LiveSpan, name: string, key: string, json: string): void {
-  span.addTextEvent(name, key, json);
-}
-
 export type { SafePart as SnapshotPart } from "./safe-parts";

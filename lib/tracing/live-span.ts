@@ -8,10 +8,10 @@ import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
 import { newSpanId } from "./ids";
 import { lastSnapshotLength, toJsonSafe, toJsonSafeEntry, toJsonSafeOwned, type JsonValue } from "./serialize";
-import { DEFAULT_MAX_SPAN_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from "./snapshotter";
+import { DEFAULT_MAX_SPAN_LENGTH } from "./snapshotter";
 import { withSpanLogLevel, type Span, type SpanEvent, type SpanStatus, type SpanStatusCode } from "./span";
 import { describeException } from "./describe-exception";
-import { isSecretKey, redactText } from "../internal/redaction";
+import { redactText } from "../internal/redaction";
 import { recordBytes, valueBytes } from "./value-bytes";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
@@ -354,21 +354,6 @@ export class LiveSpan {
   }
 
   /**
-   * @internal The event `addEvent(name, { [key]: text })` records, for text a caller made JSON
-   * itself (a stream chunk's): within the limits it is not copied twice on its way in.
-   */
-  addTextEvent(name: string, key: string, text: string): this {
-    if (!this.#writable("addEvent")) return this;
-    const limits = sdkState().limits;
-    const used = text.length + key.length + 8;
-    const room = Math.max(0, Math.min(limits.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH, this.#room()));
-    if (text.length > limits.maxStringLength || used > room || isSecretKey(key)) return this.addEvent(name, { [key]: text });
-    (this.#events ??= []).push({ name, timeNs: perfToEpochNs(nowPerf()), attributes: { [key]: redactText(text) } });
-    this.#addedLength += used + name.length + 40;
-    return this;
-  }
-
-  /**
    * Records an `exception` event (type, message, stack trace) and sets the status to ERROR.
    * `startSpan` does this for you when your function throws.
    *
@@ -462,12 +447,12 @@ export function rewriteSpanContent(span: LiveSpan, events: (events: readonly Spa
  * for the event, secrets redacted by name), then composite values JSON-encoded.
  */
 function primitiveAttributes(attributes: EventAttributes, budget: number): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
   const safe = toJsonSafe(attributes, sdkState().limits, budget);
-  if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return out;
-  for (const key of Object.keys(safe)) {
+  if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return {};
+  // The snapshot is a fresh copy: values that are primitives already (the usual event) stay in it.
+  for (const key in safe) {
     const value = safe[key] as JsonValue;
-    out[key] = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
+    if (typeof value === "object") safe[key] = JSON.stringify(value); // null too, as before
   }
-  return out;
+  return safe as Record<string, string | number | boolean>;
 }

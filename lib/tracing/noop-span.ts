@@ -36,9 +36,6 @@ class NoOpSpan extends LiveSpan {
   override addEvent(): this {
     return this;
   }
-  override addTextEvent(): this {
-    return this;
-  }
   override recordException(): this {
     return this;
   }

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { getCurrentActiveSpan, SpanType, startSpan, type LiveSpan } from "../../lib/index";
+import { getCurrentActiveSpan, getLastActiveTrace, SpanType, startSpan, type LiveSpan } from "../../lib/index";
 
 describe("LiveSpan", () => {
   it("prints its name, type, ids, status and duration on one line with console.log", () => {
@@ -35,6 +35,20 @@ describe("LiveSpan", () => {
       expect(Object.getOwnPropertyNames(span)).toEqual([]);
       expect(span.inputs).toEqual({ q: 1 });
       expect(span.attributes).toEqual({ a: 1 });
+    });
+  });
+
+  it("records an event's primitive attributes as they are and JSON-encodes the others, null included", () => {
+    startSpan({ name: "events" }, (span) => {
+      span.addEvent("mixed", { text: "hi", count: 3, ok: false, nothing: null, list: [1, "a"], nested: { b: true }, skipped: undefined });
+    });
+    expect(getLastActiveTrace()?.data.spans[0]?.events[0]?.attributes).toEqual({
+      text: "hi",
+      count: 3,
+      ok: false,
+      nothing: "null",
+      list: '[1,"a"]',
+      nested: '{"b":true}',
     });
   });
 });

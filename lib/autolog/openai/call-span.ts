@@ -11,7 +11,7 @@
  * before anyone asked for its body — so an awaited call pays for neither.
  */
 import { reportOnce } from "../../internal/diagnostics";
-import { addJsonEvent, type LiveSpan } from "../../tracing/integration";
+import type { LiveSpan } from "../../tracing/integration";
 import { recordResponse, type CallKind } from "./call-attributes";
 import { eventJson } from "./event-json";
 import { StreamAssembly } from "./stream-assembly";
@@ -89,7 +89,7 @@ export class CallSpan {
     const index = this.chunks++;
     try {
       (this.assembly ??= new StreamAssembly()).add(event);
-      if (index < MAX_CHUNK_EVENTS) addJsonEvent(this.span, (chunkEventNames[index] ??= `mlflow.chunk.item.${index}`), "mlflow.chunk.value", eventJson(event));
+      if (index < MAX_CHUNK_EVENTS) this.span.addEvent((chunkEventNames[index] ??= `mlflow.chunk.item.${index}`), { "mlflow.chunk.value": eventJson(event) });
     } catch (error) {
       reportOnce("openai-span-chunk", "error", "could not record the chunk of an OpenAI call span", error);
     }

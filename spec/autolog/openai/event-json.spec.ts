@@ -2,7 +2,7 @@
 // skip the copy. Whatever the path, the recorded text must be the snapshot's.
 import { configureTracing, getLastActiveTrace, type LiveSpan } from "../../../lib/index";
 import { eventJson } from "../../../lib/autolog/openai/event-json";
-import { addJsonEvent, openIntegrationSpan, snapshot } from "../../../lib/tracing/integration";
+import { openIntegrationSpan, snapshot } from "../../../lib/tracing/integration";
 
 const chunk = (content: unknown, extra: Record<string, unknown> = {}) => ({
   id: "chatcmpl-1",
@@ -59,7 +59,7 @@ describe("recording a stream event", () => {
     }
   });
 
-  // The event's JSON skips `addEvent`'s copies; what the span records and counts must not change.
+  // The event's JSON skips the snapshot's copy; what the span records and counts must not change.
   describe("as a span event", () => {
     const record = (add: (span: LiveSpan, name: string, text: string) => void, texts: readonly string[]) => {
       const span = openIntegrationSpan({ name: "Completions", spanType: "CHAT_MODEL" })!;
@@ -69,30 +69,35 @@ describe("recording a stream event", () => {
       const events = getLastActiveTrace()!.data.spans[0]!.events.map(({ name, attributes }) => ({ name, attributes }));
       return { events, counted };
     };
-    const viaAddEvent = (texts: readonly string[]) => record((span, name, text) => span.addEvent(name, { "mlflow.chunk.value": text }), texts);
-    const viaJsonEvent = (texts: readonly string[]) => record((span, name, text) => addJsonEvent(span, name, "mlflow.chunk.value", text), texts);
-    const TEXTS = [
-      eventJson(chunk("Sunny ")),
-      JSON.stringify({ content: "see https://user:hunter2@example.com/x?token=abc&page=2" }),
-      JSON.stringify({ content: "tab\token=abc" }),
-      "z".repeat(300),
+    const EVENTS: readonly unknown[] = [
+      chunk("Sunny "),
+      { content: "see https://user:hunter2@example.com/x?token=abc&page=2" },
+      { content: "tab\token=abc" },
+      { content: "z".repeat(300) },
     ];
+    const add = (span: LiveSpan, name: string, text: string) => span.addEvent(name, { "mlflow.chunk.value": text });
+    const viaSnapshot = (events: readonly unknown[]) =>
+      record(
+        add,
+        events.map((e) => JSON.stringify(snapshot(e))),
+      );
+    const viaEventJson = (events: readonly unknown[]) => record(add, events.map(eventJson));
 
     afterEach(() => configureTracing(DEFAULT_LIMITS));
 
-    it("records the events addEvent records and counts the same size", () => {
-      expect(viaJsonEvent(TEXTS)).toEqual(viaAddEvent(TEXTS));
+    it("records the events the snapshot's JSON records and counts the same size", () => {
+      expect(viaEventJson(EVENTS)).toEqual(viaSnapshot(EVENTS));
     });
 
-    it("cuts a text longer than maxStringLength, and events past maxSpanLength, as addEvent does", () => {
+    it("cuts a text longer than maxStringLength, and events past maxSpanLength, as for the snapshot's JSON", () => {
       configureTracing({ maxStringLength: 100, maxSpanLength: 500 });
-      const texts = [...TEXTS, ...TEXTS, ...TEXTS];
-      expect(viaJsonEvent(texts)).toEqual(viaAddEvent(texts));
+      const events = [...EVENTS, ...EVENTS, ...EVENTS];
+      expect(viaEventJson(events)).toEqual(viaSnapshot(events));
     });
 
     it("masks the text under a secret-named key, as addEvent does", () => {
       const span = openIntegrationSpan({ name: "Completions", spanType: "CHAT_MODEL" })!;
-      addJsonEvent(span, "e", "api_key", TEXTS[0]!);
+      span.addEvent("e", { api_key: eventJson(EVENTS[0]) });
       span.end();
       expect(getLastActiveTrace()!.data.spans[0]!.events[0]!.attributes).toEqual({ api_key: "**********" });
     });
