@@ -3,7 +3,7 @@
  * delivered, changes to its traces' assessments wait in a queue; once the destination acknowledged
  * the batch they run against it in order (the server, the local store file), and for a trace whose
  * delivery failed they are applied to the trace itself so the retry carries them. The bookkeeping
- * is one object per batch: an exported trace costs one WeakMap entry.
+ * is one object per batch: an exported trace costs one slot on itself (no WeakMap entry).
  */
 import { DELIVERY_SLOT, type Trace } from "../../tracing/trace";
 import { ArrayAssessments, type AssessmentStore } from "../mlflow/assessment-store";
