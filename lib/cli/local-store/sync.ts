@@ -16,6 +16,7 @@ import { DestinationDir, knownDestinations, pendingIndex, type SyncDestination }
 import { tryLock } from "./dir-lock";
 import type { StoredFile } from "../../export/clients/local-store/location";
 import type { LocalStoreReader } from "../../export/clients/local-store/reader";
+import { withoutRecordedExperiment } from "../../export/clients/local-store/recorded-experiment";
 import { toError } from "../../internal/to-error";
 import { assessmentsChanged, recordSentAssessments, sendNewAssessments } from "./sync-assessments";
 
@@ -206,8 +207,9 @@ async function sendAll(
         continue;
       }
       // Sent to the destination's experiment, not to the id recorded when the trace was stored.
-      trace.info.experimentId = undefined;
-      batch.push({ file, trace });
+      const outgoing = withoutRecordedExperiment(trace);
+      outgoing.info.experimentId = undefined;
+      batch.push({ file, trace: outgoing });
     }
     if (batch.length > 0) {
       await Promise.all(batch.map(({ file }) => writeFileAtomic(dest.marker("inflight", file.encodedId), new Date().toISOString())));

@@ -14,6 +14,8 @@ import type { ExportResult, TraceClient } from "../../../lib/export/clients/trac
 import { makeTrace } from "../../export/clients/local-store/store.fixtures";
 import { built } from "../../support/built-sdk";
 import { setDiagnosticsLogger } from "../../../lib/internal/diagnostics";
+import { resetExportConfig, setExperiment } from "../../../lib/export/destination/config";
+import { RECORDED_EXPERIMENT_KEY } from "../../../lib/export/clients/local-store/recorded-experiment";
 
 // Quiet: the SDK reports kept and failed traces through diagnostics.
 beforeAll(() => setDiagnosticsLogger(() => undefined));
@@ -110,6 +112,19 @@ describe("syncLocalTraces", () => {
     await syncLocalTraces(reader, { destination, client: a.client() });
     const other = await syncLocalTraces(reader, { destination: { trackingUri: "http://127.0.0.1:10" }, client: b.client() });
     expect(other.sent).toBe(2);
+  });
+
+  it("sends each trace as it was recorded: without the store's own experiment entry, so its counted size still holds", async () => {
+    void setExperiment("recorded-app");
+    const [trace] = await fill(1);
+    resetExportConfig();
+    const stored = (await reader.readFile(((await reader.files())[0] as { name: string }).name)) as Trace;
+    expect(stored.info.metadata[RECORDED_EXPERIMENT_KEY]).toBe('{"name":"recorded-app"}');
+    const server = new FakeServer();
+    expect(await syncLocalTraces(reader, { destination, client: server.client() })).toMatchObject({ sent: 1, failed: 0 });
+    const sent = server.stored.get((trace as Trace).info.traceId) as Trace;
+    expect(sent.info.metadata).toEqual((trace as Trace).info.metadata);
+    expect(sent.info.metadata[RECORDED_EXPERIMENT_KEY]).toBeUndefined();
   });
 
   it("refuses to run while another sync to the same destination holds the lock", async () => {

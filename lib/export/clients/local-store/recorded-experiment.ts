@@ -5,9 +5,10 @@
  * entry of our own: `mlflow_haystack.experiment` = `{"name": "..."}`, `{"experiment_id": "..."}` or
  * both. A metadata entry, not a tag: like `mlflow.user` it describes how the trace was recorded and
  * never changes, and MLflow's `Trace.from_json` reads any string entry back unchanged.
- * `traces sync --to` reads it to send the trace to that experiment.
+ * `traces sync --to` reads it to send the trace to that experiment, and sends the trace without it:
+ * it is the store's bookkeeping, not part of the trace (`mlflow.trace.sizeBytes` does not count it).
  */
-import type { Trace } from "../../../tracing/trace";
+import { Trace } from "../../../tracing/trace";
 import type { ExperimentSpec } from "../../mlflow/experiments";
 
 export const RECORDED_EXPERIMENT_KEY = "mlflow_haystack.experiment";
@@ -18,6 +19,15 @@ export function traceJsonWithExperiment(trace: Trace, experiment: ExperimentSpec
   const json = trace.toJSON();
   json.info.trace_metadata = { ...json.info.trace_metadata, [RECORDED_EXPERIMENT_KEY]: encodeExperiment(experiment) };
   return JSON.stringify(json);
+}
+
+/** `trace` as it was before the store recorded its experiment (the same object when none was recorded). */
+export function withoutRecordedExperiment(trace: Trace): Trace {
+  if (trace.info.metadata[RECORDED_EXPERIMENT_KEY] === undefined) return trace;
+  const json = trace.toJSON();
+  const { [RECORDED_EXPERIMENT_KEY]: _recorded, ...metadata } = json.info.trace_metadata;
+  json.info.trace_metadata = metadata;
+  return Trace.fromJSON(json);
 }
 
 function encodeExperiment(experiment: ExperimentSpec): string {
