@@ -23,9 +23,12 @@ function normaliseTraceId(traceId: string): string {
   return /^[0-9a-f]+$/i.test(trimmed) ? `tr-${trimmed.toLowerCase()}` : trimmed;
 }
 
-/** The one stored trace whose id starts with `prefix` (at least 6 characters after `tr-`); a usage error when several do. */
+/** Hex digits a shortened trace id needs. */
+const MIN_PREFIX = 6;
+
+/** The one stored trace whose id starts with `prefix` (at least {@link MIN_PREFIX} characters after `tr-`); a usage error when several do. */
 async function traceByPrefix(store: LocalStoreReader, prefix: string): Promise<Trace | undefined> {
-  if (prefix.replace(/^tr-/, "").length < 6) return undefined;
+  if (prefix.replace(/^tr-/, "").length < MIN_PREFIX) return undefined;
   const encoded = encodeTraceId(prefix);
   const matches = (await store.files()).filter((f) => f.encodedId.startsWith(encoded));
   if (matches.length > 1) {
@@ -70,7 +73,8 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
   } else {
     trace = (await source.store.getTrace(traceId)) ?? (await traceByPrefix(source.store, traceId));
     if (trace === undefined) {
-      throw new CliError(ExitCode.NOT_FOUND, `Trace ${traceId} is not in ${source.store.dir}; run \`mlflow-haystack traces list\` to see the ids.`);
+      const short = /^tr-[0-9a-f]{1,5}$/.test(traceId) ? ` (a shortened id needs at least ${MIN_PREFIX} hex digits)` : "";
+      throw new CliError(ExitCode.NOT_FOUND, `Trace ${traceId} is not in ${source.store.dir}${short}; run \`mlflow-haystack traces list\` to see the ids.`);
     }
   }
   if (options.json === true) {

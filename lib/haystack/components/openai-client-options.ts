@@ -5,6 +5,7 @@
  */
 import type OpenAI from "openai";
 import type * as OpenAIModule from "openai";
+import { redactUrl } from "../../internal/redaction";
 import { Secret } from "../secret";
 import { wrapOpenAIClient } from "./openai-client-hook";
 import { warnOnFailedAttempts, type ConnectionContext } from "./openai-errors";
@@ -36,6 +37,31 @@ export function resolveApiKey(owner: string, apiKey: Secret | string | Record<st
     throw new TypeError(`${owner} has no API key: ${secret.toString()} resolved to nothing. Set the variable or pass apiKey.`);
   }
   return { secret, value };
+}
+
+/**
+ * Throws, naming the fix, when the base URL (`apiBaseUrl`, else `OPENAI_BASE_URL`) is not an
+ * absolute http(s) URL or carries credentials: Node's `fetch` refuses a URL with `user:password@` for every
+ * request, which the client would otherwise report as a connection failure after ~16 s of retries.
+ */
+export function checkBaseUrl(owner: string, apiBaseUrl: string | undefined): void {
+  const source = apiBaseUrl !== undefined ? "apiBaseUrl" : "OPENAI_BASE_URL";
+  const url = apiBaseUrl ?? process.env["OPENAI_BASE_URL"];
+  if (url === undefined || (apiBaseUrl === undefined && url === "")) return;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw new TypeError(`${owner}: ${source} ${JSON.stringify(redactUrl(url))} is not an absolute http(s) URL (expected e.g. "http://127.0.0.1:8000/v1").`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new TypeError(
+      `${owner}: ${source} ${JSON.stringify(redactUrl(url))} carries credentials (user:password@), which Node's fetch refuses for every request. Take them out of the URL; the API key goes in apiKey (or OPENAI_API_KEY).`,
+    );
+  }
 }
 
 /** The resolved settings an OpenAI component builds its client from. */

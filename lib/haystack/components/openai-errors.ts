@@ -8,6 +8,7 @@
  */
 import type * as OpenAIModule from "openai";
 import { reportOnce } from "../../internal/diagnostics";
+import { redactText } from "../../internal/redaction";
 
 /** The `fetch` signature the `openai` client accepts. */
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -29,7 +30,8 @@ function rootCause(error: unknown): string | undefined {
     const errors = (current as ErrorLike).errors;
     if (Array.isArray(errors) && errors.length > 0 && typeof errors[0] === "object") current = errors[0] as object;
     const message = (current as ErrorLike).message;
-    if (typeof message === "string" && message !== "") reason = message.split("\n")[0];
+    // undici's messages can quote the request URL, credentials and all.
+    if (typeof message === "string" && message !== "") reason = redactText(message.split("\n")[0] as string);
     current = (current as ErrorLike).cause;
   }
   return reason;
@@ -72,7 +74,7 @@ export function warnOnFailedAttempts(context: ConnectionContext, fetchImpl: () =
       if (context.maxRetries > 0 && attempt === "0" && init?.signal?.aborted !== true) {
         const url = input instanceof Request ? input.url : String(input);
         const host = hostOf(url);
-        const reason = rootCause({ cause: error }) ?? String(error);
+        const reason = rootCause({ cause: error }) ?? redactText(String(error));
         const times = context.maxRetries === 1 ? "once" : `${context.maxRetries} more times`;
         reportOnce(
           `haystack.openai.unreachable.${host}`,
@@ -92,7 +94,7 @@ export function explainConnectionError(error: unknown, openai: typeof OpenAIModu
   if (error instanceof openai.APIConnectionTimeoutError) {
     return new openai.APIConnectionTimeoutError({ message: `${context.owner} timed out waiting for ${host} (timeout ${context.timeoutSeconds} s)` });
   }
-  const reason = rootCause(error) ?? error.message;
+  const reason = rootCause(error) ?? redactText(error.message);
   const cause = typeof error.cause === "object" && error.cause !== null ? (error.cause as Error) : undefined;
   return new openai.APIConnectionError({ message: `${context.owner} could not reach ${host}: ${reason}`, cause });
 }

@@ -4,7 +4,8 @@ import type * as OpenAIModule from "openai";
 import { diag } from "../../internal/diagnostics";
 import { component } from "../component";
 import { type Secret } from "../secret";
-import { createOpenAIClient, envNumber, resolveApiKey } from "./openai-client-options";
+import { checkBaseUrl, createOpenAIClient, envNumber, resolveApiKey } from "./openai-client-options";
+import { redactUrl } from "../../internal/redaction";
 import { explainConnectionError, type ConnectionContext } from "./openai-errors";
 import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
 
@@ -83,6 +84,7 @@ export class OpenAIGenerator {
     this.model = options.model ?? "gpt-4o-mini";
     const { secret, value } = resolveApiKey("OpenAIGenerator", options.apiKey);
     this.apiKey = secret;
+    checkBaseUrl("OpenAIGenerator", options.apiBaseUrl);
     this.apiBaseUrl = options.apiBaseUrl;
     this.organization = options.organization;
     this.systemPrompt = options.systemPrompt;
@@ -148,6 +150,6 @@ export class OpenAIGenerator {
   }
 
   [inspect.custom](): string {
-    return `OpenAIGenerator { model: ${JSON.stringify(this.model)}, apiKey: ${this.apiKey.toString()}${this.apiBaseUrl ? `, apiBaseUrl: ${JSON.stringify(this.apiBaseUrl)}` : ""} }`;
+    return `OpenAIGenerator { model: ${JSON.stringify(this.model)}, apiKey: ${this.apiKey.toString()}${this.apiBaseUrl ? `, apiBaseUrl: ${JSON.stringify(redactUrl(this.apiBaseUrl))}` : ""} }`;
   }
 }

@@ -7,7 +7,8 @@ import { ChatMessage } from "../../../dataclasses/chat-message";
 import type { ChatStreamingCallback } from "../../../dataclasses/streaming-chunk";
 import { type Secret } from "../../../secret";
 import { flattenTools, type ToolsType } from "../../../tools/toolset";
-import { createOpenAIClient, envNumber, resolveApiKey } from "../../openai-client-options";
+import { checkBaseUrl, createOpenAIClient, envNumber, resolveApiKey } from "../../openai-client-options";
+import { redactUrl } from "../../../../internal/redaction";
 import { explainConnectionError, type ConnectionContext } from "../../openai-errors";
 import { completionToMessages, StreamAssembler } from "./openai-conversion";
 import { makeSchemaStrict } from "./strict-schema";
@@ -102,6 +103,7 @@ export class OpenAIChatGenerator {
     const { secret, value } = resolveApiKey("OpenAIChatGenerator", options.apiKey);
     this.apiKey = secret;
     this.#apiKeyValue = value;
+    checkBaseUrl("OpenAIChatGenerator", options.apiBaseUrl);
     this.apiBaseUrl = options.apiBaseUrl;
     this.organization = options.organization;
     this.generationKwargs = Object.freeze({ ...(options.generationKwargs ?? {}) });
@@ -193,6 +195,6 @@ export class OpenAIChatGenerator {
   }
 
   [inspect.custom](): string {
-    return `OpenAIChatGenerator { model: ${JSON.stringify(this.model)}, apiKey: ${this.apiKey.toString()}${this.apiBaseUrl ? `, apiBaseUrl: ${JSON.stringify(this.apiBaseUrl)}` : ""} }`;
+    return `OpenAIChatGenerator { model: ${JSON.stringify(this.model)}, apiKey: ${this.apiKey.toString()}${this.apiBaseUrl ? `, apiBaseUrl: ${JSON.stringify(redactUrl(this.apiBaseUrl))}` : ""} }`;
   }
 }
