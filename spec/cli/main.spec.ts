@@ -255,7 +255,9 @@ describe("mlflow-haystack traces show", () => {
   it("exits 3 with a one-line hint for an unknown id or an empty store", async () => {
     const missing = await cli(["traces", "show", "tr-0123"]);
     expect(missing.code).toBe(3);
-    expect(missing.err).toMatch(/^error: Trace tr-0123 is not in .* \(a shortened id needs at least 6 hex digits\); run `mlflow-haystack traces list` to see the ids\.\n$/);
+    expect(missing.err).toMatch(
+      /^error: Trace tr-0123 is not in .* \(a shortened id needs at least 6 hex digits\); run `mlflow-haystack traces list` to see the ids\.\n$/,
+    );
     const unknown = await cli(["traces", "show", "0123456789"]);
     expect(unknown.err).toMatch(/^error: Trace tr-0123456789 is not in [^(]*; run `mlflow-haystack traces list` to see the ids\.\n$/);
     expect((await cli(["traces", "show", "--last"])).code).toBe(3);
