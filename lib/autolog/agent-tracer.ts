@@ -29,6 +29,7 @@ import {
   type LiveSpan,
   type SnapshotPart,
 } from "../tracing/integration";
+import { composeMessageRecord } from "./message-record";
 import { costOf } from "./model-pricing";
 import { modelFromOutputs, usageFromOutputs } from "./token-usage";
 
@@ -160,10 +161,20 @@ export function traceAgent<T>(event: AgentRunEvent, run: () => Promise<T>): Prom
     recordAttributes(active, attributes);
     return withTotals();
   }
-  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT, inputs: event.inputs });
+  const span = openIntegrationSpan({ name: "agent", spanType: SpanType.AGENT });
   if (span === undefined) return run();
+  const inputs = composeMessageRecord(event.inputs);
+  if (inputs !== undefined) setSnapshotInputs(span, inputs.value, inputs.used);
+  else span.setInputs(event.inputs);
   recordAttributes(span, attributes);
-  return runInSpanContext(span, withTotals, recordOutputs);
+  return runInSpanContext(span, withTotals, recordAgentOutputs);
+}
+
+/** The agent's outputs, composed (see `message-record.ts`) when that gives the same value, else snapshotted whole. */
+function recordAgentOutputs(span: LiveSpan, outputs: unknown): void {
+  const safe = composeMessageRecord(outputs);
+  if (safe !== undefined) setSnapshotOutputs(span, safe.value, safe.used);
+  else span.setOutputs(outputs);
 }
 
 /** `traceAgentStep`: a `step N` span. */

@@ -4,6 +4,7 @@
  * in the table gets no cost, never a guessed one.
  */
 import { globalSlot } from "../internal/global-registry";
+import { roundTo12Digits as round } from "./round-precision";
 import type { ChatTokenUsage } from "./token-usage";
 
 /** Prices in USD per one million tokens. */
@@ -91,8 +92,6 @@ export function getModelPricing(model: string): ModelPrice | undefined {
   const base = withoutDate(model);
   return base === model ? undefined : (lookup(own, base) ?? undefined);
 }
-
-const round = (x: number): number => Number(x.toPrecision(12));
 
 /** MLflow's `mlflow.llm.cost` value for `usage` on `model`, or undefined for an unknown model. */
 export function costOf(model: string, usage: ChatTokenUsage): { input_cost: number; output_cost: number; total_cost: number } | undefined {
