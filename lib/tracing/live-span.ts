@@ -256,7 +256,9 @@ export class LiveSpan {
     const safe = toJsonSafe(attributes, sdkState().limits, this.#room());
     this.#addedLength += lastSnapshotLength();
     if (typeof safe !== "object" || safe === null || Array.isArray(safe)) return this;
-    Object.assign(this.#ownAttributes(), safe);
+    // The snapshot is a fresh copy: a span's first attributes are kept as they are, not copied again.
+    if (this.#attributes === undefined && Object.getPrototypeOf(safe) === Object.prototype) this.#attributes = safe;
+    else Object.assign(this.#ownAttributes(), safe);
     return this;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { SerializationLimits } from "../internal/global-state";
 import { isSecretKey, redactText } from "../internal/redaction";
-import { DEFAULT_MAX_VALUE_LENGTH, Snapshotter, type JsonValue } from "./snapshotter";
+import { DEFAULT_MAX_VALUE_LENGTH, PRESIZE_LIMIT, Snapshotter, type JsonValue } from "./snapshotter";
 
 /** A JSON-safe copy made by the general walker, with what a composition needs to reuse it. */
 export class SafePart {
@@ -78,11 +78,11 @@ function compose(value: unknown, depth: number, limits: SerializationLimits, siz
   if (Array.isArray(value)) {
     if (depth >= limits.maxDepth || value.length > limits.maxCollectionItems) return undefined;
     size.used += 2;
-    const out: JsonValue[] = [];
+    const out: JsonValue[] = new Array<JsonValue>(Math.min(value.length, PRESIZE_LIMIT));
     for (let i = 0; i < value.length; i++) {
       const safe = compose(value[i], depth + 1, limits, size);
       if (safe === undefined) return undefined;
-      out.push(safe);
+      out[i] = safe;
       size.used += 1;
     }
     return out;

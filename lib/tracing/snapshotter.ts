@@ -26,6 +26,13 @@ export function truncateString(value: string, max: number): string {
 /** What a number, boolean or null counts against the size budget (a snapshot's fixed charge per primitive). */
 export const PRIMITIVE_COST = 8;
 
+/**
+ * Lists are allocated at most this long up front (a longer one grows as it fills). A list grown
+ * by `push` from empty keeps room for 16 or more items: copies of short lists, held with their
+ * trace until export, took three times their size in slack.
+ */
+export const PRESIZE_LIMIT = 1024;
+
 export class Snapshotter {
   private readonly ancestors: object[] = [];
   /** Characters of serialized output still allowed for this value. */
@@ -131,21 +138,19 @@ export class Snapshotter {
   /** Items of an array-like or an iterator, up to the item cap and the size budget. */
   private convertItems(items: ArrayLike<unknown> | Iterator<unknown>, size: number, depth: number, secret: boolean): JsonValue[] {
     const max = this.limits.maxCollectionItems;
-    const out: JsonValue[] = [];
+    // Sized up front (bounded): filling by index does not regrow the list as pushes would.
+    const out: JsonValue[] = new Array<JsonValue>(Math.min(size, max + 1, PRESIZE_LIMIT));
     const iterator = "next" in items && typeof items.next === "function" ? items : undefined;
     const list = items as ArrayLike<unknown>;
     for (let i = 0; i < size; i++) {
-      if (i >= max || this.remaining <= 0) this.cut = true;
-      if (i >= max) {
-        out.push(`...[${size - max} more items]`);
-        break;
-      }
-      if (this.remaining <= 0) {
-        out.push(`...[${size - i} more items: ${SIZE_CAP_REASON}]`);
+      if (i >= max || this.remaining <= 0) {
+        this.cut = true;
+        out[i] = i >= max ? `...[${size - max} more items]` : `...[${size - i} more items: ${SIZE_CAP_REASON}]`;
+        out.length = i + 1;
         break;
       }
       const item = iterator === undefined ? list[i] : iterator.next().value;
-      out.push(this.convert(item, depth + 1, secret));
+      out[i] = this.convert(item, depth + 1, secret);
       this.remaining -= 1;
     }
     return out;

@@ -2,6 +2,20 @@ import { inspect } from "node:util";
 import { getCurrentActiveSpan, getLastActiveTrace, SpanType, startSpan, type LiveSpan } from "../../lib/index";
 
 describe("LiveSpan", () => {
+  it("records attributes set together, one by one and at the end in the order first set, leaving the caller's objects alone", () => {
+    const first: Record<string, unknown> = { b: 1, a: { nested: [1, 2] }, 3: "three" };
+    const later = { c: "x", b: 2 };
+    startSpan({ name: "attrs", attributes: first }, (span) => {
+      span.setAttributes(later).setAttribute("d", true);
+      span.end({ attributes: { e: null } });
+    });
+    const attributes = getLastActiveTrace()!.data.spans[0]!.attributes;
+    expect(Object.keys(attributes)).toEqual(["3", "b", "a", "c", "d", "e", "mlflow.spanLogLevel"]);
+    expect(attributes).toMatchObject({ 3: "three", b: 2, a: { nested: [1, 2] }, c: "x", d: true, e: null });
+    expect(first).toEqual({ b: 1, a: { nested: [1, 2] }, 3: "three" });
+    expect(later).toEqual({ c: "x", b: 2 });
+  });
+
   it("prints its name, type, ids, status and duration on one line with console.log", () => {
     let running = "";
     let span: LiveSpan | undefined;

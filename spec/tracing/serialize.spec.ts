@@ -81,6 +81,30 @@ describe("serialization of inputs, outputs and attributes", () => {
     expect(safe["list"]).toEqual([1, 2, 3, "...[2 more items]"]);
   });
 
+  it("copies a record's own enumerable keys in order and says how many were left out", () => {
+    const five = { e: 5, a: 1, 2: "two", d: undefined, c: 3 };
+    expect(toJsonSafe({ r: five }, limits)).toEqual({ r: { 2: "two", e: 5, a: 1, "...": "[2 more keys]" } });
+    expect(Object.keys((toJsonSafe({ r: { b: 1, a: 2, 1: 3 } }, limits) as Record<string, object>)["r"]!)).toEqual(["1", "b", "a"]);
+    expect(toJsonSafe({ r: five }, limits, 12)).toEqual({ r: { 2: "...[truncated 3 of 3 chars]", "...": "[4 more keys: size cap reached]" } });
+    expect(toJsonSafe({ a: "x".repeat(20), b: 1, c: [2] }, limits, 30)).toEqual({ a: "x".repeat(20), b: 1, "...": "[1 more keys: size cap reached]" });
+    // A list cut by the size budget ends with its marker, nothing after it.
+    const list = toJsonSafe(["a".repeat(20), "b".repeat(20), "c".repeat(20)], limits, 30);
+    expect(list).toEqual(["a".repeat(20), "bbbbb...[truncated 15 of 20 chars]", "...[1 more items: size cap reached]"]);
+    expect(toJsonSafe(new Set([1, 2, 3, 4]), limits)).toEqual([1, 2, 3, "...[1 more items]"]);
+  });
+
+  it("leaves out enumerable keys a record inherits", () => {
+    function Legacy(this: { own: number }): void {
+      this.own = 1;
+    }
+    (Legacy.prototype as Record<string, unknown>)["method"] = () => "inherited";
+    const instance = new (Legacy as unknown as new () => object)();
+    const child = Object.create({ inherited: 1 }) as Record<string, unknown>;
+    child["own"] = 2;
+    expect(toJsonSafe(instance, limits)).toEqual({ own: 1 });
+    expect(toJsonSafe({ wrap: child }, limits)).toEqual({ wrap: { own: 2 } });
+  });
+
   it("cuts a 5 MB string by default and never throws on a proxy that throws", () => {
     const hostile = new Proxy(
       {},
