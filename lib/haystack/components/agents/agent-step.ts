@@ -17,15 +17,45 @@ export function modelExitReason(replies: readonly ChatMessage[]): ExitReason | n
   return last.text ? "text" : null;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Sums numeric leaves of two usage objects recursively (nested details included); other values take the new one. */
 export function accumulateUsage(current: unknown, incoming: unknown): unknown {
   if (isRecord(current) && isRecord(incoming)) {
     const out: Record<string, unknown> = { ...current };
-    for (const [k, v] of Object.entries(incoming)) out[k] = k in out ? accumulateUsage(out[k], v) : structuredClone(v);
+    // for…in rather than Object.entries, which builds a [key, value] array per key in the runtime.
+    for (const k in incoming) {
+      if (!hasOwn.call(incoming, k)) continue;
+      const v = incoming[k];
+      out[k] = k in out ? accumulateUsage(out[k], v) : cloned(v);
+    }
     return out;
   }
   if (typeof current === "number" && typeof incoming === "number") return current + incoming;
   return incoming;
+}
+
+/**
+ * `structuredClone(value)`, without the call for what it would copy as it is: a primitive, or a
+ * plain record of primitives (OpenAI's `prompt_tokens_details`). Each call serializes and
+ * deserializes (~4k instructions or more); anything else still goes through it.
+ */
+function cloned(value: unknown): unknown {
+  if (typeof value === "object" && value !== null) return flatRecordCopy(value) ?? structuredClone(value);
+  return typeof value === "function" || typeof value === "symbol" ? structuredClone(value) : value;
+}
+
+function flatRecordCopy(value: object): Record<string, unknown> | undefined {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in source) {
+    if (!hasOwn.call(source, key)) continue;
+    const item = source[key];
+    if ((typeof item === "object" && item !== null) || typeof item === "function" || typeof item === "symbol") return undefined;
+    out[key] = item;
+  }
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
