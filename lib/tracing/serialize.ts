@@ -110,13 +110,16 @@ function flatRecord(value: unknown, limits: SerializationLimits, max: number): J
 
 function copyFlatRecord(value: unknown, limits: SerializationLimits, max: number): JsonValue | undefined {
   if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  // The walker applies these limits (a depth of 0 keeps "[Object]", a key cap cuts with a marker).
+  if (limits.maxDepth < 1) return undefined;
+  const maxKeys = Math.min(16, limits.maxCollectionItems);
   const source = value as Record<string, unknown>;
   const out: Record<string, JsonValue> = {};
   let count = 0;
   let used = 2;
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-    if (++count > 16) return undefined;
+    if (++count > maxKeys) return undefined;
     const entry = source[key];
     if (typeof entry === "string") {
       used += entry.length + key.length + 6;

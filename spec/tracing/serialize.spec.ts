@@ -132,6 +132,21 @@ describe("serialization of inputs, outputs and attributes", () => {
   });
 });
 
+describe("limits on a flat record of primitives (the common case, copied without the walker)", () => {
+  const flat = { a: 1, b: "two", c: true, d: 4, e: "five" };
+
+  it("cuts its keys at maxCollectionItems with the walker's marker, as it does one level down", () => {
+    const top = toJsonSafe(flat, limits);
+    expect(top).toEqual({ a: 1, b: "two", c: true, "...": "[2 more keys]" });
+    expect(top).toEqual((toJsonSafe({ nested: flat }, limits) as Record<string, unknown>)["nested"]);
+  });
+
+  it("keeps it as [Object] at maxDepth 0", () => {
+    expect(toJsonSafe(flat, { ...limits, maxDepth: 0 })).toBe("[Object]");
+    expect(toJsonSafe({ x: 1 }, { ...limits, maxDepth: 1 })).toEqual({ x: 1 });
+  });
+});
+
 describe("secrets in traced values", () => {
   it("masks strings under secret-named keys, in plain objects and class instances, and URL credentials", () => {
     class Client {
