@@ -19,7 +19,7 @@ function instance(): Ajv2020 {
 export function checkParametersSchema(toolName: string, schema: unknown): void {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
     throw new TypeError(
-      `Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${Array.isArray(schema) ? "an array" : typeof schema}.`,
+      `Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${Array.isArray(schema) ? "an array" : schema === null ? "null" : typeof schema}.`,
     );
   }
   try {

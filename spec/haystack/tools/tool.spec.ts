@@ -46,6 +46,8 @@ describe("Tool", () => {
   it("refuses an invalid schema, a bad name or a missing function when it is made", () => {
     const base = { name: "t", description: "d", parameters: { type: "object" }, function: () => 1 };
     expect(() => new Tool({ ...base, parameters: { type: "objekt" } })).toThrow(/Tool 't': parameters is not a valid JSON Schema/);
+    expect(() => new Tool({ ...base, parameters: null as never })).toThrow(/Tool 't': parameters must be a JSON Schema object .*, got null\.$/);
+    expect(() => new Tool({ ...base, parameters: [] as never })).toThrow(/, got an array\.$/);
     expect(() => new Tool({ ...base, name: "has space" })).toThrow(/Tool name must be 1–64 letters/);
     expect(() => new Tool({ ...base, function: undefined as never })).toThrow(/function must be a function/);
   });
