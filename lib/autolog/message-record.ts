@@ -12,6 +12,20 @@
 import { ChatMessage } from "../haystack/dataclasses/chat-message";
 import { composeSnapshotCounted, type JsonValue } from "../tracing/integration";
 
+/**
+ * Whether `value` is JSON-like data only (primitives, plain objects, arrays): the composition walks
+ * anything else with a walker of its own that does not know the objects above it, so a class
+ * instance or `Map` pointing back at the record would be recorded one level deeper than `[Circular]`.
+ */
+function isPlainData(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return typeof value !== "function";
+  if (depth > 64) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+  for (const key in value) if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
 function isMessage(value: unknown): value is ChatMessage {
   // The exact class: a subclass may serialize itself another way.
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === ChatMessage.prototype;
@@ -24,11 +38,20 @@ function isMessage(value: unknown): value is ChatMessage {
  * where the walker charges the message's own level 2.
  */
 function wrapped(message: ChatMessage): [unknown] {
-  return [message.toDict()];
+  return [plain(message.toDict())];
+}
+
+/** A message holds data only the general walker records exactly. */
+class NotComposable extends Error {}
+
+/** `value` itself, when it is JSON-like data (see {@link isPlainData}). */
+function plain(value: unknown): unknown {
+  if (!isPlainData(value, 0)) throw new NotComposable();
+  return value;
 }
 
 function unwrap(value: JsonValue | undefined): JsonValue {
-  return (value as JsonValue[])[0] as JsonValue;
+  return Array.isArray(value) ? (value[0] as JsonValue) : (value ?? null);
 }
 
 /** Where the messages of a record's shape were wrapped: a key, and an index when in a list (-1: the value itself). */
@@ -44,12 +67,12 @@ function shapeOf(source: Record<string, unknown>, marks: Marks): Record<string, 
       marks.push([key, -1]);
     } else if (Array.isArray(value) && value.some(isMessage)) {
       shape[key] = value.map((item: unknown, i) => {
-        if (!isMessage(item)) return item;
+        if (!isMessage(item)) return plain(item);
         marks.push([key, i]);
         return wrapped(item);
       });
     } else {
-      shape[key] = value;
+      shape[key] = plain(value);
     }
   }
   return marks.length === 0 ? undefined : shape;
@@ -61,20 +84,23 @@ function shapeOf(source: Record<string, unknown>, marks: Marks): Record<string, 
  */
 export function composeMessageRecord(record: unknown): { value: JsonValue; used: number } | undefined {
   if (typeof record !== "object" || record === null || Object.getPrototypeOf(record) !== Object.prototype) return undefined;
+  if (typeof (record as { toJSON?: unknown }).toJSON === "function") return undefined; // the walker records what it returns
   const marks: Marks = [];
   let shape: Record<string, unknown> | undefined;
   try {
     shape = shapeOf(record as Record<string, unknown>, marks);
   } catch {
-    return undefined; // a throwing getter: the general walker records it
+    return undefined; // a throwing getter, or data only the general walker records exactly
   }
   const safe = shape === undefined ? undefined : composeSnapshotCounted(shape);
   if (safe === undefined) return undefined;
   // Composed objects and arrays are new (only snapshotted parts are shared), so unwrapping in place is safe.
-  const out = safe.value as Record<string, JsonValue>;
+  const out = safe.value;
+  if (typeof out !== "object" || out === null || Array.isArray(out)) return undefined;
   for (const [key, index] of marks) {
-    if (index < 0) out[key] = unwrap(out[key]);
-    else (out[key] as JsonValue[])[index] = unwrap((out[key] as JsonValue[])[index]);
+    const at = out[key];
+    if (index < 0) out[key] = unwrap(at);
+    else if (Array.isArray(at)) at[index] = unwrap(at[index]);
   }
   return { value: out, used: safe.used - marks.length };
 }

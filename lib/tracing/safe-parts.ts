@@ -56,8 +56,10 @@ function compose(value: unknown, depth: number, limits: SerializationLimits, siz
   switch (typeof value) {
     case "string":
       if (value.length > limits.maxStringLength) return undefined;
-      size.used += value.length + 2;
-      return redactText(value);
+      // Counted after redaction, as the walker counts it (a masked value can be longer).
+      const text = redactText(value);
+      size.used += text.length + 2;
+      return text;
     case "boolean":
       size.used += 8;
       return value;

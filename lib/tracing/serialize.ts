@@ -117,20 +117,25 @@ function copyFlatRecord(value: unknown, limits: SerializationLimits, max: number
   const out: Record<string, JsonValue> = {};
   let count = 0;
   let used = 2;
+  // Counts at least what the walker counts, and leaves to it any record that reaches the budget
+  // (where it would cut or add its size-cap marker, even before an undefined value).
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-    if (++count > maxKeys) return undefined;
+    if (++count > maxKeys || used >= max) return undefined;
     const entry = source[key];
     if (typeof entry === "string") {
-      used += entry.length + key.length + 6;
-      if (entry.length > limits.maxStringLength || used > max) return undefined;
-      out[key] = isSecretKey(key) ? REDACTED : redactText(entry);
+      if (entry.length > limits.maxStringLength) return undefined;
+      const text = isSecretKey(key) ? REDACTED : redactText(entry);
+      // The walker cuts by the text's length before redaction, and counts it after.
+      used += Math.max(entry.length, text.length) + key.length + 6;
+      out[key] = text;
     } else if (typeof entry === "boolean" || (typeof entry === "number" && Number.isFinite(entry))) {
       used += key.length + 12;
       out[key] = entry;
     } else if (entry !== undefined) {
       return undefined;
     }
+    if (used > max) return undefined;
   }
   lastLength = used;
   return out;

@@ -42,17 +42,13 @@ function recorded(outputs: unknown): { value: unknown; used: number; composed: b
   return { value: snapshot(outputs), used: lastSnapshotLength(), composed: false };
 }
 
-/**
- * Whether the record was composed; it must equal the whole value snapshotted, and count as many
- * chars (`sameLength: false` where text is redacted: a composition counts a string at its length
- * before redaction, the walker after).
- */
-function expectAsSnapshotted(outputs: unknown, sameLength = true): boolean {
+/** Whether the record was composed; it must equal the whole value snapshotted, and count as many chars. */
+function expectAsSnapshotted(outputs: unknown): boolean {
   const whole = snapshot(outputs);
   const wholeLength = lastSnapshotLength();
   const got = recorded(outputs);
   expect(JSON.stringify(got.value)).toBe(JSON.stringify(whole));
-  if (sameLength) expect(got.used).toBe(wholeLength);
+  expect(got.used).toBe(wholeLength);
   return got.composed;
 }
 
@@ -60,7 +56,7 @@ describe("composeMessageRecord", () => {
   it("gives the agent's outputs exactly as snapshotting them whole, counted alike, with credentials in text redacted", () => {
     expect(expectAsSnapshotted(agentOutputs())).toBe(true);
     const withCredentials = agentOutputs({ question: "What is at https://user:pw@example.com/?api_key=k1234?" });
-    expect(expectAsSnapshotted(withCredentials, false)).toBe(true);
+    expect(expectAsSnapshotted(withCredentials)).toBe(true);
     expect(JSON.stringify(recorded(withCredentials).value)).not.toContain("k1234");
   });
 
@@ -100,6 +96,22 @@ describe("composeMessageRecord", () => {
     expect(JSON.stringify(snapshot(agentOutputs({ meta: { api_key: "sk-live-123456" } })))).not.toContain("sk-live");
   });
 
+  it("leaves a message whose metadata points back at the record to the walker, which marks the cycle", () => {
+    const meta: Record<string, unknown> = {};
+    const message = ChatMessage.fromUser("hi", { meta });
+    meta["self"] = message;
+    meta["when"] = new Map([["again", message]]);
+    expect(expectAsSnapshotted({ messages: [message] })).toBe(false);
+    expect(JSON.stringify(recorded({ messages: [message] }).value)).toContain('"self":"[Circular]"');
+  });
+
+  it("counts redacted text as the walker does, so a cut near maxValueLength matches too", () => {
+    for (let max = 120; max <= 150; max++) {
+      mlflow.configureTracing({ ...DEFAULTS, maxValueLength: max });
+      expectAsSnapshotted({ messages: [ChatMessage.fromUser("?token=a&token=b&token=c&token=d")], tail: "x".repeat(20) });
+    }
+  });
+
   it("leaves values without messages, and message subclasses, to the walker, and declines on a throwing getter", () => {
     expect(composeMessageRecord({ step_count: 1 })).toBeUndefined();
     expect(composeMessageRecord([ChatMessage.fromUser("hi")])).toBeUndefined();
@@ -108,7 +120,9 @@ describe("composeMessageRecord", () => {
         return { custom: true };
       }
     }
-    expect(expectAsSnapshotted({ messages: [ChatMessage.fromUser("hi"), new Custom(), null, 3], other: new Custom() })).toBe(true);
+    expect(expectAsSnapshotted({ messages: [ChatMessage.fromUser("hi"), new Custom(), null, 3], other: new Custom() })).toBe(false);
+    // The walker calls a record's own toJSON: so does the record, never composing around it.
+    expect(expectAsSnapshotted({ messages: [ChatMessage.fromUser("hi")], toJSON: () => ({ note: "custom" }) })).toBe(false);
     const throwing = Object.defineProperty({ messages: [ChatMessage.fromUser("hi")] }, "broken", {
       enumerable: true,
       get: () => {

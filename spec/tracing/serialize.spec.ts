@@ -141,6 +141,23 @@ describe("limits on a flat record of primitives (the common case, copied without
     expect(top).toEqual((toJsonSafe({ nested: flat }, limits) as Record<string, unknown>)["nested"]);
   });
 
+  it("is cut by maxValueLength exactly as the walker cuts it one level down (numbers, masked and redacted text too)", () => {
+    const records = [
+      { a: 1, b: 2, c: 3, d: 4 },
+      { token: "a-long-secret-value-here", b: true, c: undefined },
+      { url: "postgres://user:a-long-password@host/db", n: 5 },
+      { a: "x", b: undefined, c: undefined },
+    ];
+    const wide = { ...limits, maxCollectionItems: 100, maxStringLength: 1000 };
+    for (const record of records) {
+      for (let max = 1; max <= 80; max++) {
+        const bounded = { ...wide, maxValueLength: max + 11 }; // the outer {} and "nested" key take 11
+        const nested = (toJsonSafe({ nested: record }, bounded) as Record<string, unknown>)["nested"];
+        expect([max, toJsonSafe(record, { ...wide, maxValueLength: max })]).toEqual([max, nested]);
+      }
+    }
+  });
+
   it("keeps it as [Object] at maxDepth 0", () => {
     expect(toJsonSafe(flat, { ...limits, maxDepth: 0 })).toBe("[Object]");
     expect(toJsonSafe({ x: 1 }, { ...limits, maxDepth: 1 })).toEqual({ x: 1 });

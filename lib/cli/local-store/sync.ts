@@ -190,6 +190,7 @@ async function sendAll(
         done++;
         continue;
       }
+      let outgoing: Trace;
       try {
         const remote = (await exists(dest.marker("inflight", file.encodedId))) ? await alreadyDelivered(client, trace) : undefined;
         if (remote !== undefined) {
@@ -201,13 +202,14 @@ async function sendAll(
           done++;
           continue;
         }
+        // A stored trace that cannot be re-created fails alone, like one the server refuses.
+        outgoing = withoutRecordedExperiment(trace);
       } catch (err) {
         failures.push({ traceId: trace.info.traceId, error: toError(err) });
         done++;
         continue;
       }
       // Sent to the destination's experiment, not to the id recorded when the trace was stored.
-      const outgoing = withoutRecordedExperiment(trace);
       outgoing.info.experimentId = undefined;
       batch.push({ file, trace: outgoing });
     }

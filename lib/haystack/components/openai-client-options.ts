@@ -45,9 +45,10 @@ export function resolveApiKey(owner: string, apiKey: Secret | string | Record<st
  * request, which the client would otherwise report as a connection failure after ~16 s of retries.
  */
 export function checkBaseUrl(owner: string, apiBaseUrl: string | undefined): void {
-  const source = apiBaseUrl !== undefined ? "apiBaseUrl" : "OPENAI_BASE_URL";
-  const url = apiBaseUrl ?? process.env["OPENAI_BASE_URL"];
-  if (url === undefined || (apiBaseUrl === undefined && url === "")) return;
+  // As the openai client reads them: an empty apiBaseUrl, or a blank OPENAI_BASE_URL, means OpenAI's API.
+  const source = apiBaseUrl ? "apiBaseUrl" : "OPENAI_BASE_URL";
+  const url = apiBaseUrl || process.env["OPENAI_BASE_URL"]?.trim();
+  if (!url) return;
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

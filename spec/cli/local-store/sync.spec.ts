@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalStore } from "../../../lib/export/clients/local-store/store";
@@ -125,6 +125,18 @@ describe("syncLocalTraces", () => {
     const sent = server.stored.get((trace as Trace).info.traceId) as Trace;
     expect(sent.info.metadata).toEqual((trace as Trace).info.metadata);
     expect(sent.info.metadata[RECORDED_EXPERIMENT_KEY]).toBeUndefined();
+  });
+
+  it("fails alone a stored trace it cannot re-create, and sends the others", async () => {
+    void setExperiment("recorded-app");
+    await fill(2);
+    resetExportConfig();
+    const [first] = await reader.files();
+    const path = join(dir, "traces", (first as { name: string }).name);
+    writeFileSync(path, readFileSync(path, "utf8").replace(/"request_time":"[^"]*"/, '"request_time":"garbage"'));
+    const result = await syncLocalTraces(reader, { destination, client: new FakeServer().client() });
+    expect(result).toMatchObject({ sent: 1, failed: 1 });
+    expect(result.failures[0]?.error.message).toMatch(/Invalid time value/);
   });
 
   it("refuses to run while another sync to the same destination holds the lock", async () => {

@@ -107,6 +107,12 @@ describe.each(constructors)("%s with a base URL no request could use", (owner, m
     );
   });
 
+  it("takes an empty apiBaseUrl, or a blank OPENAI_BASE_URL, as OpenAI's API, as the openai client does", () => {
+    expect(() => make("")).not.toThrow();
+    process.env["OPENAI_BASE_URL"] = "  \n";
+    expect(() => make()).not.toThrow();
+  });
+
   it("shows no secret when inspected", () => {
     expect(inspect(make("http://127.0.0.1:8000/v1?api_key=s3cret"))).not.toContain("s3cret");
   });
@@ -123,7 +129,24 @@ describe("a connection failure whose cause quotes a URL with a secret", () => {
     const fetch = warnOnFailedAttempts({ owner: "OpenAIChatGenerator", maxRetries: 2, timeoutSeconds: 1 }, () => failing);
     await expect(fetch("http://127.0.0.1:1/v1/chat/completions")).rejects.toThrow("fetch failed");
     setDiagnosticsLogger(undefined);
-    expect(logged.join("\n")).toContain("(refused: http://user:***@127.0.0.1:1/v1/chat/completions?api_key=***)");
+    expect(logged.join("\n")).toContain("(refused: http://***@127.0.0.1:1/v1/chat/completions?api_key=***)");
     expect(logged.join("\n")).not.toMatch(/s3cret|k3y/);
+  });
+
+  it("keeps a token used as the URL's user name out of the final error", async () => {
+    const saved = process.env["OPENAI_BASE_URL"];
+    const generator = new OpenAIChatGenerator({ apiKey: "sk-wrong", maxRetries: 0 });
+    process.env["OPENAI_BASE_URL"] = "http://sk-live-abc123@127.0.0.1:9/v1";
+    try {
+      const error = await generator.run({ messages: "hi" }).then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(error?.message).toMatch(/^OpenAIChatGenerator could not reach 127\.0\.0\.1:9: .*http:\/\/\*\*\*@127\.0\.0\.1:9/);
+      expect(error?.message).not.toContain("abc123");
+    } finally {
+      if (saved === undefined) delete process.env["OPENAI_BASE_URL"];
+      else process.env["OPENAI_BASE_URL"] = saved;
+    }
   });
 });
