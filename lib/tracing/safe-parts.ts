@@ -54,12 +54,13 @@ export function composeSafeCounted(shape: unknown, limits: SerializationLimits):
 
 function compose(value: unknown, depth: number, limits: SerializationLimits, size: { used: number }): JsonValue | undefined {
   switch (typeof value) {
-    case "string":
+    case "string": {
       if (value.length > limits.maxStringLength) return undefined;
       // Counted after redaction, as the walker counts it (a masked value can be longer).
       const text = redactText(value);
       size.used += text.length + 2;
       return text;
+    }
     case "boolean":
       size.used += 8;
       return value;
