@@ -3,7 +3,8 @@
  * `ChatMessage`s) made JSON-safe by composition instead of the general walker, which reached each
  * message through `toJSON` after a dozen class checks, with its cycle list and a `try` per value.
  * The result is exactly what `toJsonSafe` gives for the same value, with the same counted length,
- * or `undefined` (then the caller snapshots the value whole).
+ * or `undefined` (then the caller snapshots the value whole): the composition declines anything but
+ * plain data around the messages (a record's own `toJSON`, class instances, a limit reached).
  *
  * Each message is composed from a fresh `toDict()`, not from a part cached per message: a cached
  * part (a snapshot, a `WeakMap` entry and a `SafePart` per message) cost more than it saved, since
@@ -11,20 +12,6 @@
  */
 import { ChatMessage } from "../haystack/dataclasses/chat-message";
 import { composeSnapshotCounted, type JsonValue } from "../tracing/integration";
-
-/**
- * Whether `value` is JSON-like data only (primitives, plain objects, arrays): the composition walks
- * anything else with a walker of its own that does not know the objects above it, so a class
- * instance or `Map` pointing back at the record would be recorded one level deeper than `[Circular]`.
- */
-function isPlainData(value: unknown, depth: number): boolean {
-  if (typeof value !== "object" || value === null) return typeof value !== "function";
-  if (depth > 64) return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
-  for (const key in value) if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
-  return true;
-}
 
 function isMessage(value: unknown): value is ChatMessage {
   // The exact class: a subclass may serialize itself another way.
@@ -38,16 +25,7 @@ function isMessage(value: unknown): value is ChatMessage {
  * where the walker charges the message's own level 2.
  */
 function wrapped(message: ChatMessage): [unknown] {
-  return [plain(message.toDict())];
-}
-
-/** A message holds data only the general walker records exactly. */
-class NotComposable extends Error {}
-
-/** `value` itself, when it is JSON-like data (see {@link isPlainData}). */
-function plain(value: unknown): unknown {
-  if (!isPlainData(value, 0)) throw new NotComposable();
-  return value;
+  return [message.toDict()];
 }
 
 function unwrap(value: JsonValue | undefined): JsonValue {
@@ -67,12 +45,12 @@ function shapeOf(source: Record<string, unknown>, marks: Marks): Record<string, 
       marks.push([key, -1]);
     } else if (Array.isArray(value) && value.some(isMessage)) {
       shape[key] = value.map((item: unknown, i) => {
-        if (!isMessage(item)) return plain(item);
+        if (!isMessage(item)) return item;
         marks.push([key, i]);
         return wrapped(item);
       });
     } else {
-      shape[key] = plain(value);
+      shape[key] = value;
     }
   }
   return marks.length === 0 ? undefined : shape;
@@ -84,13 +62,12 @@ function shapeOf(source: Record<string, unknown>, marks: Marks): Record<string, 
  */
 export function composeMessageRecord(record: unknown): { value: JsonValue; used: number } | undefined {
   if (typeof record !== "object" || record === null || Object.getPrototypeOf(record) !== Object.prototype) return undefined;
-  if (typeof (record as { toJSON?: unknown }).toJSON === "function") return undefined; // the walker records what it returns
   const marks: Marks = [];
   let shape: Record<string, unknown> | undefined;
   try {
     shape = shapeOf(record as Record<string, unknown>, marks);
   } catch {
-    return undefined; // a throwing getter, or data only the general walker records exactly
+    return undefined; // a throwing getter: the general walker records it
   }
   const safe = shape === undefined ? undefined : composeSnapshotCounted(shape);
   if (safe === undefined) return undefined;

@@ -4,7 +4,7 @@
  * in the table gets no cost, never a guessed one.
  */
 import { globalSlot } from "../internal/global-registry";
-import { roundTo12Digits as round } from "./round-precision";
+import { roundTo12Digits as round } from "../internal/round-precision";
 import type { ChatTokenUsage } from "./token-usage";
 
 /** Prices in USD per one million tokens. */

@@ -112,14 +112,17 @@ function safeDecode(name: string): string {
 }
 
 /**
- * A URL for an error message: everything between `scheme://` and the last `@` hidden (user and
- * password, whatever characters the password holds), then secret query parameters.
+ * A URL, or a message quoting URLs, for an error message or a log line: everything between each
+ * `scheme://` and its last `@` hidden (user name and password, whatever characters the password
+ * holds, or a token used as the user name), then secret query parameters. Stricter than
+ * {@link redactText}, which keeps a plain user name (`ssh://git@host`) in recorded values.
  *
  * @example
  * redactUrl("http://me:p#ss?@host:5000"); // "http://***@host:5000"
+ * redactUrl("cannot fetch http://sk-abc@127.0.0.1:9/v1"); // "cannot fetch http://***@127.0.0.1:9/v1"
  */
 export function redactUrl(uri: string): string {
-  return redactText(uri.replace(/^([^:/?#\s]+:\/\/)[^\s]*@/, "$1***@"));
+  return redactText(uri.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s"'<>]*@/gi, "$1***@"));
 }
 
 /**

@@ -111,6 +111,9 @@ function compose(value: unknown, depth: number, limits: SerializationLimits, siz
     }
     return out;
   }
+  // Any other object (a class instance, Map, Date, …) is left to the walker: it knows the objects
+  // above it, so a reference back up is "[Circular]" where a walker of its own here would go deeper.
+  if (typeof value === "object") return undefined;
   const snapshotter = new Snapshotter(limits);
   const out = snapshotter.convert(value, depth);
   if (snapshotter.cut) return undefined;

@@ -11,6 +11,7 @@ import type { TraceUpdates } from "./trace-updates";
 import { traceSizeMetadata } from "./trace-size-stats";
 import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
+import { roundTo12Digits } from "../internal/round-precision";
 import { jsonPrefix } from "./json-prefix";
 
 /** MLflow truncates trace metadata values to 250 characters. */
@@ -101,7 +102,7 @@ function isNumberRecord(value: JsonValue | undefined): value is Record<string, n
 
 function roundCost(cost: NumberRecord): NumberRecord {
   const out: NumberRecord = {};
-  for (const key of Object.keys(cost)) out[key] = Number((cost[key] as number).toPrecision(12));
+  for (const key of Object.keys(cost)) out[key] = roundTo12Digits(cost[key] as number);
   return out;
 }
 

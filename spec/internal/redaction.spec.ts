@@ -110,6 +110,13 @@ describe("redaction of everything a trace carries", () => {
     expect(getLastActiveTrace()!.data.spans[0]!.status.description).toBe("Error: connect failed for postgres://ann:***@db.local/app");
   });
 
+  it("hides every quoted URL's user name and password in a message, a token used as user name too", () => {
+    expect(redactUrl("cannot fetch http://sk-abc123@127.0.0.1:9/v1, see https://u:p@w@proxy/?api_key=k")).toBe(
+      "cannot fetch http://***@127.0.0.1:9/v1, see https://***@proxy/?api_key=***",
+    );
+    expect(redactUrl("http://me:p#ss?@host:5000")).toBe("http://***@host:5000");
+  });
+
   it("hides a tracking-URI password holding # or ? in the error it causes", () => {
     for (const uri of ["http://ann:pa#ss@host:5000", "http://ann:pa?ss@host:5000", "sqlite://ann:pa#ss@host/db"]) {
       expect(redactUrl(uri)).not.toContain("pa");

@@ -8,7 +8,7 @@
  */
 import type * as OpenAIModule from "openai";
 import { reportOnce } from "../../internal/diagnostics";
-import { redactText } from "../../internal/redaction";
+import { redactUrl } from "../../internal/redaction";
 
 /** The `fetch` signature the `openai` client accepts. */
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -31,15 +31,10 @@ function rootCause(error: unknown): string | undefined {
     if (Array.isArray(errors) && errors.length > 0 && typeof errors[0] === "object") current = errors[0] as object;
     const message = (current as ErrorLike).message;
     // undici's messages can quote the request URL, credentials and all.
-    if (typeof message === "string" && message !== "") reason = maskUrlSecrets(message.split("\n")[0] as string);
+    if (typeof message === "string" && message !== "") reason = redactUrl(message.split("\n")[0] as string);
     current = (current as ErrorLike).cause;
   }
   return reason;
-}
-
-/** Text with every URL's userinfo (`user:pass@`, or a token alone as `sk-…@`; up to the last `@`) and secret query parameters hidden. */
-function maskUrlSecrets(text: string): string {
-  return redactText(text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s"'<>]*@/gi, "$1***@"));
 }
 
 function hostOf(url: string): string {
@@ -79,7 +74,7 @@ export function warnOnFailedAttempts(context: ConnectionContext, fetchImpl: () =
       if (context.maxRetries > 0 && attempt === "0" && init?.signal?.aborted !== true) {
         const url = input instanceof Request ? input.url : String(input);
         const host = hostOf(url);
-        const reason = rootCause({ cause: error }) ?? maskUrlSecrets(String(error));
+        const reason = rootCause({ cause: error }) ?? redactUrl(String(error));
         const times = context.maxRetries === 1 ? "once" : `${context.maxRetries} more times`;
         reportOnce(
           `haystack.openai.unreachable.${host}`,
@@ -99,7 +94,7 @@ export function explainConnectionError(error: unknown, openai: typeof OpenAIModu
   if (error instanceof openai.APIConnectionTimeoutError) {
     return new openai.APIConnectionTimeoutError({ message: `${context.owner} timed out waiting for ${host} (timeout ${context.timeoutSeconds} s)` });
   }
-  const reason = rootCause(error) ?? maskUrlSecrets(error.message);
+  const reason = rootCause(error) ?? redactUrl(error.message);
   const cause = typeof error.cause === "object" && error.cause !== null ? (error.cause as Error) : undefined;
   return new openai.APIConnectionError({ message: `${context.owner} could not reach ${host}: ${reason}`, cause });
 }

@@ -1,4 +1,4 @@
-import { roundTo12Digits } from "../../lib/autolog/round-precision";
+import { roundTo12Digits } from "../../lib/internal/round-precision";
 
 const viaString = (x: number): number => Number(x.toPrecision(12));
 

@@ -1,6 +1,7 @@
 /**
- * `Number(x.toPrecision(12))` without the decimal string: the cost attribute rounds three values
- * per LLM span, and `toPrecision`'s exact decimal conversion was most of what the attribute cost.
+ * `Number(x.toPrecision(12))` without the decimal string: costs are rounded to 12 significant digits
+ * (three values per LLM span, three per trace's sum), and `toPrecision`'s exact decimal conversion
+ * was most of what recording a cost took.
  */
 
 /** Powers of ten that are exact doubles (10^0 … 10^22). */
