@@ -115,13 +115,16 @@ describe("mlflow-haystack traces list", () => {
 });
 
 describe("mlflow-haystack traces list over a damaged store", () => {
-  it("skips and reports a directory, a symlink loop, a huge file and a FIFO named like traces, and never hangs", async () => {
+  it("skips and reports a directory, a symlink loop, a dangling symlink, a huge file and a FIFO named like traces, and never hangs", async () => {
     const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
     await store.export([makeTrace({ name: "good" })]);
     const traces = join(store.dir, "traces");
     const name = (id: string): string => `${String(Date.now() * 1_000_000).padStart(19, "0")}-tr-${id}.json`;
     mkdirSync(join(traces, name("dir")));
-    symlinkSync(name("loop"), join(traces, name("loop")));
+    const loop = name("loop"); // one name: a second Date.now() can tick and make a dangling link instead
+    symlinkSync(loop, join(traces, loop));
+    const dangling = name("dangling");
+    symlinkSync("no-such-trace.json", join(traces, dangling));
     const huge = join(traces, name("huge"));
     writeFileSync(huge, "");
     truncateSync(huge, 600 * 1024 * 1024); // sparse: no disk used
@@ -131,9 +134,10 @@ describe("mlflow-haystack traces list over a damaged store", () => {
 
     expect(code).toBe(0);
     expect(out).toContain("good");
-    expect(err).toContain(`skipped 4 entries in ${traces} that are not trace files:`);
+    expect(err).toContain(`skipped 5 entries in ${traces} that are not trace files:`);
     expect(err).toMatch(/tr-dir\.json \(a directory\)/);
     expect(err).toMatch(/tr-loop\.json \(unreadable: ELOOP\)/);
+    expect(err).toMatch(/tr-dangling\.json \(a symlink to a missing file\)/);
     expect(err).toMatch(/tr-huge\.json \(600 MiB, over the 256 MiB limit\)/);
     expect(err).toMatch(/tr-fifo\.json \(a FIFO\)/);
   });

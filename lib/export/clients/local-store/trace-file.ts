@@ -1,11 +1,12 @@
 /**
  * Reads one entry of a store's `traces/` folder without trusting it: the folder lives in the
  * working directory by default, and anything can end up there under a trace file's name. A FIFO
- * would block a plain read forever, a directory or a symlink loop would throw, and a file larger
+ * would block a plain read forever, a directory or a symlink loop would throw, a dangling symlink
+ * would look like a trace deleted meanwhile, and a file larger
  * than a string can hold would exhaust memory — each is skipped with the reason instead.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { lstat, open } from "node:fs/promises";
 
 /** Larger trace files are not read (V8 strings stop at ~512 MiB; a real trace is far smaller). */
 export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
@@ -14,6 +15,19 @@ export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
 export type TraceFileRead = { readonly text: string } | { readonly skipped: string } | undefined;
 
 const MIB = 1024 * 1024;
+
+const DANGLING: TraceFileRead = { skipped: "a symlink to a missing file" };
+
+/** ENOENT on open: the entry vanished (a trace deleted meanwhile) unless a symlink is still there. */
+async function missingEntry(path: string): Promise<TraceFileRead> {
+  const stats = await lstat(path).catch(() => undefined);
+  return stats?.isSymbolicLink() === true ? DANGLING : undefined;
+}
+
+function missingEntrySync(path: string): TraceFileRead {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  return stats?.isSymbolicLink() === true ? DANGLING : undefined;
+}
 
 function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
   if (stats.isDirectory()) return "a directory";
@@ -30,7 +44,7 @@ export async function readTraceFile(path: string, maxBytes: number = MAX_TRACE_F
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
+    if (code === "ENOENT") return missingEntry(path);
     return { skipped: `unreadable: ${code ?? (err as Error).message}` };
   }
   try {
@@ -56,7 +70,7 @@ export function readTraceFileSync(path: string, maxBytes: number = MAX_TRACE_FIL
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
+    if (code === "ENOENT") return missingEntrySync(path);
     return { skipped: `unreadable: ${code ?? (err as Error).message}` };
   }
   try {
