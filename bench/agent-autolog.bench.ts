@@ -7,6 +7,10 @@
  * Modes alternate round by round; the figure is the median of per-round ratios (on / off), with
  * the flush of each round's traces (to a no-op client) counted. Target: under 2% added.
  *
+ * A second, "hot" figure runs the same agent with no work at all, back to back: what autolog adds
+ * per run while its code and data stay in the caches, set against the run with work. The gap
+ * between the two figures is the cost of running cold after 1 ms of other work (bench/README.md).
+ *
  * Each round starts after a young-generation collection. Not a full one: a forced full collection
  * (like the one V8 runs after an idle period) drops the hidden classes of short-lived objects and
  * with them the optimized code of every function that checks one, so every traced round measured
@@ -15,7 +19,7 @@
  *
  * Run: npm run bench:agent   (= node bench/run.js bench/agent-autolog.bench.ts --this-node)
  * Env: BENCH_ROUNDS (default 7, at least 5), BENCH_AGENT_RUNS (agent runs per round, default 200),
- * BENCH_FULL_GC=1 (a full collection before each round).
+ * BENCH_FULL_GC=1 (a full collection before each round), BENCH_HOT_RUNS (zero-work runs per hot round, default 2000).
  */
 import { flushTraces, haystack, setDiagnosticsLogger, setTraceClient, shutdownExport } from "../lib/index";
 import { type TraceClient } from "../lib/export/index";
@@ -25,6 +29,9 @@ import { work1ms } from "./support/cpu-work";
 
 const ROUNDS = roundsFromEnv(7);
 const RUNS = Number(process.env["BENCH_AGENT_RUNS"] ?? 200);
+const HOT_RUNS = Number(process.env["BENCH_HOT_RUNS"] ?? 2000);
+/** Off for the hot figure: the same agent, its LLM and tool calls doing no work. */
+let working = true;
 const FULL_GC = process.env["BENCH_FULL_GC"] === "1";
 /** Unrecorded rounds per mode first: V8 takes ~800 traced runs to finish optimizing the traced path. */
 const WARMUP_ROUNDS = 3;
@@ -38,7 +45,7 @@ const call = (id: string, name: string, args: Record<string, unknown>) => new To
 class BusyChatGenerator {
   readonly model = "gpt-4o-mini";
   async run({ messages }: { messages: ChatMessage[] }): Promise<{ replies: ChatMessage[] }> {
-    work1ms();
+    if (working) work1ms();
     await Promise.resolve();
     const results = messages.filter((m) => m.role === "tool").length;
     const meta = { model: "gpt-4o-mini-2024-07-18", index: 0, finish_reason: results < 3 ? "tool_calls" : "stop", usage };
@@ -54,7 +61,7 @@ const lookup = new Tool({
   description: "Looks something up (1 ms of work)",
   parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] },
   function: ({ q }) => {
-    work1ms();
+    if (working) work1ms();
     return `result for ${String(q)}`;
   },
 });
@@ -70,18 +77,18 @@ async function main(): Promise<void> {
   const agent = new Agent({ chatGenerator: new BusyChatGenerator(), tools: [lookup], toolConcurrencyLimit: 1 });
   const input = { messages: [ChatMessage.fromUser("What is the answer?")] };
   /** One round of one mode: wall ns per run with the flush of its traces, the caller's path alone, and process CPU. */
-  const once = async (mode: Mode): Promise<{ wall: number; caller: number; cpu: number }> => {
+  const once = async (mode: Mode, runs = RUNS): Promise<{ wall: number; caller: number; cpu: number }> => {
     haystack.autolog(mode === "autolog on" ? {} : { disable: true });
     collect?.(FULL_GC ? { type: "major" } : { type: "minor" });
     const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
-    for (let i = 0; i < RUNS; i++) await agent.run(input);
-    const caller = Number(process.hrtime.bigint() - start) / RUNS;
+    for (let i = 0; i < runs; i++) await agent.run(input);
+    const caller = Number(process.hrtime.bigint() - start) / runs;
     await flushTraces();
-    const wall = Number(process.hrtime.bigint() - start) / RUNS;
+    const wall = Number(process.hrtime.bigint() - start) / runs;
     const cpu = process.cpuUsage(cpu0);
     haystack.autolog({ disable: true });
-    return { wall, caller, cpu: ((cpu.user + cpu.system) * 1000) / RUNS };
+    return { wall, caller, cpu: ((cpu.user + cpu.system) * 1000) / runs };
   };
   const samples = await interleave(
     MODES.map((mode) => ({ name: mode, run: () => once(mode) })),
@@ -108,6 +115,17 @@ async function main(): Promise<void> {
   const cpuAdded = spread(paired(figure(on, "cpu"), figure(off, "cpu")).map((r) => r - 1));
   out(
     `  process CPU added, paired by round: ${pct(cpuAdded.median)} (${pct(cpuAdded.min)} to ${pct(cpuAdded.max)}) of the run's own CPU — target < 2%: ${cpuAdded.median < 0.02 ? "met" : "not met"}`,
+  );
+
+  working = false;
+  const hot = await interleave(
+    MODES.map((mode) => ({ name: mode, run: () => once(mode, HOT_RUNS) })),
+    ROUNDS,
+    WARMUP_ROUNDS,
+  );
+  const hotAdded = spread(pairedDiff(figure(hot.get("autolog on") ?? [], "wall"), figure(hot.get("autolog off") ?? [], "wall")).map((ns) => ns / 1000));
+  out(
+    `  hot (no work, ${HOT_RUNS} runs back to back per round): autolog adds ${fmtSpread(hotAdded, 1, " µs")} wall per run = ${pct((hotAdded.median * 1000) / offWall)} of the run with work above`,
   );
   await shutdownExport();
 }
