@@ -11,8 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), "mlflow-haystack-spec-"));
 process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = dir;
 
 afterAll(async () => {
-  await shutdownExport({ timeoutMs: 2_000 });
-  // A write abandoned at that deadline (a file that made thousands of traces, on a loaded machine)
-  // may still be finishing: retry the removal on ENOTEMPTY rather than fail the file.
+  // Waits for the writes to finish (a file that made thousands of traces takes seconds on a loaded
+  // machine: a 2 s deadline left writes running into the removal, which failed with ENOTEMPTY); the
+  // deadline only guards against a hang.
+  await shutdownExport({ timeoutMs: 30_000 });
   rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-});
+}, 60_000);
