@@ -146,14 +146,15 @@ export class Document {
     });
   }
 
+  /** Python's `str(doc)`, which is also what a Jinja template prints for `{{ doc }}`. */
   toString(): string {
     const parts = [`id=${this.id}`];
     if (this.content !== null) {
-      const preview = this.content.length > 100 ? `${this.content.slice(0, 100)}...` : this.content;
+      const preview = this.content.length < 100 ? this.content : `${this.content.slice(0, 100)}...`;
       parts.push(`content: '${preview}'`);
     }
-    if (Object.keys(this.meta).length > 0) parts.push(`meta: ${JSON.stringify(this.meta)}`);
-    if (this.score !== null) parts.push(`score: ${this.score}`);
+    if (Object.keys(this.meta).length > 0) parts.push(`meta: ${pythonRepr(this.meta)}`);
+    if (this.score !== null) parts.push(`score: ${pythonRepr(this.score, { asFloat: true })}`);
     if (this.embedding !== null) parts.push(`embedding: vector of size ${this.embedding.length}`);
     return `Document(${parts.join(", ")})`;
   }

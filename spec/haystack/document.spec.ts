@@ -86,8 +86,9 @@ describe("Document", () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc.toDict());
   });
 
-  it("prints a readable summary with util.inspect", () => {
+  it("prints Python's str(doc) with util.inspect", () => {
     const doc = new Document({ id: "1", content: "hello", meta: { a: 1 }, score: 2 });
-    expect(inspect(doc)).toBe(`Document(id=1, content: 'hello', meta: {"a":1}, score: 2)`);
+    // python: str(Document(id="1", content="hello", meta={"a": 1}, score=2.0)) (scores are floats)
+    expect(inspect(doc)).toBe(`Document(id=1, content: 'hello', meta: {'a': 1}, score: 2.0)`);
   });
 });
