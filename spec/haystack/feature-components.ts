@@ -1,10 +1,12 @@
 /**
  * TypeScript twins of the components the scenarios translated from Haystack's own run-order tests
  * (test/core/pipeline/features/test_run.py) use: the sample components of `haystack.testing`,
- * `BranchJoiner`, and the helpers spec/support/python/haystack_scenarios.py defines for them.
+ * `BranchJoiner`, and the helpers spec/support/python/haystack_scenarios.py defines for them and
+ * for the cases taken from test/core/pipeline/test_pipeline.py.
  * Same socket names, types, defaults and behaviour as the Python classes.
  */
 import { component, setInputTypes, setOutputTypes } from "../../lib/haystack/component";
+import { Document } from "../../lib/haystack/document";
 
 @component({ inputs: { value: "int", add: { type: "int|None", default: null } }, outputs: { result: "int" }, type: "AddFixedValue" })
 class AddFixedValue {
@@ -185,6 +187,66 @@ class Parrot {
   }
 }
 
+@component({ inputs: { text: "str|None" }, outputs: { value: "str|None" }, type: "Producer" })
+class Producer {
+  constructor(readonly init: { prefix: string }) {}
+  run({ text }: { text: string | null }) {
+    return { value: `${this.init.prefix}: ${text ?? "None"}` };
+  }
+}
+
+@component({ inputs: { sources: "list[str]" }, outputs: {}, type: "EmptyProcessor" })
+class EmptyProcessor {
+  run() {
+    return {};
+  }
+}
+
+@component({ inputs: { input_a: "str|None", input_b: "str|None" }, outputs: { combined: "str" }, type: "Combiner" })
+class Combiner {
+  run(inputs: { input_a: string | null; input_b: string | null }) {
+    return { combined: `${inputs.input_a ?? ""} | ${inputs.input_b ?? ""}` };
+  }
+}
+
+@component({ inputs: {}, outputs: { doc: "Document" }, type: "DocProducer" })
+class DocProducer {
+  run() {
+    return { doc: new Document({ content: "original" }) };
+  }
+}
+
+@component({ inputs: { doc: "Document" }, outputs: { doc: "Document" }, type: "DocMutator" })
+class DocMutator {
+  run({ doc }: { doc: Document }) {
+    doc.content = "mutated";
+    return { doc };
+  }
+}
+
+@component({ inputs: {}, outputs: { text: "str" }, type: "StringProducer" })
+class StringProducer {
+  constructor(readonly init: { value: string }) {}
+  run() {
+    return { text: this.init.value };
+  }
+}
+
+@component({ inputs: {}, outputs: { texts: "list[str]" }, type: "ListStrProducer" })
+class ListStrProducer {
+  constructor(readonly init: { values: string[] }) {}
+  run() {
+    return { texts: this.init.values };
+  }
+}
+
+@component({ inputs: { texts: "list[str]" }, outputs: { result: "list[str]" }, type: "ListStrAcceptor" })
+class ListStrAcceptor {
+  run({ texts }: { texts: string[] }) {
+    return { result: texts };
+  }
+}
+
 /** The twins by the kind name the Python scenarios record. */
 export const FEATURE_CLASSES: Record<string, new (init: never) => object> = {
   AddFixedValue,
@@ -208,4 +270,12 @@ export const FEATURE_CLASSES: Record<string, new (init: never) => object> = {
   StaticReplies,
   OutputValidator,
   Parrot,
+  Producer,
+  EmptyProcessor,
+  Combiner,
+  DocProducer,
+  DocMutator,
+  StringProducer,
+  ListStrProducer,
+  ListStrAcceptor,
 };

@@ -287,6 +287,73 @@ class Parrot:
         return {"response": kwargs[self.input_variable]}
 
 
+# Components of Haystack's test/core/pipeline/test_pipeline.py.
+@component
+class Producer:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    @component.output_types(value=str | None)
+    def run(self, text: str | None):
+        return {"value": f"{self.prefix}: {text}"}
+
+
+@component
+class EmptyProcessor:
+    @component.output_types()
+    def run(self, sources: list[str]):
+        return {}
+
+
+@component
+class Combiner:
+    @component.output_types(combined=str)
+    def run(self, input_a: str | None, input_b: str | None):
+        return {"combined": f"{input_a or ''} | {input_b or ''}"}
+
+
+@component
+class DocProducer:
+    @component.output_types(doc=Document)
+    def run(self):
+        return {"doc": Document(content="original")}
+
+
+@component
+class DocMutator:
+    @component.output_types(doc=Document)
+    def run(self, doc: Document):
+        doc.content = "mutated"
+        return {"doc": doc}
+
+
+@component
+class StringProducer:
+    def __init__(self, value: str):
+        self.value = value
+
+    @component.output_types(text=str)
+    def run(self):
+        return {"text": self.value}
+
+
+@component
+class ListStrProducer:
+    def __init__(self, values: list[str]):
+        self.values = values
+
+    @component.output_types(texts=list[str])
+    def run(self):
+        return {"texts": self.values}
+
+
+@component
+class ListStrAcceptor:
+    @component.output_types(result=list[str])
+    def run(self, texts: list[str]):
+        return {"result": texts}
+
+
 SAMPLE = {name: getattr(sample_components, name) for name in (
     "AddFixedValue", "Double", "Parity", "Repeat", "Subtract", "Sum", "Remainder", "Accumulate", "Greet")}
 
@@ -542,6 +609,19 @@ FEATURE_SCENARIOS = [
          ("builder.prompt", "outside_router.query"), ("outside_router.cycle_output", "outside_builder.cycle_output"),
          ("router.exit", "outside_builder.delayed_input")],
         [run_({"joiner": {"value": "iteration"}})], max_runs=2),
+    scenario("test_pipeline: a component returning an empty dict appears in include_outputs_from", {
+        "producer_a": ["Producer", {"prefix": "A"}], "producer_b": ["Producer", {"prefix": "B"}],
+        "empty_processor": ["EmptyProcessor", {}], "combiner": ["Combiner", {}]},
+        [("producer_a.value", "combiner.input_a"), ("producer_b.value", "combiner.input_b")],
+        [run_({"producer_a": {"text": "hello"}, "producer_b": {"text": "world"}, "empty_processor": {"sources": []}},
+              ["producer_a", "empty_processor", "combiner"])]),
+    scenario("test_pipeline: a receiver mutating its input does not corrupt the sender's included output", {
+        "producer": ["DocProducer", {}], "mutator": ["DocMutator", {}]},
+        [("producer.doc", "mutator.doc")], [run_({}, ["producer"])]),
+    scenario("test_pipeline: a str and a list[str] sender into one list[str] socket are joined", {
+        "str_producer": ["StringProducer", {"value": "hello"}], "list_producer": ["ListStrProducer", {"values": ["world", "!"]}],
+        "receiver": ["ListStrAcceptor", {}]},
+        [("str_producer.text", "receiver.texts"), ("list_producer.texts", "receiver.texts")], [run_({})]),
     scenario("test_run: that is blocked because not enough component inputs", {
         "router": ["RouteStreams", {}], "payload_builder": ["PayloadBuilder", {}]},
         [("router.streams", "payload_builder.streams"), ("router.query", "payload_builder.query")],
