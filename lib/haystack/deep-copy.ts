@@ -1,8 +1,10 @@
 /**
  * Deep copy for run inputs. Plain objects and arrays are copied recursively; built-ins (Date, Map,
- * Set, typed arrays, ...) go through `structuredClone`; class instances (Documents, stores,
- * secrets) are passed by reference, because copying them would drop their private state.
+ * Set, typed arrays, ...) go through `structuredClone`; Documents are rebuilt field by field, as
+ * Haystack deep-copies them; other class instances (stores, secrets, subclasses of Document) are
+ * passed by reference, because copying them would drop their private state.
  */
+import { Document, type DocumentMeta } from "./document";
 
 /** `{...}` or `Object.create(null)`, from any realm (a vm context's `Object.prototype` is another object). */
 function isPlainObject(value: object): boolean {
@@ -38,6 +40,13 @@ function copy(value: unknown, seen: Map<object, unknown>): unknown {
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Document.prototype) {
+    const doc = value as Document;
+    const out = new Document({ id: doc.id, content: doc.content, score: doc.score, embedding: doc.embedding });
+    seen.set(value, out);
+    out.meta = copy(doc.meta, seen) as DocumentMeta;
+    return out;
+  }
   if (proto === Object.prototype || isPlainObject(value)) {
     // A literal keeps V8's fast object shapes; only other prototypes (null, another realm's) need Object.create.
     const out = (proto === Object.prototype ? {} : Object.create(proto as object | null)) as Record<string, unknown>;
@@ -76,7 +85,8 @@ export function deepCopyValuesInPlace(record: Record<string, unknown>): Record<s
 }
 
 /**
- * Copies `value` so a component cannot change the caller's data; class instances are shared.
+ * Copies `value` so a component cannot change the caller's data; class instances other than
+ * Documents are shared.
  *
  * @example
  * const a = { list: [1, 2] }; deepCopy(a).list.push(3); // a.list is still [1, 2]

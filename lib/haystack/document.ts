@@ -54,6 +54,7 @@ export function documentId(fields: Pick<DocumentInit, "content" | "meta" | "embe
 
 const DOCUMENT_FIELDS = new Set(["id", "content", "meta", "score", "embedding", "blob", "sparse_embedding"]);
 const LEGACY_FIELDS = new Set(["content_type", "id_hash_keys", "dataframe"]);
+const isFieldName = (key: string): boolean => DOCUMENT_FIELDS.has(key) || LEGACY_FIELDS.has(key);
 
 /**
  * A piece of text with metadata: what stores hold, retrievers return and prompts render.
@@ -70,6 +71,11 @@ export class Document {
   embedding: number[] | null;
 
   constructor(init: DocumentInit = {}) {
+    const content: unknown = init.content;
+    if (content != null && typeof content !== "string") {
+      const got = Array.isArray(content) ? "an array" : typeof content;
+      throw new TypeError(`The 'content' field of a Document must be a string or null, got ${got}; put other data in 'meta'.`);
+    }
     this.content = init.content ?? null;
     this.meta = init.meta ?? {};
     this.score = init.score ?? null;
@@ -78,7 +84,8 @@ export class Document {
   }
 
   /**
-   * The plain form. With `flatten` (the default, as in Haystack) meta keys sit at the top level.
+   * The plain form. With `flatten` (the default, as in Haystack) meta keys sit at the top level,
+   * except keys named like a field (`score`, `content`, …), which stay in a nested `meta`.
    *
    * @example
    * new Document({ content: "x", meta: { a: 1 } }).toDict(); // { a: 1, id: "…", content: "x", score: null, embedding: null }
@@ -90,8 +97,13 @@ export class Document {
       score: this.score,
       embedding: this.embedding === null ? null : [...this.embedding],
     };
-    if (options.flatten ?? true) return { ...structuredClone(this.meta), ...data };
-    return { id: data.id, content: data.content, meta: structuredClone(this.meta), score: data.score, embedding: data.embedding };
+    const meta = structuredClone(this.meta);
+    if (!(options.flatten ?? true)) return { id: data.id, content: data.content, meta, score: data.score, embedding: data.embedding };
+    // Meta keys named like a field stay nested (as in Haystack 3.4): flattened, they would overwrite the field.
+    const flattened: DocumentMeta = {};
+    const colliding: DocumentMeta = {};
+    for (const [key, value] of Object.entries(meta)) (isFieldName(key) ? colliding : flattened)[key] = value;
+    return Object.keys(colliding).length === 0 ? { ...flattened, ...data } : { ...flattened, ...data, meta: colliding };
   }
 
   /** `JSON.stringify(doc)` gives the flattened dict. */
@@ -100,7 +112,8 @@ export class Document {
   }
 
   /**
-   * Rebuilds a Document from `toDict()` output, flattened or not; unknown top-level keys become meta.
+   * Rebuilds a Document from `toDict()` output, flattened or not: unknown top-level keys become
+   * meta, merged over a nested `meta` object (as Haystack 3.4 does).
    *
    * @example
    * Document.fromDict({ content: "x", source: "wiki" }).meta; // { source: "wiki" }
@@ -108,25 +121,18 @@ export class Document {
   static fromDict(data: Record<string, unknown>): Document {
     const meta = (data["meta"] ?? {}) as DocumentMeta;
     const flattened: DocumentMeta = {};
-    for (const [key, value] of Object.entries(data)) {
-      if (!DOCUMENT_FIELDS.has(key) && !LEGACY_FIELDS.has(key)) flattened[key] = value;
-    }
-    if (Object.keys(meta).length > 0 && Object.keys(flattened).length > 0) {
-      throw new TypeError(
-        "Document.fromDict() received both a 'meta' object and flattened meta keys " + `(${Object.keys(flattened).join(", ")}); pass one or the other.`,
-      );
-    }
+    for (const [key, value] of Object.entries(data)) if (!isFieldName(key)) flattened[key] = value;
     const init: DocumentInit = { meta: { ...meta, ...flattened } };
     if (typeof data["id"] === "string") init.id = data["id"];
-    if (typeof data["content"] === "string") init.content = data["content"];
+    if (data["content"] != null) init.content = data["content"] as string;
     if (typeof data["score"] === "number") init.score = data["score"];
     if (Array.isArray(data["embedding"])) init.embedding = data["embedding"] as number[];
     return new Document(init);
   }
 
-  /** Equal when the plain forms are equal, as in Haystack. */
+  /** Equal when the unflattened plain forms are equal, as in Haystack. */
   equals(other: unknown): boolean {
-    return other instanceof Document && JSON.stringify(this.toDict()) === JSON.stringify(other.toDict());
+    return other instanceof Document && JSON.stringify(this.toDict({ flatten: false })) === JSON.stringify(other.toDict({ flatten: false }));
   }
 
   /** Returns a copy with some fields replaced (keeps the id unless `id` is given). */
@@ -140,14 +146,15 @@ export class Document {
     });
   }
 
+  /** Python's `str(doc)`, which is also what a Jinja template prints for `{{ doc }}`. */
   toString(): string {
     const parts = [`id=${this.id}`];
     if (this.content !== null) {
-      const preview = this.content.length > 100 ? `${this.content.slice(0, 100)}...` : this.content;
+      const preview = this.content.length < 100 ? this.content : `${this.content.slice(0, 100)}...`;
       parts.push(`content: '${preview}'`);
     }
-    if (Object.keys(this.meta).length > 0) parts.push(`meta: ${JSON.stringify(this.meta)}`);
-    if (this.score !== null) parts.push(`score: ${this.score}`);
+    if (Object.keys(this.meta).length > 0) parts.push(`meta: ${pythonRepr(this.meta)}`);
+    if (this.score !== null) parts.push(`score: ${pythonRepr(this.score, { asFloat: true })}`);
     if (this.embedding !== null) parts.push(`embedding: vector of size ${this.embedding.length}`);
     return `Document(${parts.join(", ")})`;
   }

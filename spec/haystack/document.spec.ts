@@ -47,8 +47,38 @@ describe("Document", () => {
     expect(Document.fromDict(doc.toDict({ flatten: false })).equals(doc)).toBe(true);
   });
 
-  it("refuses both a meta object and flattened meta keys", () => {
-    expect(() => Document.fromDict({ content: "x", meta: { a: 1 }, b: 2 })).toThrow(/both a 'meta' object and flattened meta keys \(b\)/);
+  it("merges a meta object with flattened meta keys, as Haystack 3.4 does", () => {
+    // python: Document.from_dict({"content": "x", "meta": {"a": 1}, "b": 2}) with haystack-ai 3.4.1
+    const doc = Document.fromDict({ content: "x", meta: { a: 1 }, b: 2 });
+    expect(doc.meta).toEqual({ a: 1, b: 2 });
+    expect(doc.id).toBe("d59b05b3df05ff2bf72d04a8463abfe3f456523b1955e332fea33ff5b1e46543");
+  });
+
+  it("keeps meta keys named like document fields nested when flattening, so they survive a round trip", () => {
+    // python: Document(content="x", meta={"score": 9, "content": "m"}).to_dict() with haystack-ai 3.4.1
+    const doc = new Document({ content: "x", meta: { score: 9, content: "m" } });
+    expect(doc.toDict()).toEqual({
+      id: "4ee349debd081fc752fc25e39baf885aec40f96a50b6cd3a054dc0cba06acf0f",
+      content: "x",
+      score: null,
+      embedding: null,
+      meta: { score: 9, content: "m" },
+    });
+    const back = Document.fromDict(new Document({ content: "x", meta: { score: 9, page: 2 } }).toDict());
+    expect(back.meta).toEqual({ score: 9, page: 2 });
+    expect(back.score).toBeNull();
+  });
+
+  it("refuses content that is not a string, naming the field", () => {
+    // python: Document(content=123) raises ValueError("The `content` field must be a string or None.")
+    expect(() => new Document({ content: 123 as unknown as string })).toThrow(/'content' field of a Document must be a string or null, got number/);
+    expect(() => Document.fromDict({ content: ["a"] })).toThrow(/must be a string or null, got an array/);
+  });
+
+  it("compares like Haystack: unflattened dicts, so colliding meta keys count", () => {
+    const a = new Document({ id: "1", content: "x", meta: { score: 1 } });
+    expect(a.equals(new Document({ id: "1", content: "x", meta: { score: 2 } }))).toBe(false);
+    expect(a.equals(new Document({ id: "1", content: "x", meta: { score: 1 } }))).toBe(true);
   });
 
   it("serializes to the flattened dict with JSON.stringify", () => {
@@ -56,8 +86,9 @@ describe("Document", () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc.toDict());
   });
 
-  it("prints a readable summary with util.inspect", () => {
+  it("prints Python's str(doc) with util.inspect", () => {
     const doc = new Document({ id: "1", content: "hello", meta: { a: 1 }, score: 2 });
-    expect(inspect(doc)).toBe(`Document(id=1, content: 'hello', meta: {"a":1}, score: 2)`);
+    // python: str(Document(id="1", content="hello", meta={"a": 1}, score=2.0)) (scores are floats)
+    expect(inspect(doc)).toBe(`Document(id=1, content: 'hello', meta: {'a': 1}, score: 2.0)`);
   });
 });

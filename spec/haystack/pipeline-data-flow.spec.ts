@@ -81,7 +81,7 @@ describe("Pipeline data isolation (Haystack 3.4.1 deep-copies inputs per visit)"
     expect(extra).toEqual(["u"]);
   });
 
-  it("passes class instances such as Documents by reference", async () => {
+  it("copies Documents per visit, as Haystack deep-copies them: equal content, not the same object", async () => {
     const doc = new Document({ content: "c" });
     let received: Document | undefined;
     @component({ inputs: { docs: "list[Document]" }, outputs: {}, type: "spec.DocSink" })
@@ -94,7 +94,8 @@ describe("Pipeline data isolation (Haystack 3.4.1 deep-copies inputs per visit)"
     const pipe = new Pipeline().addComponent("pass", new DocPass()).addComponent("sink", new DocSink());
     pipe.connect("pass", "sink");
     await pipe.run({ pass: { docs: [doc] } });
-    expect(received).toBe(doc);
+    expect(received).not.toBe(doc);
+    expect(received?.equals(doc)).toBe(true);
   });
 });
 
@@ -180,7 +181,7 @@ describe("Pipeline run data from another realm (vm contexts, structuredClone und
 });
 
 describe("What the per-visit copy copies", () => {
-  it("copies cycles, Dates, Maps and null-prototype objects, and shares class instances", async () => {
+  it("copies cycles, Dates, Maps, null-prototype objects and Documents, and shares other class instances", async () => {
     const doc = new Document({ content: "d" });
     const data: Record<string, unknown> = { when: new Date(0), tags: new Map([["a", 1]]), bare: Object.assign(Object.create(null) as object, { k: [1] }), doc };
     data["self"] = data;
@@ -198,7 +199,9 @@ describe("What the per-visit copy copies", () => {
     await new Pipeline().addComponent("inspect", new Inspect()).run({ inspect: { data } });
     expect(got["self"]).toBe(got);
     expect(got).not.toBe(data);
-    expect(got["doc"]).toBe(doc);
+    expect(got["doc"]).not.toBe(doc);
+    expect(got["doc"]).toBeInstanceOf(Document);
+    expect((got["doc"] as Document).equals(doc)).toBe(true);
     expect(Object.getPrototypeOf(got["bare"])).toBeNull();
     expect((data["when"] as Date).getTime()).toBe(0);
     expect([...(data["tags"] as Map<string, number>).keys()]).toEqual(["a"]);

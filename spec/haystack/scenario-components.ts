@@ -8,6 +8,7 @@ import { InMemoryBM25Retriever } from "../../lib/haystack/components/in-memory-b
 import { PromptBuilder } from "../../lib/haystack/components/prompt-builder";
 import { Document } from "../../lib/haystack/document";
 import { InMemoryDocumentStore } from "../../lib/haystack/document-store/in-memory-document-store";
+import { FEATURE_CLASSES } from "./feature-components";
 
 export const seen: string[][] = [];
 
@@ -150,6 +151,7 @@ const CLASSES: Record<string, new (init: never) => object> = {
   Fail,
   Extra,
   OptionalSum,
+  ...FEATURE_CLASSES,
 };
 
 /** Builds the twin of a recorded `[kind, init]`; Haystack's own components map their snake_case options. */

@@ -30,8 +30,18 @@ export function printAsTuple<T extends object>(value: T): T {
   return value;
 }
 
+/** Runtime values that print as a fixed text: Documents, as Python's `str(doc)`. */
+const PRINTED_AS = new WeakMap<object, string>();
+
+/** Makes `value` (a runtime value) print as `text`, alone or inside a list or dict. */
+export function printAs(value: object, text: string): void {
+  PRINTED_AS.set(value, text);
+}
+
 /** Python `repr()` of a runtime value (how items inside lists and dicts print). */
 export function pythonReprOf(v: unknown): string {
+  const printed = typeof v === "object" && v !== null ? PRINTED_AS.get(v) : undefined;
+  if (printed !== undefined) return printed;
   if (!isRuntimeValue(v)) {
     if (v === null || v === undefined) return "None";
     if (typeof v === "boolean") return v ? "True" : "False";

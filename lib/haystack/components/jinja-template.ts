@@ -8,7 +8,7 @@ import { registerFilters, routeFilters } from "./jinja-filters";
 import { pythonStr } from "./jinja-python-output";
 import { rewriteTests } from "./jinja-test-syntax";
 import { hasTest } from "./jinja-tests";
-import { templateValue } from "./template-values";
+import { markDocuments, templateValue } from "./template-values";
 import { undeclaredVariables } from "./template-variables";
 
 type Program = ReturnType<typeof parse>;
@@ -101,7 +101,7 @@ export class JinjaTemplate {
     for (const [name, value] of Object.entries(GLOBALS)) env.set(name, value);
     registerFilters(env, this.filters);
     for (const [name, value] of Object.entries(variables)) {
-      if (value !== undefined) env.set(name, templateValue(value));
+      if (value !== undefined) markDocuments(value, env.set(name, templateValue(value)));
     }
     const result = new PythonOutputInterpreter(env).run(this.program);
     return typeof result.value === "string" ? result.value : String(result.value);

@@ -91,8 +91,15 @@ export class ChatMessage {
   /** An assistant message: text (or `null`), tool calls and reasoning. */
   static fromAssistant(text: string | null = null, options: AssistantMessageOptions = {}): ChatMessage {
     const content: ChatMessageContent[] = [];
-    const reasoning = options.reasoning;
-    if (reasoning !== undefined && reasoning !== "") content.push(typeof reasoning === "string" ? new ReasoningContent(reasoning) : reasoning);
+    const reasoning: unknown = options.reasoning;
+    if (typeof reasoning === "string") {
+      if (reasoning !== "") content.push(new ReasoningContent(reasoning));
+    } else if (reasoning instanceof ReasoningContent) content.push(reasoning);
+    else if (reasoning != null) {
+      throw new TypeError(
+        `ChatMessage.fromAssistant reasoning must be a string or a ReasoningContent, got ${Array.isArray(reasoning) ? "an array" : typeof reasoning}.`,
+      );
+    }
     if (text !== null) content.push(new TextContent(text));
     for (const call of options.toolCalls ?? []) {
       if (!(call instanceof ToolCall)) throw new TypeError("ChatMessage.fromAssistant toolCalls must be ToolCall instances.");

@@ -43,3 +43,26 @@ export function compareDates(a: ParsedDate, b: ParsedDate): number {
   const offsetB = b.offsetMinutes ?? a.offsetMinutes ?? 0;
   return a.wallMs - offsetA * 60_000 - (b.wallMs - offsetB * 60_000);
 }
+
+/** A full `YYYY-MM-DD` prefix, as Haystack requires before reading a string as a date for `==`. */
+const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}(?:$|[Tt ])/;
+
+function asDate(value: unknown): ParsedDate | undefined {
+  if (!(value instanceof Date) && !(typeof value === "string" && ISO_DATE_PREFIX.test(value))) return undefined;
+  try {
+    return parseIsoDate(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Haystack 3.4's date equality for `==`, `!=`, `in` and `not in`: two ISO dates spelling the same
+ * instant (`…Z` and `…+00:00`, or a naive date and an aware one at its offset) are equal.
+ */
+export function sameInstant(a: unknown, b: unknown): boolean {
+  const first = asDate(a);
+  if (first === undefined) return false;
+  const second = asDate(b);
+  return second !== undefined && compareDates(first, second) === 0;
+}

@@ -6,7 +6,7 @@
  */
 import type { Document } from "../document";
 import { FilterError } from "./errors";
-import { compareDates, parseIsoDate } from "./filter-dates";
+import { compareDates, parseIsoDate, sameInstant } from "./filter-dates";
 
 /** Comparison operators of a {@link ComparisonFilter}. */
 export type ComparisonOperator = "==" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "not in";
@@ -122,6 +122,11 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** A filter's `==`: Python's, plus ISO dates naming the same instant. */
+function filterEquals(docValue: unknown, filterValue: unknown): boolean {
+  return pythonEquals(docValue, filterValue) || sameInstant(docValue, filterValue);
+}
+
 function greaterThan(docValue: unknown, filterValue: unknown): boolean {
   if (docValue == null || filterValue == null) return false;
   if (typeof docValue === "string" || typeof filterValue === "string") {
@@ -138,24 +143,24 @@ function greaterThan(docValue: unknown, filterValue: unknown): boolean {
 function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown): boolean {
   switch (op) {
     case "==":
-      return pythonEquals(docValue, filterValue);
+      return filterEquals(docValue, filterValue);
     case "!=":
-      return !pythonEquals(docValue, filterValue);
+      return !filterEquals(docValue, filterValue);
     case ">":
       return greaterThan(docValue, filterValue);
     case ">=":
       if (docValue == null || filterValue == null) return false;
-      return pythonEquals(docValue, filterValue) || greaterThan(docValue, filterValue);
+      return filterEquals(docValue, filterValue) || greaterThan(docValue, filterValue);
     case "<":
       if (docValue == null || filterValue == null) return false;
-      return !(pythonEquals(docValue, filterValue) || greaterThan(docValue, filterValue));
+      return !(filterEquals(docValue, filterValue) || greaterThan(docValue, filterValue));
     case "<=":
       if (docValue == null || filterValue == null) return false;
       return !greaterThan(docValue, filterValue);
     case "in":
-      return (filterValue as unknown[]).some((v) => pythonEquals(v, docValue));
+      return (filterValue as unknown[]).some((v) => filterEquals(v, docValue));
     case "not in":
-      return !(filterValue as unknown[]).some((v) => pythonEquals(v, docValue));
+      return !(filterValue as unknown[]).some((v) => filterEquals(v, docValue));
   }
 }
 

@@ -34,6 +34,29 @@ describe("ChatPromptBuilder (Haystack 3.4)", () => {
     ]);
   });
 
+  it("refuses a {% message %} block that renders empty, as Haystack 3.4.1 does, instead of sending an empty message", () => {
+    const builder = new ChatPromptBuilder({ template: '{% message role="system" %}Be brief.{% endmessage %}{% message role="user" %}{{ q }}{% endmessage %}' });
+    expect(() => builder.run({ q: "  \n " })).toThrow(/\{% message role="user" %\} block rendered empty or only whitespace/);
+    expect(builder.run({ q: "Hi" }).prompt.map((m) => m.text)).toEqual(["Be brief.", "Hi"]);
+  });
+
+  it("refuses text outside the {% message %} blocks of a string template rather than dropping it", () => {
+    // Haystack 3.4.1 fails on it too (each rendered line must be a message).
+    const builder = new ChatPromptBuilder({ template: 'Context: {{ c }}\n{% message role="user" %}Hi{% endmessage %}\n' });
+    expect(() => builder.run({ c: "x" })).toThrow(/text outside its \{% message %\} blocks: "Context: x"/);
+  });
+
+  it("names what a {% message %} tag may carry when it has more than a literal role and name", () => {
+    expect(() => new ChatPromptBuilder({ template: '{% message role="user" meta={"k": 1} %}Hi{% endmessage %}' })).toThrow(
+      /role and an optional name as string literals; meta=\{\.\.\.\} and role or name expressions are not supported/,
+    );
+  });
+
+  it("checks required variables only when the template has a user or system message to render, as Haystack does", () => {
+    const builder = new ChatPromptBuilder({ template: [ChatMessage.fromAssistant("{{ x }}")], variables: ["x"] });
+    expect(builder.run().prompt.map((m) => m.text)).toEqual(["{{ x }}"]);
+  });
+
   it("requires every variable by default (3.x), or only the listed ones", () => {
     const template = [ChatMessage.fromUser("{{ a }} {{ b }}")];
     expect(() => new ChatPromptBuilder({ template }).run({ a: 1 })).toThrow(/Missing required input variables in ChatPromptBuilder: b/);

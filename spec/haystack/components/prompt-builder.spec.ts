@@ -52,6 +52,20 @@ describe("PromptBuilder", () => {
     expect(() => builder.run({ documents: [] })).toThrow("Missing required input variables in PromptBuilder: question.");
   });
 
+  it("prints a Document as Python's str(doc), alone, in a list and as a loop variable (haystack-ai 3.4.1)", () => {
+    // python: PromptBuilder(<template>).run(documents=docs)["prompt"] with the same two Documents
+    const docs = [
+      new Document({ id: "1", content: "Paris is the capital of France.", meta: { lang: "en", page: 2 }, score: 0.5 }),
+      new Document({ id: "2", content: "x".repeat(100), embedding: [0.1, 0.2] }),
+    ];
+    const first = "Document(id=1, content: 'Paris is the capital of France.', meta: {'lang': 'en', 'page': 2}, score: 0.5)";
+    const second = `Document(id=2, content: '${"x".repeat(100)}...', embedding: vector of size 2)`;
+    expect(new PromptBuilder({ template: "{{ documents }}" }).run({ documents: docs }).prompt).toBe(`[${first}, ${second}]`);
+    expect(new PromptBuilder({ template: "{% for d in documents %}{{ d }}\n{% endfor %}" }).run({ documents: docs }).prompt).toBe(`${first}\n${second}\n`);
+    expect(new PromptBuilder({ template: "{{ doc }}|{{ doc.content }}" }).run({ doc: docs[0] }).prompt).toBe(`${first}|Paris is the capital of France.`);
+    expect(String(new Document({ id: "3", content: "x".repeat(99) }))).toBe(`Document(id=3, content: '${"x".repeat(99)}')`);
+  });
+
   it("makes every variable optional with default '' when requiredVariables is null", () => {
     const builder = new PromptBuilder({ template: "{{ a }}-{{ b }}", requiredVariables: null });
     expect(inputsOf(builder)["a"]).toEqual({ type: "any", mandatory: false, default: "" });

@@ -112,6 +112,14 @@ describe("ChatMessage bad input", () => {
     ]);
   });
 
+  it("refuses reasoning that is neither a string nor a ReasoningContent when the message is made", () => {
+    // python: ChatMessage.from_assistant("a", reasoning=123) raises TypeError with haystack-ai 3.4.1
+    expect(() => ChatMessage.fromAssistant("a", { reasoning: 123 as unknown as string })).toThrow(
+      /reasoning must be a string or a ReasoningContent, got number/,
+    );
+    expect(ChatMessage.fromAssistant("a", { reasoning: null as unknown as string }).toDict().content).toEqual([{ text: "a" }]);
+  });
+
   it("refuses a StreamingChunk carrying both text and a tool-call delta", () => {
     expect(() => new StreamingChunk({ content: "a", index: 0, toolCalls: [new ToolCallDelta({ index: 0 })] })).toThrow(/Only one of content, toolCalls/);
   });

@@ -38,6 +38,32 @@ describe("InMemoryDocumentStore filters", () => {
     expect(ids(store, filter)).toEqual(expected);
   });
 
+  it("compares ISO dates by instant for ==, !=, in, not in, >= and <=, as Haystack 3.4.1 does", () => {
+    // python (haystack-ai 3.4.1): InMemoryDocumentStore.filter_documents over these three documents
+    const dates = new InMemoryDocumentStore();
+    dates.writeDocuments([
+      new Document({ id: "z", content: "doc", meta: { date: "2025-02-03T12:45:46Z" } }),
+      new Document({ id: "n", content: "doc", meta: { date: "2025-02-03 12:45:46" } }),
+      new Document({ id: "w", content: "doc", meta: { date: "2025-02-03" } }),
+    ]);
+    const cases: [Filter["operator"], unknown, string[]][] = [
+      ["==", "2025-02-03T12:45:46+00:00", ["z", "n"]],
+      ["in", ["2025-02-03T12:45:46+00:00"], ["z", "n"]],
+      ["!=", "2025-02-03T12:45:46+00:00", ["w"]],
+      ["not in", ["2025-02-03T12:45:46+00:00"], ["w"]],
+      [">=", "2025-02-03T12:45:46+00:00", ["z", "n"]],
+      ["<=", "2025-02-03T13:45:46+01:00", ["z", "n", "w"]],
+      ["==", "2025-02-03T13:45:46+01:00", ["z"]],
+      ["==", "2025-02-03T12:45:46", ["z", "n"]],
+      ["==", "2025-02-03T00:00:00", ["w"]],
+      ["==", "not a date", []],
+      ["==", "2025-02-03T12:45:46.000Z", ["z", "n"]],
+    ];
+    for (const [operator, value, expected] of cases) {
+      expect([operator, value, ids(dates, { field: "meta.date", operator, value } as Filter)]).toEqual([operator, value, expected]);
+    }
+  });
+
   it("never matches missing values with ordering operators", () => {
     expect(ids(store, { field: "meta.year", operator: "<", value: 3000 })).toEqual(["a", "b", "c"]);
   });

@@ -16,6 +16,7 @@ import { ToolInvocationError, ToolNotFoundError } from "../../tools/errors";
 import type { Tool } from "../../tools/tool";
 import { INVALID_ARGUMENTS_KEY } from "../generators/chat/openai-conversion";
 import type { AgentState } from "./state";
+import { scheduleToolCalls } from "./tool-schedule";
 
 /** Options of {@link runToolCalls}. */
 export interface ToolCallingOptions {
@@ -95,7 +96,16 @@ async function invokeOne(tool: Tool, call: ToolCall, state: AgentState, options:
   );
 }
 
-/** Runs every tool call of `message` and returns the tool messages to append. */
+function resultChunk(message: ChatMessage, index: number): StreamingChunk {
+  const result = message.toolCallResult!;
+  return new StreamingChunk({ index, start: true, toolCallResult: result, meta: { tool_result: result.result, tool_call: result.origin.toDict() } });
+}
+
+/**
+ * Runs every tool call of `message` and returns the tool messages to append, in call order. Calls
+ * run in batches (see {@link scheduleToolCalls}) so one that reads a state key sees what the
+ * step's writers of that key put there; each result streams as its batch finishes.
+ */
 export async function runToolCalls(message: ChatMessage, tools: readonly Tool[], state: AgentState, options: ToolCallingOptions): Promise<ChatMessage[]> {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const errors: ChatMessage[] = [];
@@ -110,36 +120,34 @@ export async function runToolCalls(message: ChatMessage, tools: readonly Tool[],
     if (options.raiseOnFailure) throw error;
     errors.push(ChatMessage.fromTool(error.message, call, { error: true }));
   }
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = new Array(resolved.length);
-  await forEachLimited(resolved, options.concurrencyLimit, async ({ call, tool }, index) => {
-    try {
-      outcomes[index] = { ok: true, value: await invokeOne(tool, call, state, options) };
-    } catch (error) {
-      outcomes[index] = { ok: false, error };
-    }
-  });
-  const results: ChatMessage[] = [];
-  for (const [index, { call, tool }] of resolved.entries()) {
-    const outcome = outcomes[index]!;
-    if (!outcome.ok) {
-      if (options.raiseOnFailure) throw outcome.error;
-      const text = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-      results.push(ChatMessage.fromTool(text, call, { error: true }));
-      continue;
-    }
-    mergeIntoState(tool, outcome.value, state);
-    results.push(resultMessage(tool, call, outcome.value));
-  }
+  const results: ChatMessage[] = new Array<ChatMessage>(resolved.length);
   const callback = options.streamingCallback;
-  if (callback !== undefined) {
-    for (const [index, message] of results.entries()) {
-      const result = message.toolCallResult!;
-      await callback(
-        new StreamingChunk({ index, start: true, toolCallResult: result, meta: { tool_result: result.result, tool_call: result.origin.toDict() } }),
-      );
+  let streamIndex = 0;
+  for (const batch of scheduleToolCalls(resolved)) {
+    const outcomes = new Map<number, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+    await forEachLimited(batch, options.concurrencyLimit, async (index) => {
+      const { call, tool } = resolved[index]!;
+      try {
+        outcomes.set(index, { ok: true, value: await invokeOne(tool, call, state, options) });
+      } catch (error) {
+        outcomes.set(index, { ok: false, error });
+      }
+    });
+    // Merged in call order within the batch, before the next batch reads the state.
+    for (const index of batch) {
+      const { call, tool } = resolved[index]!;
+      const outcome = outcomes.get(index)!;
+      if (!outcome.ok && options.raiseOnFailure) throw outcome.error;
+      if (outcome.ok) mergeIntoState(tool, outcome.value, state);
+      const message = outcome.ok
+        ? resultMessage(tool, call, outcome.value)
+        : ChatMessage.fromTool(outcome.error instanceof Error ? outcome.error.message : String(outcome.error), call, { error: true });
+      results[index] = message;
+      if (callback !== undefined) await callback(resultChunk(message, streamIndex++));
     }
-    if (errors.length + results.length > 0)
-      await callback(new StreamingChunk({ finishReason: "tool_call_results", meta: { finish_reason: "tool_call_results" } }));
+  }
+  if (callback !== undefined && errors.length + results.length > 0) {
+    await callback(new StreamingChunk({ finishReason: "tool_call_results", meta: { finish_reason: "tool_call_results" } }));
   }
   return [...errors, ...results];
 }

@@ -25,6 +25,7 @@ export interface ChatPromptBuilderInputs {
 }
 
 const OPEN = /\{%-?\s*message\s+role\s*=\s*(["'])(\w+)\1(?:\s+name\s*=\s*(["'])([^"']*)\3)?\s*-?%\}/g;
+const ANY_OPEN = /\{%-?\s*message\b[^%]*%\}/g;
 const CLOSE = /\{%-?\s*endmessage\s*-?%\}/g;
 const START = "\u0000message\u0001";
 const END = "\u0000endmessage\u0000";
@@ -32,18 +33,38 @@ const RESERVED = new Set(["template", "templateVariables"]);
 
 /** A string template with its message blocks turned into markers that survive rendering (loops included). */
 function markedTemplate(source: string): JinjaTemplate {
-  if (!OPEN.test(source)) throw new TypeError('A ChatPromptBuilder string template needs {% message role="user" %}…{% endmessage %} blocks.');
+  const tags = source.match(ANY_OPEN) ?? [];
+  const unsupported = tags.find((tag) => tag.replace(OPEN, "") !== "");
   OPEN.lastIndex = 0;
+  if (unsupported !== undefined) {
+    throw new TypeError(
+      `A ChatPromptBuilder {% message %} tag takes a role and an optional name as string literals; meta={...} and role or name expressions are not supported: ${unsupported}`,
+    );
+  }
+  if (tags.length === 0) throw new TypeError('A ChatPromptBuilder string template needs {% message role="user" %}…{% endmessage %} blocks.');
   return new JinjaTemplate(
     source.replace(OPEN, (_m, _q, role: string, _q2, name: string | undefined) => `${START}${role}\u0001${name ?? ""}\u0001`).replace(CLOSE, END),
   );
 }
 
+/** Haystack reads the rendering line by line as messages, so any other text fails there; here it is named. */
+function refuseStrayText(text: string): void {
+  if (text.trim() === "") return;
+  const preview = text.trim().length > 60 ? `${text.trim().slice(0, 60)}…` : text.trim();
+  throw new TypeError(`A ChatPromptBuilder string template rendered text outside its {% message %} blocks: ${JSON.stringify(preview)}. Move it into a block.`);
+}
+
 function messagesFromRendered(rendered: string): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  for (const piece of rendered.split(START).slice(1)) {
+  const [before = "", ...pieces] = rendered.split(START);
+  refuseStrayText(before);
+  for (const piece of pieces) {
     const [role = "", name = "", rest = ""] = piece.split("\u0001");
-    const text = rest.split(END)[0]!.trim();
+    const [body = "", after = ""] = rest.split(END);
+    refuseStrayText(after);
+    const text = body.trim();
+    if (text === "")
+      throw new TypeError(`A ChatPromptBuilder {% message role="${role}" %} block rendered empty or only whitespace; Haystack refuses empty messages.`);
     const options = name === "" ? {} : { name };
     if (role === "user") messages.push(ChatMessage.fromUser(text, options));
     else if (role === "system") messages.push(ChatMessage.fromSystem(text, options));
@@ -120,7 +141,9 @@ export class ChatPromptBuilder {
     if (compiled === undefined || (compiled.kind === "list" && compiled.messages.length === 0)) {
       throw new TypeError("ChatPromptBuilder has no template: pass one at construction or as the 'template' input.");
     }
-    const missing = this.requiredVariables.filter((name) => values[name] === undefined);
+    // Haystack checks only when there is a user or system text to render.
+    const renders = compiled.kind === "string" || compiled.parts.some((parts) => parts.length > 0);
+    const missing = renders ? this.requiredVariables.filter((name) => values[name] === undefined) : [];
     if (missing.length > 0) {
       throw new TypeError(
         `Missing required input variables in ChatPromptBuilder: ${missing.join(", ")}. Required variables: ${this.requiredVariables.join(", ")}. Provided variables: ${Object.keys(values).join(", ") || "none"}.`,

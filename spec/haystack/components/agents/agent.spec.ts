@@ -188,6 +188,54 @@ describe("Agent (Haystack 3.4 loop) against the loopback OpenAI server", () => {
     expect(result["user"]).toBe("ada");
   });
 
+  it("runs a call reading a state key after the same step's calls writing it, whatever the model's order (Haystack 3.4.1)", async () => {
+    const order: string[] = [];
+    const summarize = new Tool({
+      name: "summarize",
+      description: "Summarizes the documents found so far",
+      parameters: schema({}),
+      function: ({ documents }) => (order.push("summarize"), `${(documents as string[] | undefined)?.length ?? 0} documents`),
+      inputsFromState: { documents: "documents" },
+    });
+    const search = new Tool({
+      name: "search",
+      description: "Finds documents",
+      parameters: schema({ query: { type: "string" } }, ["query"]),
+      function: ({ query }) => (order.push("search"), { documents: [`about ${String(query)}`, "more"] }),
+      outputsToState: { documents: { source: "documents" } },
+    });
+    server.setReply(
+      callToolsThen(
+        [
+          [
+            { id: "c1", name: "summarize", arguments: "{}" },
+            { id: "c2", name: "search", arguments: '{"query": "rome"}' },
+          ],
+        ],
+        (request) =>
+          toolResults(request)
+            .map((m) => String(m.content))
+            .join(" | "),
+      ),
+    );
+    const chunks: StreamingChunk[] = [];
+    const result = await agent({
+      tools: [summarize, search],
+      stateSchema: { documents: { type: "list[str]" } },
+      streamingCallback: (c) => void chunks.push(c),
+    }).run({
+      messages: [ChatMessage.fromUser("x")],
+    });
+    expect(order).toEqual(["search", "summarize"]);
+    // Tool messages stay in the model's call order; results stream in the order they were made.
+    expect(result.last_message?.text).toBe('2 documents | {"documents": ["about rome", "more"]}');
+    expect(chunks.filter((c) => c.toolCallResult !== null).map((c) => [c.index, c.toolCallResult?.origin.id])).toEqual([
+      [0, "c2"],
+      [1, "c1"],
+    ]);
+    expect(result["documents"]).toEqual(["about rome", "more"]);
+  });
+
   it("streams the same run: the callback sees tool-call deltas and the result is unchanged", async () => {
     server.setReply(callToolsThen([[{ id: "c1", name: "weather", arguments: '{"city": "Rome"}' }]], () => "Sunny in Rome."));
     const chunks: StreamingChunk[] = [];
