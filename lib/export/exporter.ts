@@ -29,6 +29,8 @@ interface ExporterState extends DestinationClients {
   removeSink: (() => void) | undefined;
   /** Absent in the state of an older copy of the package. */
   report?: DeliveryReport;
+  /** Processors `shutdownExport`/`configureExport` are shutting down; absent in an older copy's state. */
+  closing?: Set<BatchProcessor<Trace>>;
 }
 
 let cachedState: ExporterState | undefined;
@@ -108,17 +110,23 @@ const FLUSH_NOTICE_AFTER_MS = 10_000;
  * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };
  */
 export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
-  const current = state().processor;
-  if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
+  const st = state();
+  // A shutdown in progress still holds traces completed before this call: they are waited for too.
+  const processors = [...(st.closing ?? []), ...(st.processor === undefined ? [] : [st.processor])];
+  if (processors.length === 0) return sumResults([]);
   const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
   const notice = setTimeout(
     () => {
-      const { queued, inFlight } = current.getStats();
-      if (queued + inFlight === 0) return;
+      let waiting = 0;
+      for (const p of processors) {
+        const { queued, inFlight } = p.getStats();
+        waiting += queued + inFlight;
+      }
+      if (waiting === 0) return;
       reportOnce(
         "export.flush-waiting",
         "warn",
-        `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
+        `flushTraces() is waiting for ${waiting} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
           "(pass { timeoutMs } to change that); traces still pending then keep being retried",
       );
     },
@@ -126,10 +134,31 @@ export async function flushTraces(options: { timeoutMs?: number } = {}): Promise
   );
   notice.unref();
   try {
-    return await current.flush({ timeoutMs });
+    return sumResults(await Promise.all(processors.map((p) => p.flush({ timeoutMs }))));
   } finally {
     clearTimeout(notice);
   }
+}
+
+function sumResults(results: readonly FlushResult[]): FlushResult {
+  const sum = { exported: 0, failed: 0, dropped: 0, pending: 0 };
+  for (const r of results) {
+    sum.exported += r.exported;
+    sum.failed += r.failed;
+    sum.dropped += r.dropped;
+    sum.pending += r.pending;
+  }
+  return sum;
+}
+
+/**
+ * Shuts `processor` down, keeping it where `flushTraces` and `shutdownExport` find it until that
+ * ends, so they wait for what it still holds instead of answering "nothing to flush".
+ */
+function retire(st: ExporterState, processor: BatchProcessor<Trace>, options: { readonly timeoutMs?: number }): void {
+  const closing = (st.closing ??= new Set());
+  closing.add(processor);
+  void processor.shutdown(options).then(() => closing.delete(processor));
 }
 
 function formatSeconds(ms: number): string {
@@ -159,7 +188,9 @@ export async function configureExport(options: ExportSettings): Promise<void> {
   const previous = st.processor;
   st.options = settings;
   st.processor = undefined;
-  if (previous !== undefined) await previous.shutdown();
+  if (previous === undefined) return;
+  retire(st, previous, {});
+  await previous.shutdown();
 }
 
 /**
@@ -173,10 +204,9 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   const st = state();
   const current = st.processor;
   st.processor = undefined;
-  const result =
-    current === undefined
-      ? { exported: 0, failed: 0, dropped: 0, pending: 0 }
-      : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  if (current !== undefined) retire(st, current, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  // A shutdown already in progress is waited for (and counted) too: its traces are not delivered yet.
+  const result = sumResults(await Promise.all([...(st.closing ?? [])].map((p) => p.shutdown())));
   const rest = st.rest;
   st.rest = undefined;
   const otlp = st.otlp;

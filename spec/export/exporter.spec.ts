@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
-import { LocalStore, MemoryClient } from "../../lib/export/index";
+import { LocalStore, MemoryClient, type TraceClient } from "../../lib/export/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { built } from "../support/built-sdk";
 import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
@@ -56,6 +56,51 @@ describe("the exporter", () => {
     const result = await mlflow.flushTraces();
     expect(result).toEqual({ exported: 3, failed: 0, dropped: 0, pending: 0 });
     expect(memory.traces.map((t) => t.data.spans[0]!.name)).toEqual(["m0", "m1", "m2"]);
+  });
+
+  /** Sends one trace to a client that holds it until `release()`; resolves once it is in flight. */
+  async function holdOneTrace(): Promise<{ release: () => void; delivered: string[] }> {
+    const delivered: string[] = [];
+    let onSent = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (onSent = resolve));
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const client: TraceClient = {
+      export: async (traces) => {
+        onSent();
+        await released;
+        delivered.push(...traces.map((t) => t.info.traceId));
+        return { failures: [] };
+      },
+      shutdown: async () => undefined,
+    };
+    mlflow.setTraceClient(client);
+    mlflow.startSpan({ name: "held" }, () => 1);
+    void mlflow.flushTraces();
+    await sent;
+    return { release, delivered };
+  }
+
+  it("makes a second shutdownExport and a flushTraces during a shutdown wait for the traces it still holds", async () => {
+    const held = await holdOneTrace();
+    const first = mlflow.shutdownExport();
+    const second = mlflow.shutdownExport();
+    const flushed = mlflow.flushTraces();
+    held.release();
+    const done = { exported: 1, failed: 0, dropped: 0, pending: 0 };
+    expect(await second).toEqual(done);
+    expect(await flushed).toEqual(done);
+    expect(await first).toEqual(done);
+    expect(held.delivered).toHaveLength(1);
+  });
+
+  it("makes flushTraces wait for the traces configureExport is still delivering with the old settings", async () => {
+    const held = await holdOneTrace();
+    const reconfigured = mlflow.configureExport({ scheduledDelayMs: 10 });
+    const flushed = mlflow.flushTraces();
+    held.release();
+    expect(await flushed).toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    await reconfigured;
   });
 
   it("never exports on the caller's path and never records spans of its own", async () => {
