@@ -237,6 +237,35 @@ describe("the exporter with a collector setting it cannot serve", () => {
   });
 });
 
+describe("the exporter with an OTLP collector as its only destination", () => {
+  afterEach(async () => {
+    delete process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it("says the collector did not take the traces it refused, not the local store", async () => {
+    const collector = await deadServer();
+    try {
+      process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = `${collector.url}/v1/traces`;
+      await mlflow.configureExport({ retryBudgetMs: 50, initialBackoffMs: 1, maxBackoffMs: 5 });
+      const messages: string[] = [];
+      mlflow.setDiagnosticsLogger((_level, message, error) => messages.push(`${message}: ${error instanceof Error ? error.message : ""}`));
+      mlflow.startSpan({ name: "refused" }, () => undefined);
+      expect(await mlflow.flushTraces()).toMatchObject({ exported: 0, failed: 1 });
+      const failed = messages.filter((m) => m.startsWith("traces could not be"));
+      expect(failed).toEqual([
+        expect.stringMatching(
+          /^traces could not be exported to the OTLP collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OTLP export POST \/v1\/traces answered 503/,
+        ),
+      ]);
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
 describe("process.exit() right after a trace, with the local store", () => {
   it("writes the trace synchronously instead of losing it", async () => {
     const { execFileSync } = await import("node:child_process");
