@@ -17,7 +17,7 @@ import { envMetadata } from "./mlflow/env-metadata";
 import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
-import { BATCH_OPTION_KEYS, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
+import { BATCH_OPTION_KEYS, describeValue, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
 import { estimateTraceBytes } from "./clients/trace-size";
 import type { TraceClient } from "./clients/trace-client";
@@ -114,7 +114,7 @@ export async function flushTraces(options: { timeoutMs?: number } = {}): Promise
   // A shutdown in progress still holds traces completed before this call: they are waited for too.
   const processors = [...(st.closing ?? []), ...(st.processor === undefined ? [] : [st.processor])];
   if (processors.length === 0) return sumResults([]);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  const timeoutMs = checkedTimeout("flushTraces", options.timeoutMs) ?? DEFAULT_FLUSH_TIMEOUT_MS;
   const notice = setTimeout(
     () => {
       let waiting = 0;
@@ -161,6 +161,21 @@ function retire(st: ExporterState, processor: BatchProcessor<Trace>, options: { 
   void processor.shutdown(options).then(() => closing.delete(processor));
 }
 
+/**
+ * `timeoutMs` when it is a number of milliseconds >= 0 (`Infinity`: no deadline). Anything else (a
+ * string from an environment variable, NaN) would silently mean no deadline at all: it is reported
+ * once and the default 30 s applies.
+ */
+function checkedTimeout(api: string, timeoutMs: unknown): number | undefined {
+  if (timeoutMs === undefined || (typeof timeoutMs === "number" && timeoutMs >= 0)) return timeoutMs;
+  reportOnce(
+    `${api}.invalid-timeout`,
+    "warn",
+    `TypeError: ${api}() expected \`timeoutMs\` to be a number of milliseconds >= 0, got ${describeValue(timeoutMs)}; it waits up to ${formatSeconds(DEFAULT_FLUSH_TIMEOUT_MS)}`,
+  );
+  return DEFAULT_FLUSH_TIMEOUT_MS;
+}
+
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
@@ -204,13 +219,18 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   const st = state();
   const current = st.processor;
   st.processor = undefined;
-  if (current !== undefined) retire(st, current, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const timeoutMs = checkedTimeout("shutdownExport", options.timeoutMs);
+  if (current !== undefined) retire(st, current, timeoutMs === undefined ? {} : { timeoutMs });
   // A shutdown already in progress is waited for (and counted) too: its traces are not delivered yet.
   const result = sumResults(await Promise.all([...(st.closing ?? [])].map((p) => p.shutdown())));
   const rest = st.rest;
   st.rest = undefined;
   const otlp = st.otlp;
   st.otlp = undefined;
-  await Promise.all([rest?.shutdown(), st.userClient?.shutdown(), otlp?.client?.shutdown()]);
+  // A client that fails to close (a user's own, say) costs the caller neither the result nor a rejection.
+  const closing = [rest, st.userClient, otlp?.client].map((client) => new Promise<void>((resolve) => resolve(client?.shutdown())));
+  for (const outcome of await Promise.allSettled(closing)) {
+    if (outcome.status === "rejected") reportOnce("export.client-shutdown", "warn", "the trace client failed to shut down", outcome.reason);
+  }
   return result;
 }

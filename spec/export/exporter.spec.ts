@@ -103,6 +103,40 @@ describe("the exporter", () => {
     await reconfigured;
   });
 
+  it("keeps its deadline when timeoutMs is not a number, saying once what it expected", async () => {
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((_level, message) => messages.push(message));
+    jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask"] });
+    try {
+      mlflow.setTraceClient({ export: () => new Promise(() => undefined), shutdown: async () => undefined });
+      mlflow.startSpan({ name: "never-answered" }, () => 1);
+      const flushing = mlflow.flushTraces({ timeoutMs: "300" as unknown as number });
+      expect(messages).toContain('TypeError: flushTraces() expected `timeoutMs` to be a number of milliseconds >= 0, got "300"; it waits up to 30 s');
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(await flushing).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
+    } finally {
+      jest.useRealTimers();
+      await mlflow.shutdownExport({ timeoutMs: 0 });
+      mlflow.setDiagnosticsLogger(undefined);
+      resetDiagnosticsCounts();
+    }
+  });
+
+  it("resolves shutdownExport with its counts when the trace client fails to shut down, and says so", async () => {
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((_level, message, error) => messages.push(`${message}: ${error instanceof Error ? error.message : ""}`));
+    try {
+      const memory = new MemoryClient();
+      mlflow.setTraceClient({ export: (traces, options) => memory.export(traces, options), shutdown: () => Promise.reject(new Error("socket stuck")) });
+      mlflow.startSpan({ name: "delivered" }, () => 1);
+      expect(await mlflow.shutdownExport()).toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+      expect(messages).toContain("the trace client failed to shut down: socket stuck");
+    } finally {
+      mlflow.setDiagnosticsLogger(undefined);
+      resetDiagnosticsCounts();
+    }
+  });
+
   it("never exports on the caller's path and never records spans of its own", async () => {
     const memory = new MemoryClient();
     mlflow.setTraceClient(memory);
