@@ -13,6 +13,7 @@ process.env["MLFLOW_HAYSTACK_LOCAL_DIR"] = dir;
 afterAll(async () => {
   await shutdownExport({ timeoutMs: 2_000 });
   // A write abandoned at that deadline (a file that made thousands of traces, on a loaded machine)
-  // may still be finishing: retry the removal on ENOTEMPTY rather than fail the file.
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  // may still be finishing: retry the removal on ENOTEMPTY rather than fail the file. Up to 8 writes
+  // run at once, each fsynced: on a machine at load 8, half a second of retries was seen to run out.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 40, retryDelay: 50 });
 });
