@@ -17,7 +17,7 @@ import { envMetadata } from "./mlflow/env-metadata";
 import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
-import { BATCH_OPTION_KEYS, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
+import { BATCH_OPTION_KEYS, describeValue, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
 import { estimateTraceBytes } from "./clients/trace-size";
 import type { TraceClient } from "./clients/trace-client";
@@ -29,6 +29,8 @@ interface ExporterState extends DestinationClients {
   removeSink: (() => void) | undefined;
   /** Absent in the state of an older copy of the package. */
   report?: DeliveryReport;
+  /** Processors `shutdownExport`/`configureExport` are shutting down; absent in an older copy's state. */
+  closing?: Set<BatchProcessor<Trace>>;
 }
 
 let cachedState: ExporterState | undefined;
@@ -108,17 +110,23 @@ const FLUSH_NOTICE_AFTER_MS = 10_000;
  * export const handler = async (event) => { const out = await pipe.run(event); await flushTraces(); return out; };
  */
 export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
-  const current = state().processor;
-  if (current === undefined) return { exported: 0, failed: 0, dropped: 0, pending: 0 };
-  const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  const st = state();
+  // A shutdown in progress still holds traces completed before this call: they are waited for too.
+  const processors = [...(st.closing ?? []), ...(st.processor === undefined ? [] : [st.processor])];
+  if (processors.length === 0) return sumResults([]);
+  const timeoutMs = checkedTimeout("flushTraces", options.timeoutMs) ?? DEFAULT_FLUSH_TIMEOUT_MS;
   const notice = setTimeout(
     () => {
-      const { queued, inFlight } = current.getStats();
-      if (queued + inFlight === 0) return;
+      let waiting = 0;
+      for (const p of processors) {
+        const { queued, inFlight } = p.getStats();
+        waiting += queued + inFlight;
+      }
+      if (waiting === 0) return;
       reportOnce(
         "export.flush-waiting",
         "warn",
-        `flushTraces() is waiting for ${queued + inFlight} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
+        `flushTraces() is waiting for ${waiting} trace(s) to be delivered; it returns after up to ${formatSeconds(timeoutMs)} ` +
           "(pass { timeoutMs } to change that); traces still pending then keep being retried",
       );
     },
@@ -126,10 +134,46 @@ export async function flushTraces(options: { timeoutMs?: number } = {}): Promise
   );
   notice.unref();
   try {
-    return await current.flush({ timeoutMs });
+    return sumResults(await Promise.all(processors.map((p) => p.flush({ timeoutMs }))));
   } finally {
     clearTimeout(notice);
   }
+}
+
+function sumResults(results: readonly FlushResult[]): FlushResult {
+  const sum = { exported: 0, failed: 0, dropped: 0, pending: 0 };
+  for (const r of results) {
+    sum.exported += r.exported;
+    sum.failed += r.failed;
+    sum.dropped += r.dropped;
+    sum.pending += r.pending;
+  }
+  return sum;
+}
+
+/**
+ * Shuts `processor` down, keeping it where `flushTraces` and `shutdownExport` find it until that
+ * ends, so they wait for what it still holds instead of answering "nothing to flush".
+ */
+function retire(st: ExporterState, processor: BatchProcessor<Trace>, options: { readonly timeoutMs?: number }): void {
+  const closing = (st.closing ??= new Set());
+  closing.add(processor);
+  void processor.shutdown(options).then(() => closing.delete(processor));
+}
+
+/**
+ * `timeoutMs` when it is a number of milliseconds >= 0 (`Infinity`: no deadline). Anything else (a
+ * string from an environment variable, NaN) would silently mean no deadline at all: it is reported
+ * once and the default 30 s applies.
+ */
+function checkedTimeout(api: string, timeoutMs: unknown): number | undefined {
+  if (timeoutMs === undefined || (typeof timeoutMs === "number" && timeoutMs >= 0)) return timeoutMs;
+  reportOnce(
+    `${api}.invalid-timeout`,
+    "warn",
+    `TypeError: ${api}() expected \`timeoutMs\` to be a number of milliseconds >= 0, got ${describeValue(timeoutMs)}; it waits up to ${formatSeconds(DEFAULT_FLUSH_TIMEOUT_MS)}`,
+  );
+  return DEFAULT_FLUSH_TIMEOUT_MS;
 }
 
 function formatSeconds(ms: number): string {
@@ -159,7 +203,9 @@ export async function configureExport(options: ExportSettings): Promise<void> {
   const previous = st.processor;
   st.options = settings;
   st.processor = undefined;
-  if (previous !== undefined) await previous.shutdown();
+  if (previous === undefined) return;
+  retire(st, previous, {});
+  await previous.shutdown();
 }
 
 /**
@@ -173,14 +219,18 @@ export async function shutdownExport(options: { timeoutMs?: number } = {}): Prom
   const st = state();
   const current = st.processor;
   st.processor = undefined;
-  const result =
-    current === undefined
-      ? { exported: 0, failed: 0, dropped: 0, pending: 0 }
-      : await current.shutdown(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const timeoutMs = checkedTimeout("shutdownExport", options.timeoutMs);
+  if (current !== undefined) retire(st, current, timeoutMs === undefined ? {} : { timeoutMs });
+  // A shutdown already in progress is waited for (and counted) too: its traces are not delivered yet.
+  const result = sumResults(await Promise.all([...(st.closing ?? [])].map((p) => p.shutdown())));
   const rest = st.rest;
   st.rest = undefined;
   const otlp = st.otlp;
   st.otlp = undefined;
-  await Promise.all([rest?.shutdown(), st.userClient?.shutdown(), otlp?.client?.shutdown()]);
+  // A client that fails to close (a user's own, say) costs the caller neither the result nor a rejection.
+  const closing = [rest, st.userClient, otlp?.client].map((client) => new Promise<void>((resolve) => resolve(client?.shutdown())));
+  for (const outcome of await Promise.allSettled(closing)) {
+    if (outcome.status === "rejected") reportOnce("export.client-shutdown", "warn", "the trace client failed to shut down", outcome.reason);
+  }
   return result;
 }

@@ -5,6 +5,7 @@
 import { envFlag } from "./env-flag";
 import { onRegistryRefused } from "./global-registry";
 import { sdkState } from "./global-state";
+import { catchIfThenable } from "./thenable";
 
 /** Severity of a diagnostics message. */
 export type DiagnosticsLevel = "debug" | "info" | "warn" | "error";
@@ -31,7 +32,7 @@ export function diag(level: DiagnosticsLevel, message: string, error?: unknown):
   const logger = sdkState().diagnostics.logger ?? (DEBUG ? stderrLogger : undefined);
   if (logger === undefined) return;
   try {
-    logger(level, message, error);
+    catchIfThenable(logger(level, message, error), () => undefined);
   } catch {
     // A user logger that throws must not break tracing.
   }

@@ -10,6 +10,7 @@
  * timings, statuses, exception types, token usage, cost, model names, tags and metadata stay.
  */
 import { reportOnce } from "../internal/diagnostics";
+import { catchIfThenable } from "../internal/thenable";
 import { rewriteSpanContent, type LiveSpan } from "./live-span";
 import { traceRecordOf } from "./trace-record";
 import type { SpanEvent } from "./span";
@@ -47,7 +48,10 @@ export function makeEndHook(processors: readonly SpanProcessor[], contentTracing
 function runProcessors(span: LiveSpan, processors: readonly SpanProcessor[]): void {
   for (let i = 0; i < processors.length; i++) {
     try {
-      (processors[i] as SpanProcessor)(span);
+      // An async processor's changes after its first `await` come too late: the span has ended.
+      catchIfThenable((processors[i] as SpanProcessor)(span), (error) =>
+        reportOnce(`span-processor.${i}`, "warn", `span processor #${i} returned a promise that rejected; span processors must be synchronous`, error),
+      );
     } catch (error) {
       reportOnce(
         `span-processor.${i}`,

@@ -5,6 +5,7 @@
  */
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
+import { catchIfThenable, isThenable } from "../internal/thenable";
 import type { LiveSpan } from "./live-span";
 import { toJsonSafe } from "./serialize";
 import { openSpan, type StartSpanOptions } from "./start-span";
@@ -46,7 +47,11 @@ class StreamRecorder {
       let outputs: unknown = this.chunks;
       if (this.options.outputReducer !== undefined) {
         try {
-          outputs = this.options.outputReducer(this.chunks);
+          const reduced = this.options.outputReducer(this.chunks);
+          if (isThenable(reduced)) {
+            catchIfThenable(reduced, () => undefined);
+            reportOnce("output-reducer", "warn", `outputReducer of span "${this.options.name}" returned a promise, not the output; recording the raw chunks`);
+          } else outputs = reduced;
         } catch (reducerError) {
           reportOnce("output-reducer", "warn", `outputReducer of span "${this.options.name}" threw; recording the raw chunks`, reducerError);
         }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as mlflow from "../../lib/index";
-import { LocalStore, MemoryClient } from "../../lib/export/index";
+import { LocalStore, MemoryClient, type TraceClient } from "../../lib/export/index";
 import { resetDiagnosticsCounts } from "../../lib/internal/diagnostics";
 import { built } from "../support/built-sdk";
 import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
@@ -56,6 +56,85 @@ describe("the exporter", () => {
     const result = await mlflow.flushTraces();
     expect(result).toEqual({ exported: 3, failed: 0, dropped: 0, pending: 0 });
     expect(memory.traces.map((t) => t.data.spans[0]!.name)).toEqual(["m0", "m1", "m2"]);
+  });
+
+  /** Sends one trace to a client that holds it until `release()`; resolves once it is in flight. */
+  async function holdOneTrace(): Promise<{ release: () => void; delivered: string[] }> {
+    const delivered: string[] = [];
+    let onSent = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (onSent = resolve));
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const client: TraceClient = {
+      export: async (traces) => {
+        onSent();
+        await released;
+        delivered.push(...traces.map((t) => t.info.traceId));
+        return { failures: [] };
+      },
+      shutdown: async () => undefined,
+    };
+    mlflow.setTraceClient(client);
+    mlflow.startSpan({ name: "held" }, () => 1);
+    void mlflow.flushTraces();
+    await sent;
+    return { release, delivered };
+  }
+
+  it("makes a second shutdownExport and a flushTraces during a shutdown wait for the traces it still holds", async () => {
+    const held = await holdOneTrace();
+    const first = mlflow.shutdownExport();
+    const second = mlflow.shutdownExport();
+    const flushed = mlflow.flushTraces();
+    held.release();
+    const done = { exported: 1, failed: 0, dropped: 0, pending: 0 };
+    expect(await second).toEqual(done);
+    expect(await flushed).toEqual(done);
+    expect(await first).toEqual(done);
+    expect(held.delivered).toHaveLength(1);
+  });
+
+  it("makes flushTraces wait for the traces configureExport is still delivering with the old settings", async () => {
+    const held = await holdOneTrace();
+    const reconfigured = mlflow.configureExport({ scheduledDelayMs: 10 });
+    const flushed = mlflow.flushTraces();
+    held.release();
+    expect(await flushed).toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+    await reconfigured;
+  });
+
+  it("keeps its deadline when timeoutMs is not a number, saying once what it expected", async () => {
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((_level, message) => messages.push(message));
+    jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask"] });
+    try {
+      mlflow.setTraceClient({ export: () => new Promise(() => undefined), shutdown: async () => undefined });
+      mlflow.startSpan({ name: "never-answered" }, () => 1);
+      const flushing = mlflow.flushTraces({ timeoutMs: "300" as unknown as number });
+      expect(messages).toContain('TypeError: flushTraces() expected `timeoutMs` to be a number of milliseconds >= 0, got "300"; it waits up to 30 s');
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(await flushing).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
+    } finally {
+      jest.useRealTimers();
+      await mlflow.shutdownExport({ timeoutMs: 0 });
+      mlflow.setDiagnosticsLogger(undefined);
+      resetDiagnosticsCounts();
+    }
+  });
+
+  it("resolves shutdownExport with its counts when the trace client fails to shut down, and says so", async () => {
+    const messages: string[] = [];
+    mlflow.setDiagnosticsLogger((_level, message, error) => messages.push(`${message}: ${error instanceof Error ? error.message : ""}`));
+    try {
+      const memory = new MemoryClient();
+      mlflow.setTraceClient({ export: (traces, options) => memory.export(traces, options), shutdown: () => Promise.reject(new Error("socket stuck")) });
+      mlflow.startSpan({ name: "delivered" }, () => 1);
+      expect(await mlflow.shutdownExport()).toEqual({ exported: 1, failed: 0, dropped: 0, pending: 0 });
+      expect(messages).toContain("the trace client failed to shut down: socket stuck");
+    } finally {
+      mlflow.setDiagnosticsLogger(undefined);
+      resetDiagnosticsCounts();
+    }
   });
 
   it("never exports on the caller's path and never records spans of its own", async () => {
@@ -189,6 +268,35 @@ describe("the exporter with a collector setting it cannot serve", () => {
     const store = new LocalStore({ dir: process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]! });
     expect((await store.getTrace(id))?.data.spans[0]!.name).toBe("despite-grpc");
     expect(messages.filter((m) => m.includes("OTEL_EXPORTER_OTLP_TRACES_"))).toHaveLength(1);
+  });
+});
+
+describe("the exporter with an OTLP collector as its only destination", () => {
+  afterEach(async () => {
+    delete process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"];
+    mlflow.setDiagnosticsLogger(undefined);
+    resetDiagnosticsCounts();
+    await mlflow.configureExport({});
+  });
+
+  it("says the collector did not take the traces it refused, not the local store", async () => {
+    const collector = await deadServer();
+    try {
+      process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = `${collector.url}/v1/traces`;
+      await mlflow.configureExport({ retryBudgetMs: 50, initialBackoffMs: 1, maxBackoffMs: 5 });
+      const messages: string[] = [];
+      mlflow.setDiagnosticsLogger((_level, message, error) => messages.push(`${message}: ${error instanceof Error ? error.message : ""}`));
+      mlflow.startSpan({ name: "refused" }, () => undefined);
+      expect(await mlflow.flushTraces()).toMatchObject({ exported: 0, failed: 1 });
+      const failed = messages.filter((m) => m.startsWith("traces could not be"));
+      expect(failed).toEqual([
+        expect.stringMatching(
+          /^traces could not be exported to the OTLP collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OTLP export POST \/v1\/traces answered 503/,
+        ),
+      ]);
+    } finally {
+      await collector.close();
+    }
   });
 });
 

@@ -15,5 +15,5 @@ afterAll(async () => {
   // machine: a 2 s deadline left writes running into the removal, which failed with ENOTEMPTY); the
   // deadline only guards against a hang.
   await shutdownExport({ timeoutMs: 30_000 });
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 40, retryDelay: 50 });
 }, 60_000);

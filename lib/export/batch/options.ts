@@ -109,7 +109,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 const identity = <R>(fn: () => R): R => fn();
 
-function describe(value: unknown): string {
+/** A bad option value as an error message shows it: `5`, `"5"`, `null (object)`. */
+export function describeValue(value: unknown): string {
   if (typeof value === "number") return String(value);
   return typeof value === "string" ? JSON.stringify(value) : `${String(value)} (${typeof value})`;
 }
@@ -120,12 +121,12 @@ function check(name: string, value: unknown, fallback: number, kind: "int" | "ms
     typeof value === "number" && (kind === "int" ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS);
   if (ok) return value;
   const expected = kind === "int" ? "a positive integer" : `a number of milliseconds from 0 to ${MAX_TIMER_MS}`;
-  throw new ConfigError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+  throw new ConfigError(`Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`);
 }
 
 function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== "function") {
-    throw new ConfigError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+    throw new ConfigError(`Expected \`${name}\` to be a function, got ${describeValue(value)}`);
   }
 }
 
@@ -152,7 +153,7 @@ export function resolveBatchOptions<T extends ExportableTrace>(options: BatchPro
   checkFunction("onDeliveryFailed", options.onDeliveryFailed);
   checkFunction("runOutsideTracing", options.runOutsideTracing);
   if (options.flushOnExit !== undefined && typeof options.flushOnExit !== "boolean") {
-    throw new ConfigError(`Expected \`flushOnExit\` to be a boolean, got ${describe(options.flushOnExit)}`);
+    throw new ConfigError(`Expected \`flushOnExit\` to be a boolean, got ${describeValue(options.flushOnExit)}`);
   }
   return Object.freeze({
     maxQueueSize,

@@ -163,7 +163,6 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
 
   private async runShutdown(options: { readonly timeoutMs?: number }): Promise<FlushResult> {
     this.closed = true;
-    this.unregisterExit?.();
     const result = await this.flush(options);
     let failed = result.failed;
     if (result.pending > 0) {
@@ -177,7 +176,16 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
       reportOnce("export.client-shutdown", "warn", "the trace client failed to shut down", error);
     }
     this.drops.summarise();
+    this.leaveExitHooksWhenIdle();
     return { exported: result.exported, failed, dropped: result.dropped, pending: 0 };
+  }
+
+  /**
+   * A shut-down processor leaves the exit hooks only once nothing it holds is unsettled: a
+   * `process.exit()` while its shutdown still flushes (or keeps what failed) must hand those traces over.
+   */
+  private leaveExitHooksWhenIdle(): void {
+    if (this.closed && this.held + this.spilling === 0) this.unregisterExit?.();
   }
 
   private scheduleWork(): void {
@@ -387,6 +395,7 @@ export class BatchProcessor<T extends ExportableTrace = ExportableTrace> {
     for (const e of entries) if (!this.waiters.credit(e.seq, outcome) && outcome === "failed") this.failedUnreported += 1;
     this.waiters.resolveDone();
     this.releaseStalledFlushes();
+    this.leaveExitHooksWhenIdle();
   }
 
   private isFull(): boolean {

@@ -40,9 +40,7 @@ export interface Settled<T> {
   readonly retryAfterMs?: number | undefined;
 }
 
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
-}
+export { isThenable } from "../../internal/thenable";
 
 export function isExportResult(value: unknown): value is ExportResult {
   return typeof value === "object" && value !== null && Array.isArray((value as ExportResult).failures);

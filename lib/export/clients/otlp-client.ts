@@ -4,12 +4,14 @@
  * `@opentelemetry/otlp-transformer`. It only turns a batch into one request: queueing, retries
  * and timeouts belong to the batch processor.
  */
-import { promisify } from "node:util";
+import { inspect, promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { reportOnce } from "../../internal/diagnostics";
+import { REDACTED, redactUrl, redactValues } from "../../internal/redaction";
 import { ExportError, toExportFailure } from "../errors";
 import { HttpTransport, endpointName, type HttpResponse } from "../mlflow/http";
 import { parseRetryAfter } from "../mlflow/retry-after";
+import { EXPERIMENT_ID_HEADER } from "../mlflow/rest-spec";
 import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 import type { Trace } from "../../tracing/trace";
 import { resolveOtlpOptions, type OtlpClientOptions, type ResolvedOtlpOptions } from "./otlp-config";
@@ -30,6 +32,12 @@ function loadSerializers(): Serializers {
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const SCOPE = { name: "mlflow-haystack" } as const;
 
+function maskHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const masked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) masked[name] = name === EXPERIMENT_ID_HEADER ? value : REDACTED;
+  return Object.freeze(masked);
+}
+
 /**
  * Sends traces over OTLP/HTTP.
  *
@@ -40,8 +48,10 @@ const SCOPE = { name: "mlflow-haystack" } as const;
  * setTraceClient(new OtlpClient({ endpoint: "http://127.0.0.1:5000/v1/traces", experimentId: "1" }));
  */
 export class OtlpClient implements TraceClient {
-  /** The resolved, frozen options. */
+  /** The resolved, frozen options; header values read `**********` (they usually carry the collector's API key). */
   readonly config: ResolvedOtlpOptions;
+  /** Header values, and each word of them (`Bearer <token>`), that a collector's error answer must not show. */
+  readonly #secrets: readonly string[];
   private readonly transport: HttpTransport;
   private readonly resource: OtlpReadableSpan["resource"];
   private readonly endpoint: string;
@@ -50,9 +60,13 @@ export class OtlpClient implements TraceClient {
 
   /** Throws {@link ConfigError} for a bad endpoint, protocol, compression or header list. */
   constructor(options: OtlpClientOptions = {}, env: NodeJS.ProcessEnv = process.env) {
-    this.config = resolveOtlpOptions(options, env);
+    const resolved = resolveOtlpOptions(options, env);
+    const headers = resolved.headers;
+    this.config = Object.freeze({ ...resolved, headers: maskHeaders(headers) });
+    this.#secrets = Object.entries(headers)
+      .filter(([name]) => name !== EXPERIMENT_ID_HEADER)
+      .flatMap(([, value]) => [value, ...value.split(/\s+/)]);
     this.serializers = loadSerializers();
-    const headers = this.config.headers;
     this.transport = new HttpTransport({ baseUrl: this.config.url.origin, headers: () => headers });
     this.resource = otlpResource(this.config.resourceAttributes);
     this.endpoint = endpointName("POST", this.config.url.pathname);
@@ -88,6 +102,10 @@ export class OtlpClient implements TraceClient {
     this.transport.close();
   }
 
+  [inspect.custom](): string {
+    return `OtlpClient { endpoint: ${JSON.stringify(redactUrl(this.config.url.href))}, protocol: ${JSON.stringify(this.config.protocol)}, headers: ${JSON.stringify(this.config.headers)} }`;
+  }
+
   /** Runs the request with OpenTelemetry tracing suppressed, so HTTP instrumentation does not trace the export. */
   private send(body: Buffer, contentType: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     const query = Object.fromEntries(this.config.url.searchParams);
@@ -101,10 +119,12 @@ export class OtlpClient implements TraceClient {
       this.reportPartialSuccess(response);
       return;
     }
-    const detail = response.body
-      .toString("utf8", 0, Math.min(response.body.length, 300))
+    const text = response.body
+      .toString("utf8", 0, Math.min(response.body.length, 4096))
       .replace(/[^\x20-\x7e]+/g, " ")
       .trim();
+    // A collector may echo the credential it refused; cut after masking, so no part of one is left.
+    const detail = redactUrl(redactValues(text, this.#secrets)).slice(0, 300);
     const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
     throw new ExportError(`OTLP export ${this.endpoint} answered ${response.status}${detail === "" ? "" : `: ${detail}`}`, {
       endpoint: this.endpoint,

@@ -113,9 +113,15 @@ function keepUndelivered(clients: DestinationClients, report: FallbackReport, tr
       error = writeError instanceof Error ? writeError : new Error(String(writeError));
     }
   }
-  reportOnce("export.failed", "warn", `traces could not be ${clients.userClient === undefined ? "written to the local store" : "exported"}`, error);
+  reportOnce("export.failed", "warn", `traces could not be ${failedStep(clients)}`, error);
   report.lost(traces.length, error);
   return undefined;
+}
+
+/** What did not happen to traces the processor gave up on outside a server's fallback: the step that failed. */
+function failedStep(clients: DestinationClients): string {
+  if (clients.userClient !== undefined) return "exported";
+  return otlpFromEnv(clients) === undefined ? "written to the local store" : "exported to the OTLP collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
 }
 
 /**

@@ -91,6 +91,30 @@ describe("BatchProcessor at process exit", () => {
     expect(run.ms).toBeLessThan(15_000);
   });
 
+  it("hands traces to onDeliveryFailed when process.exit() comes while shutdown() still flushes them", async () => {
+    const run = await runScript(`
+      const exported = [], failed = [];
+      let sent;
+      const inFlight = new Promise((resolve) => (sent = resolve));
+      const hung = { export: () => (sent(), new Promise(() => {})), shutdown: async () => {} };
+      const p = new BatchProcessor(hung, {
+        scheduledDelayMs: 0,
+        onDeliveryFailed: (traces, error) => failed.push(...traces.map((t) => t.info.traceId + ": " + error.message)),
+      });
+      p.enqueue({ info: { traceId: "in-flight" } });
+      void inFlight.then(() => {
+        p.enqueue({ info: { traceId: "queued" } });
+        void p.shutdown({ timeoutMs: 20000 });
+        process.exit(0);
+      });
+      ${report}
+    `);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { failed: string[]; stats: { failed: number; queued: number; inFlight: number } };
+    expect(out.failed).toEqual(["in-flight: the process exited before 2 trace(s) were exported", "queued: the process exited before 2 trace(s) were exported"]);
+    expect(out.stats).toMatchObject({ failed: 2, queued: 0, inFlight: 0 });
+  });
+
   it("says how many traces are lost at exit when no onDeliveryFailed hook can keep them", async () => {
     const run = await runScript(`
       const exported = [], failed = [];

@@ -2,6 +2,7 @@
  * OtlpClient against a loopback collector: the request it sends (http/json and http/protobuf,
  * headers, compression, resource, MLflow attributes) and how it classifies the answers.
  */
+import { inspect } from "node:util";
 import { getLastActiveTrace, setDiagnosticsLogger, startSpan, updateCurrentTrace, type Trace } from "../../../lib/index";
 import { ExportError } from "../../../lib/export/errors";
 import { resetDiagnosticsCounts } from "../../../lib/internal/diagnostics";
@@ -164,6 +165,20 @@ describe("OtlpClient", () => {
     expect(failures[0]?.error).toBeInstanceOf(ExportError);
     expect(failures[0]?.error).toMatchObject({ status, endpoint: "POST /v1/traces" });
     expect(failures[0]?.error.message).toContain("nope");
+  });
+
+  it("keeps its header credentials out of console.log, JSON and a collector's error answer that echoes them", async () => {
+    const trace = await sampleTrace();
+    const env = { OTEL_EXPORTER_OTLP_TRACES_HEADERS: "x-honeycomb-team=hcKey123456" };
+    const c = client({ headers: { authorization: "Bearer bearerTok987" }, experimentId: "7" }, env);
+    collector.answer({ status: 401, body: "team hcKey123456 or token bearerTok987 is not valid" });
+    const { failures } = await c.export([trace], { signal: signal() });
+    const shown = [inspect(c, { depth: 10 }), JSON.stringify(c), failures[0]?.error.message ?? ""];
+    for (const text of shown) expect(text).not.toMatch(/hcKey123456|bearerTok987/);
+    expect(failures[0]?.error.message).toBe("OTLP export POST /v1/traces answered 401: team *** or token *** is not valid");
+    expect(inspect(c)).toContain('"x-honeycomb-team":"**********"');
+    expect(c.config.headers["x-mlflow-experiment-id"]).toBe("7");
+    expect(collector.requests[0]?.headers).toMatchObject({ "x-honeycomb-team": "hcKey123456", authorization: "Bearer bearerTok987" });
   });
 
   it("reports an unreachable collector as a retryable failure", async () => {
