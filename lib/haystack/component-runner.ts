@@ -5,6 +5,7 @@
  * {@link PipelineRuntimeError} happens after it returns.
  */
 import { reportOnce } from "../internal/diagnostics";
+import { isThenable } from "../internal/thenable";
 import { PipelineRuntimeError } from "./errors";
 import type { ComponentNode, PipelineGraph } from "./graph";
 import type { ComponentRunEvent, PipelineTracer } from "./tracing-hook";
@@ -13,10 +14,6 @@ import type { ComponentRunEvent, PipelineTracer } from "./tracing-hook";
 export type ComponentOutputs = Record<string, unknown>;
 
 type Runnable = { run(inputs: Record<string, unknown>): unknown; runAsync?(inputs: Record<string, unknown>): unknown };
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
-}
 
 function checkOutputs(node: ComponentNode, value: unknown): ComponentOutputs {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -110,7 +107,7 @@ export function runComponent(
     } catch (error) {
       throw wrapError(node, error);
     }
-    if (!isPromiseLike(result)) return checkOutputs(node, result);
+    if (!isThenable(result)) return checkOutputs(node, result);
     return Promise.resolve(result).then(
       (value) => checkOutputs(node, value),
       (error: unknown) => Promise.reject(wrapError(node, error)),
