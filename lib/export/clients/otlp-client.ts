@@ -53,7 +53,8 @@ export class OtlpClient implements TraceClient {
     this.config = resolveOtlpOptions(options, env);
     this.serializers = loadSerializers();
     const headers = this.config.headers;
-    this.transport = new HttpTransport({ baseUrl: this.config.url.origin, headers: () => headers });
+    const origin = this.config.url.origin;
+    this.transport = new HttpTransport({ baseUrl: origin, headers: () => headers, serverName: `the OTLP collector at ${origin}` });
     this.resource = otlpResource(this.config.resourceAttributes);
     this.endpoint = endpointName("POST", this.config.url.pathname);
   }

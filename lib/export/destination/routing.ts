@@ -6,6 +6,7 @@
  * configuration in force says when it gives up.
  */
 import { reportOnce } from "../../internal/diagnostics";
+import { redactUrl } from "../../internal/redaction";
 import { isProcessExiting } from "../../internal/exit-flush";
 import type { Trace } from "../../tracing/trace";
 import { LocalStore } from "../clients/local-store/store";
@@ -113,7 +114,15 @@ function keepUndelivered(clients: DestinationClients, report: FallbackReport, tr
       error = writeError instanceof Error ? writeError : new Error(String(writeError));
     }
   }
-  reportOnce("export.failed", "warn", `traces could not be ${clients.userClient === undefined ? "written to the local store" : "exported"}`, error);
+  // Without a server URI, the collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is where they were going (see currentClient).
+  const collector = clients.userClient === undefined ? otlpFromEnv(clients)?.endpoint : undefined;
+  const what =
+    clients.userClient !== undefined
+      ? "exported"
+      : collector !== undefined
+        ? `exported to the OTLP collector at ${redactUrl(collector)}`
+        : "written to the local store";
+  reportOnce("export.failed", "warn", `traces could not be ${what}`, error);
   report.lost(traces.length, error);
   return undefined;
 }
