@@ -102,6 +102,17 @@ describe("tracking URI configuration", () => {
     }
   });
 
+  it.each([
+    ["DATABRICKS_HOST", "DATABRICKS_TOKEN", "adb-1.azuredatabricks.net"],
+    ["DATABRICKS_TOKEN", "DATABRICKS_HOST", "dapi-half-set"],
+  ])("with only %s set, the error names the missing %s and never shows the token", (set, missing, value) => {
+    process.env[set] = value;
+    process.env["DATABRICKS_CONFIG_FILE"] = join(tmpdir(), "no-such-databrickscfg");
+    expect(() => setTrackingUri("databricks")).toThrow(ConfigError);
+    expect(() => setTrackingUri("databricks")).toThrow(`${set} is set but ${missing} is not: set ${missing} too`);
+    expect(() => setTrackingUri("databricks")).not.toThrow("dapi-half-set");
+  });
+
   it("MLflow credentials: basic auth before bearer, TLS verification unless MLFLOW_TRACKING_INSECURE_TLS=true", () => {
     process.env["MLFLOW_TRACKING_TOKEN"] = "tok";
     expect(connectionFor("http://h").auth.kind).toBe("bearer");
