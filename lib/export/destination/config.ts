@@ -46,6 +46,12 @@ function state(): ExportConfigState {
   return (slot ??= globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() })));
 }
 
+/** Options of {@link parseTrackingUri}. */
+export interface ParseTrackingUriOptions {
+  /** The CLI option the URI came from (`--tracking-uri`, `--to`): errors then say to pass it rather than call `setTrackingUri`. */
+  readonly option?: string;
+}
+
 /**
  * Checks a tracking URI and says what it points at. Throws {@link ConfigError} for URIs this SDK
  * cannot serve (`sqlite:`, `file:`, `postgresql:` ...): run `mlflow server` on them instead.
@@ -53,7 +59,7 @@ function state(): ExportConfigState {
  * @example
  * parseTrackingUri("http://127.0.0.1:5000"); // { kind: "mlflow", baseUrl: "http://127.0.0.1:5000" }
  */
-export function parseTrackingUri(uri: string): TrackingTarget {
+export function parseTrackingUri(uri: string, options: ParseTrackingUriOptions = {}): TrackingTarget {
   const trimmed = uri.trim();
   if (trimmed === "databricks") return { kind: "databricks", uri: trimmed, profile: undefined };
   const dbx = /^databricks:\/\/([^/?#]*)$/.exec(trimmed);
@@ -84,14 +90,16 @@ export function parseTrackingUri(uri: string): TrackingTarget {
   if (scheme !== undefined && !MLFLOW_STORE_SCHEMES.has(scheme)) {
     throw new ConfigError(
       `Tracking URI "${shown}": scheme "${scheme}" is not one this SDK talks to: use http://, https://, databricks, ` +
-        `databricks://<profile> or mlflow-haystack-local:<dir>, or leave the tracking URI unset for the local store.`,
+        `databricks://<profile> or mlflow-haystack-local:<dir>${options.option === undefined ? ", or leave the tracking URI unset for the local store" : ""}.`,
     );
   }
   throw new ConfigError(
     `Tracking URI "${shown}" is not supported: this SDK talks to an MLflow tracking server over HTTP ` +
       `(http://, https://, databricks, databricks://<profile>). To use that store, run ` +
-      `\`mlflow server --backend-store-uri ${shown}\` and call setTrackingUri("http://127.0.0.1:5000") ` +
-      `(or set MLFLOW_TRACKING_URI). Leave the tracking URI unset to use the local store.`,
+      `\`mlflow server --backend-store-uri ${shown}\` and ` +
+      (options.option === undefined
+        ? `call setTrackingUri("http://127.0.0.1:5000") (or set MLFLOW_TRACKING_URI). Leave the tracking URI unset to use the local store.`
+        : `pass ${options.option} http://127.0.0.1:5000.`),
   );
 }
 
