@@ -23,7 +23,7 @@ export function resolveSource(options: SourceOptions, env: NodeJS.ProcessEnv, cw
     const local = parseLocalStoreUri(options.trackingUri, cwd);
     if (local !== undefined) return { kind: "local", store: new LocalStoreReader(local) };
     try {
-      parseTrackingUri(options.trackingUri);
+      parseTrackingUri(options.trackingUri, { option: "--tracking-uri" });
     } catch (err) {
       throw new CliError(ExitCode.USAGE_ERROR, err instanceof ConfigError ? err.message : String(err));
     }

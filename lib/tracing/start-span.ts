@@ -31,6 +31,8 @@ export interface StartSpanOptions {
  * Runs `fn(span)` with a new span active and returns what `fn` returns. A span with no active
  * parent starts a new trace. A thrown error (or rejected promise) is recorded on the span and
  * rethrown unchanged. When `fn` returns a value and no outputs were set, it becomes the outputs.
+ * A generator or stream `fn` returns is not followed (the span ends as it is returned): wrap the
+ * generator function with `traced` to keep a span open until the stream ends.
  *
  * @example
  * const answer = await startSpan({ name: "answer", spanType: SpanType.CHAIN, inputs: { question } }, async (span) => {

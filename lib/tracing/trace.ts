@@ -2,11 +2,14 @@
  * A completed trace: `{ info, data }` as in MLflow, with `toJSON()` giving the shape of Python's
  * `Trace.to_dict()` and `Trace.fromJSON` reading it back.
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import type { AssessmentJson } from "./assessment-json";
 import type { JsonValue } from "./serialize";
 import type { Span } from "./span";
-import { spanFromJson, spanToJson, type SpanJson } from "./wire-format";
+import { parseTraceJson, type TraceInfoJson, type TraceJson, type TraceState } from "./trace-json";
+import { spanFromJson, spanToJson } from "./wire-format";
+
+export type { TraceInfoJson, TraceJson, TraceState };
 
 /** Token counts of a span or a whole trace. */
 export interface TokenUsage {
@@ -21,30 +24,6 @@ export interface Cost {
   readonly inputCost: number;
   readonly outputCost: number;
   readonly totalCost: number;
-}
-
-export type TraceState = "OK" | "ERROR" | "IN_PROGRESS" | "STATE_UNSPECIFIED";
-
-/** Python `TraceInfo.to_dict()` form. */
-export interface TraceInfoJson {
-  trace_id: string;
-  client_request_id?: string;
-  trace_location: { type: "MLFLOW_EXPERIMENT"; mlflow_experiment: { experiment_id: string } };
-  request_time: string;
-  execution_duration_ms: number;
-  state: TraceState;
-  request_preview?: string;
-  response_preview?: string;
-  trace_metadata: Record<string, string>;
-  tags: Record<string, string>;
-  /** Python's `to_dict()` leaves an empty list out; so do we. */
-  assessments?: AssessmentJson[];
-}
-
-/** Python `Trace.to_dict()` form (`Trace.to_json()` is its JSON text). */
-export interface TraceJson {
-  info: TraceInfoJson;
-  data: { spans: SpanJson[] };
 }
 
 /** Fields of a trace's info; see {@link Trace}. */
@@ -218,6 +197,13 @@ export class TraceInfo {
     if (this.assessments.length > 0) json.assessments = this.assessments.map((a) => ({ ...a }));
     return json;
   }
+
+  /** `console.log(info)`: the fields a user reads (the getters included), not the lazy bookkeeping behind them. */
+  [inspect.custom](depth: number, options: InspectOptions, show: typeof inspect): string {
+    const { traceId, state, experimentId, clientRequestId, requestTime, executionDuration, tokenUsage, cost, tags, metadata, assessments } = this;
+    const fields = { experimentId, clientRequestId, requestTime, executionDuration, tokenUsage, cost, tags, metadata, assessments };
+    return `TraceInfo ${traceId} ${state} ${show(fields, { ...options, depth: options.depth === null ? null : depth })}`;
+  }
 }
 
 function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
@@ -365,31 +351,6 @@ export class Trace {
  * const trace = traceFromJSON(await readFile("trace.json", "utf8"));
  * console.log(trace.info.traceId, trace.data.spans.length);
  */
-const TRACE_JSON_SHAPE = "the JSON of a trace ({ info: { trace_id, … }, data: { spans: […] } }, as Python's Trace.to_json() or `traces show --json` writes it)";
-
-function parseTraceJson(json: TraceJson | string): TraceJson {
-  let parsed: unknown = json;
-  if (typeof json === "string") {
-    try {
-      parsed = JSON.parse(json);
-    } catch (error) {
-      throw new TypeError(`traceFromJSON: expected ${TRACE_JSON_SHAPE}, got text that is not JSON (${(error as Error).message})`);
-    }
-  }
-  const problem =
-    typeof parsed !== "object" || parsed === null || Array.isArray(parsed)
-      ? `got ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : typeof parsed}`
-      : typeof (parsed as { info?: unknown }).info !== "object" || (parsed as { info?: unknown }).info === null
-        ? "`info` is missing"
-        : typeof (parsed as TraceJson).info.trace_id !== "string"
-          ? "`info.trace_id` is missing"
-          : (parsed as TraceJson).data !== undefined && !Array.isArray((parsed as TraceJson).data?.spans)
-            ? "`data.spans` is not a list"
-            : undefined;
-  if (problem !== undefined) throw new TypeError(`traceFromJSON: expected ${TRACE_JSON_SHAPE}; ${problem}`);
-  return parsed as TraceJson;
-}
-
 export function traceFromJSON(json: TraceJson | string): Trace {
   return Trace.fromJSON(json);
 }

@@ -110,18 +110,22 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
   return wrapper as F;
 }
 
+/** A TC39 decorator context; typed `kind: "method"` so a getter, setter or field decorated is a compile error. */
 interface StandardMethodContext {
-  kind: string;
+  kind: "method";
   name: string | symbol;
 }
 
-function isStandardContext(value: unknown): value is StandardMethodContext {
+function isStandardContext(value: unknown): value is { kind: string; name: string | symbol } {
   return typeof value === "object" && value !== null && "kind" in value && "name" in value;
 }
 
+/** A legacy (`experimentalDecorators`) method's descriptor: a getter's has no function `value`, so it does not compile. */
+type MethodDescriptor = PropertyDescriptor & { value?: AnyFunction };
+
 type MethodDecorator = {
   <F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
-  (target: object, key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+  (target: object, key: string | symbol, descriptor: MethodDescriptor): PropertyDescriptor;
 };
 
 function decorator(options: TracedOptions): MethodDecorator {
@@ -152,9 +156,9 @@ function decorator(options: TracedOptions): MethodDecorator {
 export function traced<F extends AnyFunction>(fn: F, options?: TracedOptions): F;
 export function traced(options?: TracedOptions): MethodDecorator;
 export function traced<F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
-export function traced(target: object, key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function traced(target: object, key: string | symbol, descriptor: MethodDescriptor): PropertyDescriptor;
 export function traced(first?: unknown, second?: unknown, third?: unknown): unknown {
-  if (typeof first === "function" && isStandardContext(second)) return decorator({})(first as AnyFunction, second);
+  if (typeof first === "function" && isStandardContext(second)) return decorator({})(first as AnyFunction, second as StandardMethodContext);
   if (third !== undefined && typeof second !== "object") return decorator({})(first as object, second as string, third as PropertyDescriptor);
   if (typeof first === "function") return wrap(first as AnyFunction, (second as TracedOptions | undefined) ?? {});
   return decorator((first as TracedOptions | undefined) ?? {});

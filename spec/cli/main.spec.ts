@@ -277,6 +277,12 @@ describe("mlflow-haystack traces show", () => {
     const sqlite = await cli(["traces", "show", "tr-1", "--tracking-uri", "sqlite:///mlflow.db"]);
     expect(sqlite.code).toBe(2);
     expect(sqlite.err).toContain("mlflow server --backend-store-uri");
+    expect(sqlite.err).toContain("and pass --tracking-uri http://127.0.0.1:5000");
+    expect(sqlite.err).not.toContain("setTrackingUri");
+    const syncTo = await cli(["traces", "sync", "--to", "postgresql://db/mlflow"]);
+    expect(syncTo.code).toBe(2);
+    expect(syncTo.err).toContain("and pass --to http://127.0.0.1:5000");
+    expect(syncTo.err).not.toContain("setTrackingUri");
     const badFilter = await cli(["traces", "list", "--filter", "tag.env = 'a' OR tag.env = 'b'"]);
     expect(badFilter.code).toBe(2);
     expect(badFilter.err).toBe("error: invalid search: Invalid clause(s) in filter string: 'OR'\n");

@@ -291,7 +291,7 @@ describe("the exporter with an OTLP collector as its only destination", () => {
       const failed = messages.filter((m) => m.startsWith("traces could not be"));
       expect(failed).toEqual([
         expect.stringMatching(
-          /^traces could not be exported to the OTLP collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OTLP export POST \/v1\/traces answered 503/,
+          /^traces could not be exported to the OTLP collector at \S+ \(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\): OTLP export POST \/v1\/traces answered 503/,
         ),
       ]);
     } finally {

@@ -55,6 +55,20 @@ describe("public API types", () => {
     expect(service.add(1, 2)).toBe(3);
   });
 
+  it("@traced() on a getter does not compile (and throws naming it if forced), in either decorator mode", () => {
+    const define = () => {
+      class Config {
+        // @ts-expect-error a getter is not a method
+        @traced()
+        get value(): number {
+          return 1;
+        }
+      }
+      return Config;
+    };
+    expect(define).toThrow(/@traced applies to methods/);
+  });
+
   it("Trace, TraceInfo and LiveSpan are types only, and configureExport takes settings without hooks", () => {
     expectTypeOf<Trace["info"]>().toEqualTypeOf<TraceInfo>();
     expectTypeOf(mlflow.traceFromJSON).returns.toEqualTypeOf<Trace>();

@@ -57,7 +57,7 @@ async function syncTo(to: string, store: LocalStoreReader, options: SyncCommandO
   const fileStore = parseFileStoreUri(to, io.cwd ?? process.cwd());
   if (fileStore === undefined) {
     try {
-      parseTrackingUri(to);
+      parseTrackingUri(to, { option: "--to" });
     } catch (err) {
       throw new CliError(ExitCode.USAGE_ERROR, err instanceof ConfigError ? err.message : String(err));
     }

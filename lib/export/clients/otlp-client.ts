@@ -67,7 +67,8 @@ export class OtlpClient implements TraceClient {
       .filter(([name]) => name !== EXPERIMENT_ID_HEADER)
       .flatMap(([, value]) => [value, ...value.split(/\s+/)]);
     this.serializers = loadSerializers();
-    this.transport = new HttpTransport({ baseUrl: this.config.url.origin, headers: () => headers });
+    const origin = this.config.url.origin;
+    this.transport = new HttpTransport({ baseUrl: origin, headers: () => headers, serverName: `the OTLP collector at ${origin}` });
     this.resource = otlpResource(this.config.resourceAttributes);
     this.endpoint = endpointName("POST", this.config.url.pathname);
   }

@@ -30,10 +30,26 @@ interface ExportConfigState {
 
 const RESOLVE_TIMEOUT_MS = 30_000;
 
+/** Schemes of the backend stores `mlflow server --backend-store-uri` takes (SQLAlchemy dialects and `file:`). */
+const MLFLOW_STORE_SCHEMES: ReadonlySet<string> = new Set(["file", "sqlite", "postgresql", "postgres", "mysql", "mssql", "oracle"]);
+
+/** `5000 (a number)`, `null`, `[]`: a value that was not what an option takes, as an error message shows it. */
+function shownWithType(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${String(value)} (a ${typeof value})`;
+}
+
 let slot: ExportConfigState | undefined;
 
 function state(): ExportConfigState {
   return (slot ??= globalSlot("destination", (): ExportConfigState => ({ trackingUri: undefined, experiment: undefined, resolved: new Map() })));
+}
+
+/** Options of {@link parseTrackingUri}. */
+export interface ParseTrackingUriOptions {
+  /** The CLI option the URI came from (`--tracking-uri`, `--to`): errors then say to pass it rather than call `setTrackingUri`. */
+  readonly option?: string;
 }
 
 /**
@@ -43,7 +59,7 @@ function state(): ExportConfigState {
  * @example
  * parseTrackingUri("http://127.0.0.1:5000"); // { kind: "mlflow", baseUrl: "http://127.0.0.1:5000" }
  */
-export function parseTrackingUri(uri: string): TrackingTarget {
+export function parseTrackingUri(uri: string, options: ParseTrackingUriOptions = {}): TrackingTarget {
   const trimmed = uri.trim();
   if (trimmed === "databricks") return { kind: "databricks", uri: trimmed, profile: undefined };
   const dbx = /^databricks:\/\/([^/?#]*)$/.exec(trimmed);
@@ -69,11 +85,21 @@ export function parseTrackingUri(uri: string): TrackingTarget {
   if (/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\]):\d{1,5}(?:[/?#].*)?$/i.test(trimmed)) {
     throw new ConfigError(`Tracking URI "${shown}" has no scheme: use "http://${shown}" (or https://) for an MLflow server.`);
   }
+  // A scheme that names no MLflow store either (a typo such as htp://, an OTLP endpoint): running `mlflow server` on it is no advice.
+  const scheme = /^([a-z][a-z0-9.-]+)(?:\+[a-z0-9.-]+)?:/i.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme !== undefined && !MLFLOW_STORE_SCHEMES.has(scheme)) {
+    throw new ConfigError(
+      `Tracking URI "${shown}": scheme "${scheme}" is not one this SDK talks to: use http://, https://, databricks, ` +
+        `databricks://<profile> or mlflow-haystack-local:<dir>${options.option === undefined ? ", or leave the tracking URI unset for the local store" : ""}.`,
+    );
+  }
   throw new ConfigError(
     `Tracking URI "${shown}" is not supported: this SDK talks to an MLflow tracking server over HTTP ` +
       `(http://, https://, databricks, databricks://<profile>). To use that store, run ` +
-      `\`mlflow server --backend-store-uri ${shown}\` and call setTrackingUri("http://127.0.0.1:5000") ` +
-      `(or set MLFLOW_TRACKING_URI). Leave the tracking URI unset to use the local store.`,
+      `\`mlflow server --backend-store-uri ${shown}\` and ` +
+      (options.option === undefined
+        ? `call setTrackingUri("http://127.0.0.1:5000") (or set MLFLOW_TRACKING_URI). Leave the tracking URI unset to use the local store.`
+        : `pass ${options.option} http://127.0.0.1:5000.`),
   );
 }
 
@@ -86,6 +112,9 @@ export function parseTrackingUri(uri: string): TrackingTarget {
  * setTrackingUri("http://127.0.0.1:5000");
  */
 export function setTrackingUri(uri: string | undefined): void {
+  if (uri !== undefined && typeof uri !== "string") {
+    throw new ConfigError(`setTrackingUri expects a string such as "http://127.0.0.1:5000" (or undefined), got ${shownWithType(uri)}.`);
+  }
   if (uri === undefined || uri.trim() === "") {
     state().trackingUri = undefined;
     return;
@@ -168,6 +197,10 @@ export type SetExperimentOptions = { experimentName: string } | { experimentId: 
  * await setExperiment({ experimentId: "42" });
  */
 export function setExperiment(nameOrOptions: string | SetExperimentOptions): Promise<Experiment> {
+  if (typeof nameOrOptions !== "string" && (typeof nameOrOptions !== "object" || nameOrOptions === null || Array.isArray(nameOrOptions))) {
+    const hint = typeof nameOrOptions === "number" ? `; for an experiment id write setExperiment({ experimentId: "${nameOrOptions}" })` : "";
+    throw new ConfigError(`setExperiment expects an experiment name or { experimentId }, got ${shownWithType(nameOrOptions)}${hint}.`);
+  }
   let spec: ExperimentSpec;
   if (typeof nameOrOptions === "string") spec = { name: nameOrOptions };
   else if ("experimentId" in nameOrOptions) spec = { experimentId: String(nameOrOptions.experimentId) };

@@ -6,6 +6,7 @@
  * configuration in force says when it gives up.
  */
 import { reportOnce } from "../../internal/diagnostics";
+import { redactUrl } from "../../internal/redaction";
 import { isProcessExiting } from "../../internal/exit-flush";
 import type { Trace } from "../../tracing/trace";
 import { LocalStore } from "../clients/local-store/store";
@@ -121,7 +122,9 @@ function keepUndelivered(clients: DestinationClients, report: FallbackReport, tr
 /** What did not happen to traces the processor gave up on outside a server's fallback: the step that failed. */
 function failedStep(clients: DestinationClients): string {
   if (clients.userClient !== undefined) return "exported";
-  return otlpFromEnv(clients) === undefined ? "written to the local store" : "exported to the OTLP collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+  // Without a server URI, the collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is where they were going (see currentClient).
+  const collector = otlpFromEnv(clients)?.endpoint;
+  return collector === undefined ? "written to the local store" : `exported to the OTLP collector at ${redactUrl(collector)} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`;
 }
 
 /**

@@ -84,6 +84,14 @@ export function resolveDatabricksTarget(profile: string | undefined, env: NodeJS
       : section === undefined
         ? `${file} has no [${name}] profile`
         : `profile [${name}] in ${file} has no ${missing}`;
+  // One of the pair set is the likeliest slip: name the variable to add rather than both.
+  if (profile === undefined && Boolean(envHost) !== Boolean(envToken)) {
+    const [set, unset] = envHost ? ["DATABRICKS_HOST", "DATABRICKS_TOKEN"] : ["DATABRICKS_TOKEN", "DATABRICKS_HOST"];
+    throw new ConfigError(
+      `Cannot connect to Databricks: ${set} is set but ${unset} is not: set ${unset} too, or add "${missing}" to the ` +
+        `[${name}] profile of ${file} (${where}; only personal access tokens are supported).`,
+    );
+  }
   throw new ConfigError(
     `Cannot connect to Databricks: ${where}. Set DATABRICKS_HOST and DATABRICKS_TOKEN, ` +
       `or add "host" and "token" to the [${name}] profile of ${file} (only personal access tokens are supported).`,

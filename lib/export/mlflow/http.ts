@@ -27,6 +27,8 @@ export interface HttpTransportOptions {
    * retryable {@link ExportError}, ms; 0 or absent: no limit. A slow upload that keeps moving is not cut.
    */
   readonly requestTimeoutMs?: number;
+  /** Who error hints say should be listening (default: the MLflow server at the tracking URI). */
+  readonly serverName?: string;
 }
 
 export interface HttpRequest {
@@ -66,6 +68,7 @@ export class HttpTransport {
   private readonly headers: () => Readonly<Record<string, string>>;
   private readonly maxResponseBytes: number;
   private readonly requestTimeoutMs: number;
+  private readonly serverName: string;
 
   constructor(options: HttpTransportOptions) {
     this.baseUrl = new URL(options.baseUrl);
@@ -83,6 +86,7 @@ export class HttpTransport {
     this.headers = options.headers ?? (() => ({}));
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 0;
+    this.serverName = options.serverName ?? "the MLflow server at the tracking URI";
   }
 
   /** Resolves with any HTTP answer (also 4xx/5xx); rejects with {@link ExportError} when none came. */
@@ -123,7 +127,7 @@ export class HttpTransport {
 
       clientRequest.on("error", (err: Error) => {
         done();
-        reject(err instanceof ExportError ? err : networkError(endpoint, err));
+        reject(err instanceof ExportError ? err : networkError(endpoint, err, this.serverName));
       });
       clientRequest.on("response", (res) => {
         const chunks: Buffer[] = [];
@@ -138,7 +142,7 @@ export class HttpTransport {
         });
         res.on("error", (err: Error) => {
           done();
-          reject(err instanceof ExportError ? err : networkError(endpoint, err));
+          reject(err instanceof ExportError ? err : networkError(endpoint, err, this.serverName));
         });
         res.on("end", () => {
           done();
@@ -161,11 +165,11 @@ function abortError(endpoint: string, signal: AbortSignal | undefined): ExportEr
   return new ExportError(`Request ${endpoint} ${why}`, { endpoint, cause: reason });
 }
 
-function networkError(endpoint: string, err: Error): ExportError {
+function networkError(endpoint: string, err: Error, serverName: string): ExportError {
   const code = (err as NodeJS.ErrnoException).code;
   const hint =
     code === "ECONNREFUSED"
-      ? " (is the MLflow server running at the tracking URI?)"
+      ? ` (is ${serverName} running?)`
       : code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
         ? " (set MLFLOW_TRACKING_SERVER_CERT_PATH to the server's CA bundle, or MLFLOW_TRACKING_INSECURE_TLS=true to skip verification)"
         : "";

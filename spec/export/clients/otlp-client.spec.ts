@@ -187,6 +187,8 @@ describe("OtlpClient", () => {
     await collector.close();
     const { failures } = await c.export([trace], { signal: signal() });
     expect(failures[0]).toMatchObject({ retryable: true });
+    expect(failures[0]?.error.message).toContain(`ECONNREFUSED (is the OTLP collector at ${collector.url} running?)`);
+    expect(failures[0]?.error.message).not.toContain("MLflow server");
     collector = await startCollector();
   });
 

@@ -48,6 +48,20 @@ describe("tracking URI configuration", () => {
     expect(() => setTrackingUri(uri)).not.toThrow("--backend-store-uri");
   });
 
+  it.each(["htp://127.0.0.1:5000", "grpc://collector:4317"])("names the schemes it takes for the unknown scheme of %s", (uri) => {
+    expect(() => setTrackingUri(uri)).toThrow(ConfigError);
+    expect(() => setTrackingUri(uri)).toThrow(/scheme "(htp|grpc)" is not one this SDK talks to: use http:\/\/, https:\/\/, databricks/);
+    expect(() => setTrackingUri(uri)).not.toThrow("--backend-store-uri");
+  });
+
+  it("refuses a tracking URI that is not a string with a ConfigError naming the type", () => {
+    expect(() => setTrackingUri(5000 as unknown as string)).toThrow(ConfigError);
+    expect(() => setTrackingUri(5000 as unknown as string)).toThrow(
+      'setTrackingUri expects a string such as "http://127.0.0.1:5000" (or undefined), got 5000 (a number)',
+    );
+    expect(getTrackingUri()).toBeUndefined();
+  });
+
   it("never repeats a password from an unsupported URI", () => {
     expect(() => setTrackingUri("postgresql://admin:pg-secret@db/mlflow")).toThrow("--backend-store-uri postgresql://***@db/mlflow");
   });
@@ -88,6 +102,17 @@ describe("tracking URI configuration", () => {
     }
   });
 
+  it.each([
+    ["DATABRICKS_HOST", "DATABRICKS_TOKEN", "adb-1.azuredatabricks.net"],
+    ["DATABRICKS_TOKEN", "DATABRICKS_HOST", "dapi-half-set"],
+  ])("with only %s set, the error names the missing %s and never shows the token", (set, missing, value) => {
+    process.env[set] = value;
+    process.env["DATABRICKS_CONFIG_FILE"] = join(tmpdir(), "no-such-databrickscfg");
+    expect(() => setTrackingUri("databricks")).toThrow(ConfigError);
+    expect(() => setTrackingUri("databricks")).toThrow(`${set} is set but ${missing} is not: set ${missing} too`);
+    expect(() => setTrackingUri("databricks")).not.toThrow("dapi-half-set");
+  });
+
   it("MLflow credentials: basic auth before bearer, TLS verification unless MLFLOW_TRACKING_INSECURE_TLS=true", () => {
     process.env["MLFLOW_TRACKING_TOKEN"] = "tok";
     expect(connectionFor("http://h").auth.kind).toBe("bearer");
@@ -116,6 +141,15 @@ describe("setExperiment", () => {
     expect(getExperimentSpec()).toEqual({ name: "from-env", experimentId: "7" });
     void setExperiment({ experimentId: "3" });
     expect(getExperimentSpec()).toEqual({ experimentId: "3" });
+  });
+
+  it.each([
+    [12, 'got 12 (a number); for an experiment id write setExperiment({ experimentId: "12" })'],
+    [null, "got null"],
+    [[], "got an array"],
+  ])("refuses %p with a ConfigError naming what it expects", (value, got) => {
+    expect(() => setExperiment(value as unknown as string)).toThrow(ConfigError);
+    expect(() => setExperiment(value as unknown as string)).toThrow(got);
   });
 
   it("does nothing until awaited: an unreachable server causes no unhandled rejection", async () => {

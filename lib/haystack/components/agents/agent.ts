@@ -35,7 +35,8 @@ function positiveInteger(name: string, value: number): number {
   spanType: "AGENT",
   inputs: {
     messages: "list[ChatMessage]",
-    streamingCallback: { type: "any", optional: true },
+    // A callable, not `any`: a str sender (a PromptBuilder) would otherwise match it strictly and beat the str → messages conversion.
+    streamingCallback: { type: "Callable", optional: true },
     generationKwargs: { type: "dict", optional: true },
   },
   outputs: { messages: "list[ChatMessage]", last_message: "ChatMessage", step_count: "int", token_usage: "dict", tool_call_counts: "dict", exit_reason: "str" },

@@ -43,7 +43,8 @@ export interface LLMOutputs {
   spanType: "AGENT",
   inputs: {
     messages: { type: "list[ChatMessage]", optional: true },
-    streamingCallback: { type: "any", optional: true },
+    // A callable, not `any`: a str sender (a PromptBuilder) would otherwise match it strictly and beat the str → messages conversion.
+    streamingCallback: { type: "Callable", optional: true },
     generationKwargs: { type: "dict", optional: true },
   },
   outputs: { messages: "list[ChatMessage]", last_message: "ChatMessage", token_usage: "dict" },
