@@ -39,6 +39,7 @@ const FILTERS: readonly (readonly [string, string])[] = [
   ["tag.env IS NOT NULL AND tag.team LIKE 'search%'", "LIKE is case-sensitive: 'Search-B' is not found"],
   ["tag.team ILIKE 'search%'", "ILIKE finds both 'search-A' and 'Search-B'"],
   ["tag.team RLIKE '-[AB]$'", "RLIKE on a tag"],
+  ["tag.team RLIKE '(?i)^SEARCH-'", "RLIKE with Python's inline flag"],
   ["tag.`release.version` LIKE '1.1.%'", "a dotted tag key in backticks"],
   ["metadata.`mlflow.trace.session` = 'session-03'", "the session (the server's session_id column)"],
   ["metadata.`mlflow.trace.session` IS NULL", "traces without a session"],
@@ -50,6 +51,8 @@ const FILTERS: readonly (readonly [string, string])[] = [
   [`trace.timestamp_ms >= ${T(100)}`, "start time lower bound"],
   [`timestamp_ms < ${T(20)}`, "the bare timestamp_ms builtin"],
   [`trace.end_time_ms > ${T(150)}`, "end time = start + duration"],
+  [`timestamp_ms > ${T(150)}.5`, "a float on the bare timestamp_ms (a plain name to sqlparse, unlike timestamp)"],
+  [`trace.timestamp_ms < '${T(30)}'`, "a quoted number compares with a numeric attribute as a number (SQLite's affinity)"],
   ["span.type = 'LLM'", "any span of a type"],
   ["span.name LIKE 'tool%'", "span name LIKE"],
   ["span.status = 'ERROR'", "span status"],
@@ -103,6 +106,7 @@ const INVALID: readonly string[] = [
   "metadata.x > 'a'",
   "trace.status IS NULL",
   "trace.request_id IN ()",
+  "   ",
 ];
 
 let dir: string;

@@ -69,6 +69,18 @@ describe("searchTraces on the local store", () => {
     expect(found[0]?.data.spans.length).toBeGreaterThan(1);
   });
 
+  it("compares a quoted number with a numeric attribute as a number, as SQLite's column affinity does", async () => {
+    const cutoff = Date.parse(traces[30]!.info.request_time);
+    const { traces: found } = await searchTraces({ trackingUri: uri, filter: `trace.timestamp_ms < '${cutoff}'`, maxResults: 500 });
+    expect(found.map((t) => t.info.traceId)).toEqual(newestFirst(traces.slice(0, 30)));
+  });
+
+  it("reads RLIKE as Python's re.search, its leading inline flags included", async () => {
+    const { traces: found } = await searchTraces({ trackingUri: uri, filter: "tag.team RLIKE '(?i)^SEARCH-'", maxResults: 500 });
+    expect(found.map((t) => t.info.traceId)).toEqual(newestFirst(traces.filter((t) => /^search-/i.test(t.info.tags["team"] ?? ""))));
+    expect(found.length).toBeGreaterThan(0);
+  });
+
   it("matches valid feedback only", async () => {
     const high = await searchTraces({ trackingUri: uri, filter: "feedback.quality > 0.5" });
     expect(high.traces.map((t) => t.info.traceId)).toEqual([traces[0]?.info.trace_id]);
