@@ -67,6 +67,8 @@ const FILTERS: readonly (readonly [string, string])[] = [
   ["feedback.tone = 'friendly'", "a string feedback value"],
   ["feedback.tone LIKE '%ur%'", "LIKE over the stored JSON text"],
   ["feedback.quality IS NOT NULL", "traces with a feedback"],
+  ["feedback.`judge.score` > 0.3", "a dotted feedback name in backticks"],
+  ["feedback.judge.score IS NOT NULL", "a dotted feedback name without backticks"],
   ["feedback.helpful IS NULL AND tag.env = 'dev'", "traces without a feedback of that name"],
   ["expectation.expected_answer = 'answer 50'", "an expectation"],
   [`trace.request_id = '${id42}'`, "one trace by id"],
