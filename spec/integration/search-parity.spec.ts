@@ -165,8 +165,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("search parity between the local store and a real MLflow server", () => {
-  it("holds the whole corpus on both sides", async () => {
-    const [server, local] = await Promise.all([onServer({}), onLocal({})]);
+  it("holds the whole corpus on both sides, in one page larger than the 500 a server takes per request", async () => {
+    const [server, local] = await Promise.all([onServer({ maxResults: 1000 }), onLocal({ maxResults: 1000 })]);
     expect(server).toHaveLength(200);
     expect(local).toEqual(server);
   });
