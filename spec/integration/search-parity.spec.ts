@@ -89,6 +89,7 @@ const ORDERS: readonly (readonly [readonly string[], string])[] = [
   [["status DESC", "execution_time_ms ASC"], ""],
   [["request_id"], "tag.env IS NOT NULL"],
   [["trace.timestamp DESC"], "feedback.quality IS NOT NULL"],
+  [["`trace`.`execution_time_ms` DESC", '"name"'], ""],
 ];
 
 const INVALID: readonly string[] = [

@@ -105,6 +105,15 @@ describe("searchTraces on the local store", () => {
     expect(durations[0]).toBe(Math.max(...traces.map((t) => t.info.execution_duration_ms)));
   });
 
+  it("reads order_by keys in backticks or double quotes as MLflow does (its shlex split)", async () => {
+    const order = async (orderBy: string[]): Promise<string[]> =>
+      (await searchTraces({ trackingUri: uri, orderBy, maxResults: 500, includeSpans: false })).traces.map((t) => t.info.traceId);
+    expect(await order(["`timestamp_ms` DESC"])).toEqual(await order(["timestamp_ms DESC"]));
+    expect(await order(["trace.`execution_time_ms` asc"])).toEqual(await order(["execution_time_ms ASC"]));
+    expect(await order(['"name" DESC'])).toEqual(await order(["name DESC"]));
+    expect(await order(["`tag`.`release.version` DESC"])).toEqual(await order(["tag.release.version DESC"]));
+  });
+
   it("narrows to the experiment ids traces were recorded with", async () => {
     expect((await searchTraces({ trackingUri: uri, experimentIds: ["5"] })).traces).toEqual([]);
     expect((await searchTraces({ trackingUri: uri, experimentIds: ["0"], maxResults: 500, includeSpans: false })).traces).toHaveLength(200);
