@@ -52,12 +52,9 @@ export function requireAssessmentId(fn: string, assessmentId: unknown): string {
   return assessmentId;
 }
 
-/** Names are searched as `feedback.<name>`, so a "." would make them unsearchable without backticks. */
+/** A name may hold "." as in Python: search reads everything after `feedback.` as the name. */
 export function checkName(fn: string, name: unknown): string {
   if (typeof name !== "string" || name.trim() === "") throw invalid(fn, `\`name\` must be a non-empty string, got ${describe(name)}.`);
-  if (name.includes(".")) {
-    throw invalid(fn, `\`name\` must not contain "." (search reads \`feedback.${name}\` as a nested key), got "${name}"; use "_" or "-" instead.`);
-  }
   return name;
 }
 

@@ -23,7 +23,7 @@ import { createAssessment, withAssessments } from "./routing";
 
 /** Options of {@link logFeedback}. */
 export interface LogFeedbackOptions extends AssessmentTarget {
-  /** Default `"feedback"`; no "." (it is searched as `feedback.<name>`). */
+  /** Default `"feedback"`; searched as `feedback.<name>` (a dotted name too). */
   readonly name?: string;
   /** A number, string, boolean, or a list or plain object of them. Give `value`, `error`, or both. */
   readonly value?: unknown;
@@ -36,7 +36,7 @@ export interface LogFeedbackOptions extends AssessmentTarget {
 
 /** Options of {@link logExpectation}. */
 export interface LogExpectationOptions extends AssessmentTarget {
-  /** No "." (it is searched as `expectation.<name>`). */
+  /** Searched as `expectation.<name>`. */
   readonly name: string;
   /** The expected value: any JSON value but null (lists and objects included). */
   readonly value: unknown;

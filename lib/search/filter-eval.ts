@@ -1,7 +1,7 @@
 /**
  * Evaluates parsed filter clauses against a trace the way MLflow's SQL store (SQLite) does:
  * case-sensitive `=` and `LIKE` (the store sets `case_sensitive_like`), `ILIKE` as lower-cased
- * LIKE, `RLIKE` as Python's `re.search`, SQL NULL (a missing value matches no comparison, `!=`
+ * LIKE, `RLIKE` as Python's `re.search` (its leading inline flags too), SQL NULL (a missing value matches no comparison, `!=`
  * included), all span clauses of a filter met by ONE span, each assessment clause by any valid
  * assessment of that name. The comparator checks the store makes (with its messages) happen here.
  */
@@ -41,16 +41,36 @@ function likeRegex(pattern: string, flags: string): RegExp {
   return new RegExp(`^${body}$`, flags);
 }
 
-function safeRegex(pattern: string): RegExp | undefined {
+/** Python's global inline flags at the start of a pattern, e.g. `(?i)`. */
+const INLINE_FLAGS = /^\(\?([aiLmsux]+)\)/;
+
+/**
+ * Python's `re.search` pattern as a regular expression, or undefined where Python's `re.error`
+ * (which the store reads as no match) or a flag JavaScript lacks (`x`, verbose) leaves none.
+ */
+function pythonRegex(pattern: string): RegExp | undefined {
+  const inline = INLINE_FLAGS.exec(pattern);
+  const letters = inline?.[1] ?? "";
+  if (letters.includes("x")) return undefined;
+  // `a`, `u` and `L` choose ASCII, Unicode or locale classes: the `u` tried first is Python 3's default.
+  const flags = [..."ims"].filter((f) => letters.includes(f)).join("");
+  const body = inline === null ? pattern : pattern.slice(inline[0].length);
   try {
-    return new RegExp(pattern, "u");
+    return new RegExp(body, `${flags}u`);
   } catch {
     try {
-      return new RegExp(pattern);
+      return new RegExp(body, flags);
     } catch {
       return undefined;
     }
   }
+}
+
+/** SQLite's NUMERIC affinity: text that reads as a number becomes one when compared with a numeric column. */
+const NUMERIC_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+function withNumericAffinity(value: Clause["value"]): Clause["value"] {
+  return typeof value === "string" && NUMERIC_TEXT.test(value) ? Number(value) : value;
 }
 
 /** SQLite's ordering between a column value and a literal: numbers sort before text. */
@@ -91,7 +111,7 @@ function comparison(comparator: string, value: Clause["value"]): (lhs: Sql) => b
       return (lhs) => lhs !== null && re.test(String(lhs).toLowerCase());
     }
     case "RLIKE": {
-      const re = safeRegex(String(value));
+      const re = pythonRegex(String(value));
       return (lhs) => lhs !== null && re !== undefined && re.test(String(lhs));
     }
     default:
@@ -184,7 +204,7 @@ export function compileFilter(clauses: readonly Clause[]): TracePredicate {
       } else if (!VALID_STRING_ATTRIBUTE_COMPARATORS.includes(comparator)) {
         fail(`Invalid comparator '${comparator}' not one of '${pySet(VALID_STRING_ATTRIBUTE_COMPARATORS)}'`);
       }
-      const test = comparison(comparator, clause.value);
+      const test = comparison(comparator, NUMERIC_ATTRIBUTES.includes(key) ? withNumericAffinity(clause.value) : clause.value);
       tests.push((row) => test(attributeValue(row, key)));
     } else if (type === "tag") {
       if (!VALID_TAG_COMPARATORS.includes(comparator)) fail(`Invalid comparator '${comparator}' not one of '${pySet(VALID_TAG_COMPARATORS)}`);

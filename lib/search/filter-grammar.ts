@@ -6,7 +6,7 @@
  *   clause     := name operator value            -- tag.env = 'prod', feedback.score > 0.5
  *               | name IN list | name NOT IN list
  *               | name IS NULL | name IS NOT NULL
- *               | builtin operator integer       -- timestamp_ms > 1700000000000
+ *               | builtin operator integer       -- timestamp > 1700000000000
  *   name       := part ("." part)*   where part := word | `backticked` | "double quoted"
  *   value      := 'string' | "string" | integer | float | name (refused as unquoted later)
  *   list       := "(" 'string' ("," 'string')* ")"
@@ -67,6 +67,7 @@ const fail = (message: string): never => {
  */
 export function parseFilter(filter: string | undefined): Clause[] {
   if (filter === undefined || filter === "") return [];
+  if (filter.trim() === "") fail(`Invalid filter '${filter}'. Could not be parsed.`);
   if (countStatements(filter) > 1) fail(`Search filter contained multiple expression ${pyRepr(filter)}. Provide AND-ed expression list.`);
   const { comparisons, invalid } = group(tokenize(filter));
   if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.map((t) => `'${t.text}'`).join(", ")}`);

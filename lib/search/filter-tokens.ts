@@ -8,7 +8,7 @@
 export type TokenKind =
   /** `tag.env`, ``metadata.`mlflow.trace.session` ``, `"x"` (sqlparse's Symbol, read as a name). */
   | "name"
-  /** `timestamp` / `timestamp_ms` standing alone: sqlparse's builtin type names. */
+  /** `timestamp` standing alone: sqlparse's builtin type name (`timestamp_ms` is a plain name to it). */
   | "builtin"
   | "string"
   | "integer"
@@ -28,7 +28,7 @@ export interface Token {
 
 /** Bare words sqlparse reads as keywords, so a clause cannot start with them. */
 const KEYWORDS = new Set(["AND", "OR", "IN", "NOT", "IS", "NULL", "TEXT", "LIKE", "ILIKE", "RLIKE", "BETWEEN", "SELECT", "FROM", "WHERE"]);
-const BUILTINS = new Set(["timestamp", "timestamp_ms"]);
+const BUILTINS = new Set(["timestamp"]);
 
 const WHITESPACE = /\s+/y;
 const STRING = /'(?:''|\\\\|\\'|[^'])*'/y;

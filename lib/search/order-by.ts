@@ -19,20 +19,45 @@ const fail = (message: string): never => {
   throw new InvalidFilterError(message);
 };
 
+/**
+ * Python's `shlex.split` of the clause with backticks read as double quotes, as MLflow splits it:
+ * words at whitespace, quotes removed (`` tag.`my key` `` is one word, `tag.my key`).
+ */
+function shlexWords(clause: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (const ch of clause.replace(/`/g, '"')) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= "";
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? "") + ch;
+  }
+  if (quote !== undefined) return undefined;
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 /** `_parse_order_by_string`: the key text and the direction. */
 function splitClause(clause: string): { key: string; ascending: boolean } {
-  const parts = clause.trim().match(/`[^`]*`|"[^"]*"|\S+/g) ?? [];
+  const parts = shlexWords(clause.trim()) ?? [];
   if (parts.length === 0 || parts.length > 2) fail(`Invalid order_by clause '${clause}'. Could not be parsed.`);
   const direction = parts[1]?.toLowerCase();
   if (direction !== undefined && direction !== "asc" && direction !== "desc") fail(`Invalid ordering key in order_by clause '${clause}'.`);
-  return { key: (parts[0] as string).replace(/"/g, "`"), ascending: direction !== "desc" };
+  return { key: parts[0] as string, ascending: direction !== "desc" };
 }
 
 function parseOrderKey(clause: string): OrderKey {
   const { key: text, ascending } = splitClause(clause);
   const dot = text.indexOf(".");
-  const isAttribute = dot === -1 || ["attribute", "attributes", "trace"].includes(text.slice(0, dot).replace(/`/g, ""));
-  const bareKey = dot === -1 ? text : text.slice(dot + 1).replace(/^`|`$/g, "");
+  const isAttribute = dot === -1 || ["attribute", "attributes", "trace"].includes(text.slice(0, dot));
+  const bareKey = dot === -1 ? text : text.slice(dot + 1);
   if (isAttribute && !VALID_ORDER_BY_ATTRIBUTE_KEYS.includes(bareKey)) {
     fail(`Invalid attribute key '${bareKey}' specified. Valid keys are '${pySet(VALID_ORDER_BY_ATTRIBUTE_KEYS)}'`);
   }

@@ -14,7 +14,7 @@ export interface SearchTracesOptions {
   readonly filter?: string;
   /** E.g. `["timestamp_ms DESC"]` (the default), `["execution_time_ms ASC", "name"]`. */
   readonly orderBy?: readonly string[];
-  /** Traces per page, 1..50000 (default 100; servers answer at most 500 per page). */
+  /** Traces per page, 1..50000 (default 100); a server is asked for at most 500 at a time, as it allows. */
   readonly maxResults?: number;
   /** `nextPageToken` of the previous page. */
   readonly pageToken?: string;

@@ -6,7 +6,7 @@
  */
 import { connectionFor, getExperimentSpec, resolveExperimentAt } from "../export/destination/config";
 import { ConfigError, MlflowApiError } from "../export/errors";
-import { MlflowApi } from "../export/mlflow/api";
+import { MlflowApi, type TraceSearchQuery } from "../export/mlflow/api";
 import { traceInfoV3FromV2, type WireTraceInfoV3 } from "../export/mlflow/rest-spec";
 import { traceFromWire } from "../export/mlflow/trace-wire";
 import type { Trace } from "../tracing/trace";
@@ -14,6 +14,8 @@ import { InvalidFilterError } from "./errors";
 import { DEFAULT_MAX_RESULTS, type SearchTracesOptions, type SearchTracesResult } from "./search-options";
 
 const SPAN_READ_CONCURRENCY = 8;
+/** The most traces an MLflow server returns for one search request (it refuses a larger `max_results`). */
+const SERVER_REQUEST_LIMIT = 500;
 
 async function experimentIdsFor(api: MlflowApi, uri: string, options: SearchTracesOptions): Promise<string[]> {
   const ids = [...(options.experimentIds ?? [])].map(String);
@@ -59,6 +61,18 @@ async function withSpans(api: MlflowApi, infos: readonly WireTraceInfoV3[]): Pro
   return out;
 }
 
+/** One search request: V3, or V2 on a server without it. */
+async function searchOnce(api: MlflowApi, request: TraceSearchQuery): Promise<{ infos: readonly WireTraceInfoV3[]; token: string | undefined }> {
+  try {
+    const res = await api.searchTracesV3(request);
+    return { infos: res.traces ?? [], token: res.next_page_token };
+  } catch (err) {
+    if (!(err instanceof MlflowApiError && err.code === "ENDPOINT_NOT_FOUND")) throw asFilterError(err);
+    const res = await api.searchTracesV2(request).catch((v2Error: unknown) => Promise.reject(asFilterError(v2Error)));
+    return { infos: (res.traces ?? []).map(traceInfoV3FromV2), token: res.next_page_token };
+  }
+}
+
 /**
  * One page of a server's traces matching `options`. `shared` (kept open) lets a page-through reuse
  * one connection instead of opening one per page.
@@ -70,25 +84,19 @@ export async function searchServer(uri: string, options: SearchTracesOptions, sh
   const api = shared ?? new MlflowApi(connectionFor(uri));
   try {
     const experimentIds = await experimentIdsFor(api, uri, options);
-    const request = {
-      experimentIds,
-      filter: options.filter,
-      maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
-      orderBy: options.orderBy ?? [],
-      pageToken: options.pageToken,
-    };
+    const wanted = options.maxResults ?? DEFAULT_MAX_RESULTS;
+    const infos: WireTraceInfoV3[] = [];
+    let token = options.pageToken;
+    // A page larger than one request takes is asked for in turn, as Python's `mlflow.search_traces` pages.
+    do {
+      const maxResults = Math.min(SERVER_REQUEST_LIMIT, wanted - infos.length);
+      const page = await searchOnce(api, { experimentIds, filter: options.filter, maxResults, orderBy: options.orderBy ?? [], pageToken: token });
+      infos.push(...page.infos);
+      token = page.token === undefined || page.token === "" ? undefined : page.token;
+    } while (token !== undefined && infos.length < wanted);
     const includeSpans = options.includeSpans ?? true;
-    let page: { infos: readonly WireTraceInfoV3[]; token: string | undefined };
-    try {
-      const res = await api.searchTracesV3(request);
-      page = { infos: res.traces ?? [], token: res.next_page_token };
-    } catch (err) {
-      if (!(err instanceof MlflowApiError && err.code === "ENDPOINT_NOT_FOUND")) throw asFilterError(err);
-      const res = await api.searchTracesV2(request).catch((v2Error: unknown) => Promise.reject(asFilterError(v2Error)));
-      page = { infos: (res.traces ?? []).map(traceInfoV3FromV2), token: res.next_page_token };
-    }
-    const traces = includeSpans ? await withSpans(api, page.infos) : page.infos.map((info) => traceFromWire(info, undefined));
-    return { traces, nextPageToken: page.token === undefined || page.token === "" ? undefined : page.token };
+    const traces = includeSpans ? await withSpans(api, infos) : infos.map((info) => traceFromWire(info, undefined));
+    return { traces, nextPageToken: token };
   } finally {
     if (shared === undefined) api.close();
   }

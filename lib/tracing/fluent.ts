@@ -54,9 +54,9 @@ export interface UpdateTraceOptions {
   session?: string;
   /** End user id (≤ 250 chars): metadata `mlflow.trace.user`, and `user.id` on the root span over OTLP. */
   user?: string;
-  /** Mutable key/value tags (strings; other values are JSON-encoded). */
+  /** Mutable key/value tags (strings; other values are JSON-encoded; keys cut at 250 chars, values at 4096). */
   tags?: Record<string, unknown>;
-  /** Immutable metadata, e.g. `mlflow.trace.user`, `mlflow.trace.session` (values cut at 250 chars). */
+  /** Immutable metadata, e.g. `mlflow.trace.user`, `mlflow.trace.session` (keys and values cut at 250 chars). */
   metadata?: Record<string, unknown>;
   clientRequestId?: string;
   requestPreview?: string;

@@ -13,12 +13,12 @@ import { environmentMetadata } from "./environment";
 import { reportOnce } from "../internal/diagnostics";
 import { roundTo12Digits } from "../internal/round-precision";
 import { jsonPrefix } from "./json-prefix";
+import { MAX_METADATA_LENGTH, putMetadata, traceTags } from "./info-limits";
 
-/** MLflow truncates trace metadata values to 250 characters. */
-export const MAX_METADATA_VALUE_LENGTH = 250;
 /** MLflow's request/response preview limit for OSS servers. */
 export const PREVIEW_MAX_LENGTH = 1000;
 
+/** Python's `_truncate_metadata` for the trace's inputs and outputs: cut, ending in "...". */
 export function truncateWithEllipsis(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
@@ -162,9 +162,7 @@ function assemble(record: AssembledRecord, trace: Trace): void {
     if (cost !== undefined) metadata["mlflow.trace.cost"] = JSON.stringify(roundCost(cost));
   }
   const userMetadata = updates.metadata ?? NO_METADATA;
-  if (updates.metadata !== undefined) {
-    for (const key of Object.keys(userMetadata)) metadata[key] = truncateWithEllipsis(userMetadata[key] as string, MAX_METADATA_VALUE_LENGTH);
-  }
+  if (updates.metadata !== undefined) putMetadata(metadata, userMetadata);
 
   const startMs = perfToEpochMs(rootStart);
   const info = new TraceInfo(
@@ -176,7 +174,7 @@ function assemble(record: AssembledRecord, trace: Trace): void {
       state,
       requestPreview: updates.requestPreview,
       responsePreview: updates.responsePreview,
-      tags: updates.tags === undefined ? { "mlflow.traceName": rootSpan.name } : { "mlflow.traceName": rootSpan.name, ...updates.tags },
+      tags: traceTags(rootSpan.name, updates.tags),
       metadata,
       assessments: updates.assessments,
     },
@@ -221,9 +219,9 @@ class RootJsonParts implements LazyInfoParts {
     const io: Record<string, string> = {};
     // A value the user set with updateCurrentTrace wins, as it did when these were written first.
     if (inputs !== undefined && this.userMetadata["mlflow.traceInputs"] === undefined)
-      io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_VALUE_LENGTH);
+      io["mlflow.traceInputs"] = truncateWithEllipsis(inputs, MAX_METADATA_LENGTH);
     if (outputs !== undefined && this.userMetadata["mlflow.traceOutputs"] === undefined)
-      io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_VALUE_LENGTH);
+      io["mlflow.traceOutputs"] = truncateWithEllipsis(outputs, MAX_METADATA_LENGTH);
     add(io);
     try {
       add(traceSizeMetadata(self.toJSON(), this.spans));

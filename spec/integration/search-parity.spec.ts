@@ -39,6 +39,7 @@ const FILTERS: readonly (readonly [string, string])[] = [
   ["tag.env IS NOT NULL AND tag.team LIKE 'search%'", "LIKE is case-sensitive: 'Search-B' is not found"],
   ["tag.team ILIKE 'search%'", "ILIKE finds both 'search-A' and 'Search-B'"],
   ["tag.team RLIKE '-[AB]$'", "RLIKE on a tag"],
+  ["tag.team RLIKE '(?i)^SEARCH-'", "RLIKE with Python's inline flag"],
   ["tag.`release.version` LIKE '1.1.%'", "a dotted tag key in backticks"],
   ["metadata.`mlflow.trace.session` = 'session-03'", "the session (the server's session_id column)"],
   ["metadata.`mlflow.trace.session` IS NULL", "traces without a session"],
@@ -50,6 +51,8 @@ const FILTERS: readonly (readonly [string, string])[] = [
   [`trace.timestamp_ms >= ${T(100)}`, "start time lower bound"],
   [`timestamp_ms < ${T(20)}`, "the bare timestamp_ms builtin"],
   [`trace.end_time_ms > ${T(150)}`, "end time = start + duration"],
+  [`timestamp_ms > ${T(150)}.5`, "a float on the bare timestamp_ms (a plain name to sqlparse, unlike timestamp)"],
+  [`trace.timestamp_ms < '${T(30)}'`, "a quoted number compares with a numeric attribute as a number (SQLite's affinity)"],
   ["span.type = 'LLM'", "any span of a type"],
   ["span.name LIKE 'tool%'", "span name LIKE"],
   ["span.status = 'ERROR'", "span status"],
@@ -64,6 +67,8 @@ const FILTERS: readonly (readonly [string, string])[] = [
   ["feedback.tone = 'friendly'", "a string feedback value"],
   ["feedback.tone LIKE '%ur%'", "LIKE over the stored JSON text"],
   ["feedback.quality IS NOT NULL", "traces with a feedback"],
+  ["feedback.`judge.score` > 0.3", "a dotted feedback name in backticks"],
+  ["feedback.judge.score IS NOT NULL", "a dotted feedback name without backticks"],
   ["feedback.helpful IS NULL AND tag.env = 'dev'", "traces without a feedback of that name"],
   ["expectation.expected_answer = 'answer 50'", "an expectation"],
   [`trace.request_id = '${id42}'`, "one trace by id"],
@@ -84,6 +89,7 @@ const ORDERS: readonly (readonly [readonly string[], string])[] = [
   [["status DESC", "execution_time_ms ASC"], ""],
   [["request_id"], "tag.env IS NOT NULL"],
   [["trace.timestamp DESC"], "feedback.quality IS NOT NULL"],
+  [["`trace`.`execution_time_ms` DESC", '"name"'], ""],
 ];
 
 const INVALID: readonly string[] = [
@@ -103,6 +109,7 @@ const INVALID: readonly string[] = [
   "metadata.x > 'a'",
   "trace.status IS NULL",
   "trace.request_id IN ()",
+  "   ",
 ];
 
 let dir: string;
@@ -159,8 +166,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("search parity between the local store and a real MLflow server", () => {
-  it("holds the whole corpus on both sides", async () => {
-    const [server, local] = await Promise.all([onServer({}), onLocal({})]);
+  it("holds the whole corpus on both sides, in one page larger than the 500 a server takes per request", async () => {
+    const [server, local] = await Promise.all([onServer({ maxResults: 1000 }), onLocal({ maxResults: 1000 })]);
     expect(server).toHaveLength(200);
     expect(local).toEqual(server);
   });

@@ -33,6 +33,10 @@ describe("parseFilter", () => {
     ["span.status IN ('OK', 'ERROR')", [{ type: "span", key: "status", comparator: "IN", value: ["OK", "ERROR"] }]],
     ["trace.timestamp_ms >= 1e5", [{ type: "attribute", key: "timestamp_ms", comparator: ">=", value: 100000 }]],
     ["trace.timestamp_ms > -5", [{ type: "attribute", key: "timestamp_ms", comparator: ">", value: -5 }]],
+    // Only `timestamp` is a builtin type name to sqlparse: a bare `timestamp_ms` takes any value.
+    ["timestamp_ms > 1.7e12", [{ type: "attribute", key: "timestamp_ms", comparator: ">", value: 1.7e12 }]],
+    ["timestamp_ms > '1700000000000'", [{ type: "attribute", key: "timestamp_ms", comparator: ">", value: "1700000000000" }]],
+    ['timestamp_ms = "5"', [{ type: "attribute", key: "timestamp_ms", comparator: "=", value: "5" }]],
     ["metadata.run_id = 'r'", [{ type: "request_metadata", key: "mlflow.sourceRun", comparator: "=", value: "r" }]],
     [
       "tag.env = 'a' and tag.b like 'c%'",
@@ -73,6 +77,13 @@ describe("parseFilter", () => {
     ],
     ["trace.status IN 'OK'", "Invalid clause(s) in filter string: 'trace.status', 'IN', ''OK''"],
     ["tag.env", "Invalid clause(s) in filter string: 'tag.env'"],
+    ["   ", "Invalid filter '   '. Could not be parsed."],
+    ["timestamp > 5.5", "Invalid clause(s) in filter string: 'timestamp', '>', '5.5'"],
+    ["timestamp_ms = x", "Parameter value is either not quoted or unidentified quote types used for string value x. Use either single or double quotes."],
+    [
+      "timestamp_ms IN ('1')",
+      "Only attributes in {'status', 'request_id', 'run_id', 'client_request_id', 'name'} supports comparison with a list of quoted string values.",
+    ],
     ["(tag.env = 'a')", "Invalid clause(s) in filter string: '(tag.env = 'a')'"],
     ["text LIKE '%a%'", "Invalid clause(s) in filter string: 'text', 'LIKE', ''%a%''"],
     ["tag.env = 'a';tag.b = 'c'", "Search filter contained multiple expression \"tag.env = 'a';tag.b = 'c'\". Provide AND-ed expression list."],

@@ -69,6 +69,18 @@ describe("searchTraces on the local store", () => {
     expect(found[0]?.data.spans.length).toBeGreaterThan(1);
   });
 
+  it("compares a quoted number with a numeric attribute as a number, as SQLite's column affinity does", async () => {
+    const cutoff = Date.parse(traces[30]!.info.request_time);
+    const { traces: found } = await searchTraces({ trackingUri: uri, filter: `trace.timestamp_ms < '${cutoff}'`, maxResults: 500 });
+    expect(found.map((t) => t.info.traceId)).toEqual(newestFirst(traces.slice(0, 30)));
+  });
+
+  it("reads RLIKE as Python's re.search, its leading inline flags included", async () => {
+    const { traces: found } = await searchTraces({ trackingUri: uri, filter: "tag.team RLIKE '(?i)^SEARCH-'", maxResults: 500 });
+    expect(found.map((t) => t.info.traceId)).toEqual(newestFirst(traces.filter((t) => /^search-/i.test(t.info.tags["team"] ?? ""))));
+    expect(found.length).toBeGreaterThan(0);
+  });
+
   it("matches valid feedback only", async () => {
     const high = await searchTraces({ trackingUri: uri, filter: "feedback.quality > 0.5" });
     expect(high.traces.map((t) => t.info.traceId)).toEqual([traces[0]?.info.trace_id]);
@@ -91,6 +103,15 @@ describe("searchTraces on the local store", () => {
     const durations = found.map((t) => t.info.executionDuration);
     expect(durations).toEqual([...durations].sort((x, y) => y - x));
     expect(durations[0]).toBe(Math.max(...traces.map((t) => t.info.execution_duration_ms)));
+  });
+
+  it("reads order_by keys in backticks or double quotes as MLflow does (its shlex split)", async () => {
+    const order = async (orderBy: string[]): Promise<string[]> =>
+      (await searchTraces({ trackingUri: uri, orderBy, maxResults: 500, includeSpans: false })).traces.map((t) => t.info.traceId);
+    expect(await order(["`timestamp_ms` DESC"])).toEqual(await order(["timestamp_ms DESC"]));
+    expect(await order(["trace.`execution_time_ms` asc"])).toEqual(await order(["execution_time_ms ASC"]));
+    expect(await order(['"name" DESC'])).toEqual(await order(["name DESC"]));
+    expect(await order(["`tag`.`release.version` DESC"])).toEqual(await order(["tag.release.version DESC"]));
   });
 
   it("narrows to the experiment ids traces were recorded with", async () => {

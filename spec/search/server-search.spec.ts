@@ -84,9 +84,28 @@ describe("searchTraces on a server", () => {
     expect(JSON.parse(seen[1]?.body ?? "")).toMatchObject({ page_token: "T2" });
   });
 
+  it("gives a page of more than the server's 500 per request by asking in turn, as Python's search_traces does", async () => {
+    const total = 1300;
+    handler = (req, res) => {
+      const body = JSON.parse(req.body) as { max_results: number; page_token?: string };
+      if (body.max_results > 500) return json(res, 400, { error_code: "INVALID_PARAMETER_VALUE", message: `Invalid value ${body.max_results}` });
+      const offset = body.page_token === undefined ? 0 : Number(body.page_token);
+      const end = Math.min(total, offset + body.max_results);
+      const traces = Array.from({ length: end - offset }, (_, i) => infoV3(`tr-${offset + i}`));
+      json(res, 200, end < total ? { traces, next_page_token: String(end) } : { traces });
+    };
+    const page = await searchTraces({ trackingUri: uri, experimentIds: ["7"], maxResults: 1200, includeSpans: false });
+    expect(page.traces.map((t) => t.info.traceId)).toEqual(Array.from({ length: 1200 }, (_, i) => `tr-${i}`));
+    expect(page.nextPageToken).toBe("1200");
+    expect(seen.map((s) => (JSON.parse(s.body) as { max_results: number }).max_results)).toEqual([500, 500, 200]);
+    const last = await searchTraces({ trackingUri: uri, experimentIds: ["7"], maxResults: 1200, pageToken: page.nextPageToken!, includeSpans: false });
+    expect(last.traces.map((t) => t.info.traceId)).toEqual(Array.from({ length: 100 }, (_, i) => `tr-${1200 + i}`));
+    expect(last.nextPageToken).toBeUndefined();
+  });
+
   it("asks for the next page only when the loop does", async () => {
     handler = (_req, res) => json(res, 200, { traces: [infoV3("tr-a")], next_page_token: "more" });
-    const pages = iterateTraces({ trackingUri: uri, experimentIds: ["7"], includeSpans: false });
+    const pages = iterateTraces({ trackingUri: uri, experimentIds: ["7"], maxResults: 1, includeSpans: false });
     await pages.next();
     expect(seen).toHaveLength(1);
     await pages.next();

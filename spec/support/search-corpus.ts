@@ -126,6 +126,8 @@ export function corpusAssessments(traces: readonly TraceJson[]): CorpusAssessmen
     const source = { source_type: i % 2 === 0 ? "HUMAN" : "LLM_JUDGE", source_id: i % 2 === 0 ? "reviewer" : "judge-v1" };
     out.push({ traceId, body: { assessment_name: "quality", trace_id: traceId, source, feedback: { value: Math.round(((i * 13) % 100) / 10) / 10 } } });
     if (i % 10 === 0) out.push({ traceId, body: { assessment_name: "helpful", trace_id: traceId, source, feedback: { value: i % 20 === 0 } } });
+    // A dotted name, as MLflow's Python SDK logs it (`log_feedback(name="judge.score")`).
+    if (i % 20 === 0) out.push({ traceId, body: { assessment_name: "judge.score", trace_id: traceId, source, feedback: { value: (i % 60) / 60 } } });
     if (i % 15 === 0)
       out.push({
         traceId,

@@ -210,7 +210,8 @@ export class MlflowApi {
     serverMessage = redactValues(serverMessage.split("\n")[0]?.slice(0, maxMessage) ?? "", this.auth.secrets);
     const hint = res.status === 401 || res.status === 403 ? ` ${authFixHint(this.auth.kind, res.status)}` : "";
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-    return new MlflowApiError(`${endpoint} failed with HTTP ${res.status} ${code}${serverMessage === "" ? "" : `: ${serverMessage}`}.${hint}`, {
+    const stop = /[.!?]$/.test(serverMessage) ? "" : ".";
+    return new MlflowApiError(`${endpoint} failed with HTTP ${res.status} ${code}${serverMessage === "" ? "" : `: ${serverMessage}`}${stop}${hint}`, {
       endpoint,
       status: res.status,
       code,

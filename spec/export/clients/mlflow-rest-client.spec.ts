@@ -150,6 +150,15 @@ describe("MlflowRestClient", () => {
     expect(failures[0]?.error.message).toBe("POST /api/3.0/mlflow/traces failed with HTTP 400 INVALID_PARAMETER_VALUE: bad state.");
   });
 
+  it("ends the message with the server's own full stop, not a second one", async () => {
+    const { failures } = await run((req) =>
+      req.path === "/api/3.0/mlflow/traces"
+        ? { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Trace with ID 'tr-1' not found." } }
+        : undefined,
+    );
+    expect(failures[0]?.error.message).toBe("POST /api/3.0/mlflow/traces failed with HTTP 404 RESOURCE_DOES_NOT_EXIST: Trace with ID 'tr-1' not found.");
+  });
+
   it("reports a dropped connection and an aborted request as retryable ExportErrors", async () => {
     const dropped = await run((req) => (req.path === "/api/3.0/mlflow/traces" ? { drop: true } : undefined));
     expect(dropped.failures[0]).toMatchObject({ retryable: true });
