@@ -124,7 +124,9 @@ function failedStep(clients: DestinationClients): string {
   if (clients.userClient !== undefined) return "exported";
   // Without a server URI, the collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is where they were going (see currentClient).
   const collector = otlpFromEnv(clients)?.endpoint;
-  return collector === undefined ? "written to the local store" : `exported to the OTLP collector at ${redactUrl(collector)} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`;
+  return collector === undefined
+    ? "written to the local store"
+    : `exported to the OTLP collector at ${redactUrl(collector)} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`;
 }
 
 /**
