@@ -30,6 +30,18 @@ describe("an Agent or LLM fed by a PromptBuilder in a pipeline", () => {
     expect(pipe.toDict().connections).toEqual([{ sender: "prompt.prompt", receiver: "llm.document" }]);
   });
 
+  it("connect('prompt_builder', 'llm') feeds a chat generator's messages, as Haystack resolves it", async () => {
+    server.setReply(() => "Paris.");
+    const pipe = new Pipeline();
+    pipe.addComponent("prompt_builder", new PromptBuilder({ template: "Capital of {{ country }}?" }));
+    pipe.addComponent("llm", generator());
+    pipe.connect("prompt_builder", "llm");
+    expect(pipe.toDict().connections).toEqual([{ sender: "prompt_builder.prompt", receiver: "llm.messages" }]);
+    const result = await pipe.run({ prompt_builder: { country: "France" } });
+    expect((result["llm"]!["replies"] as ChatMessage[])[0]?.text).toBe("Paris.");
+    expect(() => pipe.connect("prompt_builder.prompt", "llm.tools")).toThrow(PipelineConnectError);
+  });
+
   it("refuses a string into the streaming callback when named", () => {
     const pipe = new Pipeline();
     pipe.addComponent("prompt", new PromptBuilder({ template: "{{ text }}" }));

@@ -77,9 +77,11 @@ function normaliseMessages(messages: unknown): ChatMessage[] {
   spanType: "CHAT_MODEL",
   inputs: {
     messages: "list[ChatMessage]|str",
-    streamingCallback: { type: "any", optional: true },
+    // Typed as Haystack types them, not `any`: a str sender (a PromptBuilder) would match those strictly and make
+    // connect("prompt_builder", "llm") ambiguous where Haystack resolves it to `messages`.
+    streamingCallback: { type: "Callable", optional: true },
     generationKwargs: { type: "dict", optional: true },
-    tools: { type: "any", optional: true },
+    tools: { type: "list[Tool]|Toolset", optional: true },
     toolsStrict: { type: "bool", optional: true },
   },
   outputs: { replies: "list[ChatMessage]" },
