@@ -158,7 +158,9 @@ function sumResults(results: readonly FlushResult[]): FlushResult {
 function retire(st: ExporterState, processor: BatchProcessor<Trace>, options: { readonly timeoutMs?: number }): void {
   const closing = (st.closing ??= new Set());
   closing.add(processor);
-  void processor.shutdown(options).then(() => closing.delete(processor));
+  const leave = (): void => void closing.delete(processor);
+  // Its callers await (and hear) the same shutdown promise; this branch must not add an unhandled rejection.
+  processor.shutdown(options).then(leave, leave);
 }
 
 /**
