@@ -4,6 +4,7 @@
  */
 import { getPipelineTracer, setPipelineTracer } from "../haystack/tracing-hook";
 import { setUserWarningsSilenced } from "../internal/diagnostics";
+import { checkSwitchOptions } from "./autolog-options";
 import { isMlflowTracer, mlflowPipelineTracer } from "./haystack-tracer";
 
 /** Options of {@link autolog}. */
@@ -16,6 +17,8 @@ export interface HaystackAutologOptions {
   silent?: boolean;
 }
 
+const AUTOLOG_OPTION_KEYS = ["disable", "logTraces", "silent"];
+
 /**
  * Traces every `Pipeline.run` as an MLflow trace: a CHAIN span for the pipeline and a span per
  * component run with its metadata, inputs, outputs, token usage, model, cost and cache hits.
@@ -24,8 +27,11 @@ export interface HaystackAutologOptions {
  * mlflow.haystack.autolog();
  * await pipe.run({ retriever: { query } });
  * mlflow.haystack.autolog({ disable: true });
+ *
+ * @throws {ConfigError} for an unknown option or a switch that is not a boolean.
  */
 export function autolog(options: HaystackAutologOptions = {}): void {
+  checkSwitchOptions("mlflow.haystack.autolog", options, AUTOLOG_OPTION_KEYS);
   const off = options.disable === true || options.logTraces === false;
   setUserWarningsSilenced(options.silent === true);
   if (off) {

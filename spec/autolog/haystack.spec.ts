@@ -287,3 +287,25 @@ describe("secret redaction in component metadata", () => {
     });
   });
 });
+
+describe("mlflow.haystack.autolog options", () => {
+  afterEach(() => mlflow.haystack.autolog({ disable: true }));
+
+  it("refuses a misspelt switch instead of turning tracing on, naming the option it likely means", () => {
+    expect(() => mlflow.haystack.autolog({ disabled: true } as never)).toThrow(
+      new mlflow.ConfigError("mlflow.haystack.autolog: unknown option `disabled`; did you mean `disable`? Known options: disable, logTraces, silent"),
+    );
+    expect(mlflow.haystack.isAutologEnabled()).toBe(false);
+  });
+
+  it("refuses a switch that is not a boolean", () => {
+    expect(() => mlflow.haystack.autolog({ disable: "no" } as never)).toThrow('mlflow.haystack.autolog: expected `disable` to be true or false, got "no"');
+    expect(() => mlflow.haystack.autolog({ silent: 1 } as never)).toThrow("mlflow.haystack.autolog: expected `silent` to be true or false, got 1 (number)");
+    expect(mlflow.haystack.isAutologEnabled()).toBe(false);
+  });
+
+  it("mlflow.autolog names itself for a misspelt switch", () => {
+    expect(() => mlflow.autolog({ disabled: true } as never)).toThrow("mlflow.autolog: unknown option `disabled`; did you mean `disable`?");
+    expect(mlflow.haystack.isAutologEnabled()).toBe(false);
+  });
+});

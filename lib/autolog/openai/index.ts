@@ -5,6 +5,7 @@
 import { setOpenAIClientWrapper } from "../../haystack/components/openai-client-hook";
 import { setOpenAIAutolog, openAIAutologSetting } from "./switch";
 import { traceClient, traceGeneratorClient, type TraceOpenAIOptions } from "./traced-client";
+import { checkSwitchOptions } from "../autolog-options";
 
 // The generators' clients go through the same instrumentation as clients passed to `trace`.
 setOpenAIClientWrapper(traceGeneratorClient);
@@ -25,10 +26,11 @@ export interface OpenAIAutologOptions {
  * @example
  * mlflow.openai.autolog();                  // generators' calls traced too
  * mlflow.openai.autolog({ disable: true }); // no OpenAI call is traced
+ *
+ * @throws {ConfigError} for an unknown option or a switch that is not a boolean.
  */
 export function openaiAutolog(options: OpenAIAutologOptions = {}): void {
-  if (typeof options !== "object" || options === null)
-    throw new TypeError(`mlflow.openai.autolog(options): expected an options object like { disable: true }, got ${String(options)}`);
+  checkSwitchOptions("mlflow.openai.autolog", options, ["disable", "logTraces"]);
   setOpenAIAutolog(!(options.disable === true || options.logTraces === false));
 }
 

@@ -312,7 +312,13 @@ describe("mlflow.openai.autolog", () => {
   });
 
   it("rejects options that are not an object with a message naming the fix", () => {
-    expect(() => mlflow.openai.autolog(true as unknown as object)).toThrow(/expected an options object like \{ disable: true \}/);
+    expect(() => mlflow.openai.autolog(true as unknown as object)).toThrow(
+      "mlflow.openai.autolog: expected an options object such as { disable: … }, got boolean",
+    );
+    expect(() => mlflow.openai.autolog({ disabled: true } as never)).toThrow("mlflow.openai.autolog: unknown option `disabled`; did you mean `disable`?");
+    expect(() => mlflow.openai.autolog({ logTraces: "false" } as never)).toThrow(
+      'mlflow.openai.autolog: expected `logTraces` to be true or false, got "false"',
+    );
     expect(() => mlflow.openai.trace({} as OpenAI)).toThrow(/expected an OpenAI client with chat.completions.create/);
     expect(() => mlflow.openai.trace(raw, { abandonAfterMs: 0 })).toThrow(/abandonAfterMs.*between 1 and/);
   });
