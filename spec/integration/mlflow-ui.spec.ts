@@ -64,11 +64,21 @@ async function openSpanTypeMenu(page: Page): Promise<Locator> {
   return menu;
 }
 
+/**
+ * Closes the open display-settings menus. The Escape is pressed on a menu itself and never on the
+ * page: an Escape reaching the page (focus on the body while a closing menu hands focus back to
+ * its trigger) closes the whole trace view — the cause of a CI failure.
+ */
+async function closeMenus(page: Page): Promise<void> {
+  const menus = page.getByRole("menu");
+  await menus.last().press("Escape");
+  await menus.first().waitFor({ state: "detached" });
+}
+
 async function toggleSpanType(page: Page, label: string): Promise<void> {
   const menu = await openSpanTypeMenu(page);
   await menu.getByRole("menuitemcheckbox", { name: label, exact: true }).click();
-  if (await menu.isVisible()) await page.keyboard.press("Escape");
-  if (await page.getByRole("menu").first().isVisible()) await page.keyboard.press("Escape");
+  await closeMenus(page);
 }
 
 describe("the MLflow UI shows traces from mlflow.haystack.autolog()", () => {
@@ -144,8 +154,7 @@ describe("the MLflow UI shows traces from mlflow.haystack.autolog()", () => {
     expect((await menu.getByRole("menuitemcheckbox").allInnerTexts()).map((t) => t.trim())).toEqual(
       expect.arrayContaining(["Chain", "Retriever", "Tool", "LLM"]),
     );
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("Escape");
+    await closeMenus(page);
     for (const [type, span] of [
       ["Retriever", "retriever"],
       ["Tool", "prompt_builder"],
