@@ -5,12 +5,20 @@ describe("BatchProcessor deferred intake", () => {
     const exported: string[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let inFlight: () => void = () => undefined;
+    const firstBatchInFlight = new Promise<void>((resolve) => (inFlight = resolve));
+    let allExported: () => void = () => undefined;
+    const threeExported = new Promise<void>((resolve) => (allExported = resolve));
     let calls = 0;
     const client = {
       async export(traces: readonly { info: { traceId: string } }[]) {
         calls++;
-        if (calls === 1) await gate;
+        if (calls === 1) {
+          inFlight();
+          await gate;
+        }
         exported.push(...traces.map((t) => t.info.traceId));
+        if (exported.length >= 3) allExported();
         return { failures: [] };
       },
       async shutdown() {},
@@ -18,10 +26,11 @@ describe("BatchProcessor deferred intake", () => {
     const processor = new BatchProcessor(client, { maxBatchSize: 2, scheduledDelayMs: 20, flushOnExit: false });
     processor.enqueue({ info: { traceId: "a" } });
     processor.enqueue({ info: { traceId: "b" } });
-    await new Promise((r) => setTimeout(r, 5));
+    await firstBatchInFlight;
     processor.enqueue({ info: { traceId: "c" } });
     release();
-    for (let i = 0; i < 50 && exported.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    // Only the batch timer can send "c": nothing flushes here, so a lost lone trace times the test out.
+    await threeExported;
     expect(exported).toEqual(["a", "b", "c"]);
     await processor.shutdown();
   });

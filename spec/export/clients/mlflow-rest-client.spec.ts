@@ -167,12 +167,13 @@ describe("MlflowRestClient", () => {
     await server?.close();
 
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("processor timeout")), 50);
-    const aborted = await run(
-      (req) => (req.path === "/api/3.0/mlflow/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined),
-      fixtureTrace("1"),
-      controller.signal,
-    );
+    // Aborted once the server holds the trace record's request, so the abort always lands on it.
+    const abortOnRecord = (req: RecordedRequest): ScriptedReply | undefined => {
+      if (req.path !== "/api/3.0/mlflow/traces") return undefined;
+      controller.abort(new Error("processor timeout"));
+      return { status: 200, delayMs: 2000, body: {} };
+    };
+    const aborted = await run(abortOnRecord, fixtureTrace("1"), controller.signal);
     expect(aborted.failures[0]).toMatchObject({ retryable: true });
     expect(aborted.failures[0]?.error.message).toMatch(/was aborted/);
   });
@@ -319,10 +320,15 @@ describe("MlflowRestClient in spans-only mode", () => {
   });
 
   it("reports an aborted spans-only request as retryable, without falling back", async () => {
-    server = await startScriptedServer(mlflowLike((req) => (req.path === "/v1/traces" ? { status: 200, delayMs: 2000, body: {} } : undefined)));
-    client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" }, spansOnly: true });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("processor timeout")), 50);
+    // Aborted once the server holds the span upload, so the abort always lands on that request.
+    const abortOnUpload = (req: RecordedRequest): ScriptedReply | undefined => {
+      if (req.path !== "/v1/traces") return undefined;
+      controller.abort(new Error("processor timeout"));
+      return { status: 200, delayMs: 2000, body: {} };
+    };
+    server = await startScriptedServer(mlflowLike(abortOnUpload));
+    client = new MlflowRestClient({ trackingUri: server.url, experiment: { name: "exp" }, spansOnly: true });
     const result = await client.export([fixtureTrace("1")], { signal: controller.signal });
     expect(result.failures[0]).toMatchObject({ traceId: TRACE_ID, retryable: true });
     expect(paths()).toEqual(["POST /v1/traces"]);
