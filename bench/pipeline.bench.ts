@@ -1,10 +1,12 @@
 /**
  * Pipeline overhead per component run: a 3-component chain and a 20-component fan-out/fan-in
- * graph of trivial components. Baseline: calling the same components' run() directly.
+ * graph of trivial components. Baseline: calling the same components' run() directly. Then the
+ * per-visit Document copy (bench/support/document-copy.ts).
  * Run: `npx ts-node --transpile-only bench/pipeline.bench.ts`
  */
 import { AsyncPipeline } from "../lib/haystack/pipeline";
 import { setPipelineTracer } from "../lib/haystack/tracing-hook";
+import { measureDocumentCopy } from "./support/document-copy";
 import { chain, fanOut, Inc, Join } from "./support/pipeline-shapes";
 
 async function measure(label: string, runsPerIteration: number, fn: () => unknown): Promise<number> {
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       `graph20 async ${(a20 / direct20).toFixed(1)}x\n` +
       `tracer hook cost: chain3 ${(t3 / p3).toFixed(2)}x, graph20 ${(t20 / p20).toFixed(2)}x of untraced\n`,
   );
+  await measureDocumentCopy();
 }
 
 void main();

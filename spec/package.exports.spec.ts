@@ -97,6 +97,7 @@ const EXPECTED: Record<string, string[]> = {
     "ToolInvocationError",
     "ToolNotFoundError",
     "Toolset",
+    "UndefinedError",
     "component",
     "componentFromDict",
     "componentToDict",

@@ -40,6 +40,7 @@ export { Secret } from "./secret";
 export { InMemoryDocumentStore } from "./document-store/in-memory-document-store";
 export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";
 export { PromptBuilder } from "./components/prompt-builder";
+export { UndefinedError } from "./components/jinja-undefined";
 export { OpenAIGenerator } from "./components/openai-generator";
 export { CacheChecker } from "./components/cache-checker";
 

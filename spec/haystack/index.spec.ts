@@ -23,6 +23,7 @@ describe("mlflow-haystack/haystack public API", () => {
         "PromptBuilder",
         "Secret",
         "SerializationError",
+        "UndefinedError",
         "component",
         "componentFromDict",
         "componentToDict",

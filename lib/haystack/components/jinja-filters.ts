@@ -11,6 +11,8 @@ import { arg, ArrayCtor, float, FunctionCtor, getter, isFloat, items, num, runti
 import { NEGATED_TEST_PREFIX, TEST_PREFIX } from "./jinja-test-syntax";
 import { selecting, testFilter, testNames } from "./jinja-tests";
 import { TEXT_FILTERS } from "./jinja-text-filters";
+import { isUndefined } from "./jinja-undefined";
+import { filterOnUndefined } from "./jinja-undefined-operands";
 
 /** Jinja2's `ignore_case` key for comparisons. */
 function sortKey(v: Value, caseSensitive: boolean): unknown {
@@ -249,16 +251,24 @@ function route(node: unknown, seen: Set<unknown>, used: Set<string>): void {
 }
 
 /** The filters as the library's function values, which receive runtime values (a plain JS function would get `.value`s). */
-function asFunction(filter: Filter): Value {
+function asFunction(name: string, filter: Filter): Value {
+  const isTest = name.startsWith(TEST_PREFIX) || name.startsWith(NEGATED_TEST_PREFIX);
   return new FunctionCtor((values) => {
     const last = values[values.length - 1];
     const hasKwargs = last?.type === "KeywordArgumentsValue";
     const kwargs = hasKwargs ? (last.value as Map<string, Value>) : new Map<string, Value>();
-    const [operand = UNDEFINED, ...positional] = hasKwargs ? values.slice(0, -1) : values;
+    const [given = UNDEFINED, ...positional] = hasKwargs ? values.slice(0, -1) : values;
+    let operand = given;
+    if (!isTest && isUndefined(given)) {
+      const instead = filterOnUndefined(name, given, EMPTY);
+      if ("result" in instead) return instead.result as Value;
+      operand = instead.operand as Value;
+    }
     return filter(operand, { positional, kwargs });
   });
 }
-const GLOBALS = new Map<string, Value>(Object.entries(FILTERS).map(([name, filter]) => [name, asFunction(filter)]));
+const EMPTY = { text: runtime(""), list: new ArrayCtor([]) };
+const GLOBALS = new Map<string, Value>(Object.entries(FILTERS).map(([name, filter]) => [name, asFunction(name, filter)]));
 
 /** Declares the Jinja2 filters a template uses (see {@link routeFilters}) as globals of a render environment. */
 export function registerFilters(env: Environment, used: Iterable<string>): void {

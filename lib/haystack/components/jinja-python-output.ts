@@ -38,6 +38,11 @@ export function printAs(value: object, text: string): void {
   PRINTED_AS.set(value, text);
 }
 
+/** The fixed text a runtime value prints as (a Document's `str(doc)`), if it has one. */
+export function printedText(value: object): string | undefined {
+  return PRINTED_AS.get(value);
+}
+
 /** Python `repr()` of a runtime value (how items inside lists and dicts print). */
 export function pythonReprOf(v: unknown): string {
   const printed = typeof v === "object" && v !== null ? PRINTED_AS.get(v) : undefined;
@@ -67,6 +72,8 @@ export function pythonReprOf(v: unknown): string {
     }
     case "FunctionValue":
       return "<function>";
+    case "UndefinedValue":
+      return "Undefined";
     default:
       return pythonReprOf(v.value);
   }
@@ -96,13 +103,13 @@ const HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&":
 
 /**
  * A runtime value as plain data for the Python JSON encoder: wrappers unwrapped, `FloatValue`s
- * (and non-integral numbers) kept floats, `Undefined` as `null`, maps as objects.
+ * (and non-integral numbers) kept floats, maps as objects; an `Undefined` fails as in Python's `json`.
  */
 function jsonPlain(given: unknown): unknown {
   let v = given;
   while (isRuntimeValue(v)) {
     if (v.type === "FloatValue") return new PythonFloat(v.value as number);
-    if (v.type === "UndefinedValue") return null;
+    if (v.type === "UndefinedValue") throw new TypeError("Object of type Undefined is not JSON serializable");
     v = v.value;
   }
   if (typeof v === "number" && !Number.isInteger(v)) return new PythonFloat(v);

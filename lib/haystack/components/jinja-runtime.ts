@@ -4,6 +4,7 @@
  */
 import { Environment } from "@huggingface/jinja";
 import { pythonStr } from "./jinja-python-output";
+import { failUndefined, isUndefined, undefinedMember } from "./jinja-undefined";
 
 export interface Value {
   readonly type: string;
@@ -37,14 +38,16 @@ export function items(operand: Value, filter: string): Value[] {
   throw new TypeError(`Cannot apply filter "${filter}" to ${operand.type}: it needs a list.`);
 }
 
-/** Jinja2's `make_attrgetter`: dotted path, digits index lists. */
+/** Jinja2's `make_attrgetter`: dotted path, digits index lists; reading past an undefined raises, as in Jinja2. */
 export function attribute(item: Value, path: string): Value {
   let current = item;
   for (const part of path.split(".")) {
-    if (current.type === "ObjectValue") current = (current.value as Map<string, Value>).get(part) ?? UNDEFINED;
-    else if ((current.type === "ArrayValue" || current.type === "TupleValue") && /^\d+$/.test(part))
-      current = (current.value as Value[])[Number(part)] ?? UNDEFINED;
-    else return UNDEFINED;
+    if (isUndefined(current)) failUndefined(current);
+    const key = /^\d+$/.test(part) ? runtime(Number(part)) : runtime(part);
+    let found: Value | undefined;
+    if (current.type === "ObjectValue") found = (current.value as Map<string, Value>).get(part);
+    else if ((current.type === "ArrayValue" || current.type === "TupleValue") && key.type === "IntegerValue") found = (current.value as Value[])[Number(part)];
+    current = found ?? (undefinedMember(current, key) as Value);
   }
   return current;
 }

@@ -3,9 +3,9 @@
  * newline dropped), on `@huggingface/jinja`'s low-level API: its `Template` class hard-codes the
  * chat-template whitespace settings, which change PromptBuilder output.
  */
-import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
+import { Environment, parse, tokenize } from "@huggingface/jinja";
 import { registerFilters, routeFilters } from "./jinja-filters";
-import { pythonStr } from "./jinja-python-output";
+import { PythonInterpreter } from "./jinja-interpreter";
 import { rewriteTests } from "./jinja-test-syntax";
 import { hasTest } from "./jinja-tests";
 import { markDocuments, templateValue } from "./template-values";
@@ -19,43 +19,6 @@ function pythonRange(start: number, stop?: number, step = 1): number[] {
   const out: number[] = [];
   for (let i = from; step > 0 ? i < to : i > to; i += step) out.push(i);
   return out;
-}
-
-type AstNode = { type: string; [key: string]: unknown };
-
-const STATEMENTS = new Set(["Program", "If", "For", "Break", "Continue", "Set", "Macro", "Comment", "FilterStatement", "CallStatement"]);
-
-/** Prints `{{ expr }}` values the way Python's `str()` does (`True`, `None`, `[1, 'a']`). */
-class PythonOutputInterpreter extends Interpreter {}
-{
-  type Evaluated = { type: string; value: unknown; toString(): string };
-  type Self = { evaluate(statement: AstNode, env: unknown): Evaluated };
-  const proto = Interpreter.prototype as unknown as Record<string, unknown>;
-  const original = proto["evaluateBlock"];
-  const stringCtor = (): (new (value: string) => unknown) | undefined => {
-    const env = new Environment();
-    env.set("s", "");
-    return (env.variables.get("s") as object | undefined)?.constructor as (new (value: string) => unknown) | undefined;
-  };
-  const StringValue = stringCtor();
-  if (typeof original === "function" && StringValue !== undefined) {
-    (PythonOutputInterpreter.prototype as unknown as Record<string, unknown>)["evaluateBlock"] = function (
-      this: Self,
-      statements: AstNode[],
-      env: unknown,
-    ): unknown {
-      let result = "";
-      for (const statement of statements) {
-        const value = this.evaluate(statement, env);
-        if (STATEMENTS.has(statement.type)) {
-          if (value.type !== "NullValue" && value.type !== "UndefinedValue") result += value.toString();
-        } else {
-          result += pythonStr(value) ?? "";
-        }
-      }
-      return new StringValue(result);
-    };
-  }
 }
 
 const GLOBALS: Record<string, unknown> = {
@@ -95,7 +58,7 @@ export class JinjaTemplate {
     this.filters = routeFilters(this.program);
   }
 
-  /** Renders the template; missing variables render as empty text, as in Jinja2. */
+  /** Renders the template; missing variables render as empty text, and using one throws `UndefinedError`, as in Jinja2. */
   render(variables: Record<string, unknown> = {}): string {
     const env = new Environment();
     for (const [name, value] of Object.entries(GLOBALS)) env.set(name, value);
@@ -103,7 +66,7 @@ export class JinjaTemplate {
     for (const [name, value] of Object.entries(variables)) {
       if (value !== undefined) markDocuments(value, env.set(name, templateValue(value)));
     }
-    const result = new PythonOutputInterpreter(env).run(this.program);
+    const result = new PythonInterpreter(env).run(this.program);
     return typeof result.value === "string" ? result.value : String(result.value);
   }
 }

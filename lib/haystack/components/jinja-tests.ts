@@ -3,6 +3,8 @@
  * `jinja-test-syntax.ts`) and in `select`/`reject`/`selectattr`/`rejectattr`
  * (`selectattr("meta.score", ">", 0.5)`); the library's own tests fill in the rest.
  */
+import { isUndefined } from "./jinja-undefined";
+import { testOnUndefined } from "./jinja-undefined-operands";
 import { ArrayCtor, arg, attribute, items, num, runtime, sample, type Args, type Filter, type Value } from "./jinja-runtime";
 
 const NUMERIC = new Set(["IntegerValue", "FloatValue", "BooleanValue"]);
@@ -91,10 +93,10 @@ function test(name: string | undefined, args: Args): (v: Value) => boolean {
   if (name === undefined) return (v) => v.__bool__().value;
   const own = OWN[name];
   const extra = arg(args, 0, PARAMETER[name] ?? "other");
-  if (own !== undefined) return (v) => own(v, extra);
   const builtin = sample.tests.get(name);
-  if (builtin === undefined) throw new Error(`No test named '${name}'.`);
-  return (v) => builtin(v as never);
+  if (own === undefined && builtin === undefined) throw new Error(`No test named '${name}'.`);
+  const check: (v: Value) => boolean = own !== undefined ? (v) => own(v, extra) : (v) => builtin!(v as never);
+  return (v) => (isUndefined(v) ? testOnUndefined(name, v, extra) : check(v));
 }
 
 /** The test `name` as a filter returning a boolean (the form `rewriteTests` produces). */

@@ -1,6 +1,7 @@
 /**
  * Date comparison for filters, as Haystack does it: strings compared with `>`/`<` must be ISO
- * dates; a naive date compared with an aware one takes the aware one's UTC offset.
+ * dates; a naive date compared with an aware one takes the aware one's UTC offset, unless
+ * `strict_datetime_comparison` is on, when they never match.
  */
 import { FilterError } from "./errors";
 
@@ -58,11 +59,31 @@ function asDate(value: unknown): ParsedDate | undefined {
 
 /**
  * Haystack 3.4's date equality for `==`, `!=`, `in` and `not in`: two ISO dates spelling the same
- * instant (`…Z` and `…+00:00`, or a naive date and an aware one at its offset) are equal.
+ * instant (`…Z` and `…+00:00`, or a naive date and an aware one at its offset) are equal; with
+ * `strict` (`strict_datetime_comparison`) a naive date never equals an aware one.
  */
-export function sameInstant(a: unknown, b: unknown): boolean {
+export function sameInstant(a: unknown, b: unknown, strict = false): boolean {
   const first = asDate(a);
   if (first === undefined) return false;
   const second = asDate(b);
-  return second !== undefined && compareDates(first, second) === 0;
+  if (second === undefined || (strict && naiveVersusAware(first, second))) return false;
+  return compareDates(first, second) === 0;
+}
+
+function naiveVersusAware(a: ParsedDate, b: ParsedDate): boolean {
+  return (a.offsetMinutes === null) !== (b.offsetMinutes === null);
+}
+
+/**
+ * Whether `>`, `>=`, `<`, `<=` compare a naive date with an aware one, which Haystack's
+ * `strict_datetime_comparison` makes never match. Values that are not dates answer false (the
+ * comparison then fails or compares them as it does without the switch).
+ */
+export function comparesNaiveWithAware(a: unknown, b: unknown): boolean {
+  if (typeof a !== "string" && typeof b !== "string") return false;
+  try {
+    return naiveVersusAware(parseIsoDate(a), parseIsoDate(b));
+  } catch {
+    return false;
+  }
 }

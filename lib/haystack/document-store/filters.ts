@@ -6,7 +6,7 @@
  */
 import type { Document } from "../document";
 import { FilterError } from "./errors";
-import { compareDates, parseIsoDate, sameInstant } from "./filter-dates";
+import { compareDates, comparesNaiveWithAware, parseIsoDate, sameInstant } from "./filter-dates";
 
 /** Comparison operators of a {@link ComparisonFilter}. */
 export type ComparisonOperator = "==" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "not in";
@@ -122,9 +122,18 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** Options of {@link compileFilter}. */
+export interface FilterOptions {
+  /**
+   * Haystack's `strict_datetime_comparison`: a timezone-naive date never matches a timezone-aware
+   * one. Default false: the naive one takes the aware one's offset.
+   */
+  strictDatetimeComparison?: boolean;
+}
+
 /** A filter's `==`: Python's, plus ISO dates naming the same instant. */
-function filterEquals(docValue: unknown, filterValue: unknown): boolean {
-  return pythonEquals(docValue, filterValue) || sameInstant(docValue, filterValue);
+function filterEquals(docValue: unknown, filterValue: unknown, strict: boolean): boolean {
+  return pythonEquals(docValue, filterValue) || sameInstant(docValue, filterValue, strict);
 }
 
 function greaterThan(docValue: unknown, filterValue: unknown): boolean {
@@ -140,27 +149,28 @@ function greaterThan(docValue: unknown, filterValue: unknown): boolean {
   throw new FilterError(`Cannot compare ${describe(docValue)} with ${describe(filterValue)} using '>', '>=', '<', '<='.`);
 }
 
-function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown): boolean {
+function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown, strict: boolean): boolean {
   switch (op) {
     case "==":
-      return filterEquals(docValue, filterValue);
+      return filterEquals(docValue, filterValue, strict);
     case "!=":
-      return !filterEquals(docValue, filterValue);
+      return !filterEquals(docValue, filterValue, strict);
+    case "in":
+      return (filterValue as unknown[]).some((v) => filterEquals(v, docValue, strict));
+    case "not in":
+      return !(filterValue as unknown[]).some((v) => filterEquals(v, docValue, strict));
+  }
+  if (docValue == null || filterValue == null) return false;
+  if (strict && comparesNaiveWithAware(docValue, filterValue)) return false;
+  switch (op) {
     case ">":
       return greaterThan(docValue, filterValue);
     case ">=":
-      if (docValue == null || filterValue == null) return false;
-      return filterEquals(docValue, filterValue) || greaterThan(docValue, filterValue);
+      return filterEquals(docValue, filterValue, strict) || greaterThan(docValue, filterValue);
     case "<":
-      if (docValue == null || filterValue == null) return false;
-      return !(filterEquals(docValue, filterValue) || greaterThan(docValue, filterValue));
+      return !(filterEquals(docValue, filterValue, strict) || greaterThan(docValue, filterValue));
     case "<=":
-      if (docValue == null || filterValue == null) return false;
       return !greaterThan(docValue, filterValue);
-    case "in":
-      return (filterValue as unknown[]).some((v) => filterEquals(v, docValue));
-    case "not in":
-      return !(filterValue as unknown[]).some((v) => filterEquals(v, docValue));
   }
 }
 
@@ -171,13 +181,14 @@ function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown
  * const isEnglish = compileFilter({ field: "meta.lang", operator: "==", value: "en" });
  * docs.filter(isEnglish);
  */
-export function compileFilter(filter: Filter): (doc: Document) => boolean {
+export function compileFilter(filter: Filter, options: FilterOptions = {}): (doc: Document) => boolean {
   if ("field" in filter) {
     const read = fieldReader(filter.field);
     const { operator, value } = filter;
-    return (doc) => compare(operator, read(doc), value);
+    const strict = options.strictDatetimeComparison === true;
+    return (doc) => compare(operator, read(doc), value, strict);
   }
-  const conditions = filter.conditions.map(compileFilter);
+  const conditions = filter.conditions.map((condition) => compileFilter(condition, options));
   switch (filter.operator) {
     case "AND":
       return (doc) => conditions.every((c) => c(doc));
@@ -194,7 +205,7 @@ export function compileFilter(filter: Filter): (doc: Document) => boolean {
  * @example
  * documentMatchesFilter({ field: "meta.lang", operator: "==", value: "en" }, doc);
  */
-export function documentMatchesFilter(filter: Filter, doc: Document): boolean {
+export function documentMatchesFilter(filter: Filter, doc: Document, options: FilterOptions = {}): boolean {
   validateFilter(filter);
-  return compileFilter(filter)(doc);
+  return compileFilter(filter, options)(doc);
 }

@@ -16,6 +16,11 @@ export interface InMemoryDocumentStoreOptions {
   bm25TokenizationRegex?: string;
   /** Stores created with the same index share their documents (process-wide); default: private. */
   index?: string;
+  /**
+   * Haystack's `strict_datetime_comparison`: in filters, a timezone-naive date never matches a
+   * timezone-aware one. Default false: the naive one takes the aware one's UTC offset.
+   */
+  strictDatetimeComparison?: boolean;
 }
 
 /** Options of {@link InMemoryDocumentStore.bm25Retrieval}. */
@@ -59,6 +64,7 @@ export class InMemoryDocumentStore {
   readonly bm25Parameters: Readonly<Bm25Parameters>;
   readonly bm25TokenizationRegex: string;
   readonly index: string | undefined;
+  readonly strictDatetimeComparison: boolean;
   private readonly tokenize: Bm25Tokenizer;
   private readonly data: StoreData;
 
@@ -72,6 +78,9 @@ export class InMemoryDocumentStore {
     this.bm25TokenizationRegex = options.bm25TokenizationRegex ?? DEFAULT_BM25_TOKENIZATION_REGEX;
     this.tokenize = createBm25Tokenizer(this.bm25TokenizationRegex);
     this.index = options.index;
+    const strict = options.strictDatetimeComparison ?? false;
+    if (typeof strict !== "boolean") throw new TypeError(`strictDatetimeComparison must be true or false, got ${JSON.stringify(strict)}.`);
+    this.strictDatetimeComparison = strict;
     const fresh = (): StoreData => ({ documents: new Map(), bm25: new Bm25Index<Document>() });
     if (options.index === undefined) this.data = fresh();
     else {
@@ -96,7 +105,7 @@ export class InMemoryDocumentStore {
     const all = [...this.data.documents.values()];
     if (isEmptyFilter(filters)) return all;
     validateFilter(filters);
-    return all.filter(compileFilter(filters));
+    return all.filter(compileFilter(filters, { strictDatetimeComparison: this.strictDatetimeComparison }));
   }
 
   /**
@@ -158,7 +167,7 @@ export class InMemoryDocumentStore {
     if (!isEmptyFilter(filters)) validateFilter(filters);
     let accept = (doc: Document): boolean => doc.content !== null;
     if (!isEmptyFilter(filters)) {
-      const matches = compileFilter(filters);
+      const matches = compileFilter(filters, { strictDatetimeComparison: this.strictDatetimeComparison });
       accept = (doc) => doc.content !== null && matches(doc);
     }
     const okapi = this.bm25Algorithm === "BM25Okapi";
@@ -203,6 +212,7 @@ export class InMemoryDocumentStore {
         bm25_parameters: { ...this.bm25Parameters },
         embedding_similarity_function: "dot_product",
         index: this.index ?? null,
+        strict_datetime_comparison: this.strictDatetimeComparison,
       },
     };
   }
@@ -217,6 +227,7 @@ export class InMemoryDocumentStore {
     }
     if (typeof p["bm25_tokenization_regex"] === "string") options.bm25TokenizationRegex = p["bm25_tokenization_regex"];
     if (typeof p["index"] === "string") options.index = p["index"];
+    if (p["strict_datetime_comparison"] !== undefined) options.strictDatetimeComparison = p["strict_datetime_comparison"] as boolean;
     return new InMemoryDocumentStore(options);
   }
 }

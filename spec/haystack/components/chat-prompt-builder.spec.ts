@@ -36,7 +36,8 @@ describe("ChatPromptBuilder (Haystack 3.4)", () => {
 
   it("refuses a {% message %} block that renders empty, as Haystack 3.4.1 does, instead of sending an empty message", () => {
     const builder = new ChatPromptBuilder({ template: '{% message role="system" %}Be brief.{% endmessage %}{% message role="user" %}{{ q }}{% endmessage %}' });
-    expect(() => builder.run({ q: "  \n " })).toThrow(/\{% message role="user" %\} block rendered empty or only whitespace/);
+    // python: ValueError("Message content in template is empty or contains only whitespace characters. Content: '  \\n '")
+    expect(() => builder.run({ q: "  \n " })).toThrow("Message content in template is empty or contains only whitespace characters. Content: '  \\n '");
     expect(builder.run({ q: "Hi" }).prompt.map((m) => m.text)).toEqual(["Be brief.", "Hi"]);
   });
 
@@ -46,10 +47,46 @@ describe("ChatPromptBuilder (Haystack 3.4)", () => {
     expect(() => builder.run({ c: "x" })).toThrow(/text outside its \{% message %\} blocks: "Context: x"/);
   });
 
-  it("names what a {% message %} tag may carry when it has more than a literal role and name", () => {
-    expect(() => new ChatPromptBuilder({ template: '{% message role="user" meta={"k": 1} %}Hi{% endmessage %}' })).toThrow(
-      /role and an optional name as string literals; meta=\{\.\.\.\} and role or name expressions are not supported/,
-    );
+  it("takes a role expression, a name and a meta dict of expressions, as haystack-ai 3.4.1's {% message %} tag does", () => {
+    // python: ChatPromptBuilder(<template>).run(r="user", v="val")["prompt"][0].to_dict()
+    const template = '{% message role=r name="bob" meta={"z": 1, "a": v|upper, "n": {"k": [1, none]}} %}Hi {{ v }}{% endmessage %}';
+    const builder = new ChatPromptBuilder({ template });
+    expect([...builder.variables].sort()).toEqual(["r", "v"]);
+    expect(builder.run({ r: "user", v: "val" }).prompt.map((m) => m.toDict())).toEqual([
+      { role: "user", meta: { z: 1, a: "VAL", n: { k: [1, null] } }, name: "bob", content: [{ text: "Hi val" }] },
+    ]);
+    expect(Object.keys(builder.run({ r: "user", v: "val" }).prompt[0]!.meta)).toEqual(["z", "a", "n"]);
+    expect(builder.run({ r: "assistant", v: "x" }).prompt[0]!.toDict()).toMatchObject({ role: "assistant", name: "bob" });
+    // python: ValueError("Unsupported role: bogus"); ValueError("Tool message must contain only one tool call result.")
+    expect(() => builder.run({ r: "bogus", v: "x" })).toThrow("Unsupported role: bogus");
+    expect(() => builder.run({ r: "tool", v: "x" })).toThrow("Tool message must contain only one tool call result.");
+  });
+
+  it.each([
+    ['{% message role="bogus" %}x{% endmessage %}', "Role must be one of: user, system, assistant, tool"],
+    ['{% message role="user" name=1 %}x{% endmessage %}', "name must be a string"],
+    ['{% message role="user" meta=m %}x{% endmessage %}', "meta must be a dictionary"],
+    ['{% message role="user" meta={"a": 1} name="bob" %}x{% endmessage %}', "expected token 'end of statement block', got 'name'"],
+    ['{% message name="bob" role="user" %}x{% endmessage %}', "expected token 'role', got 'name'"],
+    ['{% message role="user" foo="x" %}x{% endmessage %}', "expected token 'end of statement block', got 'foo'"],
+    [
+      '{% message role="user" %}x',
+      "Unexpected end of template. Jinja was looking for the following tags: 'endmessage'. The innermost block that needs to be closed is 'message'.",
+    ],
+  ])("refuses the tag in %s with Jinja's TemplateSyntaxError message from haystack-ai 3.4.1", (template, message) => {
+    expect(() => new ChatPromptBuilder({ template })).toThrow(new SyntaxError(message));
+  });
+
+  it("names the fix for a name that is not a string literal (haystack-ai 3.4.1 fails with an AttributeError)", () => {
+    expect(() => new ChatPromptBuilder({ template: '{% message role="user" name=n %}x{% endmessage %}' })).toThrow(/name must be a string literal, got name=n/);
+  });
+
+  it("fails a pipeline run on a missing value used in a message with Jinja2's UndefinedError as the cause", async () => {
+    const pipe = new Pipeline().addComponent("builder", new ChatPromptBuilder({ template: '{% message role="user" %}{{ a.b.c }}{% endmessage %}' }));
+    await expect(pipe.run({ builder: { a: {} } })).rejects.toMatchObject({
+      name: "PipelineRuntimeError",
+      cause: { name: "UndefinedError", message: "'dict object' has no attribute 'b'" },
+    });
   });
 
   it("checks required variables only when the template has a user or system message to render, as Haystack does", () => {

@@ -4,7 +4,8 @@ import { getComponentInfo } from "../../../lib/haystack/component";
 import { PromptBuilder } from "../../../lib/haystack/components/prompt-builder";
 import { Document } from "../../../lib/haystack/document";
 import { component } from "../../../lib/haystack/component";
-import { PipelineValidationError } from "../../../lib/haystack/errors";
+import { UndefinedError } from "../../../lib/haystack/components/jinja-undefined";
+import { PipelineRuntimeError, PipelineValidationError } from "../../../lib/haystack/errors";
 import { Pipeline } from "../../../lib/haystack/pipeline";
 
 interface GoldenCase {
@@ -12,7 +13,17 @@ interface GoldenCase {
   template: string;
   variables: Record<string, unknown>;
   inferred: string[];
-  expected: string;
+  expected?: string;
+  error?: { type: string; message: string };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected it to throw");
 }
 
 // Rendered by Python Jinja2 3.1 (SandboxedEnvironment) with prompt_builder_golden.py.
@@ -35,7 +46,8 @@ describe("PromptBuilder", () => {
     it.each(golden.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
       const variables = Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, v === "DOCS" ? documents : v]));
       const builder = new PromptBuilder({ template: c.template, requiredVariables: null });
-      expect(builder.run(variables).prompt).toBe(c.expected);
+      if (c.error === undefined) expect(builder.run(variables).prompt).toBe(c.expected);
+      else expect(thrownBy(() => builder.run(variables))).toMatchObject({ name: c.error.type, message: c.error.message });
       expect([...builder.variables].sort()).toEqual(c.inferred);
     });
   });
@@ -91,6 +103,20 @@ describe("PromptBuilder", () => {
     await expect(alone.run({ prompt: { a: 1, templateVariables: {} } })).rejects.toThrow(/Missing mandatory input 'b' for component 'prompt'/);
     const runtime = new Pipeline().addComponent("prompt", new PromptBuilder({ template: "{{ a }}", variables: ["a", "b"], requiredVariables: ["a"] }));
     await expect(runtime.run({ prompt: { a: 1, template: "{{ a }}{{ c }}" } })).resolves.toEqual({ prompt: { prompt: "1" } });
+  });
+
+  it("fails a pipeline run on a template using an undefined value with Jinja2's UndefinedError as the cause (haystack-ai 3.4.1)", async () => {
+    // python: Pipeline().add_component("prompt", PromptBuilder("{{ a.b.c }}")).run({"prompt": {"a": {}}}) raises
+    // PipelineRuntimeError whose __cause__ is UndefinedError("'dict object' has no attribute 'b'")
+    const pipe = new Pipeline().addComponent("prompt", new PromptBuilder({ template: "{{ a.b.c }}" }));
+    const error = await pipe.run({ prompt: { a: {} } }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(PipelineRuntimeError);
+    expect((error as PipelineRuntimeError).componentName).toBe("prompt");
+    expect((error as PipelineRuntimeError).cause).toBeInstanceOf(UndefinedError);
+    expect((error as PipelineRuntimeError).cause).toMatchObject({ name: "UndefinedError", message: "'dict object' has no attribute 'b'" });
   });
 
   it("excludes loop variables, set targets, filters, tests and globals from the variables", () => {

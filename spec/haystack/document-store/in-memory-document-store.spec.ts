@@ -6,6 +6,50 @@ import { DEFAULT_BM25_TOKENIZATION_REGEX } from "../../../lib/haystack/document-
 const doc = (id: string, content: string | null = `text ${id}`) => new Document({ id, content });
 
 describe("InMemoryDocumentStore", () => {
+  describe("strictDatetimeComparison (Haystack's strict_datetime_comparison)", () => {
+    // python: InMemoryDocumentStore(strict_datetime_comparison=<strict>) holding these four documents,
+    // [d.id for d in store.filter_documents({"field": "meta.date", "operator": op, "value": value})] (haystack-ai 3.4.1)
+    const docs = [
+      new Document({ id: "naive", content: "a", meta: { date: "2024-01-01T10:00:00" } }),
+      new Document({ id: "utc", content: "b", meta: { date: "2024-01-01T10:00:00+00:00" } }),
+      new Document({ id: "plus2", content: "c", meta: { date: "2024-01-01T10:00:00+02:00" } }),
+      new Document({ id: "none", content: "d", meta: {} }),
+    ];
+    const cases: [string, unknown, string[], string[]][] = [
+      ["==", "2024-01-01T10:00:00", ["naive", "utc", "plus2"], ["naive"]],
+      ["==", "2024-01-01T10:00:00Z", ["naive", "utc"], ["utc"]],
+      ["!=", "2024-01-01T10:00:00Z", ["plus2", "none"], ["naive", "plus2", "none"]],
+      [">", "2024-01-01T09:00:00", ["naive", "utc", "plus2"], ["naive"]],
+      [">", "2024-01-01T07:00:00+00:00", ["naive", "utc", "plus2"], ["utc", "plus2"]],
+      [">=", "2024-01-01T10:00:00+00:00", ["naive", "utc"], ["utc"]],
+      ["<", "2024-01-01T11:00:00", ["naive", "utc", "plus2"], ["naive"]],
+      ["<=", "2024-01-01T10:00:00", ["naive", "utc", "plus2"], ["naive"]],
+      ["in", ["2024-01-01T10:00:00+00:00"], ["naive", "utc"], ["utc"]],
+      ["not in", ["2024-01-01T10:00:00"], ["none"], ["utc", "plus2", "none"]],
+    ];
+    it.each(cases)("meta.date %s %j matches what Haystack matches, off and on", (operator, value, lenient, strict) => {
+      const ids = (store: InMemoryDocumentStore): string[] => store.filterDocuments({ field: "meta.date", operator: operator as "==", value }).map((d) => d.id);
+      const off = new InMemoryDocumentStore();
+      const on = new InMemoryDocumentStore({ strictDatetimeComparison: true });
+      off.writeDocuments(docs);
+      on.writeDocuments(docs);
+      expect(ids(off)).toEqual(lenient);
+      expect(ids(on)).toEqual(strict);
+    });
+
+    it("applies to BM25 retrieval filters, serializes as Haystack does and refuses a non-boolean", () => {
+      const store = new InMemoryDocumentStore({ strictDatetimeComparison: true });
+      store.writeDocuments(docs);
+      const hits = store.bm25Retrieval({ query: "a b c", filters: { field: "meta.date", operator: "==", value: "2024-01-01T10:00:00" } });
+      expect(hits.map((d) => d.id)).toEqual(["naive"]);
+      expect(store.toDict().init_parameters["strict_datetime_comparison"]).toBe(true);
+      expect(InMemoryDocumentStore.fromDict(store.toDict()).strictDatetimeComparison).toBe(true);
+      expect(() => new InMemoryDocumentStore({ strictDatetimeComparison: "yes" as unknown as boolean })).toThrow(
+        'strictDatetimeComparison must be true or false, got "yes".',
+      );
+    });
+  });
+
   it("writes documents and counts them", () => {
     const store = new InMemoryDocumentStore();
     expect(store.writeDocuments([doc("1"), doc("2")])).toBe(2);
@@ -80,6 +124,7 @@ describe("InMemoryDocumentStore", () => {
         bm25_parameters: { k1: 1.2 },
         embedding_similarity_function: "dot_product",
         index: null,
+        strict_datetime_comparison: false,
       },
     });
     const revived = InMemoryDocumentStore.fromDict(dict);

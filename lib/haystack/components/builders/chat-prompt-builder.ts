@@ -2,12 +2,14 @@ import { component, setInputTypes, type InputSocketSpec } from "../../component"
 import { ChatMessage } from "../../dataclasses/chat-message";
 import { TextContent } from "../../dataclasses/content-parts";
 import { JinjaTemplate } from "../jinja-template";
+import { markMessageTags, messagesFromRendered } from "./chat-message-tag";
 
 /** Options of {@link ChatPromptBuilder}. */
 export interface ChatPromptBuilderOptions {
   /**
    * `ChatMessage`s whose user and system texts are Jinja2 templates, or one Jinja2 string with
-   * `{% message role="system" %}…{% endmessage %}` blocks (role and `name` as string literals).
+   * `{% message role="system" name="…" meta={…} %}…{% endmessage %}` blocks (role an expression, `name` a string
+   * literal, `meta` a dict literal whose values are expressions).
    * Leave it out to pass a template at run time.
    */
   template?: ChatMessage[] | string;
@@ -24,54 +26,11 @@ export interface ChatPromptBuilderInputs {
   [variable: string]: unknown;
 }
 
-const OPEN = /\{%-?\s*message\s+role\s*=\s*(["'])(\w+)\1(?:\s+name\s*=\s*(["'])([^"']*)\3)?\s*-?%\}/g;
-const ANY_OPEN = /\{%-?\s*message\b[^%]*%\}/g;
-const CLOSE = /\{%-?\s*endmessage\s*-?%\}/g;
-const START = "\u0000message\u0001";
-const END = "\u0000endmessage\u0000";
 const RESERVED = new Set(["template", "templateVariables"]);
 
 /** A string template with its message blocks turned into markers that survive rendering (loops included). */
 function markedTemplate(source: string): JinjaTemplate {
-  const tags = source.match(ANY_OPEN) ?? [];
-  const unsupported = tags.find((tag) => tag.replace(OPEN, "") !== "");
-  OPEN.lastIndex = 0;
-  if (unsupported !== undefined) {
-    throw new TypeError(
-      `A ChatPromptBuilder {% message %} tag takes a role and an optional name as string literals; meta={...} and role or name expressions are not supported: ${unsupported}`,
-    );
-  }
-  if (tags.length === 0) throw new TypeError('A ChatPromptBuilder string template needs {% message role="user" %}…{% endmessage %} blocks.');
-  return new JinjaTemplate(
-    source.replace(OPEN, (_m, _q, role: string, _q2, name: string | undefined) => `${START}${role}\u0001${name ?? ""}\u0001`).replace(CLOSE, END),
-  );
-}
-
-/** Haystack reads the rendering line by line as messages, so any other text fails there; here it is named. */
-function refuseStrayText(text: string): void {
-  if (text.trim() === "") return;
-  const preview = text.trim().length > 60 ? `${text.trim().slice(0, 60)}…` : text.trim();
-  throw new TypeError(`A ChatPromptBuilder string template rendered text outside its {% message %} blocks: ${JSON.stringify(preview)}. Move it into a block.`);
-}
-
-function messagesFromRendered(rendered: string): ChatMessage[] {
-  const messages: ChatMessage[] = [];
-  const [before = "", ...pieces] = rendered.split(START);
-  refuseStrayText(before);
-  for (const piece of pieces) {
-    const [role = "", name = "", rest = ""] = piece.split("\u0001");
-    const [body = "", after = ""] = rest.split(END);
-    refuseStrayText(after);
-    const text = body.trim();
-    if (text === "")
-      throw new TypeError(`A ChatPromptBuilder {% message role="${role}" %} block rendered empty or only whitespace; Haystack refuses empty messages.`);
-    const options = name === "" ? {} : { name };
-    if (role === "user") messages.push(ChatMessage.fromUser(text, options));
-    else if (role === "system") messages.push(ChatMessage.fromSystem(text, options));
-    else if (role === "assistant") messages.push(ChatMessage.fromAssistant(text, options));
-    else throw new TypeError(`A {% message %} block has role '${role}'; use user, system or assistant.`);
-  }
-  return messages;
+  return new JinjaTemplate(markMessageTags(source));
 }
 
 /** Templates of the user and system texts of a message list (assistant and tool messages pass unchanged). */
