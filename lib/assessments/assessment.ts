@@ -33,7 +33,7 @@ export interface Assessment {
   readonly traceId: string;
   readonly spanId?: string;
   readonly kind: "feedback" | "expectation";
-  /** The feedback's or expectation's value; `null` for a feedback that only carries an error. */
+  /** The feedback's or expectation's value; `null` for a feedback that only carries an error or a rationale. */
   readonly value: JsonValue;
   readonly error?: AssessmentErrorInfo;
   readonly source: AssessmentSource;

@@ -8,6 +8,7 @@ import type { JsonValue } from "../tracing/serialize";
 import type { AssessmentErrorJson, AssessmentJson, AssessmentSourceType } from "../tracing/assessment-json";
 import type { AssessmentErrorInfo } from "./assessment";
 import { InvalidAssessmentError } from "../export/errors";
+import { pythonRepr } from "../internal/python-repr";
 
 /** A source type name (any case; `AI_JUDGE` means `LLM_JUDGE`) or a full source. */
 export type AssessmentSourceInput =
@@ -21,7 +22,7 @@ export interface AssessmentTarget {
   readonly traceId: string;
   /** Attach the assessment to one span of the trace. */
   readonly spanId?: string;
-  /** Values that are not strings are JSON-encoded (MLflow keeps strings only). */
+  /** Values that are not strings are written as Python's `str()` writes them (MLflow keeps strings only). */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -135,7 +136,8 @@ export function metadataJson(fn: string, metadata: unknown): Record<string, stri
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) {
     if (v === undefined) continue;
-    out[k] = typeof v === "string" ? v : JSON.stringify(jsonValue(fn, `metadata.${k}`, v));
+    // As Python's `str(value)`: `True`, `{'a': 1}`.
+    out[k] = typeof v === "string" ? v : pythonRepr(jsonValue(fn, `metadata.${k}`, v));
   }
   return out;
 }

@@ -25,7 +25,10 @@ import { createAssessment, withAssessments } from "./routing";
 export interface LogFeedbackOptions extends AssessmentTarget {
   /** Default `"feedback"`; searched as `feedback.<name>` (a dotted name too). */
   readonly name?: string;
-  /** A number, string, boolean, or a list or plain object of them. Give `value`, `error`, or both. */
+  /**
+   * A number, string, boolean, or a list or plain object of them. Without `value` and `error` the
+   * feedback is a comment (its `rationale`), stored with value `null` as in MLflow's Python SDK.
+   */
   readonly value?: unknown;
   /** Why no value could be computed: an `Error`, a message, or `{ errorCode, errorMessage, stackTrace }`. */
   readonly error?: AssessmentErrorInput;
@@ -120,12 +123,14 @@ export async function overrideFeedback(options: OverrideFeedbackOptions): Promis
   return assessmentFromJson(await createAssessment(json));
 }
 
+/**
+ * The `feedback` field. With neither a value nor an error it is a comment (its rationale), stored
+ * with `value: null` as MLflow's Python `log_feedback` stores it.
+ */
 export function feedbackJson(fn: string, value: unknown, error: AssessmentErrorInput | undefined): NonNullable<AssessmentJson["feedback"]> {
-  if ((value === undefined || value === null) && error === undefined) {
-    throw invalid(fn, "give `value` (a number, string, boolean, list or object) or `error` (why there is no value).");
-  }
   const out: NonNullable<AssessmentJson["feedback"]> = {};
   if (value !== undefined && value !== null) out.value = jsonValue(fn, "value", value);
+  else if (error === undefined) out.value = null;
   if (error !== undefined) out.error = errorJson(fn, error);
   return out;
 }

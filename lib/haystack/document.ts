@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { pythonJsonDumps } from "../internal/python-json";
-import { pythonRepr } from "./python-format";
+import { pythonRepr } from "../internal/python-repr";
 
 /** Metadata attached to a {@link Document}: any JSON-like values. */
 export type DocumentMeta = Record<string, unknown>;

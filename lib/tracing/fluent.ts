@@ -8,7 +8,7 @@ import type { LiveSpan } from "./live-span";
 import { traceRecordOf } from "./trace-record";
 import type { Trace } from "./trace";
 import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
-import { checkedId, TraceMetadataKey } from "./tracing-context";
+import { checkedId, traceValueText, TraceMetadataKey } from "./tracing-context";
 
 /**
  * The newest trace completed in this process (synchronous; no server round trip), or undefined.
@@ -54,9 +54,13 @@ export interface UpdateTraceOptions {
   session?: string;
   /** End user id (≤ 250 chars): metadata `mlflow.trace.user`, and `user.id` on the root span over OTLP. */
   user?: string;
-  /** Mutable key/value tags (strings; other values are JSON-encoded; keys cut at 250 chars, values at 4096). */
+  /**
+   * Mutable key/value tags (keys cut at 250 chars, values at 4096). Other values than strings are
+   * written as Python's `str()` writes them, as MLflow's Python SDK does: `true` → `"True"`,
+   * `null` → `"None"`, `{ a: [1, null] }` → `"{'a': [1, None]}"` (an integral number as an int: `1`).
+   */
   tags?: Record<string, unknown>;
-  /** Immutable metadata, e.g. `mlflow.trace.user`, `mlflow.trace.session` (keys and values cut at 250 chars). */
+  /** Immutable metadata, e.g. `mlflow.trace.user`, `mlflow.trace.session` (keys and values cut at 250 chars; values as for `tags`). */
   metadata?: Record<string, unknown>;
   clientRequestId?: string;
   requestPreview?: string;
@@ -92,8 +96,8 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
   const updates = (traceRecordOf(span).updates ??= {});
   const tags = recordOption("tags", options.tags);
   const metadata = recordOption("metadata", options.metadata);
-  for (const key of Object.keys(tags)) (updates.tags ??= {})[key] = asString(key, tags[key]);
-  for (const key of Object.keys(metadata)) (updates.metadata ??= {})[key] = asString(key, metadata[key]);
+  for (const key of Object.keys(tags)) (updates.tags ??= {})[key] = traceValueText(key, tags[key]);
+  for (const key of Object.keys(metadata)) (updates.metadata ??= {})[key] = traceValueText(key, metadata[key]);
   if (options.session !== undefined) {
     const session = checkedId("updateCurrentTrace", "session", options.session);
     if (session !== undefined) (updates.metadata ??= {})[TraceMetadataKey.SESSION] = session;
@@ -134,15 +138,11 @@ function recordOption(option: string, value: unknown): Record<string, unknown> {
   return {};
 }
 
-/** A string option; anything else (a BigInt, an object) is reported and JSON-encoded. */
+/** A string option; anything else (a BigInt, an object) is reported and JSON-encoded (Python refuses it). */
 function stringOption(option: string, value: unknown): string {
-  if (typeof value !== "string") invalidUpdate(option, "a string", value);
-  return asString(option, value);
-}
-
-/** A tag, metadata or preview value as text: capped like any traced value, secrets redacted by name. */
-function asString(key: string, value: unknown): string {
-  const safe = toJsonSafeEntry(key, value, sdkState().limits);
+  if (typeof value === "string") return traceValueText(option, value);
+  invalidUpdate(option, "a string", value);
+  const safe = toJsonSafeEntry(option, value, sdkState().limits);
   return typeof safe === "string" ? safe : stringifySafe(safe);
 }
 

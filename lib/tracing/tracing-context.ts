@@ -8,7 +8,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
-import { stringifySafe, toJsonSafeEntry } from "./serialize";
+import { toJsonSafeEntry } from "./serialize";
+import { pythonRepr } from "../internal/python-repr";
+import { isSecretKey } from "../internal/redaction";
 
 /** Metadata keys MLflow groups traces by (Sessions page, `metadata.\`mlflow.trace.session\``). */
 export const TraceMetadataKey = { SESSION: "mlflow.trace.session", USER: "mlflow.trace.user" } as const;
@@ -62,10 +64,15 @@ export function checkedId(api: string, option: "session" | "user", value: unknow
   return undefined;
 }
 
-/** A tag or metadata value as text: non-strings JSON-encoded, secrets redacted by name. */
+/**
+ * A tag or metadata value as text, as MLflow's Python SDK writes it (`str(value)`: `True`, `None`,
+ * `1e-05`, `{'a': [1, None]}`), so filters written for Python's traces match ours; capped like any
+ * traced value, secrets redacted by name. A number skips the JSON-safe copy, which would turn NaN
+ * into the text "NaN" (Python: `nan`).
+ */
 export function traceValueText(key: string, value: unknown): string {
-  const safe = toJsonSafeEntry(key, value, sdkState().limits);
-  return typeof safe === "string" ? safe : stringifySafe(safe);
+  const safe = typeof value === "number" && !isSecretKey(key) ? value : toJsonSafeEntry(key, value, sdkState().limits);
+  return typeof safe === "string" ? safe : pythonRepr(safe);
 }
 
 function record(api: string, option: string, value: unknown): Record<string, string> {

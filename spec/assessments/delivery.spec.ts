@@ -137,6 +137,17 @@ describe("assessments in the local store (no tracking URI)", () => {
     expect((await store.getTrace(traceId))?.info.assessments.map((a) => a.assessment_name)).toEqual(["quality", "quality"]);
   });
 
+  it("a comment-only feedback (no value, no error) is kept in the trace's file with value null, as Python stores it", async () => {
+    mlflow.startSpan({ name: "comment" }, () => "x");
+    const traceId = mlflow.getLastActiveTraceId()!;
+    await mlflow.flushTraces();
+    const comment = await mlflow.logFeedback({ traceId, name: "comment", rationale: "too long" });
+    const file = (await new LocalStoreReader(dir).findFile(traceId))!;
+    const json = JSON.parse(await readFile(join(dir, "traces", file.name), "utf8")) as { info: { assessments: Record<string, unknown>[] } };
+    expect(json.info.assessments).toEqual([expect.objectContaining({ assessment_id: comment.assessmentId, feedback: { value: null }, rationale: "too long" })]);
+    expect(await mlflow.getAssessment(traceId, comment.assessmentId)).toMatchObject({ value: null, rationale: "too long" });
+  });
+
   it("reach traces written by another process (not in memory), and name the store when the trace is not there", async () => {
     mlflow.startSpan({ name: "other-process" }, () => "x");
     const trace = mlflow.getLastActiveTrace()!;

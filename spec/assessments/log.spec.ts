@@ -99,6 +99,19 @@ describe("logFeedback / logExpectation", () => {
     expect(body.trace.trace_info.assessments?.map((a) => a.assessment_id)).toEqual([judged.assessmentId]);
   });
 
+  it("takes a feedback with only a rationale (a comment) as MLflow's Python SDK does: value null", async () => {
+    let traceId = "";
+    await mlflow.startSpan({ name: "commented" }, async (span) => {
+      traceId = span.traceId;
+      const comment = await mlflow.logFeedback({ traceId, name: "comment", rationale: "reads well, but cites no source" });
+      expect(comment).toMatchObject({ name: "comment", kind: "feedback", value: null, rationale: "reads well, but cites no source" });
+      expect(comment.error).toBeUndefined();
+    });
+    await mlflow.flushTraces();
+    const [sent] = memory.traces.find((t) => t.info.traceId === traceId)!.info.assessments;
+    expect(sent).toMatchObject({ assessment_name: "comment", feedback: { value: null }, rationale: "reads well, but cites no source" });
+  });
+
   it("takes a dotted name, as MLflow's Python SDK does (search finds it as feedback.`judge.score` or feedback.judge.score)", async () => {
     const traceId = await mlflow.startSpan({ name: "dotted" }, async (span) => {
       await mlflow.logFeedback({ traceId: span.traceId, name: "judge.score", value: 0.7 });
@@ -113,7 +126,6 @@ describe("logFeedback / logExpectation", () => {
   it("rejects bad input with an error naming the argument and the fix", async () => {
     const traceId = "tr-0123456789abcdef0123456789abcdef";
     const cases: [Promise<unknown>, string][] = [
-      [mlflow.logFeedback({ traceId, name: "x" }), "logFeedback(): give `value`"],
       [mlflow.logFeedback({ traceId: "", value: 1 }), "logFeedback(): `traceId` must be the id of a trace"],
       [
         mlflow.logFeedback({ traceId, value: 1, source: { sourceType: "ROBOT" } }),

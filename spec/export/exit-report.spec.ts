@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { pendingIndex } from "../../lib/export/clients/local-store/destinations";
+import { LocalStoreReader } from "../../lib/export/clients/local-store/reader";
 
 const root = resolve(__dirname, "../..");
 
@@ -53,6 +54,29 @@ describe("the exit-time report", () => {
     expect(out.stderr).not.toContain("process.exit()");
     const pending = await pendingIndex(dir);
     expect(pending.size).toBe(40);
+  }, 60_000);
+
+  it("says at exit how many traces an OTLP collector (the only destination) never took are kept in the local store, and how to send them", async () => {
+    const port = await closedPort();
+    const dir = join(process.env["MLFLOW_HAYSTACK_LOCAL_DIR"]!, "exit-report-otlp");
+    const script = `
+      const mlflow = require(${JSON.stringify(join(root, "lib/index.ts"))});
+      mlflow.configureExport({ exitFlushTimeoutMs: 300, initialBackoffMs: 20, maxBackoffMs: 50 }).then(() => {
+        for (let i = 0; i < 4; i++) mlflow.startSpan({ name: "t" + i }, () => i);
+      });`;
+    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_HAYSTACK_LOCAL_DIR: dir, MLFLOW_HAYSTACK_DEBUG: "" };
+    delete env["MLFLOW_TRACKING_URI"];
+    env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = `http://127.0.0.1:${port}/v1/traces`;
+    const out = await run(script, env);
+    expect(out.code).toBe(0);
+    const lines = out.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    // The cause in the parentheses is the refused connection, or (on a loaded machine, before the first
+    // attempt failed) that the process exited first.
+    expect(lines[0]).toContain(`at exit: 4 trace(s) did not reach the OTLP collector at http://127.0.0.1:${port}/v1/traces (`);
+    expect(lines[0]).toContain(`are kept in ${dir}: \`npx mlflow-haystack traces list\` shows them`);
+    expect(lines[0]).toContain("traces sync cannot send to an OTLP collector");
+    expect(await new LocalStoreReader(dir).count()).toBe(4);
   }, 60_000);
 
   it("flushTraces() against a server that is not running returns at once with the traces pending, and the exit keeps them", async () => {

@@ -128,6 +128,34 @@ describe("feedback and expectations on a real mlflow server", () => {
     expect(await serverSearch(experimentId, "expectation.expected_answer = 'Paris'")).toEqual([traceId]);
   });
 
+  it("stores a feedback with only a rationale (a comment) as Python's mlflow.log_feedback does: value null, in the record or after export", async () => {
+    let running = "";
+    await mlflow.startSpan({ name: "commented" }, async (span) => {
+      running = span.traceId;
+      await mlflow.logFeedback({ traceId: running, name: "comment", rationale: "in the record" });
+    });
+    const later = mlflow.startSpan({ name: "commented-later" }, (span) => span.traceId);
+    expect(await mlflow.flushTraces()).toMatchObject({ exported: 2, failed: 0 });
+    await mlflow.logFeedback({ traceId: later, name: "comment", rationale: "after export" });
+    const logged = (await runPythonJson(python, "log_comment_feedback.py", [url, later, "comment_py", "from python"])) as { assessment_id: string };
+
+    const comparable = (a: PyAssessment): Partial<PyAssessment> => ({ ...a, assessment_id: "", name: "", rationale: "" });
+    const [inRecord] = await readBack(running);
+    const afterExport = await readBack(later);
+    const theirs = afterExport.find((a) => a.assessment_id === logged.assessment_id)!;
+    const ours = afterExport.find((a) => a.name === "comment")!;
+    expect(theirs).toMatchObject({ type: "Feedback", value: null, error: null, rationale: "from python" });
+    expect(comparable(ours)).toEqual(comparable(theirs));
+    expect(comparable(inRecord!)).toEqual(comparable(theirs));
+    expect(ours.rationale).toBe("after export");
+
+    // What the server itself stores and returns, beside Python's.
+    const res = await fetch(`${url}/api/3.0/mlflow/traces/${later}`);
+    const stored = ((await res.json()) as { trace: { trace_info: { assessments: Record<string, unknown>[] } } }).trace.trace_info.assessments;
+    const feedbackOf = (name: string): unknown => stored.find((a) => a["assessment_name"] === name)?.["feedback"];
+    expect(feedbackOf("comment")).toEqual(feedbackOf("comment_py"));
+  });
+
   describe("through a proxy that shows the order of requests", () => {
     let proxy: FaultProxy;
     let startSeen: () => void = () => undefined;

@@ -16,6 +16,18 @@ export interface KeptTraces {
   readonly error: Error;
 }
 
+/** Traces an OTLP collector did not take, written to the local store `dir`. */
+export interface KeptFromCollector {
+  /** The collector's URL, redacted for printing. */
+  readonly collector: string;
+  readonly dir: string;
+  readonly error: Error;
+}
+
+const COLLECTOR_KEPT_ADVICE =
+  "`npx mlflow-haystack traces list` shows them, `npx mlflow-haystack traces sync --to <MLflow tracking URI>` sends them to an MLflow server " +
+  "(traces sync cannot send to an OTLP collector)";
+
 /** The innermost message: "ECONNREFUSED ..." rather than "the process exited before ...". */
 function rootCause(error: Error): string {
   const cause: unknown = error.cause;
@@ -50,6 +62,8 @@ export class DeliveryReport {
 
   private keptCount = 0;
   private lostCount = 0;
+  private collectorKeptCount = 0;
+  private lastCollector: KeptFromCollector | undefined;
   private last: KeptTraces | undefined;
   private lostError: Error | undefined;
   private removeExitHook: (() => void) | undefined;
@@ -66,6 +80,23 @@ export class DeliveryReport {
       "warn",
       `traces could not be delivered to ${where.destination} (${describeCause(where.error)}); they are kept in ${where.dir} ` +
         `for \`${syncCommandFor(where.destination)}\` (a count follows at exit)`,
+    );
+  }
+
+  /**
+   * `n` traces the OTLP collector (the only destination) did not take were written to the local
+   * store: `traces sync` cannot send them to a collector, only to an MLflow server.
+   */
+  keptFromCollector(n: number, where: KeptFromCollector, options: { readonly ending: boolean }): void {
+    this.collectorKeptCount += n;
+    this.lastCollector = where;
+    this.armExitLine();
+    if (options.ending) return;
+    reportOnce(
+      "export.kept-from-collector",
+      "warn",
+      `traces could not be exported to the OTLP collector at ${where.collector} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; ${describeCause(where.error)}); ` +
+        `they are kept in ${where.dir}: ${COLLECTOR_KEPT_ADVICE} (a count follows at exit)`,
     );
   }
 
@@ -88,6 +119,12 @@ export class DeliveryReport {
       parts.push(
         `${this.keptCount} trace(s) did not reach ${this.last.destination} (${rootCause(this.last.error)}) and are kept in ` +
           `${this.last.dir}: send them with \`${syncCommandFor(this.last.destination)}\``,
+      );
+    }
+    if (this.collectorKeptCount > 0 && this.lastCollector !== undefined) {
+      parts.push(
+        `${this.collectorKeptCount} trace(s) did not reach the OTLP collector at ${this.lastCollector.collector} (${rootCause(this.lastCollector.error)}) ` +
+          `and are kept in ${this.lastCollector.dir}: ${COLLECTOR_KEPT_ADVICE}`,
       );
     }
     const { queueFull, storeFull } = this.drops();

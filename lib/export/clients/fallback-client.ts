@@ -15,6 +15,12 @@ import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 /** Who hears how many traces were kept or lost (the exporter's delivery report). */
 export interface FallbackReport {
   kept(count: number, where: { readonly destination: string; readonly dir: string; readonly error: Error }, options: { readonly ending: boolean }): void;
+  /** `count` traces the OTLP collector (the only destination) did not take were written to the local store `dir`. */
+  keptFromCollector(
+    count: number,
+    where: { readonly collector: string; readonly dir: string; readonly error: Error },
+    options: { readonly ending: boolean },
+  ): void;
   lost(count: number, error: Error): void;
 }
 

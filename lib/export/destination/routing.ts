@@ -16,6 +16,8 @@ import type { ExportOptions, ExportResult, TraceClient } from "../clients/trace-
 import { FanOutClient } from "../clients/fan-out-client";
 import { type OtlpClient, otlpClientFromEnv } from "../clients/otlp-client";
 import { FallbackClient, keepInLocalStore, type FallbackOptions, type FallbackReport } from "../clients/fallback-client";
+import { keepFromCollector } from "../clients/collector-fallback";
+import { toError } from "../../internal/to-error";
 import { getExperimentSpec, getTrackingUri } from "./config";
 import { isLocalStoreUri, isServerUri } from "./server-uri";
 import { beginDelivery, endDelivery } from "./assessment-delivery";
@@ -98,35 +100,31 @@ function currentClient(clients: DestinationClients, report: FallbackReport | und
 
 /**
  * Keeps traces the batch processor gave up on: for a server, the fallback client keeps them in the
- * local store for `traces sync`; for the local store itself at exit, a synchronous write; otherwise
- * they are reported lost. The report tells the user, once during the run and in one line at exit.
+ * local store for `traces sync`; for an OTLP collector alone, the local store keeps them (readable,
+ * not re-sendable to a collector: see `collector-fallback.ts`); for the local store itself at exit,
+ * a synchronous write; otherwise they are reported lost. The report tells the user, once during
+ * the run and in one line at exit.
  */
 function keepUndelivered(clients: DestinationClients, report: FallbackReport, traces: readonly Trace[], error: Error): Promise<void> | undefined {
   const uri = getTrackingUri();
-  if (clients.userClient === undefined && isServerUri(uri)) {
-    return keepInLocalStore(localStoreFor(clients, undefined), traces, error, fallbackOptions(uri, report));
-  }
-  if (clients.userClient === undefined && isProcessExiting()) {
-    try {
-      localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined).exportSync(traces);
-      return undefined;
-    } catch (writeError) {
-      error = writeError instanceof Error ? writeError : new Error(String(writeError));
+  if (clients.userClient === undefined) {
+    if (isServerUri(uri)) return keepInLocalStore(localStoreFor(clients, undefined), traces, error, fallbackOptions(uri, report));
+    const store = localStoreFor(clients, isLocalStoreUri(uri) ? uri : undefined);
+    // Without a server URI, the collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is where they were going (see currentClient).
+    const collector = otlpFromEnv(clients)?.endpoint;
+    if (collector !== undefined) return keepFromCollector(store, traces, error, { collector: redactUrl(collector), report });
+    if (isProcessExiting()) {
+      try {
+        store.exportSync(traces);
+        return undefined;
+      } catch (writeError) {
+        error = toError(writeError);
+      }
     }
   }
-  reportOnce("export.failed", "warn", `traces could not be ${failedStep(clients)}`, error);
+  reportOnce("export.failed", "warn", `traces could not be ${clients.userClient === undefined ? "written to the local store" : "exported"}`, error);
   report.lost(traces.length, error);
   return undefined;
-}
-
-/** What did not happen to traces the processor gave up on outside a server's fallback: the step that failed. */
-function failedStep(clients: DestinationClients): string {
-  if (clients.userClient !== undefined) return "exported";
-  // Without a server URI, the collector of OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is where they were going (see currentClient).
-  const collector = otlpFromEnv(clients)?.endpoint;
-  return collector === undefined
-    ? "written to the local store"
-    : `exported to the OTLP collector at ${redactUrl(collector)} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * `htmlsafe_json_dumps` with `sort_keys=True` and `ensure_ascii=True`.
  */
 import { pythonFloatRepr, pythonJsonDumps, PythonFloat } from "../../internal/python-json";
-import { pythonStringRepr } from "../python-format";
+import { pythonStringRepr } from "../../internal/python-repr";
 
 interface RuntimeValue {
   type: string;

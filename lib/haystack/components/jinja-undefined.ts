@@ -6,7 +6,7 @@
  */
 import { Environment } from "@huggingface/jinja";
 import { HaystackError } from "../errors";
-import { pythonStringRepr } from "../python-format";
+import { pythonStringRepr } from "../../internal/python-repr";
 import { printedText, pythonReprOf } from "./jinja-python-output";
 
 /**

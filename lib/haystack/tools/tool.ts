@@ -4,7 +4,7 @@
  */
 import { inspect } from "node:util";
 import type { JsonObject } from "../dataclasses/content-parts";
-import { pythonRepr } from "../python-format";
+import { pythonRepr } from "../../internal/python-repr";
 import { argumentErrors, checkParametersSchema } from "./arguments-schema";
 import { ToolInvocationError } from "./errors";
 

@@ -44,7 +44,7 @@ describe("FallbackClient", () => {
   it("keeps what the batch processor gives up on in the local store, pending for the destination, before a flush returns", async () => {
     const store = new LocalStore({ dir });
     const kept: number[] = [];
-    const report = { kept: (count: number) => kept.push(count), lost: () => undefined };
+    const report = { kept: (count: number) => kept.push(count), keptFromCollector: () => undefined, lost: () => undefined };
     const rejected = new MlflowApiError("bad request", { status: 400, code: "INVALID_PARAMETER_VALUE", serverMessage: "" });
     const processor = new BatchProcessor(new FallbackClient(failing(rejected), store, { destination, report }), { flushOnExit: false });
     const traces = [makeTrace({ name: "a" }), makeTrace({ name: "b" })];

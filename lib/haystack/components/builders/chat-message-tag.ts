@@ -8,7 +8,7 @@
  */
 import { ChatMessage } from "../../dataclasses/chat-message";
 import type { JsonObject } from "../../dataclasses/content-parts";
-import { pythonStringRepr } from "../../python-format";
+import { pythonStringRepr } from "../../../internal/python-repr";
 
 const ROLES = ["user", "system", "assistant", "tool"];
 const TAG = /\{%-?\s*message\b([\s\S]*?)-?%\}/g;

@@ -1,12 +1,12 @@
 /**
  * Python's `repr()` of plain data, so values hashed by Haystack (document ids) hash the same in
- * TypeScript; its `json.dumps` text comes from `lib/internal/python-json.ts`. Internal: not
- * exported from the package.
+ * TypeScript and trace tags read as Python's `str()` writes them; its `json.dumps` text comes from
+ * `lib/internal/python-json.ts`. Internal: not exported from the package.
  *
  * JS numbers carry no int/float distinction: integral numbers print as Python ints, other numbers
  * as Python floats; `asFloat` forces the float form (embeddings are always floats in Python).
  */
-import { pythonFloatRepr } from "../internal/python-json";
+import { pythonFloatRepr } from "./python-json";
 
 function pythonNumber(x: number, asFloat: boolean): string {
   return !asFloat && Number.isSafeInteger(x) ? String(x) : pythonFloatRepr(x);
