@@ -522,6 +522,31 @@ describe("mlflow-haystack traces delete", () => {
     expect(again.code).toBe(3);
     expect(again.err).toContain(`Not in ${store.dir}: ${a.info.traceId}`);
   });
+
+  it("takes a unique id prefix as show does (the README's abbreviated ids), and deletes nothing when a prefix is ambiguous", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const [a, b, c] = [makeTrace({ name: "a" }), makeTrace({ name: "b" }), makeTrace({ name: "c" })] as [Trace, Trace, Trace];
+    await store.export([a, b, c]);
+    const hex = (t: Trace): string => t.info.traceId.slice(3);
+
+    const deleted = await cli(["traces", "delete", `${a.info.traceId.slice(0, 10)}…`, hex(b).slice(0, 8)]);
+    expect(deleted).toMatchObject({ code: 0, err: "" });
+    expect(deleted.out).toContain("Deleted 2 trace(s)");
+    const listed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { name: string }[];
+    expect(listed.map((s) => s.name)).toEqual(["c"]);
+
+    const twin = traceFromJSON(
+      JSON.stringify(c.toJSON())
+        .split(hex(c))
+        .join(`${hex(c).slice(0, 8)}${"f".repeat(24)}`),
+    );
+    await store.export([twin]);
+    const ambiguous = await cli(["traces", "delete", hex(c).slice(0, 8)]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`2 traces start with tr-${hex(c).slice(0, 8)}`);
+    expect((await cli(["traces", "delete", "tr-abc"])).err).toContain("a shortened id needs at least 6 hex digits");
+    expect((JSON.parse((await cli(["traces", "list", "--json"])).out) as unknown[]).length).toBe(2);
+  });
 });
 
 describe("mlflow-haystack traces prune", () => {
