@@ -86,6 +86,27 @@ describe("mlflow-haystack traces list", () => {
     expect(out).toContain("from-env");
   });
 
+  it("says on stderr that it read the local store, not the server MLFLOW_TRACKING_URI names, and how to read the server", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const trace = makeTrace({ name: "old-local" });
+    await store.export([trace]);
+    const env = { MLFLOW_TRACKING_URI: "http://user:pw@127.0.0.1:5000" };
+    const note = `note: this is the local store ${store.dir}; MLFLOW_TRACKING_URI names a server, which this command reads only with --tracking-uri "$MLFLOW_TRACKING_URI".\n`;
+    for (const argv of [
+      ["traces", "list"],
+      ["traces", "list", "--json"],
+      ["traces", "show", "--last"],
+      ["traces", "show", trace.info.traceId],
+    ]) {
+      const run = await cli(argv, { env });
+      expect([argv, run.code, run.err]).toEqual([argv, 0, note]);
+      expect(run.out).toContain("old-local");
+    }
+    expect((await cli(["traces", "list", "--store", "mlflow-haystack-traces"], { env })).err).toBe("");
+    expect((await cli(["traces", "list"], { env: { MLFLOW_TRACKING_URI: "mlflow-haystack-local:mlflow-haystack-traces" } })).err).toBe("");
+    expect((await cli(["traces", "list"])).err).toBe("");
+  });
+
   it("refuses --experiment on the local store, which keeps every experiment's traces together", async () => {
     const run = await cli(["traces", "list", "--experiment", "nope"]);
     expect(run.code).toBe(2);

@@ -11,7 +11,7 @@ import { listTraces, summarize, type TraceSummary } from "../local-store/list";
 import { InvalidFilterError } from "../../search/errors";
 import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
-import { resolveSource, type Source, type SourceOptions } from "../store-source";
+import { resolveSource, serverNote, type Source, type SourceOptions } from "../store-source";
 
 export interface ListOptions extends SourceOptions {
   readonly limit: number;
@@ -55,6 +55,8 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
       `--experiment${options.experimentId === undefined ? "" : "-id"} selects a tracking server's experiment; add --tracking-uri <uri>, or leave it out to list the local store (${source.store.dir}).`,
     );
   }
+  const note = serverNote(options, io.env, source);
+  if (note !== undefined) io.stderr.write(note);
   const searching = source.kind === "server" || options.filter !== undefined || options.orderBy !== undefined;
   const skipped: string[] = [];
   const summaries = searching

@@ -7,7 +7,7 @@ import type { Trace } from "../../tracing/trace";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { renderTrace } from "../render-tree";
-import { resolveSource, type SourceOptions } from "../store-source";
+import { resolveSource, serverNote, type SourceOptions } from "../store-source";
 import { findTraceFile, normaliseTraceId, shortIdHint } from "../trace-id-arg";
 
 export interface ShowOptions extends SourceOptions {
@@ -22,6 +22,8 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
   }
   if (traceId !== undefined) traceId = normaliseTraceId(traceId);
   const source = resolveSource(options, io.env, io.cwd ?? process.cwd());
+  const note = serverNote(options, io.env, source);
+  if (note !== undefined) io.stderr.write(note);
   let trace: Trace | undefined;
   if (source.kind === "server") {
     if (traceId === undefined) {
