@@ -337,6 +337,22 @@ describe("mlflow-haystack traces show", () => {
     }
   });
 
+  it("names the --experiment flag, not the API's option, when the server has no such experiment", async () => {
+    const server = createServer((_req, res) => {
+      const body = { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Could not find experiment with name 'nope'" };
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const run = await cli(["traces", "list", "--tracking-uri", base, "--experiment", "nope"]);
+      expect(run.code).toBe(2);
+      expect(run.err).toBe(`error: No experiment named "nope" on ${base}; check --experiment (names are case-sensitive), or pass --experiment-id.\n`);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
   it("exits 0 for --help", async () => {
     const help = await cli(["traces", "show", "--help"]);
     expect(help.code).toBe(0);

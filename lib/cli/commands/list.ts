@@ -8,6 +8,8 @@ import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { encodeTraceId, localStoreUri } from "../../export/clients/local-store/location";
 import { pendingIndex } from "../../export/clients/local-store/destinations";
 import { listTraces, summarize, type TraceSummary } from "../local-store/list";
+import { ConfigError, MlflowApiError } from "../../export/errors";
+import { redactUrl } from "../../internal/redaction";
 import { InvalidFilterError } from "../../search/errors";
 import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
@@ -42,6 +44,19 @@ async function searched(source: Source, options: ListOptions): Promise<TraceSumm
     return traces.map((t) => summarize(t, pending.get(encodeTraceId(t.info.traceId)) ?? []));
   } catch (err) {
     if (err instanceof InvalidFilterError) throw new CliError(ExitCode.USAGE_ERROR, `invalid search: ${err.message}`);
+    // searchTraces names its own options (`experimentNames`); here the fix is a flag.
+    if (
+      err instanceof ConfigError &&
+      err.cause instanceof MlflowApiError &&
+      err.cause.code === "RESOURCE_DOES_NOT_EXIST" &&
+      options.experiment !== undefined &&
+      !local
+    ) {
+      throw new CliError(
+        ExitCode.USAGE_ERROR,
+        `No experiment named "${options.experiment}" on ${redactUrl(source.trackingUri)}; check --experiment (names are case-sensitive), or pass --experiment-id.`,
+      );
+    }
     throw err;
   }
 }
