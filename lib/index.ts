@@ -10,8 +10,8 @@ installExporter();
 export { startSpan } from "./tracing/start-span";
 export type { StartSpanOptions } from "./tracing/start-span";
 export { traced } from "./tracing/traced";
-export type { TracedOptions } from "./tracing/traced";
-export type { LiveSpan } from "./tracing/live-span";
+export type { TracedOptions, TracedMethodDecorator, TracedMethodContext, TracedMethodDescriptor, TraceableFunction } from "./tracing/traced";
+export type { LiveSpan, EventAttributes } from "./tracing/live-span";
 export { SpanType } from "./tracing/span-type";
 export type { SpanTypeName } from "./tracing/span-type";
 export { SpanAttributeKey } from "./tracing/span";
@@ -73,6 +73,7 @@ export { flushTraces, setTraceClient, configureExport, shutdownExport } from "./
 export type { FlushResult } from "./export/batch/flush-waiters";
 export type { ExportSettings } from "./export/exporter";
 export { MlflowHaystackError, ConfigError, ExportError, MlflowApiError } from "./export/errors";
+export type { ExportErrorDetails } from "./export/errors";
 export { searchTraces, iterateTraces } from "./search/search-traces";
 export type { SearchTracesOptions, SearchTracesResult } from "./search/search-options";
 export { InvalidFilterError } from "./search/errors";

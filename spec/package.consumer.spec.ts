@@ -29,6 +29,29 @@ const document = new Document({ content: "typed" });
 console.log(JSON.stringify({ value, spanName, pipeline: typeof Pipeline, content: document.content }));
 `;
 
+// A library built with \`declaration: true\` (what \`tsc --init\` sets) exports values whose types it
+// infers from ours: each named type must be reachable from an entry point, or tsc fails with TS2742
+// ("cannot be named without a reference to .../dist/cjs/...") or TS4023.
+const library = `
+import { traced, startSpan } from "mlflow-haystack";
+import { CacheChecker, Document, InMemoryBM25Retriever, InMemoryDocumentStore, OpenAIGenerator, PromptBuilder, Secret } from "mlflow-haystack/haystack";
+import { LocalStore, OtlpClient } from "mlflow-haystack/export";
+
+export const asAgent = traced({ spanType: "AGENT" });
+export const store = new InMemoryDocumentStore();
+export const generator = new OpenAIGenerator({ model: "gpt-4o-mini", apiKey: "test" });
+export const ask = (prompt: string) => generator.run({ prompt, streamingCallback: (chunk) => chunk.content });
+export const build = (question: string) => new PromptBuilder({ template: "{{ question }}" }).run({ question });
+export const retrieve = (query: string) => new InMemoryBM25Retriever({ documentStore: store, filterPolicy: "merge" }).run({ query });
+export const byLanguage = () => store.filterDocuments({ field: "meta.lang", operator: "==", value: "en" });
+export const documentDict = () => new Document({ content: "x" }).toDict();
+export const secretDict = () => Secret.fromEnvVar("OPENAI_API_KEY").toDict();
+export const cache = () => new CacheChecker({ documentStore: store, cacheField: "url" });
+export const otlpConfig = () => new OtlpClient({ endpoint: "http://127.0.0.1:4318/v1/traces" }).config;
+export const localOptions = () => new LocalStore({ dir: "traces" }).options;
+export const span = () => startSpan({ name: "span" }, (live) => live);
+`;
+
 interface Mode {
   name: string;
   type: "module" | "commonjs";
@@ -91,6 +114,32 @@ describe("the packed tarball in a consumer project", () => {
       const out = runNode([path.join(dir, "out", "main.js")], dir);
 
       expect(JSON.parse(out)).toEqual({ value: 42, spanName: "consumer", pipeline: "function", content: "typed" });
+    },
+    120_000,
+  );
+
+  it.each(modes.filter((mode) => mode.name.startsWith("nodenext")))(
+    "names every type a declaration-emitting library infers from the SDK under $name",
+    (mode) => {
+      const dir = path.join(consumer, `${mode.name}-library`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${mode.name}-library`, private: true, type: mode.type }));
+      const compilerOptions = {
+        skipLibCheck: true,
+        ...mode.compilerOptions,
+        target: "es2022",
+        strict: true,
+        declaration: true,
+        emitDeclarationOnly: true,
+        outDir: "out",
+        types: ["node"],
+      };
+      writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["library.ts"] }));
+      writeFileSync(path.join(dir, "library.ts"), library);
+
+      runNode([tsc, "-p", dir], dir);
+
+      expect(readFileSync(path.join(dir, "out", "library.d.ts"), "utf8")).toContain('import("mlflow-haystack/haystack").OpenAIGeneratorOutputs');
     },
     120_000,
   );

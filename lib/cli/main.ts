@@ -86,7 +86,7 @@ function buildProgram(io: RunCliOptions): Command {
   traces
     .command("show")
     .description("one trace as a span tree with types, durations, status, tokens and cost")
-    .argument("[trace-id]", "the trace id (tr-...)")
+    .argument("[trace-id]", "the trace id (tr-...; in the local store a unique prefix of 6+ hex digits will do)")
     .option("--last", "the newest trace of the local store")
     .option("-v, --verbose", "also print each span's inputs and outputs")
     .option("--json", "print the trace as MLflow JSON (Trace.to_json)")
@@ -114,7 +114,7 @@ function buildProgram(io: RunCliOptions): Command {
   traces
     .command("delete")
     .description("remove traces from the local store, with their sync bookkeeping")
-    .argument("<trace-id...>", "the trace ids (tr-...)")
+    .argument("<trace-id...>", "the trace ids (tr-..., or unique prefixes of 6+ hex digits)")
     .option(...storeOption)
     .action((ids: string[], opts: { store?: string }) => deleteCommand(ids, opts, io));
 

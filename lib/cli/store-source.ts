@@ -32,3 +32,18 @@ export function resolveSource(options: SourceOptions, env: NodeJS.ProcessEnv, cw
   const dir = options.store === undefined ? defaultLocalStoreDir(env, cwd) : resolve(cwd, options.store);
   return { kind: "local", store: new LocalStoreReader(dir) };
 }
+
+/**
+ * The note `traces list` / `traces show` print on stderr when they read the default local store
+ * while `MLFLOW_TRACKING_URI` names a server: an app run with that variable sent its traces there,
+ * so the local store holds only old or undelivered ones, and nothing else says which was read.
+ *
+ * @example
+ * const note = serverNote({}, { MLFLOW_TRACKING_URI: "http://127.0.0.1:5000" }, source);
+ * if (note !== undefined) io.stderr.write(note);
+ */
+export function serverNote(options: SourceOptions, env: NodeJS.ProcessEnv, source: Source): string | undefined {
+  if (options.trackingUri !== undefined || options.store !== undefined || source.kind !== "local") return undefined;
+  if (!/^(https?:\/\/|databricks)/i.test(env["MLFLOW_TRACKING_URI"]?.trim() ?? "")) return undefined;
+  return `note: this is the local store ${source.store.dir}; MLFLOW_TRACKING_URI names a server, which this command reads only with --tracking-uri "$MLFLOW_TRACKING_URI".\n`;
+}

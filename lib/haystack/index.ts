@@ -28,6 +28,7 @@ export {
   PipelineValidationError,
   SerializationError,
 } from "./errors";
+export type { PipelineErrorDetails } from "./errors";
 
 // Tracing hook (used by mlflow-haystack's autolog; any tracer may implement it)
 export { getPipelineTracer, setPipelineTracer } from "./tracing-hook";
@@ -35,14 +36,31 @@ export type { ComponentRunEvent, PipelineRunEvent, PipelineTracer, SocketDescrip
 
 // Data classes, stores and RAG components
 export { Document, documentId } from "./document";
-export type { DocumentIdScheme, DocumentInit } from "./document";
+export type { DocumentDict, DocumentIdScheme, DocumentInit, DocumentMeta } from "./document";
 export { Secret } from "./secret";
+export type { SecretDict } from "./secret";
+export type { DocumentStore } from "./document-store/document-store";
 export { InMemoryDocumentStore } from "./document-store/in-memory-document-store";
+export type { Bm25RetrievalOptions, InMemoryDocumentStoreOptions } from "./document-store/in-memory-document-store";
+export type { Bm25Algorithm, Bm25Parameters } from "./document-store/bm25-formulas";
+export type { ComparisonFilter, ComparisonOperator, Filter, LogicalFilter, LogicalOperator } from "./document-store/filters";
+export type { FilterPolicy } from "./document-store/filter-policy";
 export { InMemoryBM25Retriever } from "./components/in-memory-bm25-retriever";
+export type { InMemoryBM25RetrieverInputs, InMemoryBM25RetrieverOptions } from "./components/in-memory-bm25-retriever";
 export { PromptBuilder } from "./components/prompt-builder";
+export type { PromptBuilderInputs, PromptBuilderOptions } from "./components/prompt-builder";
 export { UndefinedError } from "./components/jinja-undefined";
 export { OpenAIGenerator } from "./components/openai-generator";
+export type { OpenAIGeneratorInputs, OpenAIGeneratorOptions } from "./components/openai-generator";
+export type {
+  GeneratorReplyMeta,
+  GeneratorStreamingCallback,
+  GeneratorStreamingChunk,
+  OpenAIGeneratorOutputs,
+  OpenAIUsage,
+} from "./components/openai-streaming";
 export { CacheChecker } from "./components/cache-checker";
+export type { CacheCheckerOptions } from "./components/cache-checker";
 
 // Haystack 3 chat data classes
 export { ChatMessage, ChatRole } from "./dataclasses/chat-message";

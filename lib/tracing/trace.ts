@@ -89,7 +89,7 @@ export class TraceInfo {
   /** @internal Whether previews were given (set with `updateCurrentTrace` or read back) rather than computed. */
   readonly hasGivenPreviews: boolean;
 
-  /** `lazy`: what is computed on first read (previews, late metadata). */
+  /** @internal The SDK builds trace infos; `lazy`: what is computed on first read (previews, late metadata). */
   constructor(fields: TraceInfoFields, lazy?: LazyInfoParts) {
     this.traceId = fields.traceId;
     this.clientRequestId = fields.clientRequestId;

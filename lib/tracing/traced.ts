@@ -36,7 +36,8 @@ export interface TracedOptions {
   samplingRatio?: number;
 }
 
-type AnyFunction = (...args: never[]) => unknown;
+/** Any function `traced` can wrap. */
+export type TraceableFunction = (...args: never[]) => unknown;
 
 const WRAPPED = Symbol.for("mlflow-haystack.traced");
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
@@ -51,7 +52,7 @@ function setOutputsIfUnset(span: LiveSpan, value: unknown): void {
   if (span.outputs === undefined) span.setOutputs(value);
 }
 
-function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {
+function wrap<F extends TraceableFunction>(fn: F, options: TracedOptions, fallbackName?: string): F {
   if ((fn as unknown as Record<symbol, unknown>)[WRAPPED] === true) return fn;
   const checked = checkTracedOptions(options, fn.name || fallbackName || "anonymous");
   const name = checked.name;
@@ -111,7 +112,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TracedOptions, fallbackName
 }
 
 /** A TC39 decorator context; typed `kind: "method"` so a getter, setter or field decorated is a compile error. */
-interface StandardMethodContext {
+export interface TracedMethodContext {
   kind: "method";
   name: string | symbol;
 }
@@ -121,25 +122,26 @@ function isStandardContext(value: unknown): value is { kind: string; name: strin
 }
 
 /** A legacy (`experimentalDecorators`) method's descriptor: a getter's has no function `value`, so it does not compile. */
-type MethodDescriptor = PropertyDescriptor & { value?: AnyFunction };
+export type TracedMethodDescriptor = PropertyDescriptor & { value?: TraceableFunction };
 
-type MethodDecorator = {
-  <F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
-  (target: object, key: string | symbol, descriptor: MethodDescriptor): PropertyDescriptor;
+/** What `traced(options)` returns: a method decorator for TC39 decorators and `experimentalDecorators` alike. */
+export type TracedMethodDecorator = {
+  <F extends TraceableFunction>(fn: F, context: TracedMethodContext): F;
+  (target: object, key: string | symbol, descriptor: TracedMethodDescriptor): PropertyDescriptor;
 };
 
-function decorator(options: TracedOptions): MethodDecorator {
+function decorator(options: TracedOptions): TracedMethodDecorator {
   return function (target: unknown, keyOrContext: unknown, descriptor?: PropertyDescriptor): never {
     if (isStandardContext(keyOrContext)) {
       if (keyOrContext.kind !== "method") {
         throw new TypeError(`@traced applies to methods, not to a ${keyOrContext.kind} ("${String(keyOrContext.name)}")`);
       }
-      return wrap(target as AnyFunction, options, String(keyOrContext.name)) as never;
+      return wrap(target as TraceableFunction, options, String(keyOrContext.name)) as never;
     }
     if (descriptor === undefined || typeof descriptor.value !== "function") {
       throw new TypeError(`@traced applies to methods; "${String(keyOrContext)}" is not a method`);
     }
-    return { ...descriptor, value: wrap(descriptor.value as AnyFunction, options, String(keyOrContext)) } as never;
+    return { ...descriptor, value: wrap(descriptor.value as TraceableFunction, options, String(keyOrContext)) } as never;
   };
 }
 
@@ -153,13 +155,13 @@ function decorator(options: TracedOptions): MethodDecorator {
  * const search = traced(async function search(query: string) { ... }, { spanType: SpanType.RETRIEVER });
  * class Agent { @traced({ spanType: "AGENT" }) async run(task: string) { ... } }
  */
-export function traced<F extends AnyFunction>(fn: F, options?: TracedOptions): F;
-export function traced(options?: TracedOptions): MethodDecorator;
-export function traced<F extends AnyFunction>(fn: F, context: StandardMethodContext): F;
-export function traced(target: object, key: string | symbol, descriptor: MethodDescriptor): PropertyDescriptor;
+export function traced<F extends TraceableFunction>(fn: F, options?: TracedOptions): F;
+export function traced(options?: TracedOptions): TracedMethodDecorator;
+export function traced<F extends TraceableFunction>(fn: F, context: TracedMethodContext): F;
+export function traced(target: object, key: string | symbol, descriptor: TracedMethodDescriptor): PropertyDescriptor;
 export function traced(first?: unknown, second?: unknown, third?: unknown): unknown {
-  if (typeof first === "function" && isStandardContext(second)) return decorator({})(first as AnyFunction, second as StandardMethodContext);
+  if (typeof first === "function" && isStandardContext(second)) return decorator({})(first as TraceableFunction, second as TracedMethodContext);
   if (third !== undefined && typeof second !== "object") return decorator({})(first as object, second as string, third as PropertyDescriptor);
-  if (typeof first === "function") return wrap(first as AnyFunction, (second as TracedOptions | undefined) ?? {});
+  if (typeof first === "function") return wrap(first as TraceableFunction, (second as TracedOptions | undefined) ?? {});
   return decorator((first as TracedOptions | undefined) ?? {});
 }

@@ -86,6 +86,27 @@ describe("mlflow-haystack traces list", () => {
     expect(out).toContain("from-env");
   });
 
+  it("says on stderr that it read the local store, not the server MLFLOW_TRACKING_URI names, and how to read the server", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const trace = makeTrace({ name: "old-local" });
+    await store.export([trace]);
+    const env = { MLFLOW_TRACKING_URI: "http://user:pw@127.0.0.1:5000" };
+    const note = `note: this is the local store ${store.dir}; MLFLOW_TRACKING_URI names a server, which this command reads only with --tracking-uri "$MLFLOW_TRACKING_URI".\n`;
+    for (const argv of [
+      ["traces", "list"],
+      ["traces", "list", "--json"],
+      ["traces", "show", "--last"],
+      ["traces", "show", trace.info.traceId],
+    ]) {
+      const run = await cli(argv, { env });
+      expect([argv, run.code, run.err]).toEqual([argv, 0, note]);
+      expect(run.out).toContain("old-local");
+    }
+    expect((await cli(["traces", "list", "--store", "mlflow-haystack-traces"], { env })).err).toBe("");
+    expect((await cli(["traces", "list"], { env: { MLFLOW_TRACKING_URI: "mlflow-haystack-local:mlflow-haystack-traces" } })).err).toBe("");
+    expect((await cli(["traces", "list"])).err).toBe("");
+  });
+
   it("refuses --experiment on the local store, which keeps every experiment's traces together", async () => {
     const run = await cli(["traces", "list", "--experiment", "nope"]);
     expect(run.code).toBe(2);
@@ -316,6 +337,22 @@ describe("mlflow-haystack traces show", () => {
     }
   });
 
+  it("names the --experiment flag, not the API's option, when the server has no such experiment", async () => {
+    const server = createServer((_req, res) => {
+      const body = { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Could not find experiment with name 'nope'" };
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const run = await cli(["traces", "list", "--tracking-uri", base, "--experiment", "nope"]);
+      expect(run.code).toBe(2);
+      expect(run.err).toBe(`error: No experiment named "nope" on ${base}; check --experiment (names are case-sensitive), or pass --experiment-id.\n`);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
   it("exits 0 for --help", async () => {
     const help = await cli(["traces", "show", "--help"]);
     expect(help.code).toBe(0);
@@ -521,6 +558,31 @@ describe("mlflow-haystack traces delete", () => {
     const again = await cli(["traces", "delete", a.info.traceId]);
     expect(again.code).toBe(3);
     expect(again.err).toContain(`Not in ${store.dir}: ${a.info.traceId}`);
+  });
+
+  it("takes a unique id prefix as show does (the README's abbreviated ids), and deletes nothing when a prefix is ambiguous", async () => {
+    const store = new LocalStore({ dir: join(dir, "mlflow-haystack-traces") });
+    const [a, b, c] = [makeTrace({ name: "a" }), makeTrace({ name: "b" }), makeTrace({ name: "c" })] as [Trace, Trace, Trace];
+    await store.export([a, b, c]);
+    const hex = (t: Trace): string => t.info.traceId.slice(3);
+
+    const deleted = await cli(["traces", "delete", `${a.info.traceId.slice(0, 10)}…`, hex(b).slice(0, 8)]);
+    expect(deleted).toMatchObject({ code: 0, err: "" });
+    expect(deleted.out).toContain("Deleted 2 trace(s)");
+    const listed = JSON.parse((await cli(["traces", "list", "--json"])).out) as { name: string }[];
+    expect(listed.map((s) => s.name)).toEqual(["c"]);
+
+    const twin = traceFromJSON(
+      JSON.stringify(c.toJSON())
+        .split(hex(c))
+        .join(`${hex(c).slice(0, 8)}${"f".repeat(24)}`),
+    );
+    await store.export([twin]);
+    const ambiguous = await cli(["traces", "delete", hex(c).slice(0, 8)]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain(`2 traces start with tr-${hex(c).slice(0, 8)}`);
+    expect((await cli(["traces", "delete", "tr-abc"])).err).toContain("a shortened id needs at least 6 hex digits");
+    expect((JSON.parse((await cli(["traces", "list", "--json"])).out) as unknown[]).length).toBe(2);
   });
 });
 

@@ -50,7 +50,7 @@ describe("the exit-time report", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`at exit: 40 trace(s) did not reach http://127.0.0.1:${port} (`);
     expect(lines[0]).toContain("ECONNREFUSED");
-    expect(lines[0]).toContain(`are kept in ${dir}: send them with \`npx mlflow-haystack traces sync\``);
+    expect(lines[0]).toContain(`are kept in ${dir}: send them with \`npx mlflow-haystack traces sync\` (run with the same MLFLOW_TRACKING_URI)`);
     expect(out.stderr).not.toContain("process.exit()");
     const pending = await pendingIndex(dir);
     expect(pending.size).toBe(40);

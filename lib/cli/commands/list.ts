@@ -8,10 +8,12 @@ import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { encodeTraceId, localStoreUri } from "../../export/clients/local-store/location";
 import { pendingIndex } from "../../export/clients/local-store/destinations";
 import { listTraces, summarize, type TraceSummary } from "../local-store/list";
+import { ConfigError, MlflowApiError } from "../../export/errors";
+import { redactUrl } from "../../internal/redaction";
 import { InvalidFilterError } from "../../search/errors";
 import { searchTraces } from "../../search/search-traces";
 import { colorState, formatCost, formatDuration, formatTime, formatTokens, renderTable, type Cell } from "../format";
-import { resolveSource, type Source, type SourceOptions } from "../store-source";
+import { resolveSource, serverNote, type Source, type SourceOptions } from "../store-source";
 
 export interface ListOptions extends SourceOptions {
   readonly limit: number;
@@ -42,6 +44,19 @@ async function searched(source: Source, options: ListOptions): Promise<TraceSumm
     return traces.map((t) => summarize(t, pending.get(encodeTraceId(t.info.traceId)) ?? []));
   } catch (err) {
     if (err instanceof InvalidFilterError) throw new CliError(ExitCode.USAGE_ERROR, `invalid search: ${err.message}`);
+    // searchTraces names its own options (`experimentNames`); here the fix is a flag.
+    if (
+      err instanceof ConfigError &&
+      err.cause instanceof MlflowApiError &&
+      err.cause.code === "RESOURCE_DOES_NOT_EXIST" &&
+      options.experiment !== undefined &&
+      !local
+    ) {
+      throw new CliError(
+        ExitCode.USAGE_ERROR,
+        `No experiment named "${options.experiment}" on ${redactUrl(source.trackingUri)}; check --experiment (names are case-sensitive), or pass --experiment-id.`,
+      );
+    }
     throw err;
   }
 }
@@ -55,6 +70,8 @@ export async function listCommand(options: ListOptions, io: CliIo): Promise<void
       `--experiment${options.experimentId === undefined ? "" : "-id"} selects a tracking server's experiment; add --tracking-uri <uri>, or leave it out to list the local store (${source.store.dir}).`,
     );
   }
+  const note = serverNote(options, io.env, source);
+  if (note !== undefined) io.stderr.write(note);
   const searching = source.kind === "server" || options.filter !== undefined || options.orderBy !== undefined;
   const skipped: string[] = [];
   const summaries = searching

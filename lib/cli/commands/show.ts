@@ -7,38 +7,13 @@ import type { Trace } from "../../tracing/trace";
 import type { CliIo } from "../cli-io";
 import { CliError, ExitCode, colorEnabled, palette } from "../cli-io";
 import { renderTrace } from "../render-tree";
-import { resolveSource, type SourceOptions } from "../store-source";
-import { encodeTraceId, type StoredFile } from "../../export/clients/local-store/location";
-import type { LocalStoreReader } from "../../export/clients/local-store/reader";
+import { resolveSource, serverNote, type SourceOptions } from "../store-source";
+import { findTraceFile, normaliseTraceId, shortIdHint } from "../trace-id-arg";
 
 export interface ShowOptions extends SourceOptions {
   readonly last?: boolean;
   readonly verbose?: boolean;
   readonly json?: boolean;
-}
-
-/** A trace id as users paste it: `tr-` added to a bare 32-hex id, a trailing `…` / `...` (an abbreviation) dropped. */
-function normaliseTraceId(traceId: string): string {
-  const trimmed = traceId.trim().replace(/(…|\.\.\.)$/, "");
-  return /^[0-9a-f]+$/i.test(trimmed) ? `tr-${trimmed.toLowerCase()}` : trimmed;
-}
-
-/** Hex digits a shortened trace id needs. */
-const MIN_PREFIX = 6;
-
-/** The one stored trace whose id starts with `prefix` (at least {@link MIN_PREFIX} characters after `tr-`); a usage error when several do. */
-async function traceByPrefix(store: LocalStoreReader, prefix: string): Promise<Trace | undefined> {
-  if (prefix.replace(/^tr-/, "").length < MIN_PREFIX) return undefined;
-  const encoded = encodeTraceId(prefix);
-  const matches = (await store.files()).filter((f) => f.encodedId.startsWith(encoded));
-  if (matches.length > 1) {
-    const shown = matches.slice(0, 5).map((f) => f.encodedId);
-    throw new CliError(
-      ExitCode.USAGE_ERROR,
-      `${matches.length} traces start with ${prefix} (${shown.join(", ")}${matches.length > 5 ? ", …" : ""}); give more of the id.`,
-    );
-  }
-  return matches.length === 1 ? store.readFile((matches[0] as StoredFile).name) : undefined;
 }
 
 export async function showCommand(traceId: string | undefined, options: ShowOptions, io: CliIo): Promise<void> {
@@ -47,6 +22,8 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
   }
   if (traceId !== undefined) traceId = normaliseTraceId(traceId);
   const source = resolveSource(options, io.env, io.cwd ?? process.cwd());
+  const note = serverNote(options, io.env, source);
+  if (note !== undefined) io.stderr.write(note);
   let trace: Trace | undefined;
   if (source.kind === "server") {
     if (traceId === undefined) {
@@ -71,10 +48,13 @@ export async function showCommand(traceId: string | undefined, options: ShowOpti
     trace = await source.store.lastTrace();
     if (trace === undefined) throw new CliError(ExitCode.NOT_FOUND, `No traces in ${source.store.dir}; run your app first, or pass --store <dir>.`);
   } else {
-    trace = (await source.store.getTrace(traceId)) ?? (await traceByPrefix(source.store, traceId));
+    const file = await findTraceFile(source.store, traceId);
+    trace = file === undefined ? undefined : await source.store.readFile(file.name);
     if (trace === undefined) {
-      const short = /^tr-[0-9a-f]{1,5}$/.test(traceId) ? ` (a shortened id needs at least ${MIN_PREFIX} hex digits)` : "";
-      throw new CliError(ExitCode.NOT_FOUND, `Trace ${traceId} is not in ${source.store.dir}${short}; run \`mlflow-haystack traces list\` to see the ids.`);
+      throw new CliError(
+        ExitCode.NOT_FOUND,
+        `Trace ${traceId} is not in ${source.store.dir}${shortIdHint(traceId)}; run \`mlflow-haystack traces list\` to see the ids.`,
+      );
     }
   }
   if (options.json === true) {

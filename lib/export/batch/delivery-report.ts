@@ -49,11 +49,14 @@ function describeCause(error: Error): string {
  * report.kept(3, { destination: "http://127.0.0.1:5000", dir: "/app/mlflow-haystack-traces", error });
  */
 /**
- * The command that sends kept traces to `destination`: `traces sync` alone sends them where
- * MLFLOW_TRACKING_URI points, so a destination set with `setTrackingUri` needs `--to`.
+ * The command that sends kept traces to `destination`, quoted: `traces sync` alone sends them where
+ * MLFLOW_TRACKING_URI points — in the shell that runs it, which is often not the app's (a variable
+ * set for one command) — so a destination set with `setTrackingUri` needs `--to`.
  */
 function syncCommandFor(destination: string): string {
-  return process.env["MLFLOW_TRACKING_URI"]?.trim() === destination ? "npx mlflow-haystack traces sync" : `npx mlflow-haystack traces sync --to ${destination}`;
+  return process.env["MLFLOW_TRACKING_URI"]?.trim() === destination
+    ? "`npx mlflow-haystack traces sync` (run with the same MLFLOW_TRACKING_URI)"
+    : `\`npx mlflow-haystack traces sync --to ${destination}\``;
 }
 
 export class DeliveryReport {
@@ -79,7 +82,7 @@ export class DeliveryReport {
       "export.kept-undelivered",
       "warn",
       `traces could not be delivered to ${where.destination} (${describeCause(where.error)}); they are kept in ${where.dir} ` +
-        `for \`${syncCommandFor(where.destination)}\` (a count follows at exit)`,
+        `for ${syncCommandFor(where.destination)} (a count follows at exit)`,
     );
   }
 
@@ -118,7 +121,7 @@ export class DeliveryReport {
     if (this.keptCount > 0 && this.last !== undefined) {
       parts.push(
         `${this.keptCount} trace(s) did not reach ${this.last.destination} (${rootCause(this.last.error)}) and are kept in ` +
-          `${this.last.dir}: send them with \`${syncCommandFor(this.last.destination)}\``,
+          `${this.last.dir}: send them with ${syncCommandFor(this.last.destination)}`,
       );
     }
     if (this.collectorKeptCount > 0 && this.lastCollector !== undefined) {

@@ -127,7 +127,12 @@ export class OtlpClient implements TraceClient {
     // A collector may echo the credential it refused; cut after masking, so no part of one is left.
     const detail = redactUrl(redactValues(text, this.#secrets)).slice(0, 300);
     const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
-    throw new ExportError(`OTLP export ${this.endpoint} answered ${response.status}${detail === "" ? "" : `: ${detail}`}`, {
+    // MLflow's /v1/traces refuses a request without the header with a bare validation error that names no fix.
+    const hint =
+      response.status < 500 && text.includes(EXPERIMENT_ID_HEADER) && this.config.headers[EXPERIMENT_ID_HEADER] === undefined
+        ? `. An MLflow server's /v1/traces needs the experiment: pass new OtlpClient({ experimentId: "<id>" }), or set OTEL_EXPORTER_OTLP_TRACES_HEADERS=${EXPERIMENT_ID_HEADER}=<id>`
+        : "";
+    throw new ExportError(`OTLP export ${this.endpoint} answered ${response.status}${detail === "" ? "" : `: ${detail}`}${hint}`, {
       endpoint: this.endpoint,
       status: response.status,
       retryable: RETRYABLE.has(response.status),

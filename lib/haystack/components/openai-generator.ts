@@ -7,7 +7,7 @@ import { type Secret } from "../secret";
 import { checkBaseUrl, createOpenAIClient, envNumber, resolveApiKey } from "./openai-client-options";
 import { redactUrl } from "../../internal/redaction";
 import { explainConnectionError, type ConnectionContext } from "./openai-errors";
-import { fromCompletion, fromStream, type GeneratorOutput, type StreamingCallback } from "./openai-streaming";
+import { fromCompletion, fromStream, type OpenAIGeneratorOutputs, type GeneratorStreamingCallback } from "./openai-streaming";
 
 /** Options of {@link OpenAIGenerator}. */
 export interface OpenAIGeneratorOptions {
@@ -22,7 +22,7 @@ export interface OpenAIGeneratorOptions {
   /** Extra chat completion parameters (`temperature`, `max_tokens`, `n`, …), sent verbatim. */
   generationKwargs?: Record<string, unknown>;
   /** Stream replies, calling this once per chunk. */
-  streamingCallback?: StreamingCallback;
+  streamingCallback?: GeneratorStreamingCallback;
   /** Request timeout in seconds, as in Haystack (default: `OPENAI_TIMEOUT`, else 30). */
   timeout?: number;
   /** Default: `OPENAI_MAX_RETRIES`, else 5. */
@@ -34,7 +34,7 @@ export interface OpenAIGeneratorInputs {
   prompt: string;
   systemPrompt?: string | null;
   generationKwargs?: Record<string, unknown> | null;
-  streamingCallback?: StreamingCallback | null;
+  streamingCallback?: GeneratorStreamingCallback | null;
 }
 
 /** `openai` loads with the first generator, not with `mlflow-haystack/haystack`: apps that never
@@ -73,7 +73,7 @@ export class OpenAIGenerator {
   readonly organization: string | undefined;
   readonly systemPrompt: string | undefined;
   readonly generationKwargs: Readonly<Record<string, unknown>>;
-  readonly streamingCallback: StreamingCallback | undefined;
+  readonly streamingCallback: GeneratorStreamingCallback | undefined;
   readonly timeout: number;
   readonly maxRetries: number;
   readonly #client: OpenAI;
@@ -101,7 +101,7 @@ export class OpenAIGenerator {
   }
 
   /** Sends the prompt and returns the replies with their metadata. */
-  async run(inputs: OpenAIGeneratorInputs): Promise<GeneratorOutput> {
+  async run(inputs: OpenAIGeneratorInputs): Promise<OpenAIGeneratorOutputs> {
     if (typeof inputs?.prompt !== "string") {
       throw new TypeError(`OpenAIGenerator input 'prompt' must be a string, got ${typeof inputs?.prompt}.`);
     }
@@ -112,7 +112,7 @@ export class OpenAIGenerator {
     const kwargs: Record<string, unknown> = { ...this.generationKwargs, ...(inputs.generationKwargs ?? {}) };
     const callback = inputs.streamingCallback ?? this.streamingCallback;
 
-    let output: GeneratorOutput;
+    let output: OpenAIGeneratorOutputs;
     try {
       output = await this.#complete(messages, kwargs, callback ?? undefined);
     } catch (error) {
@@ -129,8 +129,8 @@ export class OpenAIGenerator {
   async #complete(
     messages: { role: "system" | "user"; content: string }[],
     kwargs: Record<string, unknown>,
-    callback: StreamingCallback | undefined,
-  ): Promise<GeneratorOutput> {
+    callback: GeneratorStreamingCallback | undefined,
+  ): Promise<OpenAIGeneratorOutputs> {
     if (callback !== undefined) {
       if (typeof kwargs["n"] === "number" && kwargs["n"] > 1) {
         throw new TypeError("OpenAIGenerator cannot stream multiple responses; set generationKwargs.n to 1 or drop the streaming callback.");
@@ -145,7 +145,7 @@ export class OpenAIGenerator {
   }
 
   /** Same as {@link run}. */
-  async runAsync(inputs: OpenAIGeneratorInputs): Promise<GeneratorOutput> {
+  async runAsync(inputs: OpenAIGeneratorInputs): Promise<OpenAIGeneratorOutputs> {
     return this.run(inputs);
   }
 

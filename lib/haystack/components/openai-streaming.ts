@@ -7,8 +7,8 @@ import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/
 /** Usage as OpenAI reports it (`prompt_tokens`, `completion_tokens`, `total_tokens`, details). */
 export type OpenAIUsage = Record<string, unknown>;
 
-/** One streamed piece of a reply, as Haystack's `StreamingChunk`. */
-export interface StreamingChunk {
+/** One streamed piece of a reply, as Haystack's `StreamingChunk` (`OpenAIGenerator`'s; the chat components use the `StreamingChunk` class). */
+export interface GeneratorStreamingChunk {
   content: string;
   meta: {
     model: string;
@@ -22,7 +22,7 @@ export interface StreamingChunk {
 }
 
 /** Receives each streamed chunk; may be async. */
-export type StreamingCallback = (chunk: StreamingChunk) => unknown;
+export type GeneratorStreamingCallback = (chunk: GeneratorStreamingChunk) => unknown;
 
 /** Per-reply metadata, shaped like Haystack's generator `meta` entries. */
 export interface GeneratorReplyMeta {
@@ -38,13 +38,13 @@ export interface GeneratorReplyMeta {
 }
 
 /** The generator's outputs. */
-export interface GeneratorOutput {
+export interface OpenAIGeneratorOutputs {
   replies: string[];
   meta: GeneratorReplyMeta[];
 }
 
 /** Converts a non-streamed completion: one reply and one meta entry per choice. */
-export function fromCompletion(completion: ChatCompletion): GeneratorOutput {
+export function fromCompletion(completion: ChatCompletion): OpenAIGeneratorOutputs {
   const usage = completion.usage ? ({ ...completion.usage } as OpenAIUsage) : null;
   const replies: string[] = [];
   const meta: GeneratorReplyMeta[] = [];
@@ -58,7 +58,7 @@ export function fromCompletion(completion: ChatCompletion): GeneratorOutput {
 }
 
 /** Consumes a stream, forwarding chunks to `callback`, and returns the assembled reply. */
-export async function fromStream(stream: AsyncIterable<ChatCompletionChunk>, callback: StreamingCallback): Promise<GeneratorOutput> {
+export async function fromStream(stream: AsyncIterable<ChatCompletionChunk>, callback: GeneratorStreamingCallback): Promise<OpenAIGeneratorOutputs> {
   let text = "";
   let model = "";
   let finishReason: string | null = null;
@@ -73,7 +73,7 @@ export async function fromStream(stream: AsyncIterable<ChatCompletionChunk>, cal
     text += content;
     if (choice?.finish_reason) finishReason = choice.finish_reason;
     if (chunk.usage) usage = { ...chunk.usage };
-    const meta: StreamingChunk["meta"] = { model, index: choice?.index ?? 0, finish_reason: choice?.finish_reason ?? null, received_at: receivedAt };
+    const meta: GeneratorStreamingChunk["meta"] = { model, index: choice?.index ?? 0, finish_reason: choice?.finish_reason ?? null, received_at: receivedAt };
     if (chunk.usage) meta.usage = { ...chunk.usage };
     await callback({ content, meta });
   }

@@ -42,7 +42,7 @@ const RESERVED = new Set(["template", "templateVariables"]);
   outputs: { prompt: "str" },
 })
 export class PromptBuilder {
-  readonly template: JinjaTemplate;
+  private readonly template: JinjaTemplate;
   readonly variables: readonly string[];
   readonly requiredVariables: readonly string[];
   private runtimeTemplate: JinjaTemplate | undefined;

@@ -181,6 +181,21 @@ describe("OtlpClient", () => {
     expect(collector.requests[0]?.headers).toMatchObject({ "x-honeycomb-team": "hcKey123456", authorization: "Bearer bearerTok987" });
   });
 
+  it("tells how to give an MLflow server's /v1/traces the experiment when it refuses a request without one", async () => {
+    const trace = await sampleTrace();
+    // MLflow 3.17's answer to a request without the header.
+    const refusal = '{"detail":[{"type":"missing","loc":["header","x-mlflow-experiment-id"],"msg":"Field required","input":null}]}';
+    collector.answer({ status: 422, body: refusal }, { status: 422, body: refusal });
+    const without = await client({}).export([trace], { signal: signal() });
+    expect(without.failures[0]).toMatchObject({ retryable: false });
+    expect(without.failures[0]?.error.message).toBe(
+      `OTLP export POST /v1/traces answered 422: ${refusal}. An MLflow server's /v1/traces needs the experiment: pass ` +
+        'new OtlpClient({ experimentId: "<id>" }), or set OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-mlflow-experiment-id=<id>',
+    );
+    const withId = await client({ experimentId: "7" }).export([trace], { signal: signal() });
+    expect(withId.failures[0]?.error.message).toBe(`OTLP export POST /v1/traces answered 422: ${refusal}`);
+  });
+
   it("reports an unreachable collector as a retryable failure", async () => {
     const trace = await sampleTrace();
     const c = client({});

@@ -3,7 +3,7 @@ import { APIConnectionError } from "openai";
 import { Pipeline } from "../../../lib/haystack/pipeline";
 import { getComponentInfo } from "../../../lib/haystack/component";
 import { OpenAIGenerator } from "../../../lib/haystack/components/openai-generator";
-import type { StreamingChunk } from "../../../lib/haystack/components/openai-streaming";
+import type { GeneratorStreamingChunk as StreamingChunk } from "../../../lib/haystack";
 import { Secret } from "../../../lib/haystack/secret";
 import { closedPort } from "../../support/closed-port";
 import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";

@@ -51,7 +51,7 @@ export interface LLMOutputs {
 })
 export class LLM {
   readonly #agent: Agent;
-  readonly userPrompt: JinjaTemplate | undefined;
+  private readonly userPrompt: JinjaTemplate | undefined;
   readonly requiredPromptVariables: readonly string[];
 
   constructor(options: LLMOptions) {
