@@ -2,6 +2,7 @@
  * Building a pipeline: options, components, connections and descriptions of its open inputs and
  * outputs. Running lives in `pipeline.ts`; this class never executes a component.
  */
+import { describeValue } from "../internal/describe-value";
 import { getComponentInfo, isComponent } from "./component";
 import { parseConnectString, resolveConnection } from "./connect";
 import { PipelineConnectError, PipelineError, PipelineValidationError } from "./errors";
@@ -60,10 +61,10 @@ export class PipelineBase {
   constructor(options: PipelineOptions = {}) {
     const { metadata = {}, maxRunsPerComponent = 100, connectionTypeValidation = true } = options;
     if (!Number.isInteger(maxRunsPerComponent) || maxRunsPerComponent < 1) {
-      throw new PipelineError(`Expected maxRunsPerComponent to be an integer >= 1, got ${String(maxRunsPerComponent)}.`);
+      throw new PipelineError(`Expected maxRunsPerComponent to be an integer >= 1, got ${describeValue(maxRunsPerComponent)}.`);
     }
     if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      throw new PipelineError(`Expected metadata to be an object, got ${Array.isArray(metadata) ? "an array" : String(metadata)}.`);
+      throw new PipelineError(`Expected metadata to be an object, got ${describeValue(metadata)}.`);
     }
     this.metadata = metadata;
     this.maxRunsPerComponent = maxRunsPerComponent;
@@ -83,10 +84,12 @@ export class PipelineBase {
       throw new PipelineError(`A component named '${name}' already exists in this pipeline: choose another name.`, { component: name });
     }
     if (!isComponent(instance)) {
-      const what = typeof instance === "object" && instance !== null ? `an instance of ${instance.constructor?.name ?? "Object"}` : typeof instance;
-      throw new PipelineValidationError(`'${name}' must be a component instance, got ${what}: decorate its class with @component({ inputs, outputs }).`, {
-        component: name,
-      });
+      throw new PipelineValidationError(
+        `'${name}' must be a component instance, got ${describeValue(instance)}: decorate its class with @component({ inputs, outputs }).`,
+        {
+          component: name,
+        },
+      );
     }
     const owner = (instance as Owned)[OWNER];
     if (owner !== undefined && owner !== this) {

@@ -3,6 +3,7 @@
  * newline dropped), on `@huggingface/jinja`'s low-level API: its `Template` class hard-codes the
  * chat-template whitespace settings, which change PromptBuilder output.
  */
+import { describeValue } from "../../internal/describe-value";
 import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
 import { registerFilters, routeFilters } from "./jinja-filters";
 import { pythonStr } from "./jinja-python-output";
@@ -84,7 +85,7 @@ export class JinjaTemplate {
 
   constructor(readonly source: string) {
     if (typeof source !== "string") {
-      throw new TypeError(`A Jinja template must be a string, got ${source === null ? "null" : typeof source}.`);
+      throw new TypeError(`A Jinja template must be a string, got ${describeValue(source)}.`);
     }
     try {
       this.program = parse(rewriteTests(tokenize(source, { trim_blocks: false, lstrip_blocks: false }), hasTest));
