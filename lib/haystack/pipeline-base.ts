@@ -2,11 +2,13 @@
  * Building a pipeline: options, components, connections and descriptions of its open inputs and
  * outputs. Running lives in `pipeline.ts`; this class never executes a component.
  */
+import { inspect } from "node:util";
 import { describeValue } from "../internal/describe-value";
 import { getComponentInfo, isComponent } from "./component";
 import { parseConnectString, resolveConnection } from "./connect";
 import { PipelineConnectError, PipelineError, PipelineValidationError } from "./errors";
 import { createNode, PipelineGraph, type ComponentNode, type Edge } from "./graph";
+import { pipelineText } from "./pipeline-text";
 import { isListType } from "./type-compat";
 
 /**
@@ -216,6 +218,21 @@ export class PipelineBase {
       if (Object.keys(sockets).length > 0) out[name] = sockets;
     }
     return out;
+  }
+
+  /**
+   * The metadata, components and connections, in the lines of Haystack's `Pipeline.__repr__`.
+   *
+   * @example
+   * String(pipe); // "Pipeline\n🚅 Components\n  - retriever: InMemoryBM25Retriever\n…\n🛤️ Connections\n  - retriever.documents -> prompt_builder.documents (list[Document])"
+   */
+  toString(): string {
+    return pipelineText(this.constructor.name, this.metadata, this.#graph);
+  }
+
+  /** `console.log(pipe)` prints {@link toString}'s lines. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   #node(name: string, ErrorClass: typeof PipelineError = PipelineError): ComponentNode {
