@@ -12,6 +12,7 @@ export type { StartSpanOptions } from "./tracing/start-span";
 export { traced } from "./tracing/traced";
 export type { TracedOptions, TracedMethodDecorator, TracedMethodContext, TracedMethodDescriptor, TraceableFunction } from "./tracing/traced";
 export type { LiveSpan, EventAttributes } from "./tracing/live-span";
+export type { LiveSpanJson } from "./tracing/live-span-view";
 export { SpanType } from "./tracing/span-type";
 export type { SpanTypeName } from "./tracing/span-type";
 export { SpanAttributeKey } from "./tracing/span";

@@ -3,6 +3,7 @@
  * with Python's defaults (feedback name `feedback`, source CODE for feedback and HUMAN for
  * expectations, `source_id` "default") and value encodings.
  */
+import { describeValue } from "../internal/describe-value";
 import { randomUUID } from "node:crypto";
 import type { JsonValue } from "../tracing/serialize";
 import type { AssessmentErrorJson, AssessmentJson, AssessmentSourceType } from "../tracing/assessment-json";
@@ -41,21 +42,21 @@ export function newAssessmentId(): string {
 
 export function requireTraceId(fn: string, traceId: unknown): string {
   if (typeof traceId !== "string" || traceId.trim() === "") {
-    throw invalid(fn, `\`traceId\` must be the id of a trace, such as getLastActiveTraceId() returns ("tr-..."), got ${describe(traceId)}.`);
+    throw invalid(fn, `\`traceId\` must be the id of a trace, such as getLastActiveTraceId() returns ("tr-..."), got ${describeValue(traceId)}.`);
   }
   return traceId;
 }
 
 export function requireAssessmentId(fn: string, assessmentId: unknown): string {
   if (typeof assessmentId !== "string" || assessmentId.trim() === "") {
-    throw invalid(fn, `\`assessmentId\` must be the \`assessmentId\` of a logged assessment ("a-..."), got ${describe(assessmentId)}.`);
+    throw invalid(fn, `\`assessmentId\` must be the \`assessmentId\` of a logged assessment ("a-..."), got ${describeValue(assessmentId)}.`);
   }
   return assessmentId;
 }
 
 /** A name may hold "." as in Python: search reads everything after `feedback.` as the name. */
 export function checkName(fn: string, name: unknown): string {
-  if (typeof name !== "string" || name.trim() === "") throw invalid(fn, `\`name\` must be a non-empty string, got ${describe(name)}.`);
+  if (typeof name !== "string" || name.trim() === "") throw invalid(fn, `\`name\` must be a non-empty string, got ${describeValue(name)}.`);
   return name;
 }
 
@@ -63,7 +64,7 @@ export function sourceJson(fn: string, source: AssessmentSourceInput | undefined
   if (source === undefined) return { source_type: fallback, source_id: "default" };
   const raw = typeof source === "string" ? { sourceType: source } : source;
   if (typeof raw !== "object" || raw === null || typeof raw.sourceType !== "string") {
-    throw invalid(fn, `\`source\` must be one of ${SOURCE_TYPES.join(", ")} or { sourceType, sourceId }, got ${describe(source)}.`);
+    throw invalid(fn, `\`source\` must be one of ${SOURCE_TYPES.join(", ")} or { sourceType, sourceId }, got ${describeValue(source)}.`);
   }
   let type = raw.sourceType.toUpperCase();
   if (type === "AI_JUDGE") type = "LLM_JUDGE";
@@ -71,7 +72,7 @@ export function sourceJson(fn: string, source: AssessmentSourceInput | undefined
     throw invalid(fn, `\`source.sourceType\` must be one of ${SOURCE_TYPES.join(", ")}, got "${raw.sourceType}".`);
   }
   const id = raw.sourceId;
-  if (id !== undefined && typeof id !== "string") throw invalid(fn, `\`source.sourceId\` must be a string, got ${describe(id)}.`);
+  if (id !== undefined && typeof id !== "string") throw invalid(fn, `\`source.sourceId\` must be a string, got ${describeValue(id)}.`);
   return { source_type: type as AssessmentSourceType, source_id: id ?? "default" };
 }
 
@@ -83,7 +84,7 @@ export function errorJson(fn: string, error: AssessmentErrorInput): AssessmentEr
     return out;
   }
   if (typeof error !== "object" || error === null || typeof error.errorCode !== "string" || error.errorCode === "") {
-    throw invalid(fn, `\`error\` must be an Error, a message, or { errorCode, errorMessage?, stackTrace? }, got ${describe(error)}.`);
+    throw invalid(fn, `\`error\` must be an Error, a message, or { errorCode, errorMessage?, stackTrace? }, got ${describeValue(error)}.`);
   }
   return {
     error_code: error.errorCode,
@@ -117,7 +118,7 @@ export function jsonValue(fn: string, option: string, value: unknown, seen: Set<
       seen.delete(value);
     }
   }
-  throw invalid(fn, `\`${option}\` must be a number, string, boolean, or a list or plain object of them, got ${describe(value)}.`);
+  throw invalid(fn, `\`${option}\` must be a number, string, boolean, or a list or plain object of them, got ${describeValue(value)}.`);
 }
 
 /** Expectations: scalars as `value`, anything else as JSON text, as Python's `ExpectationValue`. */
@@ -131,7 +132,7 @@ export function expectationJson(fn: string, value: unknown): NonNullable<Assessm
 export function metadataJson(fn: string, metadata: unknown): Record<string, string> | undefined {
   if (metadata === undefined) return undefined;
   if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-    throw invalid(fn, `\`metadata\` must be an object of strings, got ${describe(metadata)}.`);
+    throw invalid(fn, `\`metadata\` must be an object of strings, got ${describeValue(metadata)}.`);
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) {
@@ -144,13 +145,14 @@ export function metadataJson(fn: string, metadata: unknown): Record<string, stri
 
 export function optionalString(fn: string, option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw invalid(fn, `\`${option}\` must be a string, got ${describe(value)}.`);
+  if (typeof value !== "string") throw invalid(fn, `\`${option}\` must be a string, got ${describeValue(value)}.`);
   return value;
 }
 
 /** The fields shared by feedback and expectations, timestamps set to now. */
 export function baseJson(fn: string, target: AssessmentTarget, name: string, source: AssessmentJson["source"]): AssessmentJson {
-  if (typeof target !== "object" || target === null) throw invalid(fn, `expects an options object such as { traceId, name, value }, got ${describe(target)}.`);
+  if (typeof target !== "object" || target === null)
+    throw invalid(fn, `expects an options object such as { traceId, name, value }, got ${describeValue(target)}.`);
   const now = new Date().toISOString();
   const json: AssessmentJson = {
     assessment_id: newAssessmentId(),
@@ -166,12 +168,4 @@ export function baseJson(fn: string, target: AssessmentTarget, name: string, sou
   const metadata = metadataJson(fn, target.metadata);
   if (metadata !== undefined && Object.keys(metadata).length > 0) json.metadata = metadata;
   return json;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `"${value.slice(0, 60)}"`;
-  if (typeof value === "object") return `an object (${Object.getPrototypeOf(value)?.constructor?.name ?? "no prototype"})`;
-  return `${typeof value} ${String(value)}`;
 }

@@ -2,6 +2,7 @@
  * The autolog switches' options, checked: a misspelt or mistyped switch (`{ disabled: true }`,
  * `{ disable: "yes" }`) would otherwise turn tracing on without a word.
  */
+import { describeValue } from "../internal/describe-value";
 import { ConfigError } from "../internal/errors";
 import { checkOptionKeys } from "../internal/option-keys";
 
@@ -11,8 +12,7 @@ export function checkSwitchOptions(api: string, options: unknown, known: readonl
   for (const key of known) {
     const value: unknown = (options as Record<string, unknown>)[key];
     if (value !== undefined && typeof value !== "boolean") {
-      const got = typeof value === "string" ? JSON.stringify(value) : `${String(value)} (${typeof value})`;
-      throw new ConfigError(`${api}: expected \`${key}\` to be true or false, got ${got}`);
+      throw new ConfigError(`${api}: expected \`${key}\` to be true or false, got ${describeValue(value)}`);
     }
   }
 }

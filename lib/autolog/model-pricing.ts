@@ -3,6 +3,7 @@
  * {@link setModelPricing}. Cached input tokens are charged at their own rate. A model that is not
  * in the table gets no cost, never a guessed one.
  */
+import { describeValue } from "../internal/describe-value";
 import { globalSlot } from "../internal/global-registry";
 import { roundTo12Digits as round } from "../internal/round-precision";
 import type { ChatTokenUsage } from "./token-usage";
@@ -67,7 +68,7 @@ function validPrice(name: string, price: ModelPrice): void {
     const value = price[field];
     if (value === undefined && field === "cachedInputPerMillion") continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(`setModelPricing("${name}"): expected \`${field}\` to be a finite number >= 0 (USD per 1M tokens), got ${String(value)}`);
+      throw new RangeError(`setModelPricing("${name}"): expected \`${field}\` to be a finite number >= 0 (USD per 1M tokens), got ${describeValue(value)}`);
     }
   }
 }

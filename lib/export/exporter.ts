@@ -4,6 +4,7 @@
  * Traces a server could not take within the retry budget are kept in the local store for `traces sync`
  * by the fallback client in front of it (`clients/fallback-client.ts`).
  */
+import { describeValue } from "../internal/describe-value";
 import { currentDestination, routingClient, type DestinationClients } from "./destination/routing";
 import type { TraceDestination } from "./destination/assessment-stores";
 import { reportOnce } from "../internal/diagnostics";
@@ -17,7 +18,7 @@ import { envMetadata } from "./mlflow/env-metadata";
 import { type Trace } from "../tracing/trace";
 import { BatchProcessor } from "./batch/processor";
 import { DeliveryReport } from "./batch/delivery-report";
-import { BATCH_OPTION_KEYS, describeValue, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
+import { BATCH_OPTION_KEYS, resolveBatchOptions, type BatchProcessorOptions } from "./batch/options";
 import type { FlushResult } from "./batch/flush-waiters";
 import { estimateTraceBytes } from "./clients/trace-size";
 import type { TraceClient } from "./clients/trace-client";

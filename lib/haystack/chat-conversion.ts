@@ -4,6 +4,7 @@
  * can also be wrapped into, or unwrapped from, a one-item list. Tried after the plain wrap/unwrap,
  * as Haystack's strategy priority does.
  */
+import { describeValue } from "../internal/describe-value";
 import { ChatMessage } from "./dataclasses/chat-message";
 import type { TypeNode } from "./type-node";
 
@@ -49,13 +50,13 @@ export function chatConversion(sender: TypeNode, receiver: TypeNode): ChatConver
 
 function text(value: unknown): string {
   const message = value as ChatMessage;
-  if (!(message instanceof ChatMessage)) throw new TypeError(`expected a ChatMessage, got ${typeof value}`);
+  if (!(message instanceof ChatMessage)) throw new TypeError(`expected a ChatMessage, got ${describeValue(value)}`);
   if (message.text === null) throw new TypeError("Cannot convert a ChatMessage to str because it has no text.");
   return message.text;
 }
 
 function user(value: unknown): ChatMessage {
-  if (typeof value !== "string") throw new TypeError(`expected a str to make a user ChatMessage, got ${typeof value}`);
+  if (typeof value !== "string") throw new TypeError(`expected a str to make a user ChatMessage, got ${describeValue(value)}`);
   return ChatMessage.fromUser(value);
 }
 

@@ -4,6 +4,7 @@
  * TypeScript erases parameter names and types. The decorator works in both TypeScript modes
  * (TC39 standard and legacy `experimentalDecorators`).
  */
+import { describeValue } from "../internal/describe-value";
 import { registerComponentClass } from "./component-registry";
 import { ComponentError } from "./errors";
 import { copyReflectMetadata } from "../internal/reflect-metadata";
@@ -144,7 +145,7 @@ function declare(target: ComponentConstructor, options: ComponentOptions): Compo
     throw new ComponentError(`${className}.runAsync must be a method when present.`);
   }
   if (options.type !== undefined && (typeof options.type !== "string" || options.type.length === 0)) {
-    throw new ComponentError(`${className}: @component type must be a non-empty string, got ${JSON.stringify(options.type)}.`);
+    throw new ComponentError(`${className}: @component type must be a non-empty string, got ${describeValue(options.type)}.`);
   }
   const decl: ClassDeclaration = {
     type: options.type ?? className,
@@ -235,8 +236,7 @@ export function isComponent(value: unknown): boolean {
 export function getComponentInfo(instance: object): ComponentInfo {
   const info = typeof instance === "object" && instance !== null ? (instance as WithState)[STATE]?.info : undefined;
   if (info === undefined) {
-    const what = typeof instance === "object" && instance !== null ? `an instance of ${instance.constructor?.name ?? "Object"}` : typeof instance;
-    throw new ComponentError(`Expected a component instance, got ${what}: decorate its class with @component({ inputs, outputs }).`);
+    throw new ComponentError(`Expected a component instance, got ${describeValue(instance)}: decorate its class with @component({ inputs, outputs }).`);
   }
   return info;
 }

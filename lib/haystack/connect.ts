@@ -3,6 +3,7 @@
  * all sockets on each side, strict type matches before conversions, a unique pair wins, else the
  * unique pair with equal names, else an error that lists the sockets.
  */
+import { describeValue } from "../internal/describe-value";
 import { PipelineConnectError } from "./errors";
 import type { ComponentNode, GraphInputSocket, GraphOutputSocket } from "./graph";
 import { checkCompatibility, type ConversionStrategy } from "./type-compat";
@@ -17,7 +18,7 @@ export interface ResolvedConnection {
 /** Splits `"comp.socket"` on the first dot. */
 export function parseConnectString(spec: string): { component: string; socket: string | undefined } {
   if (typeof spec !== "string" || spec.length === 0) {
-    throw new PipelineConnectError(`Expected a connection end like "component" or "component.socket", got ${JSON.stringify(spec)}.`);
+    throw new PipelineConnectError(`Expected a connection end like "component" or "component.socket", got ${describeValue(spec)}.`);
   }
   const dot = spec.indexOf(".");
   return dot < 0 ? { component: spec, socket: undefined } : { component: spec.slice(0, dot), socket: spec.slice(dot + 1) };

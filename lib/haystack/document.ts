@@ -1,3 +1,4 @@
+import { describeValue } from "../internal/describe-value";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { pythonJsonDumps } from "../internal/python-json";
@@ -73,8 +74,7 @@ export class Document {
   constructor(init: DocumentInit = {}) {
     const content: unknown = init.content;
     if (content != null && typeof content !== "string") {
-      const got = Array.isArray(content) ? "an array" : typeof content;
-      throw new TypeError(`The 'content' field of a Document must be a string or null, got ${got}; put other data in 'meta'.`);
+      throw new TypeError(`The 'content' field of a Document must be a string or null, got ${describeValue(content)}; put other data in 'meta'.`);
     }
     this.content = init.content ?? null;
     this.meta = init.meta ?? {};

@@ -2,10 +2,13 @@
  * Building a pipeline: options, components, connections and descriptions of its open inputs and
  * outputs. Running lives in `pipeline.ts`; this class never executes a component.
  */
+import { inspect } from "node:util";
+import { describeValue } from "../internal/describe-value";
 import { getComponentInfo, isComponent } from "./component";
 import { parseConnectString, resolveConnection } from "./connect";
 import { PipelineConnectError, PipelineError, PipelineValidationError } from "./errors";
 import { createNode, PipelineGraph, type ComponentNode, type Edge } from "./graph";
+import { pipelineText } from "./pipeline-text";
 import { isListType } from "./type-compat";
 
 /**
@@ -60,10 +63,10 @@ export class PipelineBase {
   constructor(options: PipelineOptions = {}) {
     const { metadata = {}, maxRunsPerComponent = 100, connectionTypeValidation = true } = options;
     if (!Number.isInteger(maxRunsPerComponent) || maxRunsPerComponent < 1) {
-      throw new PipelineError(`Expected maxRunsPerComponent to be an integer >= 1, got ${String(maxRunsPerComponent)}.`);
+      throw new PipelineError(`Expected maxRunsPerComponent to be an integer >= 1, got ${describeValue(maxRunsPerComponent)}.`);
     }
     if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      throw new PipelineError(`Expected metadata to be an object, got ${Array.isArray(metadata) ? "an array" : String(metadata)}.`);
+      throw new PipelineError(`Expected metadata to be an object, got ${describeValue(metadata)}.`);
     }
     this.metadata = metadata;
     this.maxRunsPerComponent = maxRunsPerComponent;
@@ -83,10 +86,12 @@ export class PipelineBase {
       throw new PipelineError(`A component named '${name}' already exists in this pipeline: choose another name.`, { component: name });
     }
     if (!isComponent(instance)) {
-      const what = typeof instance === "object" && instance !== null ? `an instance of ${instance.constructor?.name ?? "Object"}` : typeof instance;
-      throw new PipelineValidationError(`'${name}' must be a component instance, got ${what}: decorate its class with @component({ inputs, outputs }).`, {
-        component: name,
-      });
+      throw new PipelineValidationError(
+        `'${name}' must be a component instance, got ${describeValue(instance)}: decorate its class with @component({ inputs, outputs }).`,
+        {
+          component: name,
+        },
+      );
     }
     const owner = (instance as Owned)[OWNER];
     if (owner !== undefined && owner !== this) {
@@ -213,6 +218,21 @@ export class PipelineBase {
       if (Object.keys(sockets).length > 0) out[name] = sockets;
     }
     return out;
+  }
+
+  /**
+   * The metadata, components and connections, in the lines of Haystack's `Pipeline.__repr__`.
+   *
+   * @example
+   * String(pipe); // "Pipeline\n🚅 Components\n  - retriever: InMemoryBM25Retriever\n…\n🛤️ Connections\n  - retriever.documents -> prompt_builder.documents (list[Document])"
+   */
+  toString(): string {
+    return pipelineText(this.constructor.name, this.metadata, this.#graph);
+  }
+
+  /** `console.log(pipe)` prints {@link toString}'s lines. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   #node(name: string, ErrorClass: typeof PipelineError = PipelineError): ComponentNode {

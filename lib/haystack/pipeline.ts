@@ -3,6 +3,7 @@
  * components concurrently). Both validate the data before anything runs, call every component's
  * `warmUp()`, and report to the installed tracer, if any.
  */
+import { describeValue } from "../internal/describe-value";
 import { reportOnce } from "../internal/diagnostics";
 import { PipelineError, PipelineRuntimeError, PipelineValidationError } from "./errors";
 import { graphOf, PipelineBase, type PipelineOptions } from "./pipeline-base";
@@ -112,7 +113,7 @@ export class Pipeline extends PipelineBase {
   runAsync(data: Record<string, unknown>, options: AsyncRunOptions = {}): Promise<PipelineOutputs> {
     const limit = options.concurrencyLimit ?? 4;
     if (!Number.isInteger(limit) || limit < 1) {
-      return Promise.reject(new PipelineError(`Expected concurrencyLimit to be an integer >= 1, got ${String(limit)}.`));
+      return Promise.reject(new PipelineError(`Expected concurrencyLimit to be an integer >= 1, got ${describeValue(limit)}.`));
     }
     return this.#execute(data, options, "async", (ctx) => runConcurrent(ctx, limit));
   }

@@ -3,6 +3,7 @@
  * Accepts nested `{ retriever: { query } }` and flat `{ query }` (which goes to every component
  * with an unconnected socket of that name).
  */
+import { describeValue } from "../internal/describe-value";
 import { deepCopy } from "./deep-copy";
 import { PipelineValidationError } from "./errors";
 import type { GraphInputSocket, PipelineGraph } from "./graph";
@@ -124,7 +125,7 @@ function socketNameIn(sockets: Record<string, unknown> | undefined, name: string
 export function prepareRunInputs(graph: PipelineGraph, data: unknown): Map<string, ComponentInputs> {
   if (!isPlainObject(data)) {
     throw new PipelineValidationError(
-      `Expected run data to be an object like { component: { socket: value } } or { socket: value }, got ${Array.isArray(data) ? "an array" : String(data)}.`,
+      `Expected run data to be an object like { component: { socket: value } } or { socket: value }, got ${describeValue(data)}.`,
     );
   }
   const nested = isNested(graph, data) ? (data as Record<string, Record<string, unknown>>) : distributeFlat(graph, data);

@@ -1,3 +1,4 @@
+import { describeValue } from "../internal/describe-value";
 import { inspect } from "node:util";
 
 /** The serialized form of a {@link Secret}; never contains a token value. */
@@ -22,7 +23,7 @@ export abstract class Secret {
   static fromEnvVar(names: string | readonly string[], options: { strict?: boolean } = {}): Secret {
     const list = typeof names === "string" ? [names] : [...names];
     if (list.length === 0 || list.some((n) => typeof n !== "string" || n === "")) {
-      throw new TypeError(`Secret.fromEnvVar() expects one or more variable names, got ${JSON.stringify(names)}.`);
+      throw new TypeError(`Secret.fromEnvVar() expects one or more variable names, got ${describeValue(names)}.`);
     }
     return new EnvVarSecret(list, options.strict ?? true);
   }

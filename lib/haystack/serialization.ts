@@ -2,6 +2,7 @@
  * Pipelines and components as plain dictionaries in Haystack's shape (snake_case keys), so a
  * pipeline can be saved as JSON and rebuilt from the `@component` registry.
  */
+import { describeValue } from "../internal/describe-value";
 import { getComponentInfo } from "./component";
 import { lookupComponentClass, registeredComponentTypes } from "./component-registry";
 import { SerializationError } from "./errors";
@@ -41,7 +42,7 @@ export function componentToDict(instance: object): ComponentDict {
   if (typeof own !== "function") return { type: info.type, init_parameters: { ...info.initParameters } };
   const dict = toPlainData((own as () => unknown).call(instance));
   if (!isRecord(dict) || typeof dict["type"] !== "string") {
-    throw new SerializationError(`${info.className}.toDict() must return { type: string, init_parameters: {...} }, got ${JSON.stringify(dict)}.`);
+    throw new SerializationError(`${info.className}.toDict() must return { type: string, init_parameters: {...} }, got ${describeValue(dict)}.`);
   }
   return { ...dict, type: dict["type"], init_parameters: isRecord(dict["init_parameters"]) ? dict["init_parameters"] : {} };
 }
@@ -55,7 +56,7 @@ export function componentToDict(instance: object): ComponentDict {
  */
 export function componentFromDict(dict: unknown, name = "component"): object {
   if (!isRecord(dict) || typeof dict["type"] !== "string") {
-    throw new SerializationError(`Component '${name}' must be { type: string, init_parameters?: {...} }, got ${JSON.stringify(dict)?.slice(0, 200)}.`);
+    throw new SerializationError(`Component '${name}' must be { type: string, init_parameters?: {...} }, got ${describeValue(dict)}.`);
   }
   const cls = lookupComponentClass(dict["type"]);
   if (cls === undefined) {
@@ -94,7 +95,7 @@ export function graphToDict(
 
 /** Checks the top-level shape of a pipeline dictionary. */
 export function checkPipelineDict(data: unknown): asserts data is Partial<PipelineDict> & { components?: Record<string, unknown> } {
-  if (!isRecord(data)) throw new SerializationError(`Expected a pipeline dictionary (an object), got ${JSON.stringify(data)?.slice(0, 200)}.`);
+  if (!isRecord(data)) throw new SerializationError(`Expected a pipeline dictionary (an object), got ${describeValue(data)}.`);
   if (data["components"] !== undefined && !isRecord(data["components"])) {
     throw new SerializationError("Pipeline dictionary 'components' must be an object of name -> { type, init_parameters }.");
   }

@@ -2,6 +2,7 @@
  * Socket declarations: what users write in `@component({ inputs, outputs })` and the resolved,
  * per-instance form the pipeline works with.
  */
+import { describeValue } from "../internal/describe-value";
 import { ComponentError } from "./errors";
 
 /**
@@ -49,7 +50,7 @@ export interface ResolvedOutputSocket {
 
 function checkName(owner: string, kind: string, name: string): void {
   if (typeof name !== "string" || name.length === 0) {
-    throw new ComponentError(`${owner}: ${kind} socket names must be non-empty strings, got ${JSON.stringify(name)}.`);
+    throw new ComponentError(`${owner}: ${kind} socket names must be non-empty strings, got ${describeValue(name)}.`);
   }
 }
 
@@ -66,7 +67,7 @@ export function resolveInputSocket(owner: string, name: string, decl: SocketType
   checkName(owner, "input", name);
   if (typeof decl === "string") return { name, type: checkType(owner, name, decl), mandatory: true, hasDefault: false };
   if (typeof decl !== "object" || decl === null) {
-    throw new ComponentError(`${owner}: input '${name}' must be a type tag or { type, default, optional, variadic }, got ${String(decl)}.`);
+    throw new ComponentError(`${owner}: input '${name}' must be a type tag or { type, default, optional, variadic }, got ${describeValue(decl)}.`);
   }
   const type = checkType(owner, name, decl.type);
   const variadic = decl.variadic;

@@ -3,6 +3,7 @@
  * known keys: a misspelt key — `contentTrace` for `contentTracing` — would otherwise be ignored
  * without a word, and some of these options are privacy switches.
  */
+import { describeValue } from "./describe-value";
 import { ConfigError } from "./errors";
 
 /** Edit distance between `a` and `b` (insertions, deletions, substitutions), case-insensitive. */
@@ -44,8 +45,7 @@ export function closestKey(key: string, known: readonly string[]): string | unde
  */
 export function checkOptionKeys(api: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    const got = options === null ? "null" : Array.isArray(options) ? "an array" : typeof options;
-    throw new ConfigError(`${api}: expected an options object such as { ${known[0] ?? ""}: … }, got ${got}`);
+    throw new ConfigError(`${api}: expected an options object such as { ${known[0] ?? ""}: … }, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;

@@ -2,6 +2,7 @@
  * Process-wide tracing settings: serialization limits, the completed-trace buffer and the wait for
  * late child spans. Validated here, once, so the per-span path never checks them.
  */
+import { describeValue } from "../internal/describe-value";
 import { ConfigError } from "../internal/errors";
 import { checkOptionKeys } from "../internal/option-keys";
 import { sdkState } from "../internal/global-state";
@@ -76,7 +77,7 @@ const TRACING_CONFIG_KEYS = Object.keys({
 function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1) {
-    throw new ConfigError(`configureTracing: expected \`${name}\` to be a positive integer, got ${String(value)}`);
+    throw new ConfigError(`configureTracing: expected \`${name}\` to be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -101,7 +102,7 @@ export function configureTracing(config: TracingConfig): void {
   let lateWait = state.lateSpanWaitMs;
   if (config.lateSpanWaitMs !== undefined) {
     if (!Number.isFinite(config.lateSpanWaitMs) || config.lateSpanWaitMs < 0) {
-      throw new ConfigError(`configureTracing: expected \`lateSpanWaitMs\` to be a finite number >= 0, got ${String(config.lateSpanWaitMs)}`);
+      throw new ConfigError(`configureTracing: expected \`lateSpanWaitMs\` to be a finite number >= 0, got ${describeValue(config.lateSpanWaitMs)}`);
     }
     lateWait = config.lateSpanWaitMs;
   }

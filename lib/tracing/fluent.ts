@@ -1,13 +1,14 @@
 /**
  * The fluent tracing API around the active span and completed traces.
  */
+import { describeValue } from "../internal/describe-value";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { completedTraceById, lastCompletedTrace } from "./completed-traces";
 import type { LiveSpan } from "./live-span";
 import { traceRecordOf } from "./trace-record";
 import type { Trace } from "./trace";
-import { stringifySafe, toJsonSafe, toJsonSafeEntry } from "./serialize";
+import { stringifySafe, toJsonSafeEntry } from "./serialize";
 import { checkedId, traceValueText, TraceMetadataKey } from "./tracing-context";
 
 /**
@@ -111,11 +112,7 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
   if (options.responsePreview !== undefined) updates.responsePreview = stringOption("responsePreview", options.responsePreview);
   if (options.state !== undefined) {
     if (options.state !== "OK" && options.state !== "ERROR") {
-      reportOnce(
-        "update-trace-state",
-        "warn",
-        `updateCurrentTrace() state must be "OK" or "ERROR", got ${stringifySafe(toJsonSafe(options.state, sdkState().limits))}; ignored`,
-      );
+      reportOnce("update-trace-state", "warn", `updateCurrentTrace() state must be "OK" or "ERROR", got ${describeValue(options.state)}; ignored`);
     } else {
       updates.state = options.state;
     }
@@ -123,11 +120,10 @@ function applyTraceUpdate(options: UpdateTraceOptions): void {
 }
 
 function invalidUpdate(option: string, expected: string, got: unknown): void {
-  const shown = typeof got === "object" && got !== null ? (Array.isArray(got) ? "an array" : "an object") : got === null ? "null" : `a ${typeof got}`;
   reportOnce(
     `update-trace.invalid-option.${option}`,
     "warn",
-    `TypeError: updateCurrentTrace() expected \`${option}\` to be ${expected}, got ${shown}; it was converted or ignored`,
+    `TypeError: updateCurrentTrace() expected \`${option}\` to be ${expected}, got ${describeValue(got)}; it was converted or ignored`,
   );
 }
 

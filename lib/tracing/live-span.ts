@@ -2,7 +2,7 @@
  * A span while it runs. Its bookkeeping is in `#private` fields; the tracing core reads it
  * through the accessors at the end of this file, which the package does not export.
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
 import { nowPerf, perfToEpochNs } from "./clock";
@@ -13,6 +13,7 @@ import { withSpanLogLevel, type Span, type SpanEvent, type SpanStatus, type Span
 import { describeException } from "./describe-exception";
 import { redactText } from "../internal/redaction";
 import { recordBytes, valueBytes } from "./value-bytes";
+import { inspectLiveSpan, liveSpanJson, type LiveSpanFields, type LiveSpanJson } from "./live-span-view";
 
 /** Event attributes as OpenTelemetry allows them: primitives (other values are JSON-encoded). */
 export type EventAttributes = Record<string, unknown>;
@@ -54,7 +55,8 @@ let internals: LiveSpanInternals | undefined;
  * `getCurrentActiveSpan()`. Record what the step did with its setters; every method is safe to
  * call at any time: after `end()` changes are ignored, and no method throws into your code.
  * Values are snapshotted when set (later mutation does not show), within the limits of
- * `configureTracing`. `console.log(span)` prints its name, type, ids, status and duration.
+ * `configureTracing`. `console.log(span)` and `JSON.stringify(span)` show its name, type, ids,
+ * status, times, inputs, outputs and attributes.
  *
  * @example
  * await startSpan({ name: "retrieve", spanType: SpanType.RETRIEVER, inputs: { query } }, async (span) => {
@@ -407,12 +409,33 @@ export class LiveSpan {
     return false;
   }
 
-  /** `LiveSpan "retrieve" RETRIEVER { spanId, traceId, parentId, status, duration }` for `console.log`. */
-  [inspect.custom](): string {
-    const end = this.#endPerf >= 0 ? this.#endPerf : nowPerf();
-    const duration = `${(end - this.#startPerf).toFixed(3)} ms${this.#endPerf >= 0 ? "" : " (running)"}`;
-    const status = this.#status.description === "" ? this.#status.code : `${this.#status.code}: ${this.#status.description}`;
-    return `LiveSpan ${JSON.stringify(this.#name)} ${this.#spanType} { spanId: ${this.spanId}, traceId: ${this.#record.traceId}, parentId: ${String(this.parentId)}, status: ${status}, duration: ${duration} }`;
+  /** What `JSON.stringify(span)` writes: the fields its getters give, with ISO start and end times. */
+  toJSON(): LiveSpanJson {
+    return liveSpanJson(this.#fields());
+  }
+
+  /** `console.log(span)`: name, type, status, duration, ids, times, inputs, outputs and attributes. */
+  [inspect.custom](depth: number, options: InspectOptions, show: typeof inspect): string {
+    return inspectLiveSpan(this.#fields(), depth, options, show);
+  }
+
+  #fields(): LiveSpanFields {
+    const { spanId, parentId, inputs, outputs, attributes, status } = this;
+    const traceId = this.#record.traceId;
+    return {
+      name: this.#name,
+      spanType: this.#spanType,
+      spanId,
+      traceId,
+      parentId,
+      status,
+      startPerf: this.#startPerf,
+      endPerf: this.#endPerf,
+      nowPerf: nowPerf(),
+      inputs,
+      outputs,
+      attributes,
+    };
   }
 }
 

@@ -3,6 +3,7 @@
  * they are given (a wrong value throws, naming the option and what it takes) and merged into the
  * policy in force.
  */
+import { describeValue } from "../internal/describe-value";
 import { ConfigError } from "../internal/errors";
 import { checkOptionKeys } from "../internal/option-keys";
 import { envRatio, makePolicy, tracePolicy, type SpanProcessor, type TracePolicy } from "./trace-policy";
@@ -26,15 +27,8 @@ interface PolicyOptions {
   traceTimeoutSeconds?: number;
 }
 
-function describe(got: unknown): string {
-  if (got === null) return "null";
-  if (Array.isArray(got)) return "an array";
-  if (typeof got === "string") return JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got);
-  return typeof got === "number" || typeof got === "boolean" ? String(got) : typeof got;
-}
-
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigError(`configureTracing: expected \`${option}\` to be ${expected}, got ${describe(got)}`);
+  throw new ConfigError(`configureTracing: expected \`${option}\` to be ${expected}, got ${describeValue(got)}`);
 }
 
 function checkSampling(sampling: SamplingConfig): Pick<TracePolicy, "ratio" | "keepErrors" | "keepSlowerThanMs"> {

@@ -3,6 +3,7 @@
  * reported once (naming what was expected and what arrived) and replaced by its default, so the
  * user's function always runs — traced with what could be used — and nothing is thrown.
  */
+import { describeValue } from "../internal/describe-value";
 import { reportOnce } from "../internal/diagnostics";
 
 /** Options after checking: a string name and span type, attributes as an object or absent. */
@@ -15,15 +16,12 @@ export interface CheckedSpanOptions {
 
 const DEFAULT_NAME = "span";
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
 function invalid(api: string, key: string, expected: string, got: unknown, fallback: string): void {
-  reportOnce(`${api}.invalid-option.${key}`, "warn", `TypeError: ${api}() expected ${expected}, got ${describe(got)}; ${fallback} (the function still runs)`);
+  reportOnce(
+    `${api}.invalid-option.${key}`,
+    "warn",
+    `TypeError: ${api}() expected ${expected}, got ${describeValue(got)}; ${fallback} (the function still runs)`,
+  );
 }
 
 function readOption(options: object, key: string): unknown {

@@ -2,6 +2,7 @@
  * A trace's JSON in the shape of Python's `Trace.to_dict()`, and the check `traceFromJSON` runs on
  * what it is given.
  */
+import { describeValue } from "../internal/describe-value";
 import type { AssessmentJson } from "./assessment-json";
 import type { SpanJson } from "./wire-format";
 
@@ -43,7 +44,7 @@ export function parseTraceJson(json: TraceJson | string): TraceJson {
   }
   const problem =
     typeof parsed !== "object" || parsed === null || Array.isArray(parsed)
-      ? `got ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : typeof parsed}`
+      ? `got ${describeValue(parsed)}`
       : typeof (parsed as { info?: unknown }).info !== "object" || (parsed as { info?: unknown }).info === null
         ? "`info` is missing"
         : typeof (parsed as TraceJson).info.trace_id !== "string"

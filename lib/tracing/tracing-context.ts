@@ -5,6 +5,7 @@
  * merge, the inner value winning. The scope is an immutable frame entered with
  * `AsyncLocalStorage.run`, created on first use so processes that never call it pay nothing.
  */
+import { describeValue } from "../internal/describe-value";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { sdkState } from "../internal/global-state";
 import { reportOnce } from "../internal/diagnostics";
@@ -53,8 +54,7 @@ export function currentTraceContext(): TraceContextFrame | undefined {
  */
 export function checkedId(api: string, option: "session" | "user", value: unknown): string | undefined {
   if (typeof value === "string" && value.length <= MAX_ID_LENGTH && value !== "") return value;
-  const got =
-    typeof value === "string" ? (value === "" ? "an empty string" : `a string of ${value.length} characters`) : value === null ? "null" : `a ${typeof value}`;
+  const got = typeof value === "string" && value !== "" ? `a string of ${value.length} characters` : describeValue(value);
   reportOnce(
     `${api}.invalid-${option}`,
     "error",
@@ -82,7 +82,7 @@ function record(api: string, option: string, value: unknown): Record<string, str
     reportOnce(
       `${api}.invalid-${option}`,
       "error",
-      `${api}() expected \`${option}\` to be an object of string values such as { env: "prod" }, got ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}; it was ignored`,
+      `${api}() expected \`${option}\` to be an object of string values such as { env: "prod" }, got ${describeValue(value)}; it was ignored`,
     );
     return out;
   }

@@ -300,7 +300,7 @@ describe("mlflow.haystack.autolog options", () => {
 
   it("refuses a switch that is not a boolean", () => {
     expect(() => mlflow.haystack.autolog({ disable: "no" } as never)).toThrow('mlflow.haystack.autolog: expected `disable` to be true or false, got "no"');
-    expect(() => mlflow.haystack.autolog({ silent: 1 } as never)).toThrow("mlflow.haystack.autolog: expected `silent` to be true or false, got 1 (number)");
+    expect(() => mlflow.haystack.autolog({ silent: 1 } as never)).toThrow("mlflow.haystack.autolog: expected `silent` to be true or false, got 1 (a number)");
     expect(mlflow.haystack.isAutologEnabled()).toBe(false);
   });
 

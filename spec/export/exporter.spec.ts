@@ -111,7 +111,9 @@ describe("the exporter", () => {
       mlflow.setTraceClient({ export: () => new Promise(() => undefined), shutdown: async () => undefined });
       mlflow.startSpan({ name: "never-answered" }, () => 1);
       const flushing = mlflow.flushTraces({ timeoutMs: "300" as unknown as number });
-      expect(messages).toContain('TypeError: flushTraces() expected `timeoutMs` to be a number of milliseconds >= 0, got "300"; it waits up to 30 s');
+      expect(messages).toContain(
+        'TypeError: flushTraces() expected `timeoutMs` to be a number of milliseconds >= 0, got "300" (a string); it waits up to 30 s',
+      );
       await jest.advanceTimersByTimeAsync(30_000);
       expect(await flushing).toEqual({ exported: 0, failed: 0, dropped: 0, pending: 1 });
     } finally {

@@ -71,7 +71,7 @@ describe("Document", () => {
 
   it("refuses content that is not a string, naming the field", () => {
     // python: Document(content=123) raises ValueError("The `content` field must be a string or None.")
-    expect(() => new Document({ content: 123 as unknown as string })).toThrow(/'content' field of a Document must be a string or null, got number/);
+    expect(() => new Document({ content: 123 as unknown as string })).toThrow(/'content' field of a Document must be a string or null, got 123 \(a number\)/);
     expect(() => Document.fromDict({ content: ["a"] })).toThrow(/must be a string or null, got an array/);
   });
 

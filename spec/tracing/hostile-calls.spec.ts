@@ -31,7 +31,7 @@ describe("startSpan and traced with options they cannot use", () => {
     expect(result).toBe(42);
     expect(getLastActiveTrace()!.data.spans[0]).toMatchObject({ name: "oops", spanType: "UNKNOWN", outputs: 42 });
     expect(warnings.join("\n")).toContain(
-      'TypeError: startSpan() expected an options object such as { name: "retrieve" } as its first argument, got the string "oops"',
+      'TypeError: startSpan() expected an options object such as { name: "retrieve" } as its first argument, got "oops" (a string)',
     );
   });
 
@@ -55,7 +55,7 @@ describe("startSpan and traced with options they cannot use", () => {
     );
     expect(fn(21)).toBe(42);
     expect(getLastActiveTrace()!.data.spans[0]).toMatchObject({ name: "lookup", spanType: "UNKNOWN", inputs: { id: 21 }, outputs: 42 });
-    expect(warnings.some((w) => w.includes("TypeError: traced() expected `name` to be a non-empty string, got a number"))).toBe(true);
+    expect(warnings.some((w) => w.includes("TypeError: traced() expected `name` to be a non-empty string, got 3 (a number)"))).toBe(true);
   });
 });
 
@@ -110,7 +110,7 @@ describe("values that fight back", () => {
     expect(info.responsePreview).toBe('{"a":1}');
     expect(info.tags["n"]).toBe("5");
     expect(JSON.parse(JSON.stringify(getLastActiveTrace()!.toJSON())).info.request_preview).toBe("12");
-    expect(warnings.join("\n")).toContain("TypeError: updateCurrentTrace() expected `requestPreview` to be a string, got a bigint");
-    expect(warnings.join("\n")).toContain("expected `metadata` to be an object of string values, got a string");
+    expect(warnings.join("\n")).toContain("TypeError: updateCurrentTrace() expected `requestPreview` to be a string, got 12n (a bigint)");
+    expect(warnings.join("\n")).toContain('expected `metadata` to be an object of string values, got "x" (a string)');
   });
 });

@@ -16,21 +16,24 @@ describe("LiveSpan", () => {
     expect(later).toEqual({ c: "x", b: 2 });
   });
 
-  it("prints its name, type, ids, status and duration on one line with console.log", () => {
+  it("prints its name, type, status, duration, ids, times, inputs, outputs and attributes with console.log", () => {
     let running = "";
     let span: LiveSpan | undefined;
-    startSpan({ name: "retrieve", spanType: SpanType.RETRIEVER }, (s) => {
+    startSpan({ name: "retrieve", spanType: SpanType.RETRIEVER, inputs: { query: "paris" } }, (s) => {
+      s.setAttribute("retriever.top_k", 5);
       span = s;
       running = inspect(s);
+      return ["doc"];
     });
     const ended = inspect(span);
-    expect(running).toMatch(
-      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \(running\) \}$/,
-    );
-    expect(ended).toMatch(
-      /^LiveSpan "retrieve" RETRIEVER \{ spanId: [0-9a-f]{16}, traceId: tr-[0-9a-f]{32}, parentId: null, status: UNSET, duration: \d+\.\d{3} ms \}$/,
-    );
-    expect(ended.split("\n")).toHaveLength(1);
+    expect(running).toMatch(/^LiveSpan "retrieve" RETRIEVER UNSET \d+\.\d{3} ms \(running\) \{/);
+    expect(running).toMatch(/spanId: '[0-9a-f]{16}'[\s\S]*traceId: 'tr-[0-9a-f]{32}'[\s\S]*parentId: null/);
+    expect(running).toMatch(/startTime: '\d{4}-\d\d-\d\dT[\d:.]+Z'[\s\S]*endTime: null/);
+    expect(running).toContain("inputs: { query: 'paris' }");
+    expect(running).toContain("attributes: { 'retriever.top_k': 5 }");
+    expect(ended).toMatch(/^LiveSpan "retrieve" RETRIEVER UNSET \d+\.\d{3} ms \{/);
+    expect(ended).toContain("outputs: [ 'doc' ]");
+    expect(ended).not.toContain("endTime: null");
   });
 
   it("shows an error status with its description and the parent's id", () => {
@@ -40,7 +43,48 @@ describe("LiveSpan", () => {
         return { printed: inspect(getCurrentActiveSpan()), parentId: root.spanId };
       }),
     );
-    expect(printed.printed).toContain(`parentId: ${printed.parentId}, status: ERROR: no documents`);
+    expect(printed.printed).toMatch(/^LiveSpan "child" TOOL ERROR: no documents /);
+    expect(printed.printed).toContain(`parentId: '${printed.parentId}'`);
+  });
+
+  it("cuts long strings and arrays when printed", () => {
+    const printed = startSpan({ name: "big", inputs: { text: "x".repeat(5000), list: Array.from({ length: 500 }, (_, i) => i) } }, (span) => inspect(span));
+    expect(printed).toContain("more characters");
+    expect(printed).toContain("more items");
+    expect(printed.length).toBeLessThan(2000);
+  });
+
+  it("gives JSON.stringify what a user reads: ids, type, status, times, inputs, outputs and attributes", () => {
+    let span: LiveSpan | undefined;
+    let runningJson: Record<string, unknown> = {};
+    startSpan({ name: "llm", spanType: SpanType.LLM, inputs: { prompt: "hi" }, attributes: { model: "gpt" } }, (s) => {
+      span = s;
+      runningJson = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+      s.setOutputs("hello");
+    });
+    expect(runningJson).toMatchObject({ name: "llm", spanType: "LLM", endTime: null, inputs: { prompt: "hi" }, attributes: { model: "gpt" } });
+    expect(runningJson).not.toHaveProperty("outputs");
+    const json = JSON.parse(JSON.stringify(span)) as Record<string, unknown>;
+    expect(json).toEqual({
+      name: "llm",
+      spanType: "LLM",
+      spanId: span!.spanId,
+      traceId: span!.traceId,
+      parentId: null,
+      status: { code: "UNSET", description: "" },
+      startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      endTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      durationMs: expect.any(Number),
+      inputs: { prompt: "hi" },
+      outputs: "hello",
+      attributes: { model: "gpt" },
+    });
+    expect(Date.parse(json["endTime"] as string) - Date.parse(json["startTime"] as string)).toBeCloseTo(json["durationMs"] as number, -1);
+  });
+
+  it("hides secrets in what it prints, as in what it records", () => {
+    const printed = startSpan({ name: "call", inputs: { apiKey: "sk-live-123456" } }, (span) => `${inspect(span)} ${JSON.stringify(span)}`);
+    expect(printed).not.toContain("sk-live-123456");
   });
 
   it("keeps its bookkeeping private: no own properties, nothing to reach into", () => {

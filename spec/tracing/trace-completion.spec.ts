@@ -84,7 +84,7 @@ describe("trace completion", () => {
 
   it("rejects invalid configuration with a ConfigError naming the option, like the other configure calls", () => {
     expect(() => configureTracing({ maxStringLength: -1 })).toThrow(
-      new ConfigError("configureTracing: expected `maxStringLength` to be a positive integer, got -1"),
+      new ConfigError("configureTracing: expected `maxStringLength` to be a positive integer, got -1 (a number)"),
     );
     expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(ConfigError);
     expect(() => configureTracing({ lateSpanWaitMs: Number.NaN })).toThrow(/lateSpanWaitMs/);

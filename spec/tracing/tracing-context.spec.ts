@@ -171,7 +171,7 @@ describe("tracingContext", () => {
       diag.stop();
     }
     expect(diag.messages).toEqual([
-      expect.stringMatching(/got an empty string; the user id was not recorded\. Pass the user's id as a string, or leave `user` out$/),
+      expect.stringMatching(/got "" \(an empty string\); the user id was not recorded\. Pass the user's id as a string, or leave `user` out$/),
     ]);
   });
 

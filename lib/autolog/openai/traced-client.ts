@@ -4,6 +4,7 @@
  * `completions.create`). Nothing of the `openai` module is patched: other clients stay untouched.
  * Everything else reads through to the client itself, so types, `instanceof` and private fields work.
  */
+import { describeValue } from "../../internal/describe-value";
 import { openIntegrationSpan, runWithActiveSpan, SpanType } from "../../tracing/integration";
 import { startAttributes, type CallKind } from "./call-attributes";
 import { CallSpan, DEFAULT_ABANDON_AFTER_MS } from "./call-span";
@@ -164,11 +165,13 @@ export function traceGeneratorClient<T extends object>(client: T): T {
  */
 export function traceClient<T extends object>(client: T, options: TraceOpenAIOptions = {}): T {
   if (typeof client !== "object" || client === null) {
-    throw new TypeError(`mlflow.openai.trace(client): expected an OpenAI client (new OpenAI()), got ${client === null ? "null" : typeof client}`);
+    throw new TypeError(`mlflow.openai.trace(client): expected an OpenAI client (new OpenAI()), got ${describeValue(client)}`);
   }
   const abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
   if (typeof abandonAfterMs !== "number" || !Number.isFinite(abandonAfterMs) || abandonAfterMs <= 0 || abandonAfterMs > 2_147_483_647) {
-    throw new RangeError(`mlflow.openai.trace(client, { abandonAfterMs }): expected a number of ms between 1 and 2147483647, got ${String(abandonAfterMs)}`);
+    throw new RangeError(
+      `mlflow.openai.trace(client, { abandonAfterMs }): expected a number of ms between 1 and 2147483647, got ${describeValue(abandonAfterMs)}`,
+    );
   }
   const chat = (client as { chat?: { completions?: { create?: unknown } } }).chat;
   if (typeof chat?.completions?.create !== "function") {

@@ -2,6 +2,7 @@
  * Options of the batch processor, checked once in its constructor and frozen into a resolved
  * config, so the hot path (`enqueue`) reads plain fields and validates nothing.
  */
+import { describeValue } from "../../internal/describe-value";
 import { ConfigError } from "../errors";
 
 /** The least a trace must offer the processor: an id that export failures refer to. */
@@ -108,12 +109,6 @@ export function estimateJsonBytes(trace: unknown): number {
 const MAX_TIMER_MS = 2_147_483_647;
 
 const identity = <R>(fn: () => R): R => fn();
-
-/** A bad option value as an error message shows it: `5`, `"5"`, `null (object)`. */
-export function describeValue(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  return typeof value === "string" ? JSON.stringify(value) : `${String(value)} (${typeof value})`;
-}
 
 function check(name: string, value: unknown, fallback: number, kind: "int" | "ms"): number {
   if (value === undefined) return fallback;

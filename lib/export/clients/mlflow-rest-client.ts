@@ -6,6 +6,7 @@
  * spans, as for Python's OTLP export. No queue and no retries: failures are classified and
  * returned to the batch processor.
  */
+import { describeValue } from "../../internal/describe-value";
 import { connectionFor, getTrackingUri, resolveExperimentAt } from "../destination/config";
 import { diag, reportOnce } from "../../internal/diagnostics";
 import type { Trace } from "../../tracing/trace";
@@ -67,7 +68,7 @@ export class MlflowRestClient implements TraceClient {
     if (options.trackingUri !== undefined) connectionFor(options.trackingUri);
     const concurrency = options.concurrency ?? 4;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new ConfigError(`Expected \`concurrency\` to be a positive integer, got ${String(options.concurrency)}.`);
+      throw new ConfigError(`Expected \`concurrency\` to be a positive integer, got ${describeValue(options.concurrency)}.`);
     }
     this.options = options;
     this.concurrency = concurrency;

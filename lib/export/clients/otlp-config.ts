@@ -2,6 +2,7 @@
  * Options of the OTLP client, resolved once from arguments and the standard `OTEL_*` environment
  * variables (https://opentelemetry.io/docs/specs/otel/protocol/exporter/).
  */
+import { describeValue } from "../../internal/describe-value";
 import { redactUrl } from "../../internal/redaction";
 import { ConfigError } from "../errors";
 import type { OtlpAttributeValues } from "./otlp-spans";
@@ -120,7 +121,7 @@ export function resolveOtlpOptions(options: OtlpClientOptions = {}, env: NodeJS.
   }
   const attributeValues = options.attributeValues ?? "flat";
   if (attributeValues !== "flat" && attributeValues !== "native") {
-    throw new ConfigError(`Expected \`attributeValues\` to be "flat" or "native", got ${JSON.stringify(attributeValues)}.`);
+    throw new ConfigError(`Expected \`attributeValues\` to be "flat" or "native", got ${describeValue(attributeValues)}.`);
   }
   const serviceName = options.serviceName ?? nonEmpty(env["OTEL_SERVICE_NAME"]);
   const envResource = parseKeyValueList(env["OTEL_RESOURCE_ATTRIBUTES"], "OTEL_RESOURCE_ATTRIBUTES");

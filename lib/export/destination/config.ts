@@ -3,6 +3,7 @@
  * `setExperiment` is resolved lazily (on first export, or when its promise is awaited) and cached.
  * State lives in the global registry's `destination` slot, so duplicate installs of the package share it.
  */
+import { describeValue } from "../../internal/describe-value";
 import { reportOnce } from "../../internal/diagnostics";
 import { ENV_FLAG_SPELLINGS, envFlag } from "../../internal/env-flag";
 import { databricksAuth, resolveMlflowAuth } from "../mlflow/auth";
@@ -32,13 +33,6 @@ const RESOLVE_TIMEOUT_MS = 30_000;
 
 /** Schemes of the backend stores `mlflow server --backend-store-uri` takes (SQLAlchemy dialects and `file:`). */
 const MLFLOW_STORE_SCHEMES: ReadonlySet<string> = new Set(["file", "sqlite", "postgresql", "postgres", "mysql", "mssql", "oracle"]);
-
-/** `5000 (a number)`, `null`, `[]`: a value that was not what an option takes, as an error message shows it. */
-function shownWithType(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${String(value)} (a ${typeof value})`;
-}
 
 let slot: ExportConfigState | undefined;
 
@@ -113,7 +107,7 @@ export function parseTrackingUri(uri: string, options: ParseTrackingUriOptions =
  */
 export function setTrackingUri(uri: string | undefined): void {
   if (uri !== undefined && typeof uri !== "string") {
-    throw new ConfigError(`setTrackingUri expects a string such as "http://127.0.0.1:5000" (or undefined), got ${shownWithType(uri)}.`);
+    throw new ConfigError(`setTrackingUri expects a string such as "http://127.0.0.1:5000" (or undefined), got ${describeValue(uri)}.`);
   }
   if (uri === undefined || uri.trim() === "") {
     state().trackingUri = undefined;
@@ -199,7 +193,7 @@ export type SetExperimentOptions = { experimentName: string } | { experimentId: 
 export function setExperiment(nameOrOptions: string | SetExperimentOptions): Promise<Experiment> {
   if (typeof nameOrOptions !== "string" && (typeof nameOrOptions !== "object" || nameOrOptions === null || Array.isArray(nameOrOptions))) {
     const hint = typeof nameOrOptions === "number" ? `; for an experiment id write setExperiment({ experimentId: "${nameOrOptions}" })` : "";
-    throw new ConfigError(`setExperiment expects an experiment name or { experimentId }, got ${shownWithType(nameOrOptions)}${hint}.`);
+    throw new ConfigError(`setExperiment expects an experiment name or { experimentId }, got ${describeValue(nameOrOptions)}${hint}.`);
   }
   let spec: ExperimentSpec;
   if (typeof nameOrOptions === "string") spec = { name: nameOrOptions };
@@ -207,7 +201,7 @@ export function setExperiment(nameOrOptions: string | SetExperimentOptions): Pro
   else spec = { name: nameOrOptions.experimentName };
   const value = spec.name ?? spec.experimentId;
   if (typeof value !== "string" || value.trim() === "") {
-    throw new ConfigError(`setExperiment expects a non-empty experiment name or { experimentId }, got ${JSON.stringify(nameOrOptions)}.`);
+    throw new ConfigError(`setExperiment expects a non-empty experiment name or { experimentId }, got ${describeValue(nameOrOptions)}.`);
   }
   state().experiment = spec;
   return new LazyPromise(() => resolveExperimentAt(getTrackingUri(), spec));

@@ -24,6 +24,8 @@ import {
   type WireTraceData,
 } from "./rest-spec";
 import { parseTraceDataJson } from "./trace-wire";
+import { missingField, REQUIRED, type RequiredField } from "./response-shape";
+import { describeValue } from "../../internal/describe-value";
 import type { AssessmentJson } from "../../tracing/assessment-json";
 
 /** Where the server is and how to talk to it. */
@@ -75,23 +77,23 @@ export class MlflowApi {
   }
 
   getExperimentByName(name: string, signal?: AbortSignal): Promise<GetExperimentResponse> {
-    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperimentByName, query: { experiment_name: name }, ...sig(signal) });
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperimentByName, query: { experiment_name: name }, ...sig(signal) }, REQUIRED.experiment);
   }
 
   getExperiment(experimentId: string, signal?: AbortSignal): Promise<GetExperimentResponse> {
-    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperiment, query: { experiment_id: experimentId }, ...sig(signal) });
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getExperiment, query: { experiment_id: experimentId }, ...sig(signal) }, REQUIRED.experiment);
   }
 
   createExperiment(name: string, signal?: AbortSignal): Promise<CreateExperimentResponse> {
-    return this.json({ method: "POST", path: MLFLOW_PATHS.createExperiment, body: JSON.stringify({ name }), ...sig(signal) });
+    return this.json({ method: "POST", path: MLFLOW_PATHS.createExperiment, body: JSON.stringify({ name }), ...sig(signal) }, REQUIRED.createdExperiment);
   }
 
   startTraceV3(body: StartTraceV3Request, signal?: AbortSignal): Promise<TraceInfoV3Response> {
-    return this.json({ method: "POST", path: MLFLOW_PATHS.startTraceV3, body: JSON.stringify(body), ...sig(signal) });
+    return this.json({ method: "POST", path: MLFLOW_PATHS.startTraceV3, body: JSON.stringify(body), ...sig(signal) }, REQUIRED.traceInfo);
   }
 
   getTraceInfoV3(traceId: string, signal?: AbortSignal): Promise<TraceInfoV3Response> {
-    return this.json({ method: "GET", path: MLFLOW_PATHS.getTraceInfoV3(traceId), ...sig(signal) });
+    return this.json({ method: "GET", path: MLFLOW_PATHS.getTraceInfoV3(traceId), ...sig(signal) }, REQUIRED.traceInfo);
   }
 
   /** One page of SearchTracesV3 (`POST /api/3.0/mlflow/traces/search`). */
@@ -103,7 +105,7 @@ export class MlflowApi {
       order_by: query.orderBy,
       ...(query.pageToken === undefined ? {} : { page_token: query.pageToken }),
     };
-    return this.json({ method: "POST", path: MLFLOW_PATHS.searchTracesV3, body: JSON.stringify(body), ...sig(signal) });
+    return this.json({ method: "POST", path: MLFLOW_PATHS.searchTracesV3, body: JSON.stringify(body), ...sig(signal) }, REQUIRED.anyObject);
   }
 
   /** One page of the V2 search (`GET /api/2.0/mlflow/traces`), for servers without the V3 endpoint. */
@@ -115,13 +117,13 @@ export class MlflowApi {
     };
     if (query.filter !== undefined) params["filter"] = query.filter;
     if (query.pageToken !== undefined) params["page_token"] = query.pageToken;
-    return this.json({ method: "GET", path: MLFLOW_PATHS.searchTracesV2, query: params, ...sig(signal) });
+    return this.json({ method: "GET", path: MLFLOW_PATHS.searchTracesV2, query: params, ...sig(signal) }, REQUIRED.anyObject);
   }
 
   /** Span data of a trace (both storage modes), with nanosecond times kept exact. */
   getTraceData(traceId: string, signal?: AbortSignal): Promise<WireTraceData> {
     const req: HttpRequest = { method: "GET", path: MLFLOW_PATHS.getTraceArtifact, query: { request_id: traceId }, ...sig(signal) };
-    return this.json(req, parseTraceDataJson);
+    return this.json(req, REQUIRED.anyObject, parseTraceDataJson);
   }
 
   /** `artifactPath` as returned by `artifactPathFromUri` (segments already encoded). */
@@ -141,11 +143,14 @@ export class MlflowApi {
   }
 
   createAssessment(assessment: AssessmentJson, signal?: AbortSignal): Promise<AssessmentResponse> {
-    return this.json({ method: "POST", path: MLFLOW_PATHS.assessments(assessment.trace_id), body: JSON.stringify({ assessment }), ...sig(signal) });
+    return this.json(
+      { method: "POST", path: MLFLOW_PATHS.assessments(assessment.trace_id), body: JSON.stringify({ assessment }), ...sig(signal) },
+      REQUIRED.assessment,
+    );
   }
 
   getAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<AssessmentResponse> {
-    return this.json({ method: "GET", path: MLFLOW_PATHS.assessment(traceId, assessmentId), ...sig(signal) });
+    return this.json({ method: "GET", path: MLFLOW_PATHS.assessment(traceId, assessmentId), ...sig(signal) }, REQUIRED.assessment);
   }
 
   updateAssessment(
@@ -156,7 +161,10 @@ export class MlflowApi {
     signal?: AbortSignal,
   ): Promise<AssessmentResponse> {
     const body: UpdateAssessmentRequest = { assessment, update_mask: updateMask };
-    return this.json({ method: "PATCH", path: MLFLOW_PATHS.assessment(traceId, assessmentId), body: JSON.stringify(body), ...sig(signal) });
+    return this.json(
+      { method: "PATCH", path: MLFLOW_PATHS.assessment(traceId, assessmentId), body: JSON.stringify(body), ...sig(signal) },
+      REQUIRED.assessment,
+    );
   }
 
   async deleteAssessment(traceId: string, assessmentId: string, signal?: AbortSignal): Promise<void> {
@@ -172,20 +180,26 @@ export class MlflowApi {
     this.transport.close();
   }
 
-  private async json<T>(req: HttpRequest, parse: (text: string) => T = (text) => JSON.parse(text) as T): Promise<T> {
+  /** The answer's JSON, once `required` fields are checked: an answer without them is an {@link MlflowApiError} naming the field. */
+  private async json<T>(req: HttpRequest, required: readonly RequiredField[], parse: (text: string) => T = (text) => JSON.parse(text) as T): Promise<T> {
     const res = await this.send(req);
     const endpoint = endpointName(req.method, req.path);
+    let body: T;
     try {
-      return parse(res.body.toString("utf8"));
+      body = parse(res.body.toString("utf8"));
     } catch (err) {
-      throw new MlflowApiError(`${endpoint} returned a body that is not JSON (is the tracking URI an MLflow server?)`, {
-        endpoint,
-        status: res.status,
-        code: "INVALID_RESPONSE",
-        serverMessage: "",
-        cause: err,
-      });
+      throw invalidResponse(`${endpoint} returned a body that is not JSON (is the tracking URI an MLflow server?)`, endpoint, res.status, err);
     }
+    const missing = missingField(body, required);
+    if (missing !== undefined) {
+      const what = missing === "the body" ? `a body that is not a JSON object (${describeValue(body)})` : `an answer without \`${missing}\``;
+      throw invalidResponse(
+        `${endpoint} returned ${what}; is the tracking URI an MLflow server, and not a proxy or another service answering for it?`,
+        endpoint,
+        res.status,
+      );
+    }
+    return body;
   }
 
   private async send(req: HttpRequest): Promise<HttpResponse> {
@@ -219,6 +233,10 @@ export class MlflowApi {
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
+}
+
+function invalidResponse(message: string, endpoint: string, status: number, cause?: unknown): MlflowApiError {
+  return new MlflowApiError(message, { endpoint, status, code: "INVALID_RESPONSE", serverMessage: "", ...(cause === undefined ? {} : { cause }) });
 }
 
 function sig(signal: AbortSignal | undefined): { signal?: AbortSignal } {

@@ -1,3 +1,4 @@
+import { describeValue } from "../../internal/describe-value";
 import { component } from "../component";
 import type { Document } from "../document";
 import type { DocumentStore } from "../document-store/document-store";
@@ -36,7 +37,7 @@ export class CacheChecker {
     const store = options?.documentStore;
     this.documentStore = isDocumentStore(store) ? store : reviveDocumentStore(store, "CacheChecker");
     if (typeof options.cacheField !== "string" || options.cacheField === "") {
-      throw new TypeError(`CacheChecker needs a non-empty 'cacheField' string (a meta field such as "url"), got ${JSON.stringify(options.cacheField)}.`);
+      throw new TypeError(`CacheChecker needs a non-empty 'cacheField' string (a meta field such as "url"), got ${describeValue(options.cacheField)}.`);
     }
     this.cacheField = options.cacheField;
   }
@@ -44,7 +45,7 @@ export class CacheChecker {
   /** Looks every item up by `meta[cacheField] == item`. */
   async run(inputs: { items: readonly unknown[] }): Promise<{ hits: Document[]; misses: unknown[] }> {
     if (!Array.isArray(inputs?.items)) {
-      throw new TypeError(`CacheChecker input 'items' must be an array, got ${typeof inputs?.items}.`);
+      throw new TypeError(`CacheChecker input 'items' must be an array, got ${describeValue(inputs?.items)}.`);
     }
     const hits: Document[] = [];
     const misses: unknown[] = [];

@@ -1,3 +1,4 @@
+import { describeValue } from "../../internal/describe-value";
 import { component } from "../component";
 import type { Document } from "../document";
 import { applyFilterPolicy, type FilterPolicy } from "../document-store/filter-policy";
@@ -27,7 +28,7 @@ export interface InMemoryBM25RetrieverInputs {
 
 function checkTopK(topK: unknown, where: string): number {
   if (typeof topK !== "number" || !Number.isFinite(topK) || topK <= 0) {
-    throw new TypeError(`InMemoryBM25Retriever ${where} topK must be a number > 0, got ${JSON.stringify(topK)}.`);
+    throw new TypeError(`InMemoryBM25Retriever ${where} topK must be a number > 0, got ${describeValue(topK)}.`);
   }
   return topK;
 }
@@ -64,7 +65,7 @@ export class InMemoryBM25Retriever {
     this.scaleScore = options.scaleScore ?? false;
     const policy = options.filterPolicy ?? "replace";
     if (policy !== "replace" && policy !== "merge") {
-      throw new TypeError(`InMemoryBM25Retriever filterPolicy must be "replace" or "merge", got ${JSON.stringify(policy)}.`);
+      throw new TypeError(`InMemoryBM25Retriever filterPolicy must be "replace" or "merge", got ${describeValue(policy)}.`);
     }
     this.filterPolicy = policy;
     if (options.filters != null && Object.keys(options.filters).length > 0) validateFilter(options.filters);

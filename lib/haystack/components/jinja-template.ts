@@ -3,6 +3,7 @@
  * newline dropped), on `@huggingface/jinja`'s low-level API: its `Template` class hard-codes the
  * chat-template whitespace settings, which change PromptBuilder output.
  */
+import { describeValue } from "../../internal/describe-value";
 import { Environment, parse, tokenize } from "@huggingface/jinja";
 import { registerFilters, routeFilters } from "./jinja-filters";
 import { PythonInterpreter } from "./jinja-interpreter";
@@ -47,7 +48,7 @@ export class JinjaTemplate {
 
   constructor(readonly source: string) {
     if (typeof source !== "string") {
-      throw new TypeError(`A Jinja template must be a string, got ${source === null ? "null" : typeof source}.`);
+      throw new TypeError(`A Jinja template must be a string, got ${describeValue(source)}.`);
     }
     try {
       this.program = parse(rewriteTests(tokenize(source, { trim_blocks: false, lstrip_blocks: false }), hasTest));

@@ -1,3 +1,4 @@
+import { describeValue } from "../../internal/describe-value";
 import { inspect } from "node:util";
 import type OpenAI from "openai";
 import type * as OpenAIModule from "openai";
@@ -103,7 +104,7 @@ export class OpenAIGenerator {
   /** Sends the prompt and returns the replies with their metadata. */
   async run(inputs: OpenAIGeneratorInputs): Promise<OpenAIGeneratorOutputs> {
     if (typeof inputs?.prompt !== "string") {
-      throw new TypeError(`OpenAIGenerator input 'prompt' must be a string, got ${typeof inputs?.prompt}.`);
+      throw new TypeError(`OpenAIGenerator input 'prompt' must be a string, got ${describeValue(inputs?.prompt)}.`);
     }
     const system = inputs.systemPrompt ?? this.systemPrompt;
     const messages: { role: "system" | "user"; content: string }[] = [];

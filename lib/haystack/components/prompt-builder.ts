@@ -1,3 +1,4 @@
+import { describeValue } from "../../internal/describe-value";
 import { component, setInputTypes, type InputSocketSpec } from "../component";
 import { reportOnce } from "../../internal/diagnostics";
 import { JinjaTemplate } from "./jinja-template";
@@ -49,7 +50,7 @@ export class PromptBuilder {
 
   constructor(options: PromptBuilderOptions) {
     if (typeof options?.template !== "string") {
-      throw new TypeError(`PromptBuilder needs a 'template' string, got ${typeof options?.template}.`);
+      throw new TypeError(`PromptBuilder needs a 'template' string, got ${describeValue(options?.template)}.`);
     }
     this.template = new JinjaTemplate(options.template);
     this.variables = Object.freeze([...(options.variables ?? this.template.variables)]);
@@ -63,7 +64,7 @@ export class PromptBuilder {
       );
     }
     if (required !== "*" && (!Array.isArray(required) || required.some((v) => typeof v !== "string"))) {
-      throw new TypeError(`PromptBuilder requiredVariables must be an array of variable names or "*", got ${JSON.stringify(required)}.`);
+      throw new TypeError(`PromptBuilder requiredVariables must be an array of variable names or "*", got ${describeValue(required)}.`);
     }
     this.requiredVariables = Object.freeze(required === "*" ? [...this.variables] : [...required]);
     const unknown = this.requiredVariables.filter((v) => !this.variables.includes(v));

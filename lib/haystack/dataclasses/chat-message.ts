@@ -2,6 +2,7 @@
  * Haystack 3.4's `ChatMessage`: a role, content parts (text, tool calls, tool results, reasoning),
  * an optional participant name and metadata. Immutable; built with the `from*` factories.
  */
+import { describeValue } from "../../internal/describe-value";
 import { inspect } from "node:util";
 import {
   deserializeContentPart,
@@ -78,13 +79,13 @@ export class ChatMessage {
 
   /** A user message. */
   static fromUser(text: string, options: ChatMessageOptions = {}): ChatMessage {
-    if (typeof text !== "string") throw new TypeError(`ChatMessage.fromUser takes a string, got ${typeof text}.`);
+    if (typeof text !== "string") throw new TypeError(`ChatMessage.fromUser takes a string, got ${describeValue(text)}.`);
     return new ChatMessage(ChatRole.USER, [new TextContent(text)], options);
   }
 
   /** A system message. */
   static fromSystem(text: string, options: ChatMessageOptions = {}): ChatMessage {
-    if (typeof text !== "string") throw new TypeError(`ChatMessage.fromSystem takes a string, got ${typeof text}.`);
+    if (typeof text !== "string") throw new TypeError(`ChatMessage.fromSystem takes a string, got ${describeValue(text)}.`);
     return new ChatMessage(ChatRole.SYSTEM, [new TextContent(text)], options);
   }
 
@@ -96,9 +97,7 @@ export class ChatMessage {
       if (reasoning !== "") content.push(new ReasoningContent(reasoning));
     } else if (reasoning instanceof ReasoningContent) content.push(reasoning);
     else if (reasoning != null) {
-      throw new TypeError(
-        `ChatMessage.fromAssistant reasoning must be a string or a ReasoningContent, got ${Array.isArray(reasoning) ? "an array" : typeof reasoning}.`,
-      );
+      throw new TypeError(`ChatMessage.fromAssistant reasoning must be a string or a ReasoningContent, got ${describeValue(reasoning)}.`);
     }
     if (text !== null) content.push(new TextContent(text));
     for (const call of options.toolCalls ?? []) {
@@ -189,7 +188,7 @@ export class ChatMessage {
    */
   static fromDict(data: unknown): ChatMessage {
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      throw new TypeError(`A serialized ChatMessage must be an object with 'role' and 'content', got ${Array.isArray(data) ? "an array" : typeof data}.`);
+      throw new TypeError(`A serialized ChatMessage must be an object with 'role' and 'content', got ${describeValue(data)}.`);
     }
     const d = data as JsonObject;
     const legacy = !("role" in d) && "_role" in d;
@@ -203,10 +202,7 @@ export class ChatMessage {
     let content: ChatMessageContent[];
     if (Array.isArray(rawContent)) content = rawContent.map(deserializeContentPart);
     else if (typeof rawContent === "string") content = [new TextContent(rawContent)];
-    else
-      throw new TypeError(
-        `A serialized ChatMessage needs 'content' as a list of parts or a string, got ${rawContent === undefined ? "none" : typeof rawContent}.`,
-      );
+    else throw new TypeError(`A serialized ChatMessage needs 'content' as a list of parts or a string, got ${describeValue(rawContent)}.`);
     const options: ChatMessageOptions = { meta: typeof meta === "object" && meta !== null && !Array.isArray(meta) ? (meta as JsonObject) : {} };
     if (typeof name === "string") options.name = name;
     return new ChatMessage(chatRoleFromString(role), content, options);

@@ -3,6 +3,7 @@
  * call the model prepared, the result of running one, and a model's reasoning. Images and files are
  * not ported (no generator here sends them); `fromDict` rejects them by name.
  */
+import { describeValue } from "../../internal/describe-value";
 
 /** A JSON-style object, as tool arguments and metadata are. */
 export type JsonObject = Record<string, unknown>;
@@ -12,7 +13,7 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function expectObject(value: unknown, what: string): JsonObject {
-  if (!isObject(value)) throw new TypeError(`${what} must be an object, got ${Array.isArray(value) ? "an array" : typeof value}.`);
+  if (!isObject(value)) throw new TypeError(`${what} must be an object, got ${describeValue(value)}.`);
   return value;
 }
 
@@ -33,7 +34,7 @@ export class TextContent {
   /** Inverse of {@link toDict}. */
   static fromDict(data: unknown): TextContent {
     const text = expectObject(data, "TextContent")["text"];
-    if (typeof text !== "string") throw new TypeError(`TextContent.text must be a string, got ${typeof text}.`);
+    if (typeof text !== "string") throw new TypeError(`TextContent.text must be a string, got ${describeValue(text)}.`);
     return new TextContent(text);
   }
 }
@@ -61,7 +62,7 @@ export class ToolCall {
   readonly extra: JsonObject | null;
 
   constructor(options: ToolCallOptions) {
-    if (typeof options?.toolName !== "string") throw new TypeError(`ToolCall toolName must be a string, got ${typeof options?.toolName}.`);
+    if (typeof options?.toolName !== "string") throw new TypeError(`ToolCall toolName must be a string, got ${describeValue(options?.toolName)}.`);
     this.toolName = options.toolName;
     this.arguments = expectObject(options.arguments, `ToolCall '${options.toolName}' arguments`);
     this.id = options.id ?? null;

@@ -4,6 +4,7 @@
  * Unlike Haystack, the structure is validated up front, so a malformed filter fails even on an
  * empty store, with the path of the offending condition in the message.
  */
+import { describeValue } from "../../internal/describe-value";
 import type { Document } from "../document";
 import { FilterError } from "./errors";
 import { compareDates, comparesNaiveWithAware, parseIsoDate, sameInstant } from "./filter-dates";
@@ -35,12 +36,6 @@ const ORDERING = new Set<string>([">", ">=", "<", "<="]);
 const DOCUMENT_FIELDS = new Set(["id", "content", "blob", "meta", "score", "embedding", "sparse_embedding"]);
 const DOCS = "See https://docs.haystack.deepset.ai/docs/metadata-filtering.";
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? JSON.stringify(value) : typeof value;
-}
-
 /**
  * Throws a {@link FilterError} naming the first problem in `filter`.
  *
@@ -49,7 +44,7 @@ function describe(value: unknown): string {
  */
 export function validateFilter(filter: unknown, path = "filters"): asserts filter is Filter {
   if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
-    throw new FilterError(`${path} must be an object with 'operator', got ${describe(filter)}. ${DOCS}`);
+    throw new FilterError(`${path} must be an object with 'operator', got ${describeValue(filter)}. ${DOCS}`);
   }
   const f = filter as Record<string, unknown>;
   if (!("operator" in f)) {
@@ -57,15 +52,15 @@ export function validateFilter(filter: unknown, path = "filters"): asserts filte
   }
   if ("field" in f) {
     if (typeof f["field"] !== "string" || f["field"] === "") {
-      throw new FilterError(`${path}.field must be a non-empty string like "meta.year", got ${describe(f["field"])}.`);
+      throw new FilterError(`${path}.field must be a non-empty string like "meta.year", got ${describeValue(f["field"])}.`);
     }
     const op = f["operator"];
     if (typeof op !== "string" || !COMPARISON.has(op)) {
-      throw new FilterError(`${path}: unknown comparison operator ${describe(op)}; expected one of ${[...COMPARISON].join(", ")}.`);
+      throw new FilterError(`${path}: unknown comparison operator ${describeValue(op)}; expected one of ${[...COMPARISON].join(", ")}.`);
     }
     if (!("value" in f)) throw new FilterError(`${path} ('${f["field"]}' ${op}) has no 'value' key.`);
     if ((op === "in" || op === "not in") && !Array.isArray(f["value"])) {
-      throw new FilterError(`${path}: operator '${op}' needs an array value, got ${describe(f["value"])}.`);
+      throw new FilterError(`${path}: operator '${op}' needs an array value, got ${describeValue(f["value"])}.`);
     }
     if (ORDERING.has(op) && Array.isArray(f["value"])) {
       throw new FilterError(`${path}: operator '${op}' cannot compare with an array value.`);
@@ -75,10 +70,10 @@ export function validateFilter(filter: unknown, path = "filters"): asserts filte
   const op = f["operator"];
   if (typeof op !== "string" || !LOGICAL.has(op)) {
     const hint = typeof op === "string" && COMPARISON.has(op) ? " (a comparison needs a 'field' key)" : "";
-    throw new FilterError(`${path}: unknown logical operator ${describe(op)}${hint}; expected AND, OR or NOT.`);
+    throw new FilterError(`${path}: unknown logical operator ${describeValue(op)}${hint}; expected AND, OR or NOT.`);
   }
   if (!Array.isArray(f["conditions"])) {
-    throw new FilterError(`${path} (${op}) needs a 'conditions' array, got ${describe(f["conditions"])}.`);
+    throw new FilterError(`${path} (${op}) needs a 'conditions' array, got ${describeValue(f["conditions"])}.`);
   }
   f["conditions"].forEach((c: unknown, i: number) => validateFilter(c, `${path}.conditions[${i}]`));
 }
@@ -146,7 +141,7 @@ function greaterThan(docValue: unknown, filterValue: unknown): boolean {
   if ((typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean")) {
     return Number(a) > Number(b);
   }
-  throw new FilterError(`Cannot compare ${describe(docValue)} with ${describe(filterValue)} using '>', '>=', '<', '<='.`);
+  throw new FilterError(`Cannot compare ${describeValue(docValue)} with ${describeValue(filterValue)} using '>', '>=', '<', '<='.`);
 }
 
 function compare(op: ComparisonOperator, docValue: unknown, filterValue: unknown, strict: boolean): boolean {

@@ -1,3 +1,4 @@
+import { describeValue } from "../../internal/describe-value";
 import { Document } from "../document";
 import { Bm25Index, type Bm25Algorithm, type Bm25Parameters } from "./bm25";
 import { DuplicateDocumentError } from "./errors";
@@ -71,7 +72,7 @@ export class InMemoryDocumentStore {
   constructor(options: InMemoryDocumentStoreOptions = {}) {
     const algorithm = options.bm25Algorithm ?? "BM25L";
     if (!ALGORITHMS.includes(algorithm)) {
-      throw new TypeError(`bm25Algorithm must be one of ${ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}.`);
+      throw new TypeError(`bm25Algorithm must be one of ${ALGORITHMS.join(", ")}, got ${describeValue(algorithm)}.`);
     }
     this.bm25Algorithm = algorithm;
     this.bm25Parameters = Object.freeze({ ...(options.bm25Parameters ?? {}) });
@@ -117,7 +118,7 @@ export class InMemoryDocumentStore {
    */
   writeDocuments(documents: readonly Document[], options: { policy?: DuplicatePolicy } = {}): number {
     if (!Array.isArray(documents)) {
-      throw new TypeError(`writeDocuments() expects an array of Document instances, got ${typeof documents}.`);
+      throw new TypeError(`writeDocuments() expects an array of Document instances, got ${describeValue(documents)}.`);
     }
     const bad = documents.findIndex((d) => !isDocument(d));
     if (bad >= 0) {
@@ -125,7 +126,7 @@ export class InMemoryDocumentStore {
     }
     const policy = options.policy ?? "none";
     if (!POLICIES.includes(policy)) {
-      throw new TypeError(`policy must be one of ${POLICIES.join(", ")}, got ${JSON.stringify(policy)}.`);
+      throw new TypeError(`policy must be one of ${POLICIES.join(", ")}, got ${describeValue(policy)}.`);
     }
     let written = 0;
     for (const doc of documents) {
@@ -162,7 +163,7 @@ export class InMemoryDocumentStore {
   bm25Retrieval(options: Bm25RetrievalOptions): Document[] {
     const { query, filters, topK = 10, scaleScore = false } = options;
     if (typeof query !== "string" || query === "") {
-      throw new TypeError(`bm25Retrieval() needs a non-empty query string, got ${JSON.stringify(query)}.`);
+      throw new TypeError(`bm25Retrieval() needs a non-empty query string, got ${describeValue(query)}.`);
     }
     if (!isEmptyFilter(filters)) validateFilter(filters);
     let accept = (doc: Document): boolean => doc.content !== null;
@@ -240,7 +241,5 @@ export function reviveDocumentStore(value: unknown, owner: string): InMemoryDocu
   if (value instanceof InMemoryDocumentStore) return value;
   const record = value as { type?: unknown; init_parameters?: Record<string, unknown> } | null;
   if (typeof record?.type === "string" && record.type.endsWith("InMemoryDocumentStore")) return InMemoryDocumentStore.fromDict(record);
-  throw new TypeError(
-    `${owner} needs an InMemoryDocumentStore as 'documentStore', got ${value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value}.`,
-  );
+  throw new TypeError(`${owner} needs an InMemoryDocumentStore as 'documentStore', got ${describeValue(value)}.`);
 }

@@ -3,6 +3,7 @@
  * a tool's `parameters` must be a valid schema when the tool is made, and the arguments a model
  * sends are validated before the tool runs. One Ajv instance; each schema compiled once.
  */
+import { describeValue } from "../../internal/describe-value";
 import Ajv2020 from "ajv/dist/2020";
 import type { ValidateFunction } from "ajv";
 
@@ -19,7 +20,7 @@ function instance(): Ajv2020 {
 export function checkParametersSchema(toolName: string, schema: unknown): void {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
     throw new TypeError(
-      `Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${Array.isArray(schema) ? "an array" : schema === null ? "null" : typeof schema}.`,
+      `Tool '${toolName}': parameters must be a JSON Schema object such as { type: "object", properties: { ... } }, got ${describeValue(schema)}.`,
     );
   }
   try {

@@ -2,6 +2,7 @@
  * Haystack 3.4's `Tool`: a name, a description and a JSON Schema the model sees, and the function
  * the agent runs when the model calls it. Arguments are validated against the schema first.
  */
+import { describeValue } from "../../internal/describe-value";
 import { inspect } from "node:util";
 import type { JsonObject } from "../dataclasses/content-parts";
 import { pythonRepr } from "../../internal/python-repr";
@@ -53,7 +54,7 @@ const ROOT_KEYS = new Set(["source", "handler", "rawResult"]);
 
 function checkOptions(options: ToolOptions): void {
   if (typeof options?.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(options.name)) {
-    throw new TypeError(`Tool name must be 1–64 letters, digits, '_' or '-' (what OpenAI accepts), got ${JSON.stringify(options?.name)}.`);
+    throw new TypeError(`Tool name must be 1–64 letters, digits, '_' or '-' (what OpenAI accepts), got ${describeValue(options?.name)}.`);
   }
   if (typeof options.description !== "string") throw new TypeError(`Tool '${options.name}': description must be a string.`);
   if (typeof options.function !== "function") throw new TypeError(`Tool '${options.name}': function must be a function taking the arguments object.`);

@@ -1,4 +1,5 @@
 /** Haystack 3.4's `Toolset`: a named group of tools, and the flattening every consumer does. */
+import { describeValue } from "../../internal/describe-value";
 import { Tool } from "./tool";
 
 /**
@@ -59,7 +60,7 @@ export function flattenTools(tools: ToolsType | null | undefined): Tool[] {
     else if (entry instanceof Tool) flat.push(entry);
     else {
       const got: unknown = entry;
-      throw new TypeError(`tools must be Tool or Toolset instances, got ${typeof got === "object" && got !== null ? got.constructor.name : typeof got}.`);
+      throw new TypeError(`tools must be Tool or Toolset instances, got ${describeValue(got)}.`);
     }
   }
   checkDuplicateToolNames(flat);

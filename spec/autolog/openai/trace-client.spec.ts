@@ -313,7 +313,7 @@ describe("mlflow.openai.autolog", () => {
 
   it("rejects options that are not an object with a message naming the fix", () => {
     expect(() => mlflow.openai.autolog(true as unknown as object)).toThrow(
-      "mlflow.openai.autolog: expected an options object such as { disable: … }, got boolean",
+      "mlflow.openai.autolog: expected an options object such as { disable: … }, got true (a boolean)",
     );
     expect(() => mlflow.openai.autolog({ disabled: true } as never)).toThrow("mlflow.openai.autolog: unknown option `disabled`; did you mean `disable`?");
     expect(() => mlflow.openai.autolog({ logTraces: "false" } as never)).toThrow(

@@ -146,7 +146,7 @@ describe("setExperiment", () => {
   it.each([
     [12, 'got 12 (a number); for an experiment id write setExperiment({ experimentId: "12" })'],
     [null, "got null"],
-    [[], "got an array"],
+    [[], "got an empty array"],
   ])("refuses %p with a ConfigError naming what it expects", (value, got) => {
     expect(() => setExperiment(value as unknown as string)).toThrow(ConfigError);
     expect(() => setExperiment(value as unknown as string)).toThrow(got);

@@ -115,7 +115,7 @@ describe("ChatMessage bad input", () => {
   it("refuses reasoning that is neither a string nor a ReasoningContent when the message is made", () => {
     // python: ChatMessage.from_assistant("a", reasoning=123) raises TypeError with haystack-ai 3.4.1
     expect(() => ChatMessage.fromAssistant("a", { reasoning: 123 as unknown as string })).toThrow(
-      /reasoning must be a string or a ReasoningContent, got number/,
+      /reasoning must be a string or a ReasoningContent, got 123 \(a number\)/,
     );
     expect(ChatMessage.fromAssistant("a", { reasoning: null as unknown as string }).toDict().content).toEqual([{ text: "a" }]);
   });

@@ -91,7 +91,7 @@ describe("InMemoryDocumentStore filters", () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ["an unknown comparison operator", { field: "meta.a", operator: "=", value: 1 }, /unknown comparison operator "="; expected one of ==/],
+    ["an unknown comparison operator", { field: "meta.a", operator: "=", value: 1 }, /unknown comparison operator "=" \(a string\); expected one of ==/],
     ["an unknown logical operator", { operator: "XOR", conditions: [] }, /unknown logical operator "XOR"/],
     ["a missing value", { field: "meta.a", operator: "==" }, /has no 'value' key/],
     ["'in' without an array", { field: "meta.a", operator: "in", value: "x" }, /operator 'in' needs an array value/],

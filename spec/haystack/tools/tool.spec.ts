@@ -47,7 +47,7 @@ describe("Tool", () => {
     const base = { name: "t", description: "d", parameters: { type: "object" }, function: () => 1 };
     expect(() => new Tool({ ...base, parameters: { type: "objekt" } })).toThrow(/Tool 't': parameters is not a valid JSON Schema/);
     expect(() => new Tool({ ...base, parameters: null as never })).toThrow(/Tool 't': parameters must be a JSON Schema object .*, got null\.$/);
-    expect(() => new Tool({ ...base, parameters: [] as never })).toThrow(/, got an array\.$/);
+    expect(() => new Tool({ ...base, parameters: [] as never })).toThrow(/, got an empty array\.$/);
     expect(() => new Tool({ ...base, name: "has space" })).toThrow(/Tool name must be 1–64 letters/);
     expect(() => new Tool({ ...base, function: undefined as never })).toThrow(/function must be a function/);
   });

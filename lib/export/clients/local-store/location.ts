@@ -2,6 +2,7 @@
  * Where the local store lives and how long it keeps traces: the `mlflow-haystack-local:` tracking
  * URI, the default directory, retention limits and the file names inside the store.
  */
+import { describeValue } from "../../../internal/describe-value";
 import { resolve } from "node:path";
 import { ConfigError } from "../../errors";
 
@@ -78,7 +79,7 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 function positive(name: string, value: number | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(`Expected \`${name}\` to be a ${integer ? "positive integer" : "number > 0"}, got ${String(value)}.`);
+    throw new ConfigError(`Expected \`${name}\` to be a ${integer ? "positive integer" : "number > 0"}, got ${describeValue(value)}.`);
   }
   return value;
 }

@@ -50,6 +50,11 @@ export interface AgentInputs {
 /** The agent's outputs: the conversation, run metadata and the state schema's keys. */
 export interface AgentOutputs {
   messages: ChatMessage[];
+  /**
+   * The last of `messages`. Undefined only when `messages` is empty — a run given no messages and no
+   * system prompt whose generator replied with none — where Haystack 3.4's `Agent.run` leaves the key out
+   * (`if msgs := result.get("messages"): result["last_message"] = msgs[-1]`) rather than raising.
+   */
   last_message: ChatMessage | undefined;
   step_count: number;
   token_usage: Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { describeValue } from "../../../internal/describe-value";
 import { inspect } from "node:util";
 import { reportOnce } from "../../../internal/diagnostics";
 import { component, getComponentInfo, setInputTypes, setOutputTypes } from "../../component";
@@ -16,7 +17,7 @@ export type { AgentInputs, AgentOptions, AgentOutputs, ChatGeneratorLike } from 
 const RUN_INPUTS = new Set(["messages", "streamingCallback", "generationKwargs"]);
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Agent ${name} must be an integer >= 1, got ${String(value)}.`);
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Agent ${name} must be an integer >= 1, got ${describeValue(value)}.`);
   return value;
 }
 
@@ -70,7 +71,7 @@ export class Agent {
       );
     checkStateSchema(options.stateSchema ?? {});
     if (options.toolTimeout !== undefined && !(options.toolTimeout > 0))
-      throw new TypeError(`Agent toolTimeout must be a number of seconds > 0, got ${String(options.toolTimeout)}.`);
+      throw new TypeError(`Agent toolTimeout must be a number of seconds > 0, got ${describeValue(options.toolTimeout)}.`);
     this.chatGenerator = options.chatGenerator;
     this.tools = options.tools ?? [];
     this.systemPrompt = options.systemPrompt;

@@ -26,6 +26,7 @@ export interface LLMInputs {
 /** The LLM's outputs (an agent's, without the tool bookkeeping). */
 export interface LLMOutputs {
   messages: ChatMessage[];
+  /** The last of `messages`; undefined only when there are none (see `AgentOutputs.last_message`). */
   last_message: ChatMessage | undefined;
   token_usage: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from "../../../internal/describe-value";
 import { component, setInputTypes, type InputSocketSpec } from "../../component";
 import { ChatMessage } from "../../dataclasses/chat-message";
 import { TextContent } from "../../dataclasses/content-parts";
@@ -82,7 +83,7 @@ export class ChatPromptBuilder {
     this.variables = Object.freeze([...(options.variables ?? variablesOf(this.#compiled))]);
     const required = options.requiredVariables === undefined ? "*" : options.requiredVariables;
     if (required !== null && required !== "*" && (!Array.isArray(required) || required.some((v) => typeof v !== "string"))) {
-      throw new TypeError(`ChatPromptBuilder requiredVariables must be "*", a list of variable names or null, got ${JSON.stringify(required)}.`);
+      throw new TypeError(`ChatPromptBuilder requiredVariables must be "*", a list of variable names or null, got ${describeValue(required)}.`);
     }
     this.requiredVariables = Object.freeze(required === null ? [] : required === "*" ? [...this.variables] : [...required]);
     const sockets: Record<string, InputSocketSpec> = {};
