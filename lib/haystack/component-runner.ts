@@ -17,10 +17,7 @@ type Runnable = { run(inputs: Record<string, unknown>): unknown; runAsync?(input
 
 function checkOutputs(node: ComponentNode, value: unknown): ComponentOutputs {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PipelineRuntimeError(
-      `Component '${node.name}' (type '${node.info.type}') returned ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}; run() must return an object keyed by output socket, e.g. { ${[...node.outputs.keys()][0] ?? "result"}: ... }.`,
-      { componentName: node.name, componentType: node.info.type },
-    );
+    throw PipelineRuntimeError.fromInvalidOutput(node.name, node.info.type, value);
   }
   const outputs = value as ComponentOutputs;
   if (node.outputs.size === 0) return outputs;

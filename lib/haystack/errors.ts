@@ -103,14 +103,47 @@ export class PipelineRuntimeError extends PipelineError {
     this.componentType = details.componentType;
   }
 
-  /** Wraps a component's error; the message names the component, its type and the cause. */
+  /** Wraps a component's error (kept on `cause`) with haystack-ai's `PipelineRuntimeError.from_exception` message. */
   static fromComponentError(componentName: string, componentType: string, cause: unknown): PipelineRuntimeError {
-    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    return new PipelineRuntimeError(`Component '${componentName}' (type '${componentType}') failed: ${detail}. The original error is on 'cause'.`, {
-      componentName,
-      componentType,
-      cause,
-    });
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new PipelineRuntimeError(
+      `The following component failed to run:\nComponent name: '${componentName}'\nComponent type: '${className(componentType)}'\nError: ${detail}`,
+      { componentName, componentType, cause },
+    );
+  }
+
+  /** A component's run returned something other than an object: haystack-ai's `from_invalid_output` message. */
+  static fromInvalidOutput(componentName: string, componentType: string, output: unknown): PipelineRuntimeError {
+    return new PipelineRuntimeError(
+      `The following component returned an invalid output:\nComponent name: '${componentName}'\nComponent type: '${className(componentType)}'\n` +
+        `Expected a dictionary, but got ${pythonTypeName(output)} instead.\nCheck the component's output and ensure it is a valid dictionary.`,
+      { componentName, componentType },
+    );
+  }
+}
+
+/** A component type's class name, as Python's `component_type.__name__` prints it in these messages. */
+function className(componentType: string): string {
+  return componentType.slice(componentType.lastIndexOf(".") + 1);
+}
+
+/** What Python's `type(value).__name__` says of the value a JavaScript component returned. */
+function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  switch (typeof value) {
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "bigint":
+      return "int";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "function":
+      return "function";
+    default:
+      return typeof value;
   }
 }
 

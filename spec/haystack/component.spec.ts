@@ -151,6 +151,8 @@ describe("error family", () => {
     const own = PipelineRuntimeError.fromComponentError("llm", "OpenAIGenerator", new Error("429"));
     expect(own).toBeInstanceOf(PipelineError);
     expect(own.name).toBe("PipelineRuntimeError");
-    expect(own.message).toBe("Component 'llm' (type 'OpenAIGenerator') failed: Error: 429. The original error is on 'cause'.");
+    expect(own.message).toBe("The following component failed to run:\nComponent name: 'llm'\nComponent type: 'OpenAIGenerator'\nError: 429");
+    const dotted = PipelineRuntimeError.fromComponentError("llm", "haystack.components.generators.openai.OpenAIGenerator", "429");
+    expect(dotted.message).toBe("The following component failed to run:\nComponent name: 'llm'\nComponent type: 'OpenAIGenerator'\nError: 429");
   });
 });

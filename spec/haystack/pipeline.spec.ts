@@ -119,7 +119,10 @@ describe("Pipeline.run", () => {
       }
     }
     const pipe = new Pipeline().addComponent("n", new ReturnsNumber());
-    await expect(pipe.run({ n: { x: 1 } })).rejects.toThrow(/'n'.*returned number; run\(\) must return an object/);
+    await expect(pipe.run({ n: { x: 1 } })).rejects.toThrow(
+      "The following component returned an invalid output:\nComponent name: 'n'\nComponent type: 'ReturnsNumber'\n" +
+        "Expected a dictionary, but got int instead.\nCheck the component's output and ensure it is a valid dictionary.",
+    );
   });
 
   it("validates the data before running anything", async () => {

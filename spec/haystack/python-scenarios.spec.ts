@@ -18,6 +18,8 @@ interface RecordedRun {
   outputs?: unknown;
   error?: string;
   component?: string;
+  /** A PipelineRuntimeError's message (str(error)), recorded with its component. */
+  message?: string;
   visits?: [string, Record<string, unknown>][];
   seen?: string[][];
   data_after?: unknown;
@@ -101,17 +103,17 @@ describe(`pipelines behave like Python haystack-ai ${recorded.haystack}`, () => 
       const data = JSON.parse(JSON.stringify(run.data)) as Record<string, unknown>;
       visits.length = 0;
       seen.length = 0;
-      let observed: Pick<RecordedRun, "outputs" | "error" | "component">;
+      let observed: Pick<RecordedRun, "outputs" | "error" | "component" | "message">;
       try {
         observed = { outputs: plain(await pipe.run(data, { includeOutputsFrom: run.include_outputs_from })) };
       } catch (error) {
         const e = error as Error & { componentName?: string };
-        observed = { error: e.name, ...(run.component === undefined ? {} : { component: e.componentName }) };
+        observed = { error: e.name, ...(run.component === undefined ? {} : { component: e.componentName, message: e.message }) };
       }
       const expected =
         run.error === undefined
           ? { outputs: run.outputs }
-          : { error: ERROR_CLASSES[run.error] ?? run.error, ...(run.component === undefined ? {} : { component: run.component }) };
+          : { error: ERROR_CLASSES[run.error] ?? run.error, ...(run.component === undefined ? {} : { component: run.component, message: run.message }) };
       expect(observed).toEqual(expected);
       expect(visits.map(([name]) => name)).toEqual(run.visits?.map(([name]) => name));
       expect(visits).toEqual(run.visits?.map(([name, inputs]) => [name, inputsOf(inputs)]));

@@ -175,7 +175,7 @@ describe("OpenAIGenerator when the API cannot be reached", () => {
     expect((error as Error).message).toBe(`OpenAIGenerator could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
-  it("keeps the pipeline's error to one line as well", async () => {
+  it("adds one line, the cause, to Haystack's pipeline error", async () => {
     const port = await closedPort();
     const pipe = new Pipeline();
     pipe.addComponent("llm", new OpenAIGenerator({ apiKey: "sk-wrong", apiBaseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0 }));
@@ -183,7 +183,11 @@ describe("OpenAIGenerator when the API cannot be reached", () => {
       () => undefined,
       (err: unknown) => err as Error,
     );
-    expect(error?.message).toContain(`could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
-    expect(error?.message).not.toContain("\n");
+    expect(error?.message.split("\n")).toEqual([
+      "The following component failed to run:",
+      "Component name: 'llm'",
+      "Component type: 'OpenAIGenerator'",
+      `Error: OpenAIGenerator could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
   });
 });

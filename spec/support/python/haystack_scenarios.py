@@ -633,6 +633,7 @@ def record_error(error: BaseException) -> dict:
     out = {"error": type(error).__name__}
     if isinstance(error, PipelineRuntimeError) and error.component_name is not None:
         out["component"] = error.component_name
+        out["message"] = str(error)
     return out
 
 
