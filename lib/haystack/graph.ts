@@ -116,9 +116,9 @@ export class PipelineGraph {
     return this.#mandatoryOpen;
   }
 
-  /** Components whose instance has a `warmUp()` method, in sorted order. */
+  /** Components whose instance has a `warmUp()` method, in the order they were added (Haystack's graph order). */
   warmUpNames(): string[] {
-    return (this.#warmUps ??= this.sortedNames().filter((name) => typeof (this.nodes.get(name)!.instance as { warmUp?: unknown }).warmUp === "function"));
+    return (this.#warmUps ??= [...this.nodes.keys()].filter((name) => typeof (this.nodes.get(name)!.instance as { warmUp?: unknown }).warmUp === "function"));
   }
 
   /** Socket descriptions for tracers, cached per node. */

@@ -5,7 +5,7 @@
  */
 import { describeValue } from "../internal/describe-value";
 import { reportOnce } from "../internal/diagnostics";
-import { PipelineError, PipelineRuntimeError, PipelineValidationError } from "./errors";
+import { PipelineError, PipelineValidationError } from "./errors";
 import { graphOf, PipelineBase, type PipelineOptions } from "./pipeline-base";
 import { callTraced } from "./component-runner";
 import { runConcurrent, runSequential, type PipelineOutputs, type RunContext } from "./run-loop";
@@ -47,19 +47,11 @@ function warmUp(graph: PipelineGraph): Promise<void> | undefined {
   return names.length === 0 ? undefined : warmUpAll(graph, names);
 }
 
+// A warmUp() error reaches the caller unchanged, before any span, as Haystack's warm_up() raises it.
 async function warmUpAll(graph: PipelineGraph, names: readonly string[]): Promise<void> {
   for (const name of names) {
-    const node = graph.nodes.get(name)!;
-    const instance = node.instance as { warmUp?: () => unknown };
-    if (typeof instance.warmUp !== "function") continue;
-    try {
-      await instance.warmUp();
-    } catch (error) {
-      throw new PipelineRuntimeError(
-        `Component '${name}' (type '${node.info.type}') failed in warmUp(): ${error instanceof Error ? error.message : String(error)}.`,
-        { componentName: name, componentType: node.info.type, cause: error },
-      );
-    }
+    const instance = graph.nodes.get(name)!.instance as { warmUp?: () => unknown };
+    if (typeof instance.warmUp === "function") await instance.warmUp();
   }
 }
 
@@ -176,10 +168,11 @@ export class Pipeline extends PipelineBase {
     loop: (ctx: RunContext) => Promise<PipelineOutputs>,
   ): Promise<PipelineOutputs> {
     const graph = graphOf(this);
-    const inputs = prepareRunInputs(graph, data);
-    const includeOutputsFrom = includeSet(graph, options.includeOutputsFrom);
+    // Haystack warms up before it checks the run data (a toolset may load its tools in warm_up()).
     const warming = warmUp(graph);
     if (warming !== undefined) await warming;
+    const inputs = prepareRunInputs(graph, data);
+    const includeOutputsFrom = includeSet(graph, options.includeOutputsFrom);
     const tracer = getPipelineTracer();
     const ctx: RunContext = {
       graph,

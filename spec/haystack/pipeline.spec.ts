@@ -161,6 +161,34 @@ describe("Pipeline.run", () => {
     expect(warmed).toBe(2);
   });
 
+  it("warms up in the order components were added and lets a warmUp error through unchanged, before checking the data", async () => {
+    const warmed: string[] = [];
+    const failure = new RangeError("model missing");
+    @component({ inputs: ["x"], outputs: ["x"] })
+    class Warm {
+      constructor(
+        private readonly label: string,
+        private readonly fails = false,
+      ) {}
+      warmUp() {
+        warmed.push(this.label);
+        if (this.fails) throw failure;
+      }
+      run({ x }: { x: unknown }) {
+        return { x };
+      }
+    }
+    const ok = new Pipeline().addComponent("zeta", new Warm("zeta")).addComponent("alpha", new Warm("alpha"));
+    await ok.run({ zeta: { x: 1 }, alpha: { x: 2 } });
+    expect(warmed).toEqual(["zeta", "alpha"]);
+
+    warmed.length = 0;
+    const failing = new Pipeline().addComponent("w", new Warm("w", true));
+    const error = await failing.run({ w: { nope: 1 } }).catch((e: unknown) => e);
+    expect(error).toBe(failure);
+    expect(warmed).toEqual(["w"]);
+  });
+
   it("deep-copies input data so components cannot change the caller's objects", async () => {
     @component({ inputs: ["items"], outputs: ["items"] })
     class Mutate {
