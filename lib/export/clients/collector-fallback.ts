@@ -5,11 +5,8 @@
  * one, which its exactly-once guarantee needs): `traces list`/`show` read them, and
  * `traces sync --to <MLflow server>` sends them to an MLflow server.
  */
-import { reportOnce } from "../../internal/diagnostics";
-import { isProcessEnding, isProcessExiting } from "../../internal/exit-flush";
-import { toError } from "../../internal/to-error";
-import { Trace } from "../../tracing/trace";
-import type { FallbackReport } from "./fallback-client";
+import type { Trace } from "../../tracing/trace";
+import { keepLocally, type FallbackReport } from "./keep-locally";
 import type { LocalStore } from "./local-store/store";
 
 /** The collector the traces were meant for (its URL redacted for printing), and who is told. */
@@ -28,28 +25,11 @@ export interface CollectorFallbackOptions {
  */
 export function keepFromCollector(store: LocalStore, traces: readonly Trace[], error: Error, options: CollectorFallbackOptions): Promise<void> | undefined {
   const { collector, report } = options;
-  const saved = traces.filter((t): t is Trace => t instanceof Trace);
   const where = { collector, dir: store.dir, error };
-  const ending = isProcessEnding();
-  const lost = (count: number, writeError: unknown): void => {
-    reportOnce("local-store.keep-from-collector", "error", `could not keep undelivered traces in ${store.dir}; they are lost`, writeError);
-    report?.lost(count, toError(writeError));
-  };
-  if (isProcessExiting()) {
-    try {
-      store.exportSync(saved);
-      report?.keptFromCollector(saved.length, where, { ending });
-    } catch (writeError) {
-      report?.lost(saved.length, toError(writeError));
-    }
-    return undefined;
-  }
-  return store.export(saved).then(
-    ({ failures }) => {
-      if (failures.length < saved.length) report?.keptFromCollector(saved.length - failures.length, where, { ending });
-      const first = failures[0];
-      if (first !== undefined) lost(failures.length, first.error);
-    },
-    (writeError: unknown) => lost(saved.length, writeError),
-  );
+  return keepLocally(store, traces, report, {
+    lostKey: "local-store.keep-from-collector",
+    writeSync: (into, saved) => into.exportSync(saved),
+    write: (into, saved) => into.export(saved).then(({ failures }) => failures.map((f) => f.error)),
+    kept: (to, count, ending) => to?.keptFromCollector(count, where, { ending }),
+  });
 }

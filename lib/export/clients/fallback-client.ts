@@ -4,25 +4,13 @@
  * (out of retries, the queue full while the server is down, the process exiting) are kept in the
  * local store, marked pending for the primary's tracking URI, for `traces sync`.
  */
-import { reportOnce } from "../../internal/diagnostics";
-import { toError } from "../../internal/to-error";
-import { isProcessEnding, isProcessExiting } from "../../internal/exit-flush";
-import { Trace } from "../../tracing/trace";
+import type { Trace } from "../../tracing/trace";
+import { keepLocally, type FallbackReport } from "./keep-locally";
 import type { SyncDestination } from "./local-store/destinations";
 import type { LocalStore } from "./local-store/store";
 import type { ExportOptions, ExportResult, TraceClient } from "./trace-client";
 
-/** Who hears how many traces were kept or lost (the exporter's delivery report). */
-export interface FallbackReport {
-  kept(count: number, where: { readonly destination: string; readonly dir: string; readonly error: Error }, options: { readonly ending: boolean }): void;
-  /** `count` traces the OTLP collector (the only destination) did not take were written to the local store `dir`. */
-  keptFromCollector(
-    count: number,
-    where: { readonly collector: string; readonly dir: string; readonly error: Error },
-    options: { readonly ending: boolean },
-  ): void;
-  lost(count: number, error: Error): void;
-}
+export type { FallbackReport } from "./keep-locally";
 
 /** Where kept traces are marked pending, and who is told. */
 export interface FallbackOptions {
@@ -71,23 +59,11 @@ export class FallbackClient implements TraceClient {
  */
 export function keepInLocalStore(store: LocalStore, traces: readonly Trace[], error: Error, options: FallbackOptions): Promise<void> | undefined {
   const { destination, report } = options;
-  const saved = traces.filter((t): t is Trace => t instanceof Trace);
   const where = { destination: destination.trackingUri, dir: store.dir, error };
-  const ending = isProcessEnding();
-  if (isProcessExiting()) {
-    try {
-      store.saveUndeliveredSync(saved, { destination });
-      report?.kept(saved.length, where, { ending });
-    } catch (writeError) {
-      report?.lost(saved.length, toError(writeError));
-    }
-    return undefined;
-  }
-  return store.saveUndelivered(saved, { destination }).then(
-    () => report?.kept(saved.length, where, { ending }),
-    (writeError: unknown) => {
-      reportOnce("local-store.save-undelivered", "error", `could not keep undelivered traces in ${store.dir}; they are lost`, writeError);
-      report?.lost(saved.length, toError(writeError));
-    },
-  );
+  return keepLocally(store, traces, report, {
+    lostKey: "local-store.save-undelivered",
+    writeSync: (into, saved) => into.saveUndeliveredSync(saved, { destination }),
+    write: (into, saved) => into.saveUndelivered(saved, { destination }).then(() => []),
+    kept: (to, count, ending) => to?.kept(count, where, { ending }),
+  });
 }
